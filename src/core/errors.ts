@@ -1,0 +1,79 @@
+/**
+ * One error type for the whole service, with stable string codes (in the manner of jose's
+ * `JOSEError.code` and matrix-hookshot's `api/Error.ts`). Adapters map a code to an HTTP status
+ * or a CLI exit status through {@link HTTP_STATUS}; the compiler checks the map is complete.
+ *
+ * Messages never carry patient data: they name fields (paths) and rules, not values.
+ */
+export type ErrorCode =
+  | "INVALID_JSON"
+  | "VALIDATION_FAILED"
+  | "UNKNOWN_FORM"
+  | "FORM_DEFINITION_INVALID"
+  | "BAD_PASSPHRASE"
+  | "BAD_KEYSTORE"
+  | "NOT_A_PDF"
+  | "PDF_UNSUPPORTED"
+  | "SIGNATURE_INVALID"
+  | "SIGNATURE_TOO_LARGE"
+  | "CONFIG_INVALID"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "FORBIDDEN"
+  | "UNAUTHENTICATED"
+  | "IO_ERROR"
+  | "INTERNAL";
+
+/** HTTP status of each code — `Record` makes a missing code a compile error. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 422,
+  UNKNOWN_FORM: 422,
+  FORM_DEFINITION_INVALID: 500,
+  BAD_PASSPHRASE: 400,
+  BAD_KEYSTORE: 400,
+  NOT_A_PDF: 415,
+  PDF_UNSUPPORTED: 422,
+  SIGNATURE_INVALID: 422,
+  SIGNATURE_TOO_LARGE: 500,
+  CONFIG_INVALID: 500,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  IO_ERROR: 500,
+  INTERNAL: 500,
+};
+
+/** One problem with one field of the input, in French and English. */
+export interface FieldIssue {
+  /** JSON-pointer-like dotted path, e.g. `data.patient.ins`. */
+  readonly path: string;
+  /** Stable rule name, e.g. `required`, `maxLength`, `ins.key`. */
+  readonly rule: string;
+  readonly message: { readonly fr: string; readonly en: string };
+}
+
+export class PasserelleError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: readonly FieldIssue[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { issues?: readonly FieldIssue[]; cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PasserelleError";
+    this.code = code;
+    this.issues = options?.issues ?? [];
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+export function isPasserelleError(e: unknown): e is PasserelleError {
+  return e instanceof PasserelleError;
+}

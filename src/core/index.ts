@@ -1,0 +1,4 @@
+export { PasserelleError, HTTP_STATUS, isPasserelleError } from "./errors.ts";
+export type { ErrorCode, FieldIssue } from "./errors.ts";
+export { systemClock, fixedClock } from "./clock.ts";
+export type { Clock } from "./clock.ts";
