@@ -1,1 +1,2 @@
 export { runCli } from "./main.ts";
+export type { CliIo, CommandHandler } from "./io.ts";

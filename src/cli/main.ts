@@ -1,6 +1,52 @@
-/** The `passerelle` command line: dispatches sub-commands; each returns an exit status. */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const [group] = argv;
-  console.error(`passerelle: unknown command '${group ?? ""}'`);
-  return Promise.resolve(2);
+import { isPasserelleError } from "../core/index.ts";
+import type { CliIo, CommandHandler } from "./io.ts";
+import { EXIT, processIo } from "./io.ts";
+
+/**
+ * Sub-command registry: `passerelle <group> <sub> [args]`. Each group lives in `commands/<group>.ts`
+ * and exports a `Record<string, CommandHandler>`; add one line here per group.
+ */
+const groups: Record<string, Record<string, CommandHandler>> = {};
+
+const USAGE = `usage: passerelle <command> [options]
+${Object.entries(groups)
+  .map(([g, subs]) => `  ${g} ${Object.keys(subs).join("|")}`)
+  .join("\n")}`;
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [group, sub, ...rest] = argv;
+  const handler = group === undefined || sub === undefined ? undefined : groups[group]?.[sub];
+  if (handler === undefined) {
+    io.err(
+      group === undefined || group === "help" || group === "--help"
+        ? USAGE
+        : `passerelle: unknown command '${argv.slice(0, 2).join(" ")}'\n${USAGE}`,
+    );
+    return EXIT.usage;
+  }
+  try {
+    return await handler(rest, io);
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+/** Prints an error without patient data: code, message, and the field paths at fault. */
+export function reportError(e: unknown, io: CliIo): number {
+  if (isPasserelleError(e)) {
+    io.err(`passerelle: ${e.code}: ${e.message}`);
+    for (const i of e.issues) io.err(`  - ${i.path}: ${i.message.en} / ${i.message.fr}`);
+    return EXIT.failed;
+  }
+  if (
+    e instanceof TypeError &&
+    "code" in e &&
+    typeof e.code === "string" &&
+    e.code.startsWith("ERR_PARSE_ARGS")
+  ) {
+    io.err(`passerelle: ${e.message}`);
+    return EXIT.usage;
+  }
+  io.err(`passerelle: internal error: ${e instanceof Error ? e.message : String(e)}`);
+  return EXIT.failed;
 }
