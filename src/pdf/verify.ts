@@ -1,0 +1,192 @@
+/**
+ * Verifies the PAdES signature of a PDF (ETSI EN 319 142-1 B-B; ISO 32000-1 §12.8): integrity of
+ * the signed byte ranges, the CMS SignerInfo (RFC 5652 §5.4/§5.6, RFC 5035 signing-certificate-v2),
+ * coverage of the whole file, and the signer's certification path to caller-supplied trust anchors.
+ *
+ * Input that is not a PDF, is truncated or carries no signature raises NOT_A_PDF / PDF_UNSUPPORTED;
+ * everything wrong with a signature that exists is reported as issues in the result.
+ */
+import { createHash } from "node:crypto";
+import { systemClock, type Clock } from "../core/clock.ts";
+import { checkSignerInfo } from "./verify-cms.ts";
+import { checkChain, loadCertificate, loadTrustAnchors, type Certificate } from "./verify-chain.ts";
+import { parseSignedData, type ParsedSignedData } from "./cms-parse.ts";
+import { decodeTextString, isName, isString, parsePdfDate } from "./pdf-objects.ts";
+import { locateSignature } from "./verify-locate.ts";
+import { formatName, parseName } from "./x509.ts";
+
+export { extractSignature } from "./verify-locate.ts";
+export { extractEmbeddedFiles, type EmbeddedFile } from "./embedded-files.ts";
+
+export interface VerifyOptions {
+  /** Trust anchors: PEM text (one or more certificates) or DER bytes. */
+  readonly trustedCas: readonly (string | Uint8Array)[];
+  /** "Now" for signatures without /M and for the future-date check; default the system clock. */
+  readonly clock?: Clock;
+}
+
+export interface VerifyIssue {
+  /** Stable identifier, e.g. `digest-mismatch`, `chain-untrusted`, `not-whole-file`. */
+  readonly code: string;
+  /** Errors make the signature invalid; warnings do not. */
+  readonly severity: "error" | "warning";
+  readonly message: string;
+}
+
+export interface SignerIdentity {
+  readonly commonName: string | undefined;
+  readonly organisation: string | undefined;
+  /** From an OU or organizationIdentifier value `FINESS:<n°>` (the convention of dev-pki.ts). */
+  readonly finess: string | undefined;
+  /** RFC 4514 string, most specific first. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly certificateSha256: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+export interface VerificationReport {
+  /** True only when the signature is cryptographically valid, covers the whole file and the chain is trusted. */
+  readonly valid: boolean;
+  /** messageDigest matches the ByteRange, the signature over the signed attributes verifies, signing-certificate-v2 matches. */
+  readonly signatureValid: boolean;
+  /** ByteRange starts at 0, ends at EOF, and its only gap is this signature's /Contents (no later incremental update). */
+  readonly byteRangeCoversWholeFile: boolean;
+  /** Path to a trusted CA, all certificates valid at the signing time, issuers are CAs. */
+  readonly chainTrusted: boolean;
+  readonly signer: SignerIdentity | undefined;
+  /** The claimed signing time (/M); PAdES B-B has no trusted time. */
+  readonly signingTime: Date | undefined;
+  readonly subFilter: string | undefined;
+  readonly reason: string | undefined;
+  readonly location: string | undefined;
+  readonly byteRange: readonly number[];
+  /** Signature dictionaries found; the one covering the most bytes is verified. */
+  readonly signatureCount: number;
+  readonly issues: readonly VerifyIssue[];
+}
+
+/** Tolerated advance of /M over the verifier's clock. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const FINESS = /^FINESS\s*[:-]?\s*((?:\d{2}|2A|2B)\d{7})$/i;
+
+function identity(cert: Certificate): SignerIdentity {
+  const attrs = cert.parts.subjectAttributes;
+  const first = (type: string): string | undefined => attrs.find((a) => a.type === type)?.value;
+  const finess = attrs
+    .filter((a) => a.type === "OU" || a.type === "organizationIdentifier")
+    .map((a) => FINESS.exec(a.value.trim())?.[1])
+    .find((v) => v !== undefined);
+  return {
+    commonName: first("CN"),
+    organisation: first("O"),
+    finess: finess?.toUpperCase(),
+    subject: formatName(attrs),
+    issuer: formatName(parseName(cert.parts.issuer)),
+    serialNumber: cert.x509.serialNumber,
+    certificateSha256: createHash("sha256").update(cert.x509.raw).digest("hex"),
+    notBefore: cert.x509.validFromDate,
+    notAfter: cert.x509.validToDate,
+  };
+}
+
+/** Verifies the PDF's signature (the one covering the most bytes when there are several). */
+export function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): VerificationReport {
+  const anchors = loadTrustAnchors(opts.trustedCas);
+  const now = (opts.clock ?? systemClock).now();
+  const sig = locateSignature(pdf);
+  const issues: VerifyIssue[] = [];
+  const error = (code: string, message: string): void =>
+    void issues.push({ code, severity: "error", message });
+  const warn = (code: string, message: string): void =>
+    void issues.push({ code, severity: "warning", message });
+  const text = (key: string): string | undefined => {
+    const v = sig.dictionary.get(key);
+    return isString(v) ? decodeTextString(v) : undefined;
+  };
+
+  const subFilterValue = sig.dictionary.get("SubFilter");
+  const subFilter = isName(subFilterValue) ? subFilterValue.name : undefined;
+  if (subFilter === "adbe.pkcs7.detached") {
+    warn("not-pades", "SubFilter adbe.pkcs7.detached is CMS but not PAdES");
+  } else if (subFilter !== "ETSI.CAdES.detached") {
+    error("unsupported-subfilter", `unsupported SubFilter ${subFilter ?? "(none)"}`);
+  }
+
+  const m = text("M");
+  const signingTime = m === undefined ? undefined : parsePdfDate(m);
+  if (!signingTime) {
+    warn("no-signing-time", "no valid /M signing time; certificates are checked at the current time");
+  } else if (signingTime.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    error("signing-time-future", "/M signing time is in the future");
+  }
+
+  const [b0 = -1, b1 = -1, b2 = -1, b3 = -1] = sig.byteRange;
+  const byteRangeCoversWholeFile =
+    b0 === 0 && b1 === sig.contents.start && b2 === sig.contents.end && b2 + b3 === pdf.length;
+  if (!byteRangeCoversWholeFile) {
+    error(
+      "not-whole-file",
+      b2 + b3 < pdf.length
+        ? "bytes were appended after the signed range (incremental update)"
+        : "the ByteRange does not cover exactly the whole file minus the signature",
+    );
+  }
+  const rangesInFile = b0 >= 0 && b0 + b1 <= pdf.length && b2 >= b0 + b1 && b2 + b3 <= pdf.length;
+  if (!rangesInFile) error("byte-range-out-of-file", "the ByteRange points outside the file (truncated?)");
+
+  if (sig.contents.malformed) error("contents-malformed", "the signature /Contents holds non-hex characters");
+  let cms: ParsedSignedData | undefined;
+  try {
+    cms = parseSignedData(sig.contents.bytes);
+  } catch {
+    error("cms-unparsable", "the signature /Contents is not a readable CMS SignedData");
+  }
+  let signatureValid = false;
+  let chainTrusted = false;
+  let signer: SignerIdentity | undefined;
+  if (cms && rangesInFile) {
+    const result = checkSignerInfo(cms, (algorithm) =>
+      createHash(algorithm)
+        .update(pdf.subarray(b0, b0 + b1))
+        .update(pdf.subarray(b2, b2 + b3))
+        .digest(),
+    );
+    for (const issue of result.issues) issues.push(issue);
+    signatureValid = result.valid;
+    if (result.signerCertificate) {
+      const signerCert = result.signerCertificate;
+      signer = identity(signerCert);
+      const others = cms.certificates.flatMap((der) => {
+        try {
+          return [loadCertificate(der)];
+        } catch {
+          return [];
+        }
+      });
+      const chainIssues = checkChain(signerCert, others, anchors, signingTime ?? now);
+      for (const ci of chainIssues) error(ci.code, ci.message);
+      chainTrusted = chainIssues.length === 0;
+    }
+  }
+  return {
+    valid:
+      signatureValid &&
+      byteRangeCoversWholeFile &&
+      chainTrusted &&
+      !issues.some((i) => i.severity === "error"),
+    signatureValid,
+    byteRangeCoversWholeFile,
+    chainTrusted,
+    signer,
+    signingTime,
+    subFilter,
+    reason: text("Reason"),
+    location: text("Location"),
+    byteRange: sig.byteRange,
+    signatureCount: sig.count,
+    issues,
+  };
+}
