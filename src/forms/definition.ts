@@ -34,6 +34,11 @@ export interface EnumField extends BaseField {
 }
 export interface BooleanField extends BaseField {
   readonly type: "boolean";
+  /**
+   * The value must be `true` (e.g. the patient's consent, recorded before a tele-expertise
+   * request). Validation reports rule `mustBeTrue`; the JSON Schema says `const: true`.
+   */
+  readonly mustBeTrue?: boolean;
 }
 export interface IntegerField extends BaseField {
   readonly type: "integer";

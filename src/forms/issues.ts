@@ -1,0 +1,201 @@
+/**
+ * ajv errors → {@link FieldIssue}s: a dotted path, a stable rule name and a French + English
+ * message. Messages are built only from the definition (labels, bounds, allowed values) and the
+ * rule — never from the offending value, so patient data cannot leak into errors or logs.
+ */
+import type { ErrorObject } from "ajv";
+import type { FieldIssue } from "../core/errors.ts";
+import type { IdentifierType, Localized } from "./definition.ts";
+import type { IdentifierFailure } from "./identifiers.ts";
+
+type Msg = Localized;
+type Params = Readonly<Record<string, unknown>>;
+
+const n = (p: Params, k: string): string => String(p[k]);
+
+const ID_NAMES: Record<IdentifierType, Msg> = {
+  rpps: { fr: "numéro RPPS", en: "RPPS number" },
+  adeli: { fr: "numéro ADELI", en: "ADELI number" },
+  finess: { fr: "numéro FINESS", en: "FINESS number" },
+  ins: { fr: "INS (NIR ou NIA)", en: "INS (NIR or NIA)" },
+  siret: { fr: "numéro SIRET", en: "SIRET number" },
+};
+const ID_LENGTH: Record<IdentifierType, number> = { rpps: 11, adeli: 9, finess: 9, ins: 15, siret: 14 };
+const ID_CHARSET: Record<IdentifierType, Msg> = {
+  rpps: { fr: "chiffres uniquement", en: "digits only" },
+  siret: { fr: "chiffres uniquement", en: "digits only" },
+  adeli: { fr: "chiffres, 2A/2B pour la Corse", en: "digits, 2A/2B for Corsica" },
+  finess: { fr: "chiffres, 2A/2B pour la Corse", en: "digits, 2A/2B for Corsica" },
+  ins: { fr: "chiffres, 2A/2B pour la Corse", en: "digits, 2A/2B for Corsica" },
+};
+
+function identifierMessage(type: IdentifierType, reason: IdentifierFailure): Msg {
+  const name = ID_NAMES[type];
+  switch (reason) {
+    case "length":
+      return {
+        fr: `${name.fr} : ${ID_LENGTH[type]} caractères attendus`,
+        en: `${name.en}: ${ID_LENGTH[type]} characters expected`,
+      };
+    case "charset":
+      return {
+        fr: `${name.fr} : caractères non autorisés (${ID_CHARSET[type].fr})`,
+        en: `${name.en}: characters not allowed (${ID_CHARSET[type].en})`,
+      };
+    case "structure":
+      return {
+        fr: `${name.fr} : structure invalide (sexe ou mois de naissance)`,
+        en: `${name.en}: invalid structure (sex or birth month)`,
+      };
+    case "key":
+      return {
+        fr: `${name.fr} : clé de contrôle incorrecte (erreur de saisie ?)`,
+        en: `${name.en}: wrong check key (typing error?)`,
+      };
+  }
+}
+
+const TYPE_NAMES: Record<string, Msg> = {
+  string: { fr: "du texte", en: "a string" },
+  boolean: { fr: "oui/non (booléen)", en: "a boolean" },
+  integer: { fr: "un nombre entier", en: "an integer" },
+  array: { fr: "une liste", en: "an array" },
+  object: { fr: "un objet", en: "an object" },
+};
+
+const FORMAT_HINTS: Record<string, Msg> = {
+  date: { fr: "date AAAA-MM-JJ", en: "date YYYY-MM-DD" },
+  "date-time": { fr: "date et heure RFC 3339 avec fuseau", en: "RFC 3339 date-time with offset" },
+  phone: { fr: "numéro de téléphone", en: "phone number" },
+  email: { fr: "adresse électronique", en: "e-mail address" },
+};
+
+/** Rule name and message for one ajv error; only schema-side parameters are used. */
+function describe(e: ErrorObject): { rule: string; message: Msg } {
+  const p = e.params as Params;
+  switch (e.keyword) {
+    case "required":
+      return {
+        rule: "required",
+        message: { fr: "champ obligatoire manquant", en: "required field is missing" },
+      };
+    case "minLength":
+      return { rule: "required", message: { fr: "champ obligatoire vide", en: "required field is empty" } };
+    case "maxLength":
+      return {
+        rule: "maxLength",
+        message: { fr: `${n(p, "limit")} caractères au maximum`, en: `at most ${n(p, "limit")} characters` },
+      };
+    case "maxItems":
+      return {
+        rule: "maxItems",
+        message: { fr: `${n(p, "limit")} éléments au maximum`, en: `at most ${n(p, "limit")} items` },
+      };
+    case "minItems":
+      return {
+        rule: "minItems",
+        message: { fr: `au moins ${n(p, "limit")} élément(s)`, en: `at least ${n(p, "limit")} item(s)` },
+      };
+    case "minimum":
+    case "maximum": {
+      const [fr, en] = e.keyword === "minimum" ? ["≥", "≥"] : ["≤", "≤"];
+      return {
+        rule: e.keyword,
+        message: { fr: `doit être ${fr} ${n(p, "limit")}`, en: `must be ${en} ${n(p, "limit")}` },
+      };
+    }
+    case "type": {
+      const t = TYPE_NAMES[String(p.type)] ?? { fr: String(p.type), en: String(p.type) };
+      return {
+        rule: "type",
+        message: { fr: `type incorrect : ${t.fr} attendu`, en: `wrong type: ${t.en} expected` },
+      };
+    }
+    case "enum": {
+      const allowed = (p.allowedValues as readonly unknown[]).map(String).join(", ");
+      return {
+        rule: "enum",
+        message: {
+          fr: `valeur non prévue (valeurs possibles : ${allowed})`,
+          en: `value not allowed (allowed: ${allowed})`,
+        },
+      };
+    }
+    case "const": {
+      if (p.allowedValue === true) {
+        return {
+          rule: "mustBeTrue",
+          message: { fr: "doit valoir « oui » (true)", en: "must be yes (true)" },
+        };
+      }
+      const expected = JSON.stringify(p.allowedValue); // from the schema (e.g. the form reference)
+      return {
+        rule: "const",
+        message: { fr: `valeur attendue : ${expected}`, en: `expected value: ${expected}` },
+      };
+    }
+    case "format": {
+      const hint = FORMAT_HINTS[String(p.format)] ?? { fr: String(p.format), en: String(p.format) };
+      return {
+        rule: "format",
+        message: { fr: `format invalide : ${hint.fr} attendu`, en: `invalid format: ${hint.en} expected` },
+      };
+    }
+    case "additionalProperties":
+      return {
+        rule: "additionalProperties",
+        message: { fr: "champ inconnu dans ce formulaire", en: "unknown field for this form" },
+      };
+    case "x-identifier": {
+      const type = p.type as IdentifierType;
+      const reason = p.reason as IdentifierFailure;
+      return { rule: `${type}.${reason}`, message: identifierMessage(type, reason) };
+    }
+    default:
+      return { rule: e.keyword, message: { fr: "valeur invalide", en: "invalid value" } };
+  }
+}
+
+/** A property name from the input, shown in a path only when it looks like a field id. */
+function safeKey(key: unknown): string {
+  return typeof key === "string" && /^[A-Za-z_$][\w$-]{0,63}$/.test(key) ? key : "*";
+}
+
+function dottedPath(e: ErrorObject): string {
+  const parts = e.instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const p = e.params as Params;
+  if (e.keyword === "required") parts.push(String(p.missingProperty));
+  if (e.keyword === "additionalProperties") parts.push(safeKey(p.additionalProperty));
+  return parts.join(".");
+}
+
+/** Issues for ajv errors; a type error hides the other errors of the same value. */
+export function issuesFromAjv(
+  errors: readonly ErrorObject[],
+  labels: ReadonlyMap<string, Localized>,
+): FieldIssue[] {
+  const issues = errors.map((e): FieldIssue => {
+    const path = dottedPath(e);
+    const { rule, message } = describe(e);
+    const label = labels.get(path.replace(/\.\d+(?=\.|$)/g, ".*"));
+    return {
+      path,
+      rule,
+      message:
+        label === undefined
+          ? message
+          : { fr: `« ${label.fr} » : ${message.fr}`, en: `"${label.en}": ${message.en}` },
+    };
+  });
+  const typed = new Set(issues.filter((i) => i.rule === "type").map((i) => i.path));
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.rule}`;
+    if ((typed.has(i.path) && i.rule !== "type") || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
