@@ -2,7 +2,7 @@ import PDFDocument from "pdfkit";
 import type { Clock } from "../core/index.ts";
 import type { FormDefinition } from "../forms/definition.ts";
 import { formRef } from "../forms/definition.ts";
-import { FONTS } from "./fonts.ts";
+import { FONTS, registerSheetFonts } from "./fonts.ts";
 import { formatInstantDate, patientLine, valueAt } from "./format.ts";
 import { COLORS, PAGE, SIZES } from "./layout.ts";
 import { renderSection } from "./render-fields.ts";
@@ -48,7 +48,8 @@ export async function renderSheet(
     margins: PAGE.margins,
     bufferPages: true,
     autoFirstPage: true,
-    font: FONTS.regular,
+    // pdfkit takes a parsed fontkit font here too (its typing says string).
+    font: FONTS.regular as unknown as string,
     pdfVersion: "1.7",
     subset: "PDF/A-3b",
     lang: "fr-FR",
@@ -71,9 +72,7 @@ export async function renderSheet(
     doc.on("error", reject);
   });
 
-  doc.registerFont("regular", FONTS.regular);
-  doc.registerFont("bold", FONTS.bold);
-  doc.registerFont("italic", FONTS.italic);
+  registerSheetFonts(doc);
 
   titleBlock(doc, form, now);
   for (const section of form.sections) renderSection(doc, section, data[section.id]);
