@@ -6,6 +6,18 @@ import * as fontkit from "fontkit";
 const require = createRequire(import.meta.url);
 const dir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
 
+/** Paths of the TrueType files (what plain pdfkit code passes to `registerFont`). */
+export const FONT_FILES = {
+  regular: path.join(dir, "DejaVuSans.ttf"),
+  bold: path.join(dir, "DejaVuSans-Bold.ttf"),
+  italic: path.join(dir, "DejaVuSans-Oblique.ttf"),
+} as const;
+
+/** Plain pdfkit font registration (files read and parsed for this document only). */
+export function registerFontFiles(doc: PDFKit.PDFDocument): void {
+  for (const [name, file] of Object.entries(FONT_FILES)) doc.registerFont(name, file, name);
+}
+
 type ParsedFont = fontkit.Font;
 const cache = new Map<string, ParsedFont>();
 

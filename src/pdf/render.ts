@@ -2,7 +2,7 @@ import PDFDocument from "pdfkit";
 import type { Clock } from "../core/index.ts";
 import type { FormDefinition } from "../forms/definition.ts";
 import { formRef } from "../forms/definition.ts";
-import { FONTS, registerSheetFonts } from "./fonts.ts";
+import { FONTS, FONT_FILES, registerFontFiles, registerSheetFonts } from "./fonts.ts";
 import { formatInstantDate, patientLine, valueAt } from "./format.ts";
 import { COLORS, PAGE, SIZES } from "./layout.ts";
 import { renderSection } from "./render-fields.ts";
@@ -16,6 +16,12 @@ export interface RenderOptions {
   readonly sheetId: string;
   /** Last hook before the document is closed (the signature placeholder goes in here). */
   readonly beforeEnd?: (doc: PDFKit.PDFDocument) => void;
+  /**
+   * `shared` (default): fonts parsed once per process with a shared layout cache (see fonts.ts).
+   * `per-document`: what plain pdfkit does — read and parse the font files for each document; kept
+   * as the benchmark's stock baseline.
+   */
+  readonly fonts?: "shared" | "per-document";
 }
 
 /** The structured payload embedded in every sheet (PDF/A-3 associated file, AFRelationship Data). */
@@ -49,7 +55,7 @@ export async function renderSheet(
     bufferPages: true,
     autoFirstPage: true,
     // pdfkit takes a parsed fontkit font here too (its typing says string).
-    font: FONTS.regular as unknown as string,
+    font: opts.fonts === "per-document" ? FONT_FILES.regular : (FONTS.regular as unknown as string),
     pdfVersion: "1.7",
     subset: "PDF/A-3b",
     lang: "fr-FR",
@@ -72,7 +78,8 @@ export async function renderSheet(
     doc.on("error", reject);
   });
 
-  registerSheetFonts(doc);
+  if (opts.fonts === "per-document") registerFontFiles(doc);
+  else registerSheetFonts(doc);
 
   titleBlock(doc, form, now);
   for (const section of form.sections) renderSection(doc, section, data[section.id]);
