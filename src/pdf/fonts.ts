@@ -15,7 +15,7 @@ export const FONT_FILES = {
 
 /** Plain pdfkit font registration (files read and parsed for this document only). */
 export function registerFontFiles(doc: PDFKit.PDFDocument): void {
-  for (const [name, file] of Object.entries(FONT_FILES)) doc.registerFont(name, file, name);
+  for (const [name, file] of Object.entries(FONT_FILES)) doc.registerFont(name, file);
 }
 
 type ParsedFont = fontkit.Font;
