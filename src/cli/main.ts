@@ -1,21 +1,38 @@
 import { isPasserelleError } from "../core/index.ts";
 import type { CliIo, CommandHandler } from "./io.ts";
 import { EXIT, processIo } from "./io.ts";
+import { certsCommands } from "./commands/certs.ts";
+import { demoCommands } from "./commands/demo.ts";
+import { sheetCommands } from "./commands/sheet.ts";
+import { UsageError } from "./args.ts";
 
 /**
  * Sub-command registry: `passerelle <group> <sub> [args]`. Each group lives in `commands/<group>.ts`
- * and exports a `Record<string, CommandHandler>`; add one line here per group.
+ * and exports a `Record<string, CommandHandler>`; add one line here per group. A group's `""` entry is
+ * its default (`passerelle demo`), run when no known sub-command follows.
  */
-const groups: Record<string, Record<string, CommandHandler>> = {};
+const groups: Record<string, Record<string, CommandHandler>> = {
+  certs: certsCommands,
+  demo: demoCommands,
+  sheet: sheetCommands,
+};
 
 const USAGE = `usage: passerelle <command> [options]
 ${Object.entries(groups)
-  .map(([g, subs]) => `  ${g} ${Object.keys(subs).join("|")}`)
+  .map(
+    ([g, subs]) =>
+      `  ${g} ${Object.keys(subs)
+        .filter((k) => k !== "")
+        .join("|")}`,
+  )
   .join("\n")}`;
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [group, sub, ...rest] = argv;
-  const handler = group === undefined || sub === undefined ? undefined : groups[group]?.[sub];
+  const subs = group === undefined ? undefined : groups[group];
+  const named = sub === undefined ? undefined : subs?.[sub];
+  const handler = named ?? subs?.[""];
+  const handlerArgs = named === undefined ? argv.slice(1) : rest;
   if (handler === undefined) {
     io.err(
       group === undefined || group === "help" || group === "--help"
@@ -25,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     return EXIT.usage;
   }
   try {
-    return await handler(rest, io);
+    return await handler(handlerArgs, io);
   } catch (e) {
     return reportError(e, io);
   }
@@ -37,6 +54,10 @@ export function reportError(e: unknown, io: CliIo): number {
     io.err(`passerelle: ${e.code}: ${e.message}`);
     for (const i of e.issues) io.err(`  - ${i.path}: ${i.message.en} / ${i.message.fr}`);
     return EXIT.failed;
+  }
+  if (e instanceof UsageError) {
+    io.err(`passerelle: ${e.message}`);
+    return EXIT.usage;
   }
   if (
     e instanceof TypeError &&
