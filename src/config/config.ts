@@ -1,0 +1,109 @@
+import { isAbsolute, resolve } from "node:path";
+import type { FieldIssue } from "../core/index.ts";
+import { PasserelleError } from "../core/index.ts";
+
+/**
+ * The raw input: environment variables as the process sees them (strings or absent). Nothing in
+ * it is trusted; {@link loadConfig} turns it into a {@link PasserelleConfig} or throws.
+ */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** Where the data lives: an embedded sqlite file (default) or a PostgreSQL server. */
+export type DatabaseConfig =
+  | { readonly engine: "sqlite"; readonly filename: string }
+  | { readonly engine: "postgres"; readonly url: string };
+
+/** The validated configuration of the storage, directory and audit modules. */
+export interface PasserelleConfig {
+  /** Absolute path of `PASSERELLE_DATA_DIR` (default `./data`): sqlite file, audit keys. */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly audit: {
+    /** A signed checkpoint every N entries (`PASSERELLE_AUDIT_CHECKPOINT_EVERY`, default 1000). */
+    readonly checkpointEvery: number;
+  };
+}
+
+/** File name of the default sqlite database inside the data directory. */
+export const SQLITE_FILENAME = "passerelle.sqlite";
+
+const issue = (path: string, rule: string, en: string, fr: string): FieldIssue => ({
+  path,
+  rule,
+  message: { en, fr },
+});
+
+/**
+ * Validates the environment. Errors are `CONFIG_INVALID` with one issue per bad key, naming the
+ * key (never echoing its value: `DATABASE_URL` may hold a password).
+ */
+export function loadConfig(env: RawConfig, cwd: string = process.cwd()): PasserelleConfig {
+  const issues: FieldIssue[] = [];
+  const dataDirRaw = env.PASSERELLE_DATA_DIR?.trim();
+  if (dataDirRaw === "") {
+    issues.push(issue("PASSERELLE_DATA_DIR", "nonEmpty", "must not be empty", "ne doit pas être vide"));
+  }
+  const dataDir = resolve(cwd, dataDirRaw === undefined || dataDirRaw === "" ? "./data" : dataDirRaw);
+
+  let database: DatabaseConfig = { engine: "sqlite", filename: resolve(dataDir, SQLITE_FILENAME) };
+  const url = env.DATABASE_URL?.trim();
+  if (url !== undefined && url !== "") {
+    const parsed = parseDatabaseUrl(url, cwd);
+    if (parsed === undefined) {
+      issues.push(
+        issue(
+          "DATABASE_URL",
+          "scheme",
+          "must be postgres://… , postgresql://… or sqlite:PATH",
+          "doit être postgres://…, postgresql://… ou sqlite:CHEMIN",
+        ),
+      );
+    } else {
+      database = parsed;
+    }
+  }
+
+  let checkpointEvery = 1000;
+  const every = env.PASSERELLE_AUDIT_CHECKPOINT_EVERY?.trim();
+  if (every !== undefined && every !== "") {
+    const n = /^\d{1,9}$/.test(every) ? Number(every) : NaN;
+    if (!Number.isInteger(n) || n < 1) {
+      issues.push(
+        issue(
+          "PASSERELLE_AUDIT_CHECKPOINT_EVERY",
+          "positiveInteger",
+          "must be a positive integer",
+          "doit être un entier positif",
+        ),
+      );
+    } else {
+      checkpointEvery = n;
+    }
+  }
+
+  if (issues.length > 0) {
+    throw new PasserelleError(
+      "CONFIG_INVALID",
+      `invalid configuration: ${issues.map((i) => i.path).join(", ")}`,
+      { issues },
+    );
+  }
+  return { dataDir, database, audit: { checkpointEvery } };
+}
+
+function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig | undefined {
+  if (/^postgres(ql)?:\/\/./i.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      return undefined;
+    }
+    return { engine: "postgres", url };
+  }
+  const m = /^sqlite:(?:\/\/)?(.+)$/i.exec(url);
+  if (m?.[1] !== undefined) {
+    const path = m[1];
+    return { engine: "sqlite", filename: isAbsolute(path) ? path : resolve(cwd, path) };
+  }
+  return undefined;
+}

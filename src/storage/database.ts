@@ -1,0 +1,113 @@
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import knexFactory from "knex";
+import type { Knex } from "knex";
+import type { DatabaseConfig } from "../config/index.ts";
+import { PasserelleError } from "../core/index.ts";
+import { toStorageError } from "./errors.ts";
+import { migrateLatest } from "./migrations.ts";
+
+/** The two engines; only this module and the migrations know which one is in use. */
+export type Engine = "sqlite" | "postgres";
+
+/** An open database: a knex instance (use it or a transaction of it) and a way to close it. */
+export interface Database {
+  readonly knex: Knex;
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
+
+/** Anything that runs queries: the knex instance or a transaction. Repositories take this. */
+export type Queryable = Knex | Knex.Transaction;
+
+export interface OpenOptions {
+  /** Run pending migrations before returning (default true: migrations run at start-up). */
+  readonly migrate?: boolean;
+  /** sqlite: how long a writer waits for the lock before failing (default 5000 ms). */
+  readonly busyTimeoutMs?: number;
+  /** PostgreSQL pool size (default 10). */
+  readonly poolMax?: number;
+}
+
+/** knex would print driver errors on the console; they are returned (mapped) instead. */
+const SILENT = {
+  warn: () => undefined,
+  error: () => undefined,
+  deprecate: () => undefined,
+  debug: () => undefined,
+};
+
+interface SqliteConnection {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/**
+ * Opens the configured database. sqlite: the file is created if needed, in WAL mode with
+ * `synchronous=FULL` (a committed audit entry survives a power cut), `busy_timeout` and foreign
+ * keys on; one connection per process (sqlite has a single writer anyway). PostgreSQL: a pool.
+ * Connection failures become `IO_ERROR` without the URL (it may hold a password).
+ */
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
+  const busy = options.busyTimeoutMs ?? 5000;
+  let knex: Knex;
+  if (config.engine === "sqlite") {
+    try {
+      await mkdir(dirname(config.filename), { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw new PasserelleError("IO_ERROR", "cannot create the directory of the sqlite database", {
+        cause: e,
+      });
+    }
+    knex = knexFactory({
+      client: "sqlite3",
+      connection: { filename: config.filename },
+      useNullAsDefault: true,
+      log: SILENT,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+          conn.exec(
+            `PRAGMA busy_timeout = ${busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;`,
+            (err) => {
+              done(err, conn);
+            },
+          );
+        },
+      },
+    });
+  } else {
+    knex = knexFactory({
+      client: "pg",
+      connection: { connectionString: config.url },
+      pool: { min: 0, max: options.poolMax ?? 10 },
+      acquireConnectionTimeout: 10_000,
+      log: SILENT,
+    });
+  }
+  const db: Database = {
+    knex,
+    engine: config.engine,
+    close: () => knex.destroy(),
+  };
+  try {
+    await knex.raw("select 1");
+    if (options.migrate !== false) await migrateLatest(knex);
+  } catch (e) {
+    await knex.destroy().catch(() => undefined);
+    throw toStorageError(e, "opening the database");
+  }
+  return db;
+}
+
+/** Runs `work` in a transaction: committed if it resolves, rolled back (nothing written) if it throws. */
+export async function inTransaction<T>(
+  q: Queryable,
+  work: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  try {
+    return await q.transaction(work);
+  } catch (e) {
+    throw toStorageError(e, "transaction");
+  }
+}

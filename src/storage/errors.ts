@@ -1,0 +1,62 @@
+import { PasserelleError } from "../core/index.ts";
+
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ECONNRESET",
+  "57P03",
+]);
+
+/**
+ * Maps a driver error to a {@link PasserelleError} with a clear, data-free message: the database
+ * is down or unreachable, locked by another writer, or rejected a constraint. Passerelle errors
+ * pass through unchanged. The driver's text is kept only as `cause` (never printed by the CLI).
+ */
+export function toStorageError(e: unknown, during: string): PasserelleError {
+  if (e instanceof PasserelleError) return e;
+  const code = errorCode(e);
+  if (code !== undefined && UNREACHABLE.has(code)) {
+    return new PasserelleError("IO_ERROR", `database unreachable (${code}) while ${during}`, { cause: e });
+  }
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code === "55P03") {
+    return new PasserelleError("IO_ERROR", `database is locked by another writer while ${during}`, {
+      cause: e,
+    });
+  }
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    return new PasserelleError(
+      "IO_ERROR",
+      `the database file is not a valid sqlite database while ${during}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  if (code === "SQLITE_CANTOPEN" || code === "SQLITE_READONLY" || code === "SQLITE_IOERR") {
+    return new PasserelleError("IO_ERROR", `database file cannot be written (${code}) while ${during}`, {
+      cause: e,
+    });
+  }
+  if (code === "23505" || (code === "SQLITE_CONSTRAINT" && /UNIQUE|PRIMARY/.test(message(e)))) {
+    return new PasserelleError("CONFLICT", `duplicate key while ${during}`, { cause: e });
+  }
+  if (e instanceof Error && e.name === "KnexTimeoutError") {
+    return new PasserelleError("IO_ERROR", `database connection timed out while ${during}`, { cause: e });
+  }
+  return new PasserelleError("INTERNAL", `database error (${code ?? "unknown"}) while ${during}`, {
+    cause: e,
+  });
+}
+
+function errorCode(e: unknown): string | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  if ("code" in e && typeof e.code === "string") return e.code;
+  if ("errors" in e && Array.isArray(e.errors)) return errorCode(e.errors[0]);
+  return undefined;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : "";
+}

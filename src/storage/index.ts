@@ -1,0 +1,15 @@
+/**
+ * Storage: one knex code path over an embedded sqlite file (default, in `PASSERELLE_DATA_DIR`) or
+ * PostgreSQL (`DATABASE_URL`). Ordered migrations live in code and run at start-up.
+ */
+export { openDatabase, inTransaction } from "./database.ts";
+export type { Database, Engine, OpenOptions, Queryable } from "./database.ts";
+export {
+  MIGRATIONS,
+  MIGRATIONS_TABLE,
+  CodeMigrationSource,
+  migrateLatest,
+  migrationStatus,
+} from "./migrations.ts";
+export type { Migration } from "./migrations.ts";
+export { toStorageError } from "./errors.ts";

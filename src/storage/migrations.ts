@@ -1,0 +1,171 @@
+import type { Knex } from "knex";
+
+/** One schema step. Names sort in application order; never rename or edit a released one. */
+export interface Migration {
+  readonly name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Table where knex records applied migrations. */
+export const MIGRATIONS_TABLE = "passerelle_migrations";
+
+const isPostgres = (knex: Knex): boolean => (knex.client as Knex.Client).config.client === "pg";
+
+/** Blocks UPDATE and DELETE on an append-only table (defence in depth; the hash chain is the proof). */
+async function appendOnly(knex: Knex, table: string): Promise<void> {
+  if (isPostgres(knex)) {
+    await knex.raw(`
+      create or replace function passerelle_append_only() returns trigger language plpgsql as $$
+      begin raise exception '% is append-only', TG_TABLE_NAME; end $$;`);
+    await knex.raw(
+      `create trigger ${table}_append_only before update or delete on ${table}
+       for each row execute function passerelle_append_only()`,
+    );
+  } else {
+    for (const op of ["update", "delete"]) {
+      await knex.raw(
+        `create trigger ${table}_no_${op} before ${op} on ${table}
+         begin select raise(abort, '${table} is append-only'); end`,
+      );
+    }
+  }
+}
+
+/** The ordered migrations, in code (no files discovered at run time). */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: "0001_directory",
+    async up(knex) {
+      await knex.schema.createTable("structures", (t) => {
+        t.increments("id").primary();
+        t.string("finess", 9).unique();
+        t.string("siret", 14).unique();
+        t.string("kind", 20).notNullable();
+        t.string("name", 200).notNullable();
+        t.string("postcode", 5);
+        t.string("commune_code", 5);
+        t.integer("parent_id").references("id").inTable("structures");
+        t.string("created_at", 30).notNullable();
+        t.string("updated_at", 30).notNullable();
+      });
+      await knex.schema.createTable("members", (t) => {
+        t.increments("id").primary();
+        t.string("rpps", 11).unique();
+        t.string("adeli", 9).unique();
+        t.string("last_name", 100);
+        t.string("first_name", 100);
+        t.string("display_name", 200).notNullable();
+        t.string("name_key", 200).notNullable().index();
+        t.string("name_key_alt", 200).notNullable().index();
+        t.string("profession_code", 4).notNullable().index();
+        t.string("speciality_code", 20);
+        t.string("speciality_label", 200);
+        t.integer("structure_id").references("id").inTable("structures");
+        t.string("matrix_id", 255).unique();
+        t.string("postcode", 5).index();
+        t.string("commune_code", 5).index();
+        t.boolean("active").notNullable().defaultTo(true);
+        t.string("created_at", 30).notNullable();
+        t.string("updated_at", 30).notNullable();
+      });
+      await knex.schema.createTable("member_roles", (t) => {
+        t.integer("member_id").notNullable().references("id").inTable("members").onDelete("CASCADE");
+        t.string("role", 20).notNullable();
+        t.primary(["member_id", "role"]);
+      });
+      await knex.schema.createTable("territory", (t) => {
+        t.string("kind", 10).notNullable();
+        t.string("code", 5).notNullable();
+        t.primary(["kind", "code"]);
+      });
+    },
+    async down(knex) {
+      for (const t of ["territory", "member_roles", "members", "structures"]) await knex.schema.dropTable(t);
+    },
+  },
+  {
+    name: "0002_audit",
+    async up(knex) {
+      await knex.schema.createTable("audit_entries", (t) => {
+        t.bigInteger("seq").primary();
+        t.string("time", 30).notNullable().index();
+        t.string("actor", 255).notNullable();
+        t.string("action", 40).notNullable();
+        t.string("sheet_id", 255).index();
+        t.string("transfer_id", 255).index();
+        t.string("room_id", 255);
+        t.string("event_id", 255);
+        t.string("member_id", 255);
+        t.string("pdf_sha256", 64);
+        t.string("patient_ref", 64).index();
+        t.string("outcome", 10).notNullable();
+        t.string("reason", 64);
+        t.string("prev_hash", 64).notNullable();
+        t.string("hash", 64).notNullable();
+      });
+      // The head row: its update serialises appenders across processes (see audit/store.ts).
+      await knex.schema.createTable("audit_head", (t) => {
+        t.integer("id").primary();
+        t.bigInteger("seq").notNullable();
+        t.string("hash", 64).notNullable();
+        t.string("writer", 64);
+      });
+      await knex("audit_head").insert({ id: 1, seq: 0, hash: "0".repeat(64), writer: null });
+      await knex.schema.createTable("audit_checkpoints", (t) => {
+        t.increments("id").primary();
+        t.bigInteger("seq").notNullable().index();
+        t.string("head_hash", 64).notNullable();
+        t.string("time", 30).notNullable();
+        t.string("kid", 64).notNullable();
+        t.text("jws").notNullable();
+      });
+      await knex.schema.createTable("audit_keys", (t) => {
+        t.string("kid", 64).primary();
+        t.text("public_jwk").notNullable();
+        t.string("created_at", 30).notNullable();
+      });
+      await appendOnly(knex, "audit_entries");
+      await appendOnly(knex, "audit_checkpoints");
+    },
+    async down(knex) {
+      for (const t of ["audit_keys", "audit_checkpoints", "audit_head", "audit_entries"]) {
+        await knex.schema.dropTable(t);
+      }
+    },
+  },
+];
+
+/** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */
+export class CodeMigrationSource implements Knex.MigrationSource<Migration> {
+  readonly #migrations: readonly Migration[];
+  constructor(migrations: readonly Migration[] = MIGRATIONS) {
+    this.#migrations = migrations;
+  }
+  getMigrations(): Promise<Migration[]> {
+    return Promise.resolve([...this.#migrations]);
+  }
+  getMigrationName(m: Migration): string {
+    return m.name;
+  }
+  getMigration(m: Migration): Promise<Knex.Migration> {
+    return Promise.resolve({ up: (k: Knex) => m.up(k), down: (k: Knex) => m.down(k) });
+  }
+}
+
+const migratorConfig = (): Knex.MigratorConfig => ({
+  migrationSource: new CodeMigrationSource(),
+  tableName: MIGRATIONS_TABLE,
+});
+
+/** Applies pending migrations (knex locks its table, so concurrent start-ups are safe). Returns their names. */
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest(migratorConfig())) as [number, string[]];
+  return applied;
+}
+
+/** Names of applied and pending migrations. */
+export async function migrationStatus(knex: Knex): Promise<{ applied: string[]; pending: string[] }> {
+  const [done, pending] = (await knex.migrate.list(migratorConfig())) as [{ name: string }[], Migration[]];
+  return { applied: done.map((m) => m.name), pending: pending.map((m) => m.name) };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/index.ts";
+import { PasserelleError } from "../../../src/core/index.ts";
+
+describe("loadConfig", () => {
+  it("defaults to an sqlite file in ./data", () => {
+    const c = loadConfig({}, "/srv/app");
+    expect(c.dataDir).toBe("/srv/app/data");
+    expect(c.database).toEqual({ engine: "sqlite", filename: "/srv/app/data/passerelle.sqlite" });
+    expect(c.audit.checkpointEvery).toBe(1000);
+  });
+
+  it("resolves PASSERELLE_DATA_DIR against the working directory", () => {
+    expect(loadConfig({ PASSERELLE_DATA_DIR: "var/p" }, "/srv").dataDir).toBe("/srv/var/p");
+    expect(loadConfig({ PASSERELLE_DATA_DIR: "/abs" }, "/srv").database).toEqual({
+      engine: "sqlite",
+      filename: "/abs/passerelle.sqlite",
+    });
+  });
+
+  it("selects PostgreSQL for postgres:// and postgresql:// URLs", () => {
+    for (const url of ["postgres://u:p@db/x", "postgresql://db:5433/x"]) {
+      expect(loadConfig({ DATABASE_URL: url }, "/").database).toEqual({ engine: "postgres", url });
+    }
+  });
+
+  it("accepts sqlite:PATH", () => {
+    expect(loadConfig({ DATABASE_URL: "sqlite:db/a.sqlite" }, "/srv").database).toEqual({
+      engine: "sqlite",
+      filename: "/srv/db/a.sqlite",
+    });
+  });
+
+  it("names every bad key and never echoes a value", () => {
+    let err: unknown;
+    try {
+      loadConfig({
+        DATABASE_URL: "mysql://root:s3cret@x/y",
+        PASSERELLE_AUDIT_CHECKPOINT_EVERY: "0",
+        PASSERELLE_DATA_DIR: " ",
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PasserelleError);
+    const e = err as PasserelleError;
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.issues.map((i) => i.path).sort()).toEqual([
+      "DATABASE_URL",
+      "PASSERELLE_AUDIT_CHECKPOINT_EVERY",
+      "PASSERELLE_DATA_DIR",
+    ]);
+    expect(JSON.stringify({ m: e.message, i: e.issues })).not.toContain("s3cret");
+  });
+
+  it("reads the checkpoint interval", () => {
+    expect(loadConfig({ PASSERELLE_AUDIT_CHECKPOINT_EVERY: "250" }).audit.checkpointEvery).toBe(250);
+    expect(() => loadConfig({ PASSERELLE_AUDIT_CHECKPOINT_EVERY: "1e3" })).toThrow(PasserelleError);
+  });
+});
