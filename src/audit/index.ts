@@ -1,0 +1,41 @@
+/**
+ * The tamper-evident audit trail (ANS "Traçabilité des événements"): a typed vocabulary built by
+ * one builder, an append-only hash chain over a canonical (RFC 8785-style) serialisation, signed
+ * checkpoints (JWS, EdDSA/Ed25519), verification, offline-verifiable exports, and the RGPD
+ * art. 15 access request by patient pseudonym. Ids and hashes only — no patient data.
+ */
+export { auditEvent, assertAuditEvent, AUDIT_ACTIONS, TRANSFER_STEPS, FIELD_PATTERNS } from "./vocabulary.ts";
+export type {
+  AuditAction,
+  AuditEntry,
+  AuditEvent,
+  AuditEventInput,
+  AuditSubject,
+  AccessAction,
+  DirectoryAction,
+  Outcome,
+  PatientRef,
+  TransferAction,
+} from "./vocabulary.ts";
+export { canonicalEntry, entryHash, sha256Hex, GENESIS_HASH, CANONICAL_KEYS } from "./canonical.ts";
+export type { UnhashedEntry } from "./canonical.ts";
+export { AuditTrail, verifyStored } from "./store.ts";
+export type { AuditTrailOptions } from "./store.ts";
+export { signCheckpoint, verifyCheckpoint, CHECKPOINT_TYP } from "./checkpoint.ts";
+export type { Checkpoint, CheckpointPayload, TrustedKeys } from "./checkpoint.ts";
+export {
+  loadSigningKey,
+  loadPseudonymKey,
+  generateSigningKey,
+  signingKeyFrom,
+  SIGNING_KEY_FILE,
+  PSEUDONYM_KEY_FILE,
+} from "./keys.ts";
+export type { SigningKey } from "./keys.ts";
+export { verifyChain, trustedKeys, GENESIS_ANCHOR } from "./verify.ts";
+export type { ChainSource, FailureReason, VerifyFailure, VerifyReport } from "./verify.ts";
+export { exportAudit, verifyExportFile, EXPORT_FORMAT } from "./export.ts";
+export type { ExportFilter, ExportSummary } from "./export.ts";
+export { patientPseudonym, accessRequest } from "./access.ts";
+export type { AccessReport, AccessTransfer } from "./access.ts";
+export { openAuditTrail } from "./open.ts";

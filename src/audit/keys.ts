@@ -1,0 +1,101 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { calculateJwkThumbprint } from "jose";
+import type { JWK } from "jose";
+import { PasserelleError } from "../core/index.ts";
+
+/** File names inside the data directory. Both are secrets: mode 0600, never committed. */
+export const SIGNING_KEY_FILE = "audit-signing-key.pem";
+export const PSEUDONYM_KEY_FILE = "patient-pseudonym.key";
+
+/** The hub's checkpoint-signing key: Ed25519, identified by its JWK thumbprint (RFC 7638). */
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateKey: KeyObject;
+  /** Public JWK (`kty: OKP`, `crv: Ed25519`, `x`, `kid`) — safe to publish and export. */
+  readonly publicJwk: JWK;
+}
+
+/**
+ * Reads a secret file, or creates it atomically if absent: written to a temporary file with mode
+ * 0600 then hard-linked into place, so two instances starting together agree on one secret.
+ * A secret readable by group or others is refused (`BAD_KEYSTORE`), as ssh does.
+ */
+export async function loadOrCreateSecret(path: string, make: () => Buffer | string): Promise<Buffer> {
+  try {
+    return await readSecret(path);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  const dir = join(path, "..");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(tmp, make(), { mode: 0o600, flag: "wx" });
+  try {
+    await link(tmp, path);
+  } catch (e) {
+    if (!(e instanceof Error && "code" in e && e.code === "EEXIST")) throw ioError(path, e);
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+  return readSecret(path);
+}
+
+async function readSecret(path: string): Promise<Buffer> {
+  const st = await stat(path);
+  if ((st.mode & 0o077) !== 0) {
+    throw new PasserelleError(
+      "BAD_KEYSTORE",
+      `${path} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`,
+    );
+  }
+  return readFile(path);
+}
+
+const isNotFound = (e: unknown): boolean => e instanceof Error && "code" in e && e.code === "ENOENT";
+const ioError = (path: string, e: unknown): PasserelleError =>
+  new PasserelleError("IO_ERROR", `cannot write ${path}`, { cause: e });
+
+/** Loads the hub's signing key from the data directory, generating it on first start. */
+export async function loadSigningKey(dataDir: string): Promise<SigningKey> {
+  const pem = await loadOrCreateSecret(join(dataDir, SIGNING_KEY_FILE), () =>
+    generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }),
+  );
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch (e) {
+    throw new PasserelleError("BAD_KEYSTORE", `${SIGNING_KEY_FILE} is not a PEM private key`, { cause: e });
+  }
+  if (privateKey.asymmetricKeyType !== "ed25519") {
+    throw new PasserelleError("BAD_KEYSTORE", `${SIGNING_KEY_FILE} is not an Ed25519 key`);
+  }
+  return signingKeyFrom(privateKey);
+}
+
+/** Wraps an Ed25519 private key (tests and benchmarks make them in memory). */
+export async function signingKeyFrom(privateKey: KeyObject): Promise<SigningKey> {
+  const jwk = createPublicKey(privateKey).export({ format: "jwk" }) as JWK;
+  const base: JWK = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  const kid = await calculateJwkThumbprint(base, "sha256");
+  return { kid, privateKey, publicJwk: { ...base, kid, alg: "EdDSA", use: "sig" } };
+}
+
+/** A fresh in-memory signing key. */
+export function generateSigningKey(): Promise<SigningKey> {
+  return signingKeyFrom(generateKeyPairSync("ed25519").privateKey);
+}
+
+/** Loads the 32-byte key of patient pseudonyms from the data directory, generating it on first start. */
+export async function loadPseudonymKey(dataDir: string): Promise<Buffer> {
+  const raw = await loadOrCreateSecret(join(dataDir, PSEUDONYM_KEY_FILE), () =>
+    randomBytes(32).toString("base64url"),
+  );
+  const key = Buffer.from(raw.toString("utf8").trim(), "base64url");
+  if (key.length !== 32) {
+    throw new PasserelleError("BAD_KEYSTORE", `${PSEUDONYM_KEY_FILE} must hold 32 bytes in base64url`);
+  }
+  return key;
+}

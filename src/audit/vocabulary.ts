@@ -1,0 +1,199 @@
+import type { FieldIssue } from "../core/index.ts";
+import { PasserelleError } from "../core/index.ts";
+
+/**
+ * The typed audit vocabulary (after ANS "Traçabilité des événements", which profiles FHIR
+ * `AuditEvent`): what happened to a transfer, to the directory, and who accessed what. Every
+ * event is made by ONE builder, {@link auditEvent}, in the manner of medplum's `auditevent.ts`.
+ *
+ * An event holds identifiers and hashes only — never a patient's name, INS or clinical text.
+ * The type has no free-text field, the patient is a keyed pseudonym ({@link PatientRef}) that
+ * only `patientPseudonym()` produces, and a run-time check rejects values that do not look like
+ * identifiers (spaces, accents, bare words), naming the field but never echoing the value.
+ */
+export const TRANSFER_STEPS = [
+  "created",
+  "validated",
+  "signed",
+  "queued",
+  "sent",
+  "delivered",
+  "read",
+  "acknowledged",
+  "answered",
+  "failed",
+  "retried",
+] as const;
+
+export type TransferAction = `transfer.${(typeof TRANSFER_STEPS)[number]}`;
+export type DirectoryAction = "member.added" | "member.changed" | "member.removed";
+export type AccessAction = "access.downloaded" | "access.verified";
+export type AuditAction = TransferAction | DirectoryAction | AccessAction;
+
+/** Every action, for validation and documentation. */
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  ...TRANSFER_STEPS.map((s): TransferAction => `transfer.${s}`),
+  "member.added",
+  "member.changed",
+  "member.removed",
+  "access.downloaded",
+  "access.verified",
+];
+const ACTION_SET: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
+
+export type Outcome = "success" | "failure";
+
+declare const patientRefBrand: unique symbol;
+/** A keyed pseudonym of a patient's INS (64 hex chars); made only by `patientPseudonym()`. */
+export type PatientRef = string & { readonly [patientRefBrand]: true };
+
+/** Identifiers an event may carry. Matrix ids for actor, room and event; opaque ids otherwise. */
+export interface AuditSubject {
+  /** Liaison sheet id. */
+  readonly sheet?: string;
+  /** Transfer id (one hand-off, possibly several sends). */
+  readonly transfer?: string;
+  /** Matrix room id (`!…:server`, or `!…` from room version 12). */
+  readonly room?: string;
+  /** Matrix event id (`$…`). */
+  readonly event?: string;
+  /** Directory member (`rpps:…`, `adeli:…`, `member:…`). */
+  readonly member?: string;
+}
+
+interface Common extends AuditSubject {
+  /** Who acted: a Matrix user id (`@u:server`) or `rpps:…`, `adeli:…`, `system:…`, `cli:…`. */
+  readonly actor: string;
+  readonly outcome?: Outcome;
+  /** Stable lower-case failure code (e.g. `matrix.timeout`), never a message. */
+  readonly reason?: string;
+  /** SHA-256 (hex) of the signed PDF, where there is one. */
+  readonly pdfSha256?: string;
+  readonly patient?: PatientRef;
+}
+
+/** What the builder needs for an action: transfers name their transfer, directory events their member. */
+export type AuditEventInput<A extends AuditAction> = A extends TransferAction
+  ? Common & { readonly transfer: string }
+  : A extends DirectoryAction
+    ? Common & { readonly member: string }
+    : Common & ({ readonly sheet: string } | { readonly transfer: string });
+
+/** A validated event, ready to append: the chain adds seq, time and hashes. */
+export interface AuditEvent extends AuditSubject {
+  readonly action: AuditAction;
+  readonly actor: string;
+  readonly outcome: Outcome;
+  readonly reason?: string;
+  readonly pdfSha256?: string;
+  readonly patient?: string;
+}
+
+/** An appended entry: the event plus its place in the hash chain. */
+export interface AuditEntry extends AuditEvent {
+  readonly seq: number;
+  /** ISO 8601 UTC (`Date.toISOString()`). */
+  readonly time: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+const OPAQUE = /^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9._:=+-]{0,254}$/;
+/** Field → pattern. Opaque ids must contain a digit: a bare word (a surname) is refused. */
+export const FIELD_PATTERNS = {
+  actor: /^(@[A-Za-z0-9._=/+-]+:[A-Za-z0-9.:[\]-]+|(rpps|adeli|system|cli|api):[A-Za-z0-9._@:-]{1,200})$/,
+  sheet: OPAQUE,
+  transfer: OPAQUE,
+  room: /^![A-Za-z0-9._=/+-]+(:[A-Za-z0-9.:[\]-]+)?$/,
+  event: /^\$[A-Za-z0-9._=/+:-]{1,254}$/,
+  member: /^(rpps:\d{11}|adeli:[0-9A-F]{9}|member:\d{1,12})$/,
+  pdfSha256: /^[0-9a-f]{64}$/,
+  patient: /^[0-9a-f]{64}$/,
+  reason: /^[a-z][a-z0-9_.-]{0,63}$/,
+} as const satisfies Record<string, RegExp>;
+
+type CheckedField = keyof typeof FIELD_PATTERNS;
+const CHECKED = Object.keys(FIELD_PATTERNS) as CheckedField[];
+
+/**
+ * Validates an event at run time (also re-run by the store on append, so a caller cannot bypass
+ * the builder with a cast). Throws `VALIDATION_FAILED` naming `audit.<field>`, without the value.
+ */
+export function assertAuditEvent(e: AuditEvent): void {
+  const issues: FieldIssue[] = [];
+  const bad = (path: string, rule: string, en: string, fr: string): void => {
+    issues.push({ path: `audit.${path}`, rule, message: { en, fr } });
+  };
+  if (!ACTION_SET.has(e.action)) bad("action", "enum", "unknown audit action", "action d'audit inconnue");
+  if (!["success", "failure"].includes(e.outcome)) {
+    bad("outcome", "enum", "must be success or failure", "doit être success ou failure");
+  }
+  const known = new Set<string>(["action", "outcome", ...CHECKED]);
+  for (const k of Object.keys(e)) {
+    if (!known.has(k)) bad(k, "unknownField", "is not an audit field", "n'est pas un champ d'audit");
+  }
+  for (const f of CHECKED) {
+    const v: unknown = e[f];
+    if (v === undefined) continue;
+    if (typeof v !== "string" || !FIELD_PATTERNS[f].test(v)) {
+      bad(
+        f,
+        "auditId",
+        "is not a well-formed identifier or hash",
+        "n'est pas un identifiant ou une empreinte valide",
+      );
+    }
+  }
+  if (e.action.startsWith("transfer.") && e.transfer === undefined) {
+    bad(
+      "transfer",
+      "required",
+      "transfer events name their transfer",
+      "un événement de transfert nomme son transfert",
+    );
+  }
+  if (e.action.startsWith("member.") && e.member === undefined) {
+    bad(
+      "member",
+      "required",
+      "directory events name their member",
+      "un événement d'annuaire nomme son membre",
+    );
+  }
+  if (e.action.startsWith("access.") && e.sheet === undefined && e.transfer === undefined) {
+    bad(
+      "sheet",
+      "required",
+      "access events name a sheet or a transfer",
+      "un accès nomme une fiche ou un transfert",
+    );
+  }
+  if (issues.length > 0) {
+    throw new PasserelleError("VALIDATION_FAILED", "invalid audit event", { issues });
+  }
+}
+
+const INPUT_KEYS: ReadonlySet<string> = new Set(["actor", "outcome", ...CHECKED]);
+
+/** THE builder: the only way domain code makes an audit event. Fields are copied, never spread; an unknown one is refused. */
+export function auditEvent<A extends AuditAction>(action: A, input: AuditEventInput<A>): AuditEvent {
+  const i: Common = input;
+  const e: Record<string, string> = { action, actor: i.actor, outcome: i.outcome ?? "success" };
+  for (const k of Object.keys(i)) if (!INPUT_KEYS.has(k)) e[k] = "(unknown field)"; // refused below
+  for (const f of [
+    "sheet",
+    "transfer",
+    "room",
+    "event",
+    "member",
+    "pdfSha256",
+    "patient",
+    "reason",
+  ] as const) {
+    const v = i[f];
+    if (v !== undefined) e[f] = v;
+  }
+  const event = Object.freeze(e) as unknown as AuditEvent;
+  assertAuditEvent(event);
+  return event;
+}
