@@ -1,0 +1,141 @@
+/**
+ * The hub's side of delivery, over matrix-js-sdk with Rust crypto. Rooms are created encrypted
+ * from their first state (`m.room.encryption` in `initial_state`, client-server API §11.12.5),
+ * private and invite-only, with history visible to members only. Events go out through
+ * `PUT /rooms/{roomId}/send/{eventType}/{txnId}` (§7.6.2) with transaction ids derived from the
+ * transfer id, so a retry is answered with the first event id instead of posting again.
+ */
+import { Preset, Visibility, type EventType, type MatrixClient } from "matrix-js-sdk";
+import { PasserelleError } from "../core/errors.ts";
+import { encryptAttachment, sha256Hex } from "./attachment.ts";
+import { assertRoomSafe, MEGOLM } from "./room-guard.ts";
+import type { SheetTransport } from "./index.ts";
+import type { OutgoingSheet, SentSheet, SheetEventContent } from "./sheet-event.ts";
+import { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+
+const REFERENCE = /^[A-Za-z0-9-]{1,32}$/;
+const TRANSFER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const USER_ID = /^@[^:\s]+:\S+$/;
+
+/** The neutral room name: a reference, never patient data (room state is not encrypted). */
+export function roomName(reference: string): string {
+  if (!REFERENCE.test(reference)) {
+    throw new PasserelleError("VALIDATION_FAILED", "room reference must be 1–32 letters, digits or '-'");
+  }
+  return `Passerelle · T-${reference}`;
+}
+
+const FILENAMES: Record<string, string> = {
+  admission: "fiche-de-liaison-entree.pdf",
+  discharge: "lettre-de-liaison.pdf",
+  "teleexpertise-request": "demande-teleexpertise.pdf",
+  "teleexpertise-answer": "reponse-teleexpertise.pdf",
+};
+
+/** Attachment file name by sheet kind; never derived from the sheet's content. */
+export function neutralFilename(kind: string): string {
+  return FILENAMES[kind] ?? "fiche-de-liaison.pdf";
+}
+
+export class MatrixSheetTransport implements SheetTransport {
+  readonly #client: MatrixClient;
+
+  constructor(client: MatrixClient) {
+    this.#client = client;
+  }
+
+  async createRoom(reference: string, invite: readonly string[]): Promise<string> {
+    const name = roomName(reference);
+    for (const u of invite)
+      if (!USER_ID.test(u)) throw new PasserelleError("VALIDATION_FAILED", "invite: not a Matrix user id");
+    const { room_id } = await this.#client.createRoom({
+      preset: Preset.PrivateChat,
+      visibility: Visibility.Private,
+      name,
+      invite: [...invite],
+      initial_state: [
+        { type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } },
+        { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "invited" } },
+        { type: "m.room.join_rules", state_key: "", content: { join_rule: "invite" } },
+        { type: "m.room.guest_access", state_key: "", content: { guest_access: "forbidden" } },
+      ],
+    });
+    return room_id;
+  }
+
+  async invite(roomId: string, userId: string): Promise<void> {
+    if (!USER_ID.test(userId)) throw new PasserelleError("VALIDATION_FAILED", "invite: not a Matrix user id");
+    await this.#client.invite(roomId, userId);
+  }
+
+  async sendSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+  ): Promise<SentSheet> {
+    if (!TRANSFER_ID.test(sheet.transferId)) {
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "transferId must be 1–64 letters, digits, '.', '_' or '-'",
+      );
+    }
+    if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
+    const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
+    // Make sure the recipients' device lists are downloaded before the room key is shared.
+    await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
+
+    const pdfSha256 = sha256Hex(sheet.pdf);
+    const { ciphertext, file: keys } = encryptAttachment(sheet.pdf);
+    const { content_uri } = await this.#client.uploadContent(ciphertext, {
+      type: "application/octet-stream",
+      includeFilename: false,
+    });
+    const file = { url: content_uri, ...keys };
+    const filename = neutralFilename(sheet.kind);
+    const txn = (part: string): string => `passerelle.${sheet.transferId}.${part}`;
+
+    const fileEvent = await this.#send(
+      roomId,
+      "m.room.message",
+      {
+        msgtype: "m.file",
+        body: filename,
+        filename,
+        info: { mimetype: "application/pdf", size: sheet.pdf.length },
+        file,
+      },
+      txn("file"),
+    );
+    const content: SheetEventContent = {
+      version: 1,
+      sheet_id: sheet.sheetId,
+      kind: sheet.kind,
+      form: sheet.form,
+      pdf_sha256: pdfSha256,
+      file,
+      filename,
+      data: sheet.data,
+    };
+    const sheetEvent = await this.#send(roomId, SHEET_EVENT_TYPE, content, txn("sheet"));
+    const textEvent = await this.#send(
+      roomId,
+      "m.room.message",
+      { msgtype: "m.text", body: sheet.summaryFr },
+      txn("text"),
+    );
+    return {
+      fileEventId: fileEvent,
+      sheetEventId: sheetEvent,
+      textEventId: textEvent,
+      pdfSha256,
+      contentUri: content_uri,
+    };
+  }
+
+  async #send(roomId: string, type: string, content: object, txnId: string): Promise<string> {
+    // The SDK types event contents per known type; ours is namespaced, hence the cast.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- custom event type
+    const res = await this.#client.sendEvent(roomId, type as EventType.RoomMessage, content as never, txnId);
+    return res.event_id;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Matrix transport. Only this folder imports matrix-js-sdk; the transfers module sees the small
+ * {@link SheetTransport} interface. Matrix spec references: client-server API
+ * (https://spec.matrix.org/latest/client-server-api/) §7 "Sending events to a room" with
+ * transaction ids, §11.12 "End-to-end encryption" (m.room.encryption, encrypted attachments).
+ */
+import type { OutgoingSheet, SentSheet } from "./sheet-event.ts";
+
+/** What the transfers module needs from the messaging layer. */
+export interface SheetTransport {
+  /** Creates an encrypted, invite-only room named after a neutral `reference`; returns its id. */
+  createRoom(reference: string, invite: readonly string[]): Promise<string>;
+  invite(roomId: string, userId: string): Promise<void>;
+  /**
+   * Sends the PDF (encrypted attachment), the structured event and the French summary, after
+   * checking the room (encrypted, only `expectedMembers` besides the hub). Retrying with the same
+   * `transferId` reuses the transaction ids, so the homeserver does not post twice.
+   */
+  sendSheet(roomId: string, expectedMembers: readonly string[], sheet: OutgoingSheet): Promise<SentSheet>;
+}
+
+export { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+export type { SheetEventContent, OutgoingSheet, SentSheet } from "./sheet-event.ts";
+export { MatrixSheetTransport, neutralFilename, roomName } from "./hub-transport.ts";
+export { assertRoomSafe, MEGOLM } from "./room-guard.ts";
+export { encryptAttachment, decryptAttachment, sha256Hex } from "./attachment.ts";
+export type { EncryptedFile } from "./attachment.ts";
+export { downloadEncryptedFile } from "./media.ts";
+export { createMatrixClient, startSyncing, quietLogger } from "./client.ts";
+export type { MatrixClientOptions, CryptoStoreOption, MatrixLogSink } from "./client.ts";
+export { DevHomeserver, ensureSynapse } from "./dev-homeserver.ts";
+export type { DevHomeserverOptions } from "./dev-homeserver.ts";
+export type { RegisteredUser } from "./shared-secret-register.ts";
