@@ -8,6 +8,15 @@ have pdfsig || need+=(poppler-utils)
 have qpdf || need+=(qpdf)
 have certutil || need+=(libnss3-tools)
 have openssl || need+=(openssl)
+# PostgreSQL server for the integration tests (test/integration/postgres.ts): initdb/pg_ctl on
+# PATH or in Debian's /usr/lib/postgresql/<version>/bin (not on PATH by default).
+have_pg() {
+  have initdb && have pg_ctl && return 0
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && return 0; done
+  return 1
+}
+have_pg || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "system-deps: missing ${need[*]} and not root; install them with apt-get" >&2

@@ -1,8 +1,11 @@
 import { isPasserelleError } from "../core/index.ts";
 import type { CliIo, CommandHandler } from "./io.ts";
 import { EXIT, processIo } from "./io.ts";
+import { auditCommands } from "./commands/audit.ts";
 import { certsCommands } from "./commands/certs.ts";
+import { dbCommands } from "./commands/db.ts";
 import { demoCommands } from "./commands/demo.ts";
+import { directoryCommands } from "./commands/directory.ts";
 import { sheetCommands } from "./commands/sheet.ts";
 import { UsageError } from "./args.ts";
 
@@ -12,8 +15,11 @@ import { UsageError } from "./args.ts";
  * its default (`passerelle demo`), run when no known sub-command follows.
  */
 const groups: Record<string, Record<string, CommandHandler>> = {
+  audit: auditCommands,
   certs: certsCommands,
+  db: dbCommands,
   demo: demoCommands,
+  directory: directoryCommands,
   sheet: sheetCommands,
 };
 

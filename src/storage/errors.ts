@@ -1,13 +1,17 @@
 import { PasserelleError } from "../core/index.ts";
 
+/** Network errors, and PostgreSQL classes 08 (connection exception) and 57P (server shutting down). */
 const UNREACHABLE = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "ETIMEDOUT",
   "EHOSTUNREACH",
   "ECONNRESET",
-  "57P03",
+  "EPIPE",
 ]);
+const isUnreachable = (code: string | undefined, e: unknown): boolean =>
+  (code !== undefined && (UNREACHABLE.has(code) || code.startsWith("08") || code.startsWith("57P"))) ||
+  /Connection terminated|connection ended/i.test(message(e));
 
 /**
  * Maps a driver error to a {@link PasserelleError} with a clear, data-free message: the database
@@ -17,8 +21,14 @@ const UNREACHABLE = new Set([
 export function toStorageError(e: unknown, during: string): PasserelleError {
   if (e instanceof PasserelleError) return e;
   const code = errorCode(e);
-  if (code !== undefined && UNREACHABLE.has(code)) {
-    return new PasserelleError("IO_ERROR", `database unreachable (${code}) while ${during}`, { cause: e });
+  if (isUnreachable(code, e)) {
+    return new PasserelleError(
+      "IO_ERROR",
+      `database unreachable (${code ?? "connection lost"}) while ${during}`,
+      {
+        cause: e,
+      },
+    );
   }
   if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code === "55P03") {
     return new PasserelleError("IO_ERROR", `database is locked by another writer while ${during}`, {

@@ -158,10 +158,32 @@ const migratorConfig = (): Knex.MigratorConfig => ({
   tableName: MIGRATIONS_TABLE,
 });
 
-/** Applies pending migrations (knex locks its table, so concurrent start-ups are safe). Returns their names. */
+/** Applies pending migrations; safe when several instances start at once. Returns their names. */
 export async function migrateLatest(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest(migratorConfig())) as [number, string[]];
-  return applied;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [, applied] = (await knex.migrate.latest(migratorConfig())) as [number, string[]];
+      return applied;
+    } catch (e) {
+      if (attempt >= 30 || !isStartupRace(e)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+    }
+  }
+}
+
+/**
+ * Two instances starting together on a fresh database race to create knex's bookkeeping tables
+ * (knex checks, then creates) or find its migration lock taken. Both are retried: the loser then
+ * sees the winner's migrations applied and does nothing.
+ */
+function isStartupRace(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = "code" in e && typeof e.code === "string" ? e.code : "";
+  return (
+    e.name === "MigrationLocked" ||
+    /already locked|already exists/i.test(e.message) ||
+    ["42P07", "23505", "SQLITE_BUSY"].includes(code)
+  );
 }
 
 /** Names of applied and pending migrations. */
