@@ -31,3 +31,5 @@ export type { MatrixClientOptions, CryptoStoreOption, MatrixLogSink } from "./cl
 export { DevHomeserver, ensureSynapse } from "./dev-homeserver.ts";
 export type { DevHomeserverOptions } from "./dev-homeserver.ts";
 export type { RegisteredUser } from "./shared-secret-register.ts";
+export { openJournaledIndexedDB } from "./idb-journal.ts";
+export type { JournalHandle } from "./idb-journal.ts";
