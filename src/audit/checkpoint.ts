@@ -44,12 +44,14 @@ export type TrustedKeys = ReadonlyMap<string, JWK>;
 
 /**
  * Verifies one checkpoint JWS against the trusted keys and returns its payload. `fallbackSeq`
- * (the stored column) locates a checkpoint whose payload cannot even be decoded.
+ * (the stored column) locates a checkpoint whose payload cannot even be decoded; `imported`
+ * caches imported keys across calls.
  */
 export async function verifyCheckpoint(
   jws: string,
   keys: TrustedKeys,
   fallbackSeq: number,
+  imported: Map<string, ReturnType<typeof importJWK>> = new Map(),
 ): Promise<CheckpointCheck> {
   const unverified = peekPayload(jws);
   const seq = unverified?.seq ?? fallbackSeq;
@@ -69,7 +71,9 @@ export async function verifyCheckpoint(
     };
   }
   try {
-    const key = await importJWK(jwk, "EdDSA");
+    let pending = imported.get(kid);
+    if (pending === undefined) imported.set(kid, (pending = importJWK(jwk, "EdDSA")));
+    const key = await pending;
     const { payload, protectedHeader } = await compactVerify(jws, key, { algorithms: ["EdDSA"] });
     const p = parsePayload(new TextDecoder().decode(payload));
     if (p === undefined || protectedHeader.typ !== CHECKPOINT_TYP) {
@@ -84,6 +88,11 @@ export async function verifyCheckpoint(
   } catch {
     return { ok: false, problem: "checkpoint-signature-invalid", seq, detail: "signature does not verify" };
   }
+}
+
+/** The seq a checkpoint claims, read without verifying it (to know where to look). */
+export function claimedSeq(jws: string): number | undefined {
+  return peekPayload(jws)?.seq;
 }
 
 function peekPayload(jws: string): CheckpointPayload | undefined {

@@ -1,7 +1,7 @@
-import type { JWK } from "jose";
+import type { importJWK, JWK } from "jose";
 import { entryHash, GENESIS_HASH } from "./canonical.ts";
 import type { Checkpoint, TrustedKeys } from "./checkpoint.ts";
-import { verifyCheckpoint } from "./checkpoint.ts";
+import { claimedSeq, verifyCheckpoint } from "./checkpoint.ts";
 import { diagnose } from "./diagnose.ts";
 import type { AuditEntry } from "./vocabulary.ts";
 
@@ -62,9 +62,39 @@ export interface ChainSource {
  */
 export async function verifyChain(src: ChainSource): Promise<VerifyReport> {
   const failures: VerifyFailure[] = [];
+  // Signatures are checked on the crypto thread pool while this thread walks the chain.
+  const imported = new Map<string, ReturnType<typeof importJWK>>();
+  const checks = Promise.all(src.checkpoints.map((c) => verifyCheckpoint(c.jws, src.keys, c.seq, imported)));
+  const wanted = [...new Set(src.checkpoints.map((c) => claimedSeq(c.jws) ?? c.seq))].sort((a, b) => a - b);
+  const hashAt = new Map<number, string>([[src.anchor.seq, src.anchor.hash]]);
+
+  let expected = src.anchor.seq + 1;
+  let prev = src.anchor.hash;
+  let count = 0;
+  let firstSeq: number | null = null;
+  let wi = 0;
+  while ((wanted[wi] ?? Infinity) < expected) wi++;
+  let chainFailure: VerifyFailure | undefined;
+
+  outer: for await (const page of src.pages) {
+    for (const e of page) {
+      firstSeq ??= e.seq;
+      if (e.seq !== expected || e.prevHash !== prev || entryHash(e) !== e.hash) {
+        chainFailure = diagnose(await src.loadAll(), count, expected, prev);
+        break outer;
+      }
+      if (wanted[wi] === e.seq) {
+        hashAt.set(e.seq, e.hash);
+        wi++;
+      }
+      prev = e.hash;
+      expected++;
+      count++;
+    }
+  }
+
   const valid: Checkpoint[] = [];
-  for (const c of src.checkpoints) {
-    const r = await verifyCheckpoint(c.jws, src.keys, c.seq);
+  for (const r of await checks) {
     if (r.ok) valid.push(r.checkpoint);
     else failures.push({ seq: r.seq, reason: r.problem, detail: r.detail });
   }
@@ -76,38 +106,19 @@ export async function verifyChain(src: ChainSource): Promise<VerifyReport> {
       detail: `no signed checkpoint anchors the start at seq ${src.anchor.seq}`,
     });
   }
-
-  let expected = src.anchor.seq + 1;
-  let prev = src.anchor.hash;
-  let count = 0;
-  let firstSeq: number | null = null;
-  let cpIndex = 0;
-  while ((valid[cpIndex]?.seq ?? Infinity) <= src.anchor.seq) cpIndex++;
   let lastGoodCp = src.anchor.seq;
-  let chainFailure: VerifyFailure | undefined;
-
-  outer: for await (const page of src.pages) {
-    for (const e of page) {
-      firstSeq ??= e.seq;
-      if (e.seq !== expected || e.prevHash !== prev || entryHash(e) !== e.hash) {
-        chainFailure = diagnose(await src.loadAll(), count, expected, prev);
-        break outer;
-      }
-      for (let cp = valid[cpIndex]; cp?.seq === e.seq; cp = valid[++cpIndex]) {
-        if (cp.headHash !== e.hash) {
-          chainFailure = {
-            seq: lastGoodCp + 1,
-            reason: "rewritten",
-            detail: `entries ${lastGoodCp + 1}–${e.seq} were rewritten: they no longer match the checkpoint signed at seq ${e.seq}`,
-          };
-          break outer;
-        }
-        lastGoodCp = e.seq;
-      }
-      prev = e.hash;
-      expected++;
-      count++;
+  for (const cp of valid) {
+    const h = hashAt.get(cp.seq);
+    if (cp.seq < src.anchor.seq || h === undefined) continue;
+    if (h !== cp.headHash) {
+      failures.push({
+        seq: lastGoodCp + 1,
+        reason: "rewritten",
+        detail: `entries ${lastGoodCp + 1}–${cp.seq} were rewritten: they no longer match the checkpoint signed at seq ${cp.seq}`,
+      });
+      break;
     }
+    lastGoodCp = cp.seq;
   }
   const lastSeq = expected - 1;
   if (chainFailure !== undefined) failures.push(chainFailure);
