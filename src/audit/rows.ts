@@ -83,25 +83,33 @@ export function fromRow(r: AuditRow): AuditEntry {
   return e as unknown as AuditEntry;
 }
 
-/** Entries with `from <= seq <= to`, in seq order, by pages (keyset pagination). */
+/** Entries with `from <= seq <= to`, in seq order, by pages (keyset pagination, one page read ahead). */
 export async function* pagesOf(
   q: Knex,
   from = 1,
   to = Number.MAX_SAFE_INTEGER,
   pageSize = 10_000,
 ): AsyncGenerator<AuditEntry[]> {
-  let after = from - 1;
+  const fetch = (after: number): Promise<AuditRow[]> => {
+    const p = Promise.resolve(
+      q<AuditRow>("audit_entries")
+        .select<AuditRow[]>([...ENTRY_COLUMNS])
+        .where("seq", ">", after)
+        .andWhere("seq", "<=", to)
+        .orderBy("seq")
+        .limit(pageSize),
+    );
+    p.catch(() => undefined); // awaited below; never an unhandled rejection if the reader stops early
+    return p;
+  };
+  // The next page is fetched while the caller works on this one (the driver reads in its thread pool).
+  let next = fetch(from - 1);
   for (;;) {
-    const rows: AuditRow[] = await q<AuditRow>("audit_entries")
-      .select<AuditRow[]>([...ENTRY_COLUMNS])
-      .where("seq", ">", after)
-      .andWhere("seq", "<=", to)
-      .orderBy("seq")
-      .limit(pageSize);
+    const rows = await next;
     if (rows.length === 0) return;
     const page = rows.map(fromRow);
+    const last = page.at(-1)?.seq ?? to;
+    next = rows.length < pageSize ? Promise.resolve([]) : fetch(last);
     yield page;
-    after = page.at(-1)?.seq ?? to;
-    if (rows.length < pageSize) return;
   }
 }
