@@ -19,7 +19,8 @@ export type {
 } from "./vocabulary.ts";
 export { canonicalEntry, entryHash, sha256Hex, GENESIS_HASH, CANONICAL_KEYS } from "./canonical.ts";
 export type { UnhashedEntry } from "./canonical.ts";
-export { AuditTrail, verifyStored } from "./store.ts";
+export { AuditTrail } from "./store.ts";
+export { readHead, verifyStored } from "./stored.ts";
 export type { AuditTrailOptions } from "./store.ts";
 export { signCheckpoint, verifyCheckpoint, CHECKPOINT_TYP } from "./checkpoint.ts";
 export type { Checkpoint, CheckpointPayload, TrustedKeys } from "./checkpoint.ts";

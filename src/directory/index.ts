@@ -5,7 +5,9 @@
  */
 export { DirectoryRepository } from "./repository.ts";
 export { DirectoryService } from "./service.ts";
-export type { AddMemberInput, AddStructureInput } from "./service.ts";
+export type { AddMemberInput } from "./service.ts";
+export { addStructure, setTerritory } from "./structures.ts";
+export type { AddStructureInput } from "./structures.ts";
 export { importExtraction } from "./import.ts";
 export type { ImportOptions, ImportReport, Rejection } from "./import.ts";
 export { decodeExtraction, parseExtraction, EXTRACTION_COLUMNS, EXTRACTION_HEADER } from "./extraction.ts";

@@ -6,19 +6,11 @@ import { PasserelleError, systemClock } from "../core/index.ts";
 import type { Database } from "../storage/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { DirectoryRepository } from "./repository.ts";
-import type { Member, Structure, StructureKind, Territory } from "./types.ts";
+import type { AddStructureInput } from "./structures.ts";
+import { addStructure, setTerritory } from "./structures.ts";
+import type { Member, Structure, Territory } from "./types.ts";
 import { memberAuditId, nameKey } from "./types.ts";
-import {
-  checkId,
-  checkKind,
-  checkMatrixId,
-  checkProfession,
-  checkRoles,
-  checkText,
-  COMMUNE,
-  Issues,
-  POSTCODE,
-} from "./validate.ts";
+import { checkId, checkMatrixId, checkProfession, checkRoles, checkText, Issues } from "./validate.ts";
 
 /** `directory add-member` input (issue 5 contract). Upserts by RPPS (or ADELI). */
 export interface AddMemberInput {
@@ -30,16 +22,6 @@ export interface AddMemberInput {
   readonly roles?: readonly string[];
   readonly specialityCode?: string;
   readonly structureId?: number;
-}
-
-export interface AddStructureInput {
-  readonly finess?: string;
-  readonly siret?: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly postcode?: string;
-  readonly communeCode?: string;
-  readonly parentId?: number;
 }
 
 /**
@@ -153,64 +135,13 @@ export class DirectoryService {
   }
 
   /** Adds a structure (FINESS or SIRET required, checked). */
-  async addStructure(input: AddStructureInput): Promise<Structure> {
-    const issues = new Issues();
-    if (input.finess === undefined && input.siret === undefined) {
-      issues.add(
-        "finess",
-        "required",
-        "a FINESS or a SIRET is required",
-        "un FINESS ou un SIRET est obligatoire",
-      );
-    }
-    if (input.finess !== undefined) checkId(issues, "finess", "finess", input.finess);
-    if (input.siret !== undefined) checkId(issues, "siret", "siret", input.siret);
-    const kind: StructureKind = checkKind(issues, "kind", input.kind);
-    checkText(issues, "name", input.name, 200);
-    if (input.postcode !== undefined && !POSTCODE.test(input.postcode)) {
-      issues.add("postcode", "format", "5 digits", "5 chiffres");
-    }
-    if (input.communeCode !== undefined && !COMMUNE.test(input.communeCode)) {
-      issues.add("commune", "format", "an INSEE commune code", "un code commune INSEE");
-    }
-    issues.throwIfAny("structure");
-    return inTransaction(this.#db.knex, async (trx) => {
-      const now = this.#clock.now().toISOString();
-      await trx("structures").insert({
-        finess: input.finess ?? null,
-        siret: input.siret ?? null,
-        kind,
-        name: input.name.trim(),
-        postcode: input.postcode ?? null,
-        commune_code: input.communeCode ?? null,
-        parent_id: input.parentId ?? null,
-        created_at: now,
-        updated_at: now,
-      });
-      const repo = new DirectoryRepository(trx);
-      const s = await repo.findStructure(
-        input.finess !== undefined ? { finess: input.finess } : { siret: input.siret ?? "" },
-      );
-      if (s === undefined)
-        throw new PasserelleError("INTERNAL", "structure vanished during its own transaction");
-      return s;
-    });
+  addStructure(input: AddStructureInput): Promise<Structure> {
+    return addStructure(this.#db, input, this.#clock);
   }
 
   /** Replaces the CPTS territory (INSEE communes and postcodes). */
-  async setTerritory(t: Territory): Promise<Territory> {
-    const issues = new Issues();
-    t.postcodes.forEach((p, i) => {
-      if (!POSTCODE.test(p)) issues.add(`postcodes[${i}]`, "format", "5 digits", "5 chiffres");
-    });
-    t.communes.forEach((c, i) => {
-      if (!COMMUNE.test(c))
-        issues.add(`communes[${i}]`, "format", "an INSEE commune code", "un code commune INSEE");
-    });
-    issues.throwIfAny("territory");
-    const clean = { postcodes: [...new Set(t.postcodes)], communes: [...new Set(t.communes)] };
-    await inTransaction(this.#db.knex, (trx) => new DirectoryRepository(trx).setTerritory(clean));
-    return clean;
+  setTerritory(t: Territory): Promise<Territory> {
+    return setTerritory(this.#db, t);
   }
 }
 
