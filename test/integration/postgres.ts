@@ -77,9 +77,10 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
       "PostgreSQL server binaries not found — run scripts/system-deps.sh (Debian package postgresql)",
     );
   }
-  const dir = mkdtempSync(join(tmpdir(), "passerelle-pg-"));
-  const data = join(dir, "data");
   const as = runAsUser();
+  // As root, the cluster's owner must reach the directory: /tmp (world-traversable), not a private TMPDIR.
+  const dir = mkdtempSync(join(as === undefined ? tmpdir() : "/tmp", "passerelle-pg-"));
+  const data = join(dir, "data");
   if (as !== undefined) chownSync(dir, as.uid, as.gid);
   const run = (cmd: string, args: string[]): void => {
     const [file, argv] =
