@@ -1,0 +1,86 @@
+/**
+ * Timing loop shared by the benchmarks: warm a function up, then call it back to back for a fixed
+ * wall-clock time and count completed calls. Calls are awaited one at a time (no overlap), so a
+ * rate is what one thread sustains.
+ */
+import { performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+// A full collection before each timed run, so that garbage left by the previous variant (the
+// per-document font parsing allocates megabytes) is not collected, and charged, during the next one.
+// `--expose-gc` set at run time: the benches also run as plain `node bench/x.ts`.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+export type BenchFn = () => Promise<unknown>;
+
+export interface Sample {
+  readonly iterations: number;
+  readonly elapsedMs: number;
+  /** Completed calls per second (wall clock). */
+  readonly rate: number;
+  /**
+   * CPU time of the whole process (all threads: JS, GC helpers, libuv) during the run, user + system.
+   * Unlike `rate`, it does not grow when other processes take the CPU away; meaningful per call only
+   * when nothing else in the process runs at the same time (not in a worker pool).
+   */
+  readonly cpuMs: number;
+}
+
+/**
+ * Calls `fn` until `seconds` have passed (the last call may run over; it is counted and so is its
+ * time). At least one call. Starts with a full garbage collection (not timed).
+ */
+export async function runFor(fn: BenchFn, seconds: number): Promise<Sample> {
+  collectGarbage();
+  const budget = seconds * 1000;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  let iterations = 0;
+  let elapsedMs: number;
+  do {
+    await fn();
+    iterations++;
+    elapsedMs = performance.now() - start;
+  } while (elapsedMs < budget);
+  return { iterations, elapsedMs, rate: (iterations * 1000) / elapsedMs, cpuMs: cpuMsSince(cpu) };
+}
+
+/** Warm-up: at least `seconds` and at least `minIterations` calls, results discarded. */
+export async function warmUp(fn: BenchFn, seconds: number, minIterations = 2): Promise<Sample> {
+  const budget = seconds * 1000;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  let iterations = 0;
+  let elapsedMs = 0;
+  while (elapsedMs < budget || iterations < minIterations) {
+    await fn();
+    iterations++;
+    elapsedMs = performance.now() - start;
+  }
+  return { iterations, elapsedMs, rate: (iterations * 1000) / elapsedMs, cpuMs: cpuMsSince(cpu) };
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A positive number from the environment (e.g. BENCH_SECONDS), else `fallback`. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
