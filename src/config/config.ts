@@ -1,6 +1,9 @@
 import { isAbsolute, resolve } from "node:path";
 import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
+import { issue } from "./issues.ts";
+import type { MatrixConfig, SignerConfig } from "./service.ts";
+import { parseMatrix, parseSigner } from "./service.ts";
 
 /**
  * The raw input: environment variables as the process sees them (strings or absent). Nothing in
@@ -13,7 +16,7 @@ export type DatabaseConfig =
   | { readonly engine: "sqlite"; readonly filename: string }
   | { readonly engine: "postgres"; readonly url: string };
 
-/** The validated configuration of the storage, directory and audit modules. */
+/** The validated configuration of the service (raw input: {@link RawConfig}). */
 export interface PasserelleConfig {
   /** Absolute path of `PASSERELLE_DATA_DIR` (default `./data`): sqlite file, audit keys. */
   readonly dataDir: string;
@@ -22,16 +25,12 @@ export interface PasserelleConfig {
     /** A signed checkpoint every N entries (`PASSERELLE_AUDIT_CHECKPOINT_EVERY`, default 1000). */
     readonly checkpointEvery: number;
   };
+  readonly matrix: MatrixConfig;
+  readonly signer: SignerConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
 export const SQLITE_FILENAME = "passerelle.sqlite";
-
-const issue = (path: string, rule: string, en: string, fr: string): FieldIssue => ({
-  path,
-  rule,
-  message: { en, fr },
-});
 
 /**
  * Validates the environment. Errors are `CONFIG_INVALID` with one issue per bad key, naming the
@@ -81,6 +80,9 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
     }
   }
 
+  const matrix = parseMatrix(env, issues);
+  const signer = parseSigner(env, cwd, issues);
+
   if (issues.length > 0) {
     throw new PasserelleError(
       "CONFIG_INVALID",
@@ -88,7 +90,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
       { issues },
     );
   }
-  return { dataDir, database, audit: { checkpointEvery } };
+  return { dataDir, database, audit: { checkpointEvery }, matrix, signer };
 }
 
 function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig | undefined {

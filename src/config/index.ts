@@ -1,3 +1,4 @@
-/** Typed configuration of storage, directory and audit: raw environment in, validated config out. */
+/** Typed configuration: raw environment in, validated config out; errors name the key (CONFIG_INVALID). */
 export { loadConfig, SQLITE_FILENAME } from "./config.ts";
 export type { DatabaseConfig, PasserelleConfig, RawConfig } from "./config.ts";
+export type { MatrixConfig, SignerConfig } from "./service.ts";
