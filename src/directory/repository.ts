@@ -179,6 +179,11 @@ export class DirectoryRepository {
     return r === undefined ? undefined : toStructure(r);
   }
 
+  async findStructureById(id: number): Promise<Structure | undefined> {
+    const r = await this.#q<StructureRow>("structures").where({ id }).first();
+    return r === undefined ? undefined : toStructure(r);
+  }
+
   async findStructure(by: { finess: string } | { siret: string }): Promise<Structure | undefined> {
     const r = await this.#q<StructureRow>("structures")
       .where("finess" in by ? { finess: by.finess } : { siret: by.siret })

@@ -17,10 +17,12 @@ export interface AddStructureInput {
   readonly parentId?: number;
 }
 
-/** Adds a structure (FINESS or SIRET required, checked). */
+/** Adds a structure (FINESS or SIRET required and checked, except for a unit inside a parent structure). */
 export async function addStructure(db: Database, input: AddStructureInput, clock: Clock): Promise<Structure> {
   const issues = new Issues();
-  if (input.finess === undefined && input.siret === undefined) {
+  // A hospital unit (UF) has no identifier of its own: it is identified by its parent's.
+  const unitOfParent = input.kind === "unit" && input.parentId !== undefined;
+  if (input.finess === undefined && input.siret === undefined && !unitOfParent) {
     issues.add(
       "finess",
       "required",
@@ -41,21 +43,22 @@ export async function addStructure(db: Database, input: AddStructureInput, clock
   issues.throwIfAny("structure");
   return inTransaction(db.knex, async (trx) => {
     const now = clock.now().toISOString();
-    await trx("structures").insert({
-      finess: input.finess ?? null,
-      siret: input.siret ?? null,
-      kind,
-      name: input.name.trim(),
-      postcode: input.postcode ?? null,
-      commune_code: input.communeCode ?? null,
-      parent_id: input.parentId ?? null,
-      created_at: now,
-      updated_at: now,
-    });
-    const repo = new DirectoryRepository(trx);
-    const s = await repo.findStructure(
-      input.finess !== undefined ? { finess: input.finess } : { siret: input.siret ?? "" },
+    const inserted: unknown[] = await trx("structures").insert(
+      {
+        finess: input.finess ?? null,
+        siret: input.siret ?? null,
+        kind,
+        name: input.name.trim(),
+        postcode: input.postcode ?? null,
+        commune_code: input.communeCode ?? null,
+        parent_id: input.parentId ?? null,
+        created_at: now,
+        updated_at: now,
+      },
+      ["id"],
     );
+    const id = Number((inserted[0] as { id: number } | undefined)?.id);
+    const s = await new DirectoryRepository(trx).findStructureById(id);
     if (s === undefined)
       throw new PasserelleError("INTERNAL", "structure vanished during its own transaction");
     return s;

@@ -180,6 +180,28 @@ describe.each(engines())("directory on $name", (engine) => {
     await db.close();
   });
 
+  it("adds a hospital and its units (a unit has no identifier of its own); refuses an orphan without one", async () => {
+    const { db, trail } = await hub();
+    const svc = new DirectoryService(db, trail);
+    const hospital = await svc.addStructure({
+      kind: "hospital",
+      name: "CH de démonstration",
+      finess: "699990016",
+    });
+    const units = await Promise.all(
+      ["Médecine gériatrique", "Cardiologie"].map((name) =>
+        svc.addStructure({ kind: "unit", name, parentId: hospital.id }),
+      ),
+    );
+    expect(units.map((u) => u.parentId)).toEqual([hospital.id, hospital.id]);
+    expect(new Set(units.map((u) => u.id)).size).toBe(2);
+    await expect(svc.addStructure({ kind: "unit", name: "Orpheline" })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      issues: [expect.objectContaining({ path: "finess", rule: "required" })],
+    });
+    await db.close();
+  });
+
   it("adds, updates and removes members with audit entries; refuses bad input by field", async () => {
     const { db, trail } = await hub();
     const svc = new DirectoryService(db, trail);
