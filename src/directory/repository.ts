@@ -179,9 +179,9 @@ export class DirectoryRepository {
     return r === undefined ? undefined : toStructure(r);
   }
 
-  async findStructureById(id: number): Promise<Structure | undefined> {
-    const r = await this.#q<StructureRow>("structures").where({ id }).first();
-    return r === undefined ? undefined : toStructure(r);
+  async childStructures(parentId: number): Promise<Structure[]> {
+    const rows = await this.#q<StructureRow>("structures").where({ parent_id: parentId }).orderBy("id");
+    return rows.map(toStructure);
   }
 
   async findStructure(by: { finess: string } | { siret: string }): Promise<Structure | undefined> {

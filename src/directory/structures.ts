@@ -58,7 +58,7 @@ export async function addStructure(db: Database, input: AddStructureInput, clock
       ["id"],
     );
     const id = Number((inserted[0] as { id: number } | undefined)?.id);
-    const s = await new DirectoryRepository(trx).findStructureById(id);
+    const s = await new DirectoryRepository(trx).getStructure(id);
     if (s === undefined)
       throw new PasserelleError("INTERNAL", "structure vanished during its own transaction");
     return s;
