@@ -3,7 +3,13 @@
  * logger, and a start that resolves after the first sync. The only place besides the transport
  * that touches the SDK; domain code uses {@link SheetTransport} from `./index.ts`.
  */
-import { ClientEvent, createClient, SyncState, type MatrixClient } from "matrix-js-sdk";
+import {
+  ClientEvent,
+  createClient,
+  SyncState,
+  type ICreateClientOpts,
+  type MatrixClient,
+} from "matrix-js-sdk";
 import { logger as sdkGlobalLogger, type Logger } from "matrix-js-sdk/lib/logger.js";
 import { PasserelleError } from "../core/errors.ts";
 
@@ -44,6 +50,8 @@ export interface MatrixClientOptions {
   readonly accessToken: string;
   readonly cryptoStore?: CryptoStoreOption;
   readonly log?: MatrixLogSink;
+  /** E.g. `getSecretStorageKey`, for the hub's secret storage (see cross-signing.ts). */
+  readonly cryptoCallbacks?: ICreateClientOpts["cryptoCallbacks"];
 }
 
 let globalSink: MatrixLogSink = () => undefined;
@@ -89,6 +97,7 @@ export async function createMatrixClient(o: MatrixClientOptions): Promise<Matrix
     deviceId: o.deviceId,
     accessToken: o.accessToken,
     logger: quietLogger(o.log),
+    ...(o.cryptoCallbacks ? { cryptoCallbacks: o.cryptoCallbacks } : {}),
   });
   const store = o.cryptoStore ?? { kind: "memory" };
   if (store.kind === "memory") {

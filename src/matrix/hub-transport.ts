@@ -3,7 +3,8 @@
  * from their first state (`m.room.encryption` in `initial_state`, client-server API §11.12.5),
  * private and invite-only, with history visible to members only. Events go out through
  * `PUT /rooms/{roomId}/send/{eventType}/{txnId}` (§7.6.2) with transaction ids derived from the
- * transfer id, so a retry is answered with the first event id instead of posting again.
+ * transfer id, so a retry is answered with the first event id instead of posting again. The
+ * structured sheet event goes first; the `m.file` and `m.text` that follow name it (encrypted).
  */
 import { Preset, Visibility, type EventType, type MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
@@ -12,6 +13,7 @@ import { assertRoomSafe, MEGOLM } from "./room-guard.ts";
 import type { SheetTransport } from "./index.ts";
 import type { OutgoingSheet, SentSheet, SheetEventContent } from "./sheet-event.ts";
 import { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+import { SHEET_REF_KEY } from "./inbound-parse.ts";
 
 const REFERENCE = /^[A-Za-z0-9-]{1,32}$/;
 const TRANSFER_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -94,18 +96,6 @@ export class MatrixSheetTransport implements SheetTransport {
     const filename = neutralFilename(sheet.kind);
     const txn = (part: string): string => `passerelle.${sheet.transferId}.${part}`;
 
-    const fileEvent = await this.#send(
-      roomId,
-      "m.room.message",
-      {
-        msgtype: "m.file",
-        body: filename,
-        filename,
-        info: { mimetype: "application/pdf", size: sheet.pdf.length },
-        file,
-      },
-      txn("file"),
-    );
     const content: SheetEventContent = {
       version: 1,
       sheet_id: sheet.sheetId,
@@ -117,10 +107,25 @@ export class MatrixSheetTransport implements SheetTransport {
       data: sheet.data,
     };
     const sheetEvent = await this.#send(roomId, SHEET_EVENT_TYPE, content, txn("sheet"));
+    // The file and the summary name the sheet event, so that a ✅ on either acknowledges it.
+    const ref = { [SHEET_REF_KEY]: sheetEvent };
+    const fileEvent = await this.#send(
+      roomId,
+      "m.room.message",
+      {
+        msgtype: "m.file",
+        body: filename,
+        filename,
+        info: { mimetype: "application/pdf", size: sheet.pdf.length },
+        file,
+        ...ref,
+      },
+      txn("file"),
+    );
     const textEvent = await this.#send(
       roomId,
       "m.room.message",
-      { msgtype: "m.text", body: sheet.summaryFr },
+      { msgtype: "m.text", body: sheet.summaryFr, ...ref },
       txn("text"),
     );
     return {

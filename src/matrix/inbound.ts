@@ -1,0 +1,205 @@
+/**
+ * What comes back from the rooms, for the transfers module: delivery (remote echo of the hub's own
+ * sheet event), public read receipts, and explicit acknowledgements. Decrypted events only.
+ *
+ * - Delivered: the hub's `fr.passerelle.sheet` event came back through `/sync` (the remote echo,
+ *   client-server API §7.6.1 "Local echo"): the homeserver has it in the room's DAG.
+ * - Read: `m.receipt` with `m.read` (§11.6 "Receipts"). `m.read.private` is never shared with
+ *   others and clients can switch receipts off, so a receipt is weak proof: it proves a client
+ *   displayed the room, not that a professional took the sheet in charge. `m.read` means "read up
+ *   to this event", so besides the receipt's own event the handler also hears of every earlier
+ *   hub sheet event of the room that the client holds.
+ * - Acknowledged (the legal acknowledgement): an `m.reaction` whose `m.relates_to` is an
+ *   `m.annotation` with key "✅" (§11.33 "Event annotations and reactions"), or a text message
+ *   `!ack`, optionally a reply (`m.relates_to.m.in_reply_to`, §11.19 "Rich replies"; the
+ *   `> ` reply fallback some clients still put in `body` is stripped). The target may be the
+ *   sheet event or the hub's `m.file` / `m.text` of the same sheet (they name the sheet event in
+ *   `fr.passerelle.sheet_event_id`); the handler always receives the sheet event id. A bare
+ *   `!ack` acknowledges the room's latest hub sheet before it.
+ * - Other `!` commands go to `onCommand`. The hub's own events are ignored (except for
+ *   delivery), events older than `since` are ignored, and every event is handled once (by id).
+ *
+ * Nothing here logs message bodies: only event ids and error codes.
+ */
+import {
+  MatrixEvent,
+  MatrixEventEvent,
+  ReceiptType,
+  RoomEvent,
+  type MatrixClient,
+  type Room,
+} from "matrix-js-sdk";
+import { PasserelleError } from "../core/errors.ts";
+import type { MatrixLogSink } from "./client.ts";
+import { classifyMessage, SHEET_REF_KEY } from "./inbound-parse.ts";
+import { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+
+export type AckVia = "reaction" | "command";
+type Maybe = void | Promise<void>;
+
+/** Implemented by the transfers module. User ids are passed as is: filtering non-recipients is its job. */
+export interface InboundHandler {
+  onDelivered?(roomId: string, eventId: string): Maybe;
+  onRead(roomId: string, eventId: string, userId: string, ts: number): Maybe;
+  onAcknowledged(roomId: string, targetEventId: string, userId: string, ts: number, via: AckVia): Maybe;
+  onCommand?(roomId: string, userId: string, text: string, eventId: string): Maybe;
+}
+
+export interface InboundOptions {
+  /** Ignore events (and receipts) older than this (ms since epoch); default: when listening starts. */
+  readonly since?: number;
+  readonly log?: MatrixLogSink;
+}
+
+export interface InboundListener {
+  stop(): void;
+}
+
+const MAX_SEEN = 50_000;
+
+/** Starts listening on `client`; events already loaded and newer than `since` are handled too. */
+export function listenInbound(
+  client: MatrixClient,
+  handler: InboundHandler,
+  o: InboundOptions = {},
+): InboundListener {
+  const self = client.getSafeUserId();
+  const since = o.since ?? Date.now();
+  const seen = new Set<string>();
+  const mark = (key: string): boolean => {
+    if (seen.has(key)) return false;
+    if (seen.size >= MAX_SEEN) seen.delete(seen.values().next().value as string);
+    seen.add(key);
+    return true;
+  };
+  const call = (f: () => Maybe): void => {
+    Promise.resolve()
+      .then(f)
+      .catch((e: unknown) => {
+        const what = e instanceof PasserelleError ? `${e.code}: ${e.message}` : (e as Error).name;
+        o.log?.("error", `matrix inbound handler failed (${what})`);
+      });
+  };
+  const hubEvent = (room: Room | null, id: string): MatrixEvent | undefined => {
+    const ev = room?.findEventById(id);
+    return ev?.getSender() === self ? ev : undefined;
+  };
+
+  /** The sheet event id that `targetId` stands for, if it is one of the hub's sheet events. */
+  const sheetOf = async (roomId: string, targetId: string): Promise<string | undefined> => {
+    let target = hubEvent(client.getRoom(roomId), targetId);
+    if (!target) {
+      try {
+        target = new MatrixEvent(await client.fetchRoomEvent(roomId, targetId));
+        await client.decryptEventIfNeeded(target);
+      } catch {
+        return undefined;
+      }
+      if (target.getSender() !== self) return undefined;
+    }
+    if (target.getType() === SHEET_EVENT_TYPE) return targetId;
+    const ref: unknown = target.getContent()[SHEET_REF_KEY];
+    return typeof ref === "string" ? ref : undefined;
+  };
+
+  const latestSheetBefore = (room: Room | null, ts: number): string | undefined =>
+    room
+      ?.getLiveTimeline()
+      .getEvents()
+      .findLast((e) => e.getSender() === self && e.getType() === SHEET_EVENT_TYPE && e.getTs() <= ts)
+      ?.getId();
+
+  const classify = async (ev: MatrixEvent, roomId: string): Promise<void> => {
+    const id = ev.getId();
+    const sender = ev.getSender();
+    if (id === undefined || sender === undefined || ev.status !== null || ev.isDecryptionFailure()) return;
+    if (sender === self) {
+      if (ev.getType() === SHEET_EVENT_TYPE && mark(id)) call(() => handler.onDelivered?.(roomId, id));
+      return;
+    }
+    if (!mark(id) || ev.getTs() < since) return;
+    const msg = classifyMessage(ev.getType(), ev.getContent());
+    if (msg === undefined) return;
+    const room = client.getRoom(roomId);
+    if (msg.kind === "reaction") {
+      const sheet = await sheetOf(roomId, msg.target);
+      if (sheet !== undefined)
+        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "reaction"));
+    } else if (msg.kind === "ack") {
+      const target = msg.replyTo ?? latestSheetBefore(room, ev.getTs());
+      const sheet = target === undefined ? undefined : await sheetOf(roomId, target);
+      if (sheet !== undefined)
+        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "command"));
+      else call(() => handler.onCommand?.(roomId, sender, msg.text, id));
+    } else {
+      call(() => handler.onCommand?.(roomId, sender, msg.text, id));
+    }
+  };
+
+  const whenDecrypted = (ev: MatrixEvent, roomId: string): void => {
+    if (
+      !ev.isEncrypted() ||
+      (!ev.isBeingDecrypted() && !ev.isDecryptionFailure() && ev.getClearContent() !== null)
+    ) {
+      void classify(ev, roomId);
+      return;
+    }
+    const onDecrypted = (): void => {
+      if (ev.isBeingDecrypted() || ev.isDecryptionFailure()) return; // a later retry may succeed
+      ev.off(MatrixEventEvent.Decrypted, onDecrypted);
+      void classify(ev, roomId);
+    };
+    ev.on(MatrixEventEvent.Decrypted, onDecrypted);
+  };
+
+  const read = (room: Room, eventId: string, userId: string, ts: number): void => {
+    if (userId === self || ts < since) return;
+    const upToTs = room.findEventById(eventId)?.getTs() ?? -1;
+    const sheets = room
+      .getLiveTimeline()
+      .getEvents()
+      .filter((e) => e.getSender() === self && e.getType() === SHEET_EVENT_TYPE && e.getTs() <= upToTs)
+      .map((e) => e.getId())
+      .filter((x): x is string => x !== undefined);
+    for (const id of new Set([eventId, ...sheets])) {
+      if (mark(`read|${userId}|${id}`)) call(() => handler.onRead(room.roomId, id, userId, ts));
+    }
+  };
+
+  type TimelineListener = (
+    ev: MatrixEvent,
+    room: Room | undefined,
+    toStart: boolean | undefined,
+    removed: boolean,
+  ) => void;
+  const onTimeline: TimelineListener = (ev, room, toStart, removed) => {
+    if (room && toStart !== true && !removed) whenDecrypted(ev, room.roomId);
+  };
+  const onEcho = (ev: MatrixEvent, room: Room): void => {
+    if (ev.status === null) whenDecrypted(ev, room.roomId);
+  };
+  const onReceipt = (ev: MatrixEvent, room: Room): void => {
+    const content = ev.getContent<Record<string, Record<string, Record<string, { ts?: number }>>>>();
+    for (const [eventId, types] of Object.entries(content))
+      for (const [userId, r] of Object.entries(types["m.read"] ?? {})) read(room, eventId, userId, r.ts ?? 0);
+  };
+  client.on(RoomEvent.Timeline, onTimeline);
+  client.on(RoomEvent.LocalEchoUpdated, onEcho);
+  client.on(RoomEvent.Receipt, onReceipt);
+
+  // Catch up with what the client already holds (e.g. listening after the first sync).
+  for (const room of client.getRooms())
+    for (const ev of room.getLiveTimeline().getEvents()) {
+      whenDecrypted(ev, room.roomId);
+      for (const r of room.getReceiptsForEvent(ev))
+        if (r.type === ReceiptType.Read) read(room, ev.getId() ?? "", r.userId, r.data.ts);
+    }
+
+  return {
+    stop() {
+      client.off(RoomEvent.Timeline, onTimeline);
+      client.off(RoomEvent.LocalEchoUpdated, onEcho);
+      client.off(RoomEvent.Receipt, onReceipt);
+    },
+  };
+}
