@@ -134,6 +134,73 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    // Transfers (src/transfers): the outbox, its recipients, the state history and the room of
+    // each transfer context. Only the signed PDF and the validated JSON (the payload) hold the
+    // INS; everything else is ids, hashes and the patient's pseudonym.
+    name: "0003_transfers",
+    async up(knex) {
+      await knex.schema.createTable("transfer_rooms", (t) => {
+        t.string("context_key", 64).primary();
+        t.string("room_id", 255).notNullable().unique();
+        t.string("reference", 32).notNullable();
+        t.string("created_at", 30).notNullable();
+      });
+      await knex.schema.createTable("transfers", (t) => {
+        t.string("id", 64).primary();
+        t.string("form", 40).notNullable();
+        t.string("kind", 40).notNullable();
+        t.string("sheet_id", 64).notNullable().unique();
+        t.string("pdf_sha256", 64).notNullable();
+        t.binary("pdf").notNullable();
+        t.text("payload_json").notNullable();
+        t.string("patient_ref", 64).notNullable().index();
+        t.string("sender", 255).notNullable();
+        t.string("sender_unit", 255).notNullable();
+        t.string("context_key", 64).notNullable().index();
+        t.string("room_id", 255);
+        t.string("state", 20).notNullable();
+        t.integer("attempts").notNullable().defaultTo(0);
+        t.string("next_attempt_at", 30).notNullable();
+        t.string("lease_owner", 100);
+        t.string("lease_expires_at", 30);
+        t.string("last_reason", 64);
+        t.string("file_event_id", 255);
+        t.string("sheet_event_id", 255).index();
+        t.string("text_event_id", 255);
+        t.string("created_at", 30).notNullable();
+        t.string("updated_at", 30).notNullable();
+        t.string("sent_at", 30);
+        t.string("escalated_at", 30);
+        t.integer("escalations").notNullable().defaultTo(0);
+        t.index(["state", "next_attempt_at"]);
+      });
+      await knex.schema.createTable("transfer_recipients", (t) => {
+        t.string("transfer_id", 64).notNullable().references("id").inTable("transfers");
+        t.integer("member_id").notNullable().references("id").inTable("members");
+        t.string("member_ref", 40).notNullable();
+        t.string("matrix_id", 255).notNullable();
+        t.string("delivered_at", 30);
+        t.string("read_at", 30);
+        t.string("acknowledged_at", 30);
+        t.primary(["transfer_id", "member_id"]);
+      });
+      await knex.schema.createTable("transfer_events", (t) => {
+        t.increments("id").primary();
+        t.string("transfer_id", 64).notNullable().references("id").inTable("transfers").index();
+        t.string("step", 20).notNullable();
+        t.string("at", 30).notNullable();
+        t.string("matrix_event_id", 255);
+        t.string("member_ref", 40);
+        t.string("reason", 64);
+      });
+    },
+    async down(knex) {
+      for (const t of ["transfer_events", "transfer_recipients", "transfers", "transfer_rooms"]) {
+        await knex.schema.dropTable(t);
+      }
+    },
+  },
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

@@ -1,0 +1,133 @@
+/** Recording the outcome of one send attempt: `sent`, or a retry with backoff, or `failed`. */
+import type { PatientRef } from "../audit/index.ts";
+import { auditEvent } from "../audit/index.ts";
+import { isPasserelleError } from "../core/index.ts";
+import type { SentSheet } from "../matrix/index.ts";
+import { inTransaction } from "../storage/index.ts";
+import type { TransferRow } from "./repository.ts";
+import { TransferRepository } from "./repository.ts";
+import type { TransferContext } from "./types.ts";
+
+/** Audit actor of the outbox worker. */
+export const WORKER_ACTOR = "system:outbox";
+
+/** A send attempt that did not finish within the worker's attempt timeout. */
+export class AttemptTimeout extends Error {
+  constructor() {
+    super("send attempt timed out");
+    this.name = "AttemptTimeout";
+  }
+}
+
+/** A stable, lower-case reason code for an error (never its message, which may quote data). */
+export function reasonOf(e: unknown): string {
+  if (e instanceof AttemptTimeout) return "matrix.timeout";
+  if (isPasserelleError(e)) return `matrix.${e.code.toLowerCase()}`;
+  const errcode = (e as { errcode?: unknown } | null)?.errcode;
+  if (typeof errcode === "string" && /^[A-Z_]{1,40}$/.test(errcode)) return `matrix.${errcode.toLowerCase()}`;
+  const name = e instanceof Error ? e.name : "";
+  return /connection|fetch|network|abort/i.test(name) || /ECONNREFUSED|fetch failed/.test(String(e))
+    ? "matrix.unreachable"
+    : "matrix.error";
+}
+
+/** Errors that a retry cannot fix (bad input to the transport). */
+export function isPermanent(e: unknown): boolean {
+  return isPasserelleError(e) && e.code === "VALIDATION_FAILED";
+}
+
+/** Marks the transfer sent, fenced by the lease token; returns false if the lease was lost. */
+export async function recordSent(
+  ctx: TransferContext,
+  row: TransferRow,
+  token: string,
+  roomId: string,
+  sent: SentSheet,
+): Promise<boolean> {
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx.db.knex, async (trx) => {
+    const n = await trx("transfers")
+      .update({
+        state: "sent",
+        room_id: roomId,
+        sent_at: now,
+        updated_at: now,
+        attempts: row.attempts + 1,
+        file_event_id: sent.fileEventId,
+        sheet_event_id: sent.sheetEventId,
+        text_event_id: sent.textEventId,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_reason: null,
+      })
+      .where({ id: row.id, lease_owner: token, state: "queued" });
+    if (n === 0) return false;
+    await new TransferRepository(trx).addEvent(row.id, {
+      step: "sent",
+      at: now,
+      matrixEventId: sent.sheetEventId,
+    });
+    await ctx.trail.appendWithin(trx, [
+      auditEvent("transfer.sent", {
+        actor: WORKER_ACTOR,
+        transfer: row.id,
+        sheet: row.sheet_id,
+        room: roomId,
+        event: sent.sheetEventId,
+        pdfSha256: row.pdf_sha256,
+        patient: row.patient_ref as PatientRef,
+      }),
+    ]);
+    return true;
+  });
+}
+
+/** Backoff before attempt `attempts + 1`: base × 2^(attempts − 1), capped, with ±20 % jitter. */
+export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
+  const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(raw * (0.8 + Math.random() * 0.4));
+}
+
+/** Records a failed attempt: `retried` with a next attempt time, or `failed` after the last one. */
+export async function recordFailure(
+  ctx: TransferContext,
+  row: TransferRow,
+  token: string,
+  error: unknown,
+  o: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number },
+): Promise<"retried" | "failed" | "lost"> {
+  const at = ctx.clock.now();
+  const attempts = row.attempts + 1;
+  const reason = reasonOf(error);
+  const final = attempts >= o.maxAttempts || isPermanent(error);
+  const next = new Date(at.getTime() + (final ? 0 : backoffMs(attempts, o.backoffBaseMs, o.backoffMaxMs)));
+  return inTransaction(ctx.db.knex, async (trx) => {
+    const n = await trx("transfers")
+      .update({
+        state: final ? "failed" : "queued",
+        attempts,
+        next_attempt_at: next.toISOString(),
+        last_reason: reason,
+        updated_at: at.toISOString(),
+        lease_owner: null,
+        lease_expires_at: null,
+      })
+      .where({ id: row.id, lease_owner: token, state: "queued" });
+    if (n === 0) return "lost";
+    const step = final ? "failed" : "retried";
+    await new TransferRepository(trx).addEvent(row.id, { step, at: at.toISOString(), reason });
+    const common = {
+      actor: WORKER_ACTOR,
+      transfer: row.id,
+      sheet: row.sheet_id,
+      outcome: "failure" as const,
+      reason,
+      patient: row.patient_ref as PatientRef,
+      ...(row.room_id === null ? {} : { room: row.room_id }),
+    };
+    await ctx.trail.appendWithin(trx, [
+      final ? auditEvent("transfer.failed", common) : auditEvent("transfer.retried", common),
+    ]);
+    return step;
+  });
+}

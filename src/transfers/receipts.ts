@@ -1,0 +1,136 @@
+/**
+ * Inbound evidence from the recipients, called by the Matrix inbound listener: delivery (the
+ * recipient's client has the event), read receipt (weak proof: clients may hide receipts),
+ * explicit acknowledgement (✅ reaction or `!ack` reply — the legal one) and tele-expertise answer.
+ *
+ * Each call maps the Matrix user to a directory member, checks that member is a recipient of the
+ * transfer, stamps the recipient's row, moves the transfer's state forward (never back: the
+ * transfer's state is the furthest any recipient reached) and audits the step with the Matrix
+ * event id. Evidence from anyone else is ignored and audited as a failure (`not_recipient`).
+ */
+import type { PatientRef } from "../audit/index.ts";
+import { auditEvent } from "../audit/index.ts";
+import { PasserelleError } from "../core/index.ts";
+import { DirectoryRepository, memberAuditId } from "../directory/index.ts";
+import { inTransaction } from "../storage/index.ts";
+import { TransferRepository } from "./repository.ts";
+import type { Transfer, TransferContext, TransferState } from "./types.ts";
+import { STATE_RANK } from "./types.ts";
+
+/** Which transfer: by id, or by one of its Matrix event ids (sheet, file or text event). */
+export type TransferRef = { readonly transferId: string } | { readonly eventId: string };
+
+/** What happened to the recorded evidence. */
+export type ReceiptOutcome = "recorded" | "duplicate" | "ignored";
+
+type Evidence = "delivered" | "read" | "acknowledged" | "answered";
+const COLUMN: Record<Evidence, string | undefined> = {
+  delivered: "delivered_at",
+  read: "read_at",
+  acknowledged: "acknowledged_at",
+  answered: "acknowledged_at",
+};
+
+async function record(
+  ctx: TransferContext,
+  step: Evidence,
+  ref: TransferRef,
+  matrixUserId: string,
+  at: Date,
+  matrixEventId?: string,
+): Promise<ReceiptOutcome> {
+  const repo = new TransferRepository(ctx.db.knex);
+  const t: Transfer | undefined =
+    "transferId" in ref ? await repo.get(ref.transferId) : await repo.findByMatrixEvent(ref.eventId);
+  if (t === undefined) throw new PasserelleError("NOT_FOUND", "transfer not found");
+  const member = await new DirectoryRepository(ctx.db.knex).findByMatrixId(matrixUserId);
+  const recipient =
+    member === undefined ? undefined : (await repo.recipients(t.id)).find((r) => r.memberId === member.id);
+  const iso = at.toISOString();
+  const base = {
+    actor: matrixUserId,
+    transfer: t.id,
+    sheet: t.sheetId,
+    patient: t.patientRef as PatientRef,
+    ...(t.roomId === undefined ? {} : { room: t.roomId }),
+    ...(matrixEventId === undefined ? {} : { event: matrixEventId }),
+  };
+  const action = `transfer.${step}` as const;
+  if (recipient === undefined) {
+    await ctx.trail.append(
+      auditEvent(action, {
+        ...base,
+        outcome: "failure",
+        reason: "not_recipient",
+        ...(member === undefined ? {} : { member: memberAuditId(member) }),
+      }),
+    );
+    return "ignored";
+  }
+  return inTransaction(ctx.db.knex, async (trx) => {
+    const column = COLUMN[step] ?? "acknowledged_at";
+    const n = await trx("transfer_recipients")
+      .update({ [column]: iso })
+      .where({ transfer_id: t.id, member_id: recipient.memberId })
+      .whereNull(column);
+    if (n === 0 && step !== "answered") return "duplicate";
+    const row = (await trx("transfers").select("state").where("id", t.id).first()) as
+      { state: TransferState } | undefined;
+    const current = row?.state;
+    if (current !== undefined && STATE_RANK[step] > STATE_RANK[current] && current !== "failed") {
+      await trx("transfers").update({ state: step, updated_at: iso }).where({ id: t.id });
+    }
+    await new TransferRepository(trx).addEvent(t.id, {
+      step,
+      at: iso,
+      memberRef: recipient.memberRef,
+      ...(matrixEventId === undefined ? {} : { matrixEventId }),
+    });
+    await ctx.trail.appendWithin(trx, [auditEvent(action, { ...base, member: recipient.memberRef })]);
+    return "recorded";
+  });
+}
+
+/** The recipient's client has the sheet (remote echo / sync). */
+export function recordDelivery(
+  ctx: TransferContext,
+  ref: TransferRef,
+  matrixUserId: string,
+  at: Date,
+  eventId?: string,
+) {
+  return record(ctx, "delivered", ref, matrixUserId, at, eventId);
+}
+
+/** A read receipt (`m.read`) — weak evidence. */
+export function recordRead(
+  ctx: TransferContext,
+  ref: TransferRef,
+  matrixUserId: string,
+  at: Date,
+  eventId?: string,
+) {
+  return record(ctx, "read", ref, matrixUserId, at, eventId);
+}
+
+/** An explicit acknowledgement (✅ reaction or `!ack`), `eventId` the reaction's or reply's event. */
+export function recordAcknowledgement(
+  ctx: TransferContext,
+  ref: TransferRef,
+  matrixUserId: string,
+  at: Date,
+  eventId?: string,
+) {
+  return record(ctx, "acknowledged", ref, matrixUserId, at, eventId);
+}
+
+/** A tele-expertise answer from the requested specialist (counts as acknowledgement too). */
+export function recordAnswer(
+  ctx: TransferContext,
+  ref: TransferRef,
+  matrixUserId: string,
+  at: Date,
+  eventId?: string,
+) {
+  return record(ctx, "answered", ref, matrixUserId, at, eventId);
+}
