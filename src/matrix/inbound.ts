@@ -22,9 +22,10 @@
  * Nothing here logs message bodies: only event ids and error codes.
  */
 import {
+  ClientEvent,
+  EventType,
   MatrixEvent,
   MatrixEventEvent,
-  ReceiptType,
   RoomEvent,
   type MatrixClient,
   type Room,
@@ -178,7 +179,16 @@ export function listenInbound(
   const onEcho = (ev: MatrixEvent, room: Room): void => {
     if (ev.status === null) whenDecrypted(ev, room.roomId);
   };
+  // Real m.receipt events only: RoomEvent.Receipt (which knows the room) also carries the SDK's
+  // synthetic receipts for the sender of every event; only real ones from /sync then reach
+  // ClientEvent.Event (which lacks the room id for ephemeral events).
+  const receiptRooms = new WeakMap<MatrixEvent, Room>();
   const onReceipt = (ev: MatrixEvent, room: Room): void => {
+    receiptRooms.set(ev, room);
+  };
+  const onEvent = (ev: MatrixEvent): void => {
+    const room = ev.getType() === EventType.Receipt ? receiptRooms.get(ev) : undefined;
+    if (!room) return;
     const content = ev.getContent<Record<string, Record<string, Record<string, { ts?: number }>>>>();
     for (const [eventId, types] of Object.entries(content))
       for (const [userId, r] of Object.entries(types["m.read"] ?? {})) read(room, eventId, userId, r.ts ?? 0);
@@ -186,20 +196,19 @@ export function listenInbound(
   client.on(RoomEvent.Timeline, onTimeline);
   client.on(RoomEvent.LocalEchoUpdated, onEcho);
   client.on(RoomEvent.Receipt, onReceipt);
+  client.on(ClientEvent.Event, onEvent);
 
-  // Catch up with what the client already holds (e.g. listening after the first sync).
+  // Catch up with the events the client already holds (listening after the first sync). Receipts
+  // already received are not replayed: pass the handler to openHub to hear them from the start.
   for (const room of client.getRooms())
-    for (const ev of room.getLiveTimeline().getEvents()) {
-      whenDecrypted(ev, room.roomId);
-      for (const r of room.getReceiptsForEvent(ev))
-        if (r.type === ReceiptType.Read) read(room, ev.getId() ?? "", r.userId, r.data.ts);
-    }
+    for (const ev of room.getLiveTimeline().getEvents()) whenDecrypted(ev, room.roomId);
 
   return {
     stop() {
       client.off(RoomEvent.Timeline, onTimeline);
       client.off(RoomEvent.LocalEchoUpdated, onEcho);
       client.off(RoomEvent.Receipt, onReceipt);
+      client.off(ClientEvent.Event, onEvent);
     },
   };
 }
