@@ -12,7 +12,17 @@ venv="${PASSERELLE_SYNAPSE_VENV:-$root/.venv/synapse}"
 py="$venv/bin/python"
 stamp="$venv/.passerelle-synapse-version"
 
-if [ -x "$py" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then
+ready() { [ -x "$py" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ] && "$py" -c 'import synapse.app.homeserver' 2>/dev/null; }
+if ready; then
+  echo "$py"
+  exit 0
+fi
+
+# One installer at a time (parallel test files start homeservers at once); re-check under the lock.
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9
+if ready; then
   echo "$py"
   exit 0
 fi
@@ -25,11 +35,15 @@ base_py="$(command -v python3 || true)"
 
 echo "synapse.sh: installing matrix-synapse==$version into ${venv#"$root"/}" >&2
 start=$(date +%s)
+# Build beside, then swap in: a half-made venv is never at the final path.
+tmp="$venv.installing"
+rm -rf "$tmp"
+"$base_py" -m venv "$tmp"
+"$tmp/bin/python" -m pip install --quiet --upgrade pip >&2
+"$tmp/bin/python" -m pip install --quiet "matrix-synapse==$version" >&2
+echo "$version" >"$tmp/.passerelle-synapse-version"
 rm -rf "$venv"
-"$base_py" -m venv "$venv"
-"$py" -m pip install --quiet --upgrade pip >&2
-"$py" -m pip install --quiet "matrix-synapse==$version" >&2
+mv "$tmp" "$venv"
 "$py" -c 'import synapse.app.homeserver' >&2
-echo "$version" >"$stamp"
 echo "synapse.sh: installed in $(($(date +%s) - start)) s" >&2
 echo "$py"
