@@ -23,7 +23,6 @@
  */
 import {
   ClientEvent,
-  EventType,
   MatrixEvent,
   MatrixEventEvent,
   RoomEvent,
@@ -187,7 +186,7 @@ export function listenInbound(
     receiptRooms.set(ev, room);
   };
   const onEvent = (ev: MatrixEvent): void => {
-    const room = ev.getType() === EventType.Receipt ? receiptRooms.get(ev) : undefined;
+    const room = ev.getType() === "m.receipt" ? receiptRooms.get(ev) : undefined;
     if (!room) return;
     const content = ev.getContent<Record<string, Record<string, Record<string, { ts?: number }>>>>();
     for (const [eventId, types] of Object.entries(content))

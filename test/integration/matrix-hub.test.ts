@@ -5,7 +5,7 @@
  */
 import { stat } from "node:fs/promises";
 import type { MatrixClient } from "matrix-js-sdk";
-import { ReceiptType } from "matrix-js-sdk";
+import { EventType, MsgType, ReceiptType, RelationType } from "matrix-js-sdk";
 import { OnlySignedDevicesIsolationMode } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -57,8 +57,8 @@ const sheet = (transferId: string) => ({
   summaryFr: "Nouvelle lettre de liaison. Merci d’en accuser réception (✅).",
 });
 const react = (c: MatrixClient, room: string, eventId: string) =>
-  c.sendEvent(room, "m.reaction", {
-    "m.relates_to": { rel_type: "m.annotation", event_id: eventId, key: "✅" },
+  c.sendEvent(room, EventType.Reaction, {
+    "m.relates_to": { rel_type: RelationType.Annotation, event_id: eventId, key: "✅" },
   });
 
 beforeAll(async () => {
@@ -103,7 +103,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await hub?.close();
+  await (hub as Hub | undefined)?.close();
   await server.close();
   await data.cleanup();
 });
@@ -162,8 +162,8 @@ describe("inbound events", () => {
   });
 
   it("an `!ack` reply acknowledges the sheet via a command; other commands go to onCommand", async () => {
-    await aliceClient.sendEvent(roomId, "m.room.message", {
-      msgtype: "m.text",
+    await aliceClient.sendEvent(roomId, EventType.RoomMessage, {
+      msgtype: MsgType.Text,
       body: `> <${hub.userId}> Nouvelle lettre de liaison.\n\n!ack`,
       "m.relates_to": { "m.in_reply_to": { event_id: sent.fileEventId } },
     });
