@@ -1,0 +1,178 @@
+/**
+ * The transfer workflow against a real Synapse with the hub's own session (openHub) and a recipient
+ * on its own device: delivery and verification, homeserver down for 30 s with 50 queued, and the
+ * refusal of a recipient unknown to the directory.
+ */
+import path from "node:path";
+import type { MatrixClient } from "matrix-js-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Hub, RegisteredUser, SheetEventContent } from "../../src/matrix/index.ts";
+import { downloadEncryptedFile, openHub, SHEET_EVENT_TYPE, sha256Hex } from "../../src/matrix/index.ts";
+import { verifyPdf } from "../../src/pdf/index.ts";
+import { createTransfer, OutboxWorker, transferStatus } from "../../src/transfers/index.ts";
+import { exampleSheet } from "../helpers/sheets.ts";
+import { tempDir, waitFor } from "../helpers/tmp.ts";
+import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
+import { addRecipients, openFixture, rppsOf, type TransferFixture } from "./transfers/fixture.ts";
+import { autoJoin, sheetEventsSeen } from "./transfers/recipient.ts";
+
+let server: TestHomeserver;
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let f: TransferFixture;
+let hub: Hub;
+let alice: RegisteredUser;
+let aliceClient: MatrixClient;
+let rpps: string;
+let worker: OutboxWorker;
+const sheet = exampleSheet("discharge");
+const timings: Record<string, number> = {};
+
+const stateOf = async (id: string) => (await transferStatus(f.db.knex, id)).transfer.state;
+
+beforeAll(async () => {
+  server = await startTestHomeserver();
+  tmp = await tempDir("passerelle-transfers-matrix-");
+  f = await openFixture(tmp.dir);
+  const hubUser = await server.user("passerelle");
+  alice = await server.user("alice");
+  hub = await openHub({
+    homeserverUrl: server.hs.baseUrl,
+    userId: hubUser.userId,
+    password: hubUser.password,
+    dataDir: path.join(tmp.dir, "hub"),
+  });
+  aliceClient = await server.client(alice);
+  autoJoin(aliceClient);
+  [rpps] = (await addRecipients(f, [alice.userId])) as [string];
+  worker = new OutboxWorker(f.deps, hub.transport, {
+    pollMs: 100,
+    maxAttempts: 60,
+    backoffBaseMs: 500,
+    backoffMaxMs: 3000,
+    attemptTimeoutMs: 20_000,
+  });
+  worker.start();
+});
+
+afterAll(async () => {
+  await worker.stop();
+  await hub.close();
+  await f.close();
+  await server.close();
+  await tmp.cleanup();
+  console.log(`transfers-matrix timings: ${JSON.stringify(timings)}`);
+});
+
+describe("transfers over a real homeserver", () => {
+  it("create → sent: the recipient decrypts the sheet event and the PDF, which verifies; audit verifies", async () => {
+    const t0 = Date.now();
+    const c = await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" });
+    await waitFor("sent", async () => ((await stateOf(c.transferId)) === "sent" ? true : undefined), 30_000);
+    timings.createToSentMs = Date.now() - t0;
+    const { transfer, events } = await transferStatus(f.db.knex, c.transferId);
+    expect(events.at(-1)).toMatchObject({ step: "sent", matrixEventId: transfer.sheetEventId });
+    const ev = await waitForEvent(
+      aliceClient,
+      transfer.roomId!,
+      SHEET_EVENT_TYPE,
+      30_000,
+      (e) => e.getId() === transfer.sheetEventId,
+    );
+    const content = ev.getContent<SheetEventContent>();
+    expect(ev.isEncrypted()).toBe(true);
+    expect(content).toMatchObject({ sheet_id: c.sheetId, form: "discharge@1", pdf_sha256: c.pdfSha256 });
+    const pdf = await downloadEncryptedFile(aliceClient, content.file);
+    timings.createToDecryptedPdfMs = Date.now() - t0;
+    expect(sha256Hex(pdf)).toBe(c.pdfSha256);
+    const caPem = await import("node:fs/promises").then((fs) =>
+      fs.readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8"),
+    );
+    expect(verifyPdf(pdf, { trustedCas: [caPem] }).valid).toBe(true);
+    const name = aliceClient.getRoom(transfer.roomId!)?.name ?? "";
+    expect(name).toMatch(/^Passerelle · T-[0-9A-F]{10}$/);
+    expect((await f.trail.verify()).ok).toBe(true);
+  });
+
+  it("homeserver down with 50 queued, back after 30 s: all 50 delivered exactly once, audit verifies", async () => {
+    await server.hs.stop();
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++)
+      ids.push((await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" })).transferId);
+    await new Promise((r) => setTimeout(r, 30_000));
+    const retried = await f.db
+      .knex("transfers")
+      .whereIn("id", ids)
+      .where("attempts", ">", 0)
+      .count({ n: "*" })
+      .first();
+    expect(Number((retried as { n: number }).n)).toBeGreaterThan(0);
+    expect(await f.db.knex("transfers").whereIn("id", ids).where("state", "sent")).toEqual([]);
+    const t0 = Date.now();
+    await server.hs.start();
+    await waitFor(
+      "all 50 sent",
+      async () => {
+        const n = await f.db
+          .knex("transfers")
+          .whereIn("id", ids)
+          .where("state", "sent")
+          .count({ n: "*" })
+          .first();
+        return Number((n as { n: number }).n) === 50 ? true : undefined;
+      },
+      90_000,
+      200,
+    );
+    timings.restartToAll50SentMs = Date.now() - t0;
+    const roomId = (await transferStatus(f.db.knex, ids[0]!)).transfer.roomId!;
+    const sheets = new Map(
+      ((await f.db.knex("transfers").whereIn("id", ids).select("sheet_id")) as { sheet_id: string }[]).map(
+        (r) => [r.sheet_id, 0],
+      ),
+    );
+    const seen = await waitFor(
+      "the recipient decrypting the 50 sheets",
+      async () => {
+        const s = await sheetEventsSeen(aliceClient, roomId);
+        return [...sheets.keys()].every((k) => s.bySheet.has(k)) && s.failures === 0 ? s : undefined;
+      },
+      60_000,
+      1000,
+    );
+    expect([...sheets.keys()].map((k) => seen.bySheet.get(k))).toEqual(Array(50).fill(1));
+    const audit = await f.db
+      .knex("audit_entries")
+      .whereIn("transfer_id", ids)
+      .where("action", "transfer.retried")
+      .count({ n: "*" })
+      .first();
+    expect(Number((audit as { n: number }).n)).toBeGreaterThan(0);
+    expect((await f.trail.verify()).ok).toBe(true);
+  });
+
+  it("refuses a recipient unknown to the directory: clear error, nothing sent, audited", async () => {
+    const before = await sheetEventsSeen(
+      aliceClient,
+      (await f.db.knex("transfer_rooms").first("room_id")).room_id as string,
+    );
+    const unknown = rppsOf(77);
+    await expect(createTransfer(f.deps, { sheet, to: [unknown], actor: "cli:test" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "to[0]: recipient is not in the directory; nothing was sent",
+    });
+    const last = await f.db.knex("audit_entries").orderBy("seq", "desc").first();
+    expect(last).toMatchObject({
+      action: "transfer.failed",
+      outcome: "failure",
+      reason: "recipient.unknown",
+      member_id: `rpps:${unknown}`,
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await sheetEventsSeen(
+      aliceClient,
+      (await f.db.knex("transfer_rooms").first("room_id")).room_id as string,
+    );
+    expect(after.bySheet.size).toBe(before.bySheet.size);
+    expect(await f.db.knex("transfers").where("state", "queued")).toEqual([]);
+  });
+});
