@@ -7,6 +7,7 @@ import { dbCommands } from "./commands/db.ts";
 import { demoCommands } from "./commands/demo.ts";
 import { directoryCommands } from "./commands/directory.ts";
 import { sheetCommands } from "./commands/sheet.ts";
+import { transferCommands } from "./commands/transfer.ts";
 import { UsageError } from "./args.ts";
 
 /**
@@ -21,6 +22,7 @@ const groups: Record<string, Record<string, CommandHandler>> = {
   demo: demoCommands,
   directory: directoryCommands,
   sheet: sheetCommands,
+  transfer: transferCommands,
 };
 
 const USAGE = `usage: passerelle <command> [options]

@@ -134,3 +134,40 @@ export function recordAnswer(
 ) {
   return record(ctx, "answered", ref, matrixUserId, at, eventId);
 }
+
+/**
+ * The hub's own sheet event came back through sync (remote echo): the homeserver holds it in the
+ * room. Moves a `sent` transfer to `delivered` (transfer level; per-recipient rows are untouched).
+ */
+export async function recordEcho(
+  ctx: TransferContext,
+  sheetEventId: string,
+  hubUserId: string,
+  at: Date,
+): Promise<ReceiptOutcome> {
+  const t = await new TransferRepository(ctx.db.knex).findByMatrixEvent(sheetEventId);
+  if (t === undefined) return "ignored";
+  const iso = at.toISOString();
+  return inTransaction(ctx.db.knex, async (trx) => {
+    const n = await trx("transfers")
+      .update({ state: "delivered", updated_at: iso })
+      .where({ id: t.id, state: "sent" });
+    if (n === 0) return "duplicate";
+    await new TransferRepository(trx).addEvent(t.id, {
+      step: "delivered",
+      at: iso,
+      matrixEventId: sheetEventId,
+    });
+    await ctx.trail.appendWithin(trx, [
+      auditEvent("transfer.delivered", {
+        actor: hubUserId,
+        transfer: t.id,
+        sheet: t.sheetId,
+        event: sheetEventId,
+        patient: t.patientRef as PatientRef,
+        ...(t.roomId === undefined ? {} : { room: t.roomId }),
+      }),
+    ]);
+    return "recorded";
+  });
+}

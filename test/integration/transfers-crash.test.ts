@@ -41,7 +41,7 @@ function startWorker(): { child: ChildProcess; ready: Promise<void> } {
   });
   children.push(child);
   const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on("line", (l) => {
+    createInterface({ input: child.stdout }).on("line", (l) => {
       if (l.includes('"ready":true')) resolve();
     });
     child.once("exit", (code) => {
@@ -53,7 +53,11 @@ function startWorker(): { child: ChildProcess; ready: Promise<void> } {
 
 const sentCount = async (): Promise<number> =>
   Number(
-    ((await f.db.knex("transfers").where("state", "sent").count({ n: "*" }).first()) as { n: number }).n,
+    (
+      (await f.db.knex("transfers").where("state", "sent").count({ n: "*" }).first()) as {
+        n: number | string;
+      }
+    ).n,
   );
 
 beforeAll(async () => {
@@ -70,6 +74,7 @@ afterAll(async () => {
   await f.close();
   await server.close();
   await tmp.cleanup();
+  // eslint-disable-next-line no-console -- timings for the report
   console.log(`transfers-crash timings: ${JSON.stringify(timings)}`);
 });
 
@@ -115,7 +120,7 @@ it(`SIGKILL mid-way through ${N} transfers: after restart all ${N} are in the ro
   const roomIds = await f.db.knex("transfer_rooms").select("room_id");
   expect(roomIds).toHaveLength(1);
   const roomId = (roomIds[0] as { room_id: string }).room_id;
-  const sheetOf = new Map(
+  const sheetOf = new Map<string, string>(
     ((await f.db.knex("transfers").select("id", "sheet_id")) as { id: string; sheet_id: string }[]).map(
       (r) => [r.sheet_id, r.id],
     ),
@@ -140,5 +145,5 @@ it(`SIGKILL mid-way through ${N} transfers: after restart all ${N} are in the ro
     .where("action", "transfer.sent")
     .countDistinct({ n: "transfer_id" })
     .first();
-  expect(Number((sent as { n: number }).n)).toBe(N);
+  expect(Number((sent as { n: number | string }).n)).toBe(N);
 });

@@ -60,6 +60,7 @@ afterAll(async () => {
   await f.close();
   await server.close();
   await tmp.cleanup();
+  // eslint-disable-next-line no-console -- timings for the report
   console.log(`transfers-matrix timings: ${JSON.stringify(timings)}`);
 });
 
@@ -88,7 +89,7 @@ describe("transfers over a real homeserver", () => {
       fs.readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8"),
     );
     expect(verifyPdf(pdf, { trustedCas: [caPem] }).valid).toBe(true);
-    const name = aliceClient.getRoom(transfer.roomId!)?.name ?? "";
+    const name = aliceClient.getRoom(transfer.roomId)?.name ?? "";
     expect(name).toMatch(/^Passerelle · T-[0-9A-F]{10}$/);
     expect((await f.trail.verify()).ok).toBe(true);
   });
@@ -105,7 +106,7 @@ describe("transfers over a real homeserver", () => {
       .where("attempts", ">", 0)
       .count({ n: "*" })
       .first();
-    expect(Number((retried as { n: number }).n)).toBeGreaterThan(0);
+    expect(Number((retried as { n: number | string }).n)).toBeGreaterThan(0);
     expect(await f.db.knex("transfers").whereIn("id", ids).where("state", "sent")).toEqual([]);
     const t0 = Date.now();
     await server.hs.start();
@@ -118,14 +119,14 @@ describe("transfers over a real homeserver", () => {
           .where("state", "sent")
           .count({ n: "*" })
           .first();
-        return Number((n as { n: number }).n) === 50 ? true : undefined;
+        return Number((n as { n: number | string }).n) === 50 ? true : undefined;
       },
       90_000,
       200,
     );
     timings.restartToAll50SentMs = Date.now() - t0;
     const roomId = (await transferStatus(f.db.knex, ids[0]!)).transfer.roomId!;
-    const sheets = new Map(
+    const sheets = new Map<string, number>(
       ((await f.db.knex("transfers").whereIn("id", ids).select("sheet_id")) as { sheet_id: string }[]).map(
         (r) => [r.sheet_id, 0],
       ),
@@ -146,7 +147,7 @@ describe("transfers over a real homeserver", () => {
       .where("action", "transfer.retried")
       .count({ n: "*" })
       .first();
-    expect(Number((audit as { n: number }).n)).toBeGreaterThan(0);
+    expect(Number((audit as { n: number | string }).n)).toBeGreaterThan(0);
     expect((await f.trail.verify()).ok).toBe(true);
   });
 

@@ -8,7 +8,7 @@ export function autoJoin(client: MatrixClient): void {
   const join = (roomId: string): void => {
     client.joinRoom(roomId).catch(() => undefined);
   };
-  client.on(RoomMemberEvent.Membership, (ev, member) => {
+  client.on(RoomMemberEvent.Membership, (_ev, member) => {
     if (member.userId === me && member.membership === "invite") join(member.roomId);
   });
   for (const r of client.getRooms()) if (r.getMyMembership() === "invite") join(r.roomId);

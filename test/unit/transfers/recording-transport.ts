@@ -8,7 +8,7 @@ export class RecordingTransport implements SheetTransport {
   readonly posted = new Map<string, SentSheet>();
   /** Fail the next N sends with this error. */
   failNext = 0;
-  error: unknown = Object.assign(new Error("connect ECONNREFUSED"), { name: "ConnectionError" });
+  error: Error = Object.assign(new Error("connect ECONNREFUSED"), { name: "ConnectionError" });
 
   createRoom(reference: string, invite: readonly string[]): Promise<string> {
     const roomId = `!room${this.rooms.length + 1}:test`;

@@ -1,0 +1,150 @@
+/**
+ * `transfer send DATA.json --to R[,R…] [--wait sent|delivered] [--actor A]` and
+ * `transfer status ID [--json]`. Sending queues the transfer (the `serve` worker delivers it);
+ * `--wait` runs the outbox worker in this process with the hub's Matrix session (`openHub`,
+ * external homeserver from PASSERELLE_HOMESERVER_URL / _MATRIX_USER_ID / _PASSWORD or
+ * _ACCESS_TOKEN) until the transfer reaches the state, then exits.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadPseudonymKey } from "../../audit/index.ts";
+import { PasserelleError } from "../../core/index.ts";
+import { loadSigner } from "../../demo/dev-signer.ts";
+import { loadFormRegistry, parseSheetJson } from "../../forms/index.ts";
+import { openHub } from "../../matrix/index.ts";
+import type { TransferContext, TransferState } from "../../transfers/index.ts";
+import {
+  createTransfer,
+  OutboxWorker,
+  recordAcknowledgement,
+  recordEcho,
+  recordRead,
+  STATE_RANK,
+  transferStatus,
+} from "../../transfers/index.ts";
+import { UsageError } from "../args.ts";
+import type { CliIo, CommandHandler } from "../io.ts";
+import { EXIT } from "../io.ts";
+import { cliActor, withRuntime, type Runtime } from "./db.ts";
+
+async function waitFor(
+  io: CliIo,
+  rt: Runtime,
+  ctx: TransferContext,
+  id: string,
+  want: TransferState,
+): Promise<TransferState> {
+  const m = rt.config.matrix;
+  if (m.mode !== "external") {
+    throw new PasserelleError(
+      "CONFIG_INVALID",
+      "--wait needs PASSERELLE_HOMESERVER_URL and the hub's Matrix account",
+    );
+  }
+  const hub = await openHub({
+    homeserverUrl: m.homeserverUrl,
+    userId: m.userId,
+    dataDir: rt.config.dataDir,
+    ...(m.password === undefined ? {} : { password: m.password }),
+    ...(m.accessToken === undefined ? {} : { accessToken: m.accessToken }),
+  });
+  const listener = hub.listen({
+    onDelivered: async (_room, ev) => {
+      await recordEcho(ctx, ev, hub.userId, new Date());
+    },
+    onRead: async (_room, ev, user, ts) => {
+      await recordRead(ctx, { eventId: ev }, user, new Date(ts), ev).catch(() => undefined);
+    },
+    onAcknowledged: async (_room, ev, user, ts) => {
+      await recordAcknowledgement(ctx, { eventId: ev }, user, new Date(ts)).catch(() => undefined);
+    },
+  });
+  const worker = new OutboxWorker(ctx, hub.transport, {
+    maxAttempts: 5,
+    backoffBaseMs: 1000,
+    backoffMaxMs: 10_000,
+  });
+  worker.start();
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const state = (await transferStatus(rt.db.knex, id)).transfer.state;
+      if (state === "failed" || STATE_RANK[state] >= STATE_RANK[want]) return state;
+      if (Date.now() > deadline) {
+        io.err(`passerelle: transfer ${id} still ${state} after 120 s`);
+        return state;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await worker.stop();
+    listener.stop();
+    await hub.close();
+  }
+}
+
+const send: CommandHandler = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { to: { type: "string" }, wait: { type: "string" }, actor: { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const file = positionals[0];
+  const to = values.to;
+  if (file === undefined || to === undefined)
+    throw new UsageError("usage: transfer send DATA.json --to RPPS[,RPPS…] [--wait sent|delivered]");
+  const wait = values.wait;
+  if (wait !== undefined && wait !== "sent" && wait !== "delivered")
+    throw new UsageError("--wait must be sent or delivered");
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), "utf8");
+  } catch (e) {
+    throw new PasserelleError("IO_ERROR", `cannot read ${file}`, { cause: e });
+  }
+  const sheet = parseSheetJson(text);
+  return withRuntime(io, async (rt) => {
+    const ctx = { db: rt.db, trail: rt.trail, clock: { now: () => new Date() } };
+    const created = await createTransfer(
+      {
+        ...ctx,
+        forms: await loadFormRegistry(),
+        signer: (await loadSigner(rt.config.signer, rt.config.dataDir)).signer,
+        pseudonymKey: await loadPseudonymKey(rt.config.dataDir),
+      },
+      { sheet, to: to.split(",").map((s) => s.trim()), actor: cliActor(values.actor) },
+    );
+    io.out(created.transferId);
+    if (wait === undefined) return EXIT.ok;
+    const state = await waitFor(io, rt, ctx, created.transferId, wait);
+    return state !== "failed" && STATE_RANK[state] >= STATE_RANK[wait] ? EXIT.ok : EXIT.failed;
+  });
+};
+
+const status: CommandHandler = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { json: { type: "boolean" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const id = positionals[0];
+  if (id === undefined) throw new UsageError("usage: transfer status ID [--json]");
+  const s = await withRuntime(io, (rt) => transferStatus(rt.db.knex, id));
+  if (values.json === true) {
+    io.out(JSON.stringify(s));
+    return EXIT.ok;
+  }
+  io.out(`transfer ${s.transfer.id}: ${s.transfer.state} (${s.transfer.form}, sheet ${s.transfer.sheetId})`);
+  for (const e of s.events) {
+    io.out(
+      `  ${e.at}  ${e.step.padEnd(12)} ${e.matrixEventId ?? "-"}${e.memberRef === undefined ? "" : `  ${e.memberRef}`}${e.reason === undefined ? "" : `  (${e.reason})`}`,
+    );
+  }
+  return EXIT.ok;
+};
+
+/** The `transfer` command group. */
+export const transferCommands: Record<string, CommandHandler> = { send, status };
