@@ -121,9 +121,10 @@ it(`SIGKILL mid-way through ${N} transfers: after restart all ${N} are in the ro
   expect(roomIds).toHaveLength(1);
   const roomId = (roomIds[0] as { room_id: string }).room_id;
   const sheetOf = new Map<string, string>(
-    ((await f.db.knex("transfers").select("id", "sheet_id")) as { id: string; sheet_id: string }[]).map(
-      (r) => [r.sheet_id, r.id],
-    ),
+    (await f.db.knex<{ id: string; sheet_id: string }>("transfers").select("id", "sheet_id")).map((r) => [
+      r.sheet_id,
+      r.id,
+    ]),
   );
   t = Date.now();
   const seen = await waitFor(

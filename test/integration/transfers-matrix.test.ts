@@ -127,9 +127,9 @@ describe("transfers over a real homeserver", () => {
     timings.restartToAll50SentMs = Date.now() - t0;
     const roomId = (await transferStatus(f.db.knex, ids[0]!)).transfer.roomId!;
     const sheets = new Map<string, number>(
-      ((await f.db.knex("transfers").whereIn("id", ids).select("sheet_id")) as { sheet_id: string }[]).map(
-        (r) => [r.sheet_id, 0],
-      ),
+      (
+        await f.db.knex<{ id: string; sheet_id: string }>("transfers").whereIn("id", ids).select("sheet_id")
+      ).map((r) => [r.sheet_id, 0]),
     );
     const seen = await waitFor(
       "the recipient decrypting the 50 sheets",
