@@ -6,6 +6,7 @@ import { certsCommands } from "./commands/certs.ts";
 import { dbCommands } from "./commands/db.ts";
 import { demoCommands } from "./commands/demo.ts";
 import { directoryCommands } from "./commands/directory.ts";
+import { serveCommands } from "./commands/serve.ts";
 import { sheetCommands } from "./commands/sheet.ts";
 import { transferCommands } from "./commands/transfer.ts";
 import { UsageError } from "./args.ts";
@@ -21,6 +22,7 @@ const groups: Record<string, Record<string, CommandHandler>> = {
   db: dbCommands,
   demo: demoCommands,
   directory: directoryCommands,
+  serve: serveCommands,
   sheet: sheetCommands,
   transfer: transferCommands,
 };

@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PasserelleError } from "../core/index.ts";
 import { DevHomeserver } from "../matrix/index.ts";
@@ -12,7 +13,7 @@ export const HUB_LOCALPART = "passerelle";
 export interface EmbeddedHomeserver {
   readonly server: DevHomeserver;
   readonly hub: { readonly userId: string; readonly password: string };
-  matrixIdOf(m: DemoMember): string;
+  readonly matrixIdOf: (m: DemoMember) => string;
 }
 
 /**
@@ -21,8 +22,10 @@ export interface EmbeddedHomeserver {
  * and one account per demo CPTS member. Listens on 127.0.0.1 only.
  */
 export async function startEmbeddedHomeserver(dataDir: string, port?: number): Promise<EmbeddedHomeserver> {
+  const dir = path.join(dataDir, "synapse");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const server = await DevHomeserver.create({
-    dir: path.join(dataDir, "synapse"),
+    dir,
     ...(port === undefined ? {} : { port }),
   });
   await server.start();

@@ -1,0 +1,38 @@
+import { start } from "../../app.ts";
+import type { AppLog } from "../../app.ts";
+import { loadConfig } from "../../config/index.ts";
+import { parse } from "../args.ts";
+import type { CommandHandler } from "../io.ts";
+import { EXIT } from "../io.ts";
+
+/**
+ * `serve [--homeserver-port N]`: runs the service (outbox worker, inbound receipts and
+ * acknowledgements) until SIGINT/SIGTERM. With no homeserver configured it starts the embedded
+ * default: a local Synapse and a demo CPTS, whose logins it prints.
+ */
+const serve: CommandHandler = async (args, io) => {
+  const { values } = parse(args, { "homeserver-port": { type: "string" } });
+  const port = values["homeserver-port"] === undefined ? undefined : Number(values["homeserver-port"]);
+  const config = loadConfig(io.env, io.cwd);
+  const log: AppLog = (level, message, fields) => {
+    io.err(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }));
+  };
+  io.out("passerelle: starting (the first run installs Synapse into .venv/synapse, about a minute)…");
+  const app = await start(config, { log, ...(port === undefined ? {} : { homeserverPort: port }) });
+  io.out(`homeserver: ${app.homeserverUrl}   hub: ${app.hubUserId}`);
+  if (app.demoAccounts.length > 0) {
+    io.out("demo CPTS accounts (log in with Element, homeserver above, to watch sheets arrive):");
+    for (const a of app.demoAccounts) io.out(`  ${a.userId.padEnd(28)} ${a.password}   ${a.name}`);
+  }
+  io.out("send a sheet: bin/passerelle transfer send liaison-forms/examples/discharge.json --to <RPPS>");
+  io.out("Ctrl-C to stop.");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  io.out("passerelle: stopping…");
+  await app.stop();
+  return EXIT.ok;
+};
+
+export const serveCommands: Record<string, CommandHandler> = { "": serve };
