@@ -54,6 +54,7 @@ export interface App {
   /** Demo accounts (embedded default only): Matrix id and password, to log in with Element. */
   readonly demoAccounts: readonly {
     readonly name: string;
+    readonly rpps: string;
     readonly userId: string;
     readonly password: string;
   }[];
@@ -139,6 +140,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
           ? []
           : DEMO_MEMBERS.map((m) => ({
               name: m.name,
+              rpps: m.rpps,
               userId: embedded.matrixIdOf(m),
               password: DEMO_PASSWORD,
             })),

@@ -22,9 +22,13 @@ const serve: CommandHandler = async (args, io) => {
   io.out(`homeserver: ${app.homeserverUrl}   hub: ${app.hubUserId}`);
   if (app.demoAccounts.length > 0) {
     io.out("demo CPTS accounts (log in with Element, homeserver above, to watch sheets arrive):");
-    for (const a of app.demoAccounts) io.out(`  ${a.userId.padEnd(28)} ${a.password}   ${a.name}`);
+    for (const a of app.demoAccounts)
+      io.out(`  ${a.userId.padEnd(24)} ${a.password}   RPPS ${a.rpps}   ${a.name}`);
   }
-  io.out("send a sheet: bin/passerelle transfer send liaison-forms/examples/discharge.json --to <RPPS>");
+  const gp = app.demoAccounts.find((a) => a.userId.startsWith("@dr.martin:"));
+  io.out(
+    `send a sheet (another terminal): bin/passerelle transfer send liaison-forms/examples/discharge.json --to ${gp?.rpps ?? "<RPPS>"}`,
+  );
   io.out("Ctrl-C to stop.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
