@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".tools/", ".venv/", "out/", "data/", "coverage/", "test-results/", "certs/dev/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".tools/",
+      ".venv/",
+      "out/",
+      "data/",
+      "coverage/",
+      "test-results/",
+      "certs/dev/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
