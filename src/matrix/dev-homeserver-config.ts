@@ -4,23 +4,7 @@
  * (https://element-hq.github.io/synapse/latest/usage/configuration/config_documentation.html);
  * rate-limit keys were checked against `synapse/config/ratelimiting.py` of the pinned version.
  */
-import { createServer } from "node:net";
 import path from "node:path";
-
-/** A TCP port free on 127.0.0.1 at the time of the call. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      srv.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 const UNLIMITED = { per_second: 10_000, burst_count: 100_000 };
 

@@ -15,7 +15,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { PasserelleError } from "../core/errors.ts";
-import { freePort, synapseOverrides } from "./dev-homeserver-config.ts";
+import { freePort } from "../core/net.ts";
+import { synapseOverrides } from "./dev-homeserver-config.ts";
 import { registerWithSharedSecret, type RegisteredUser } from "./shared-secret-register.ts";
 
 const run = promisify(execFile);

@@ -11,12 +11,12 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import knexFactory from "knex";
 import type { CliIo } from "../../src/cli/index.ts";
 import type { DatabaseConfig } from "../../src/config/index.ts";
+import { freePort } from "../../src/core/net.ts";
 
 export interface PostgresServer {
   /** postgres://passerelle@127.0.0.1:PORT/postgres */
@@ -40,20 +40,6 @@ export function findPostgresBin(): string | undefined {
   const which = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" });
   const path = which.stdout.trim();
   return path === "" ? undefined : join(path, "..");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      srv.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 function runAsUser(): { user: string; uid: number; gid: number } | undefined {
