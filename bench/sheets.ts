@@ -41,23 +41,20 @@ import { opensslRsa2048 } from "./lib/openssl.ts";
 import { BenchPool, poolRate } from "./lib/pool.ts";
 import { fmt, fmtRatio, msPerOp, printTable, target, writeResults } from "./lib/report.ts";
 import { envNumber, median, runFor, warmUp, type Sample } from "./lib/timing.ts";
-import { createSheetVariants, type SheetBenchSetup, type Variant, type VariantId } from "./sheets-worker.ts";
+import {
+  VARIANT_IDS,
+  createSheetVariants,
+  type SheetBenchSetup,
+  type Variant,
+  type VariantId,
+} from "./sheets-worker.ts";
 
 const SECONDS = envNumber("BENCH_SECONDS", 3);
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 3));
 const WARMUP_SECONDS = envNumber("BENCH_WARMUP_SECONDS", 1);
 const POOL_SIZE = Math.round(envNumber("BENCH_WORKERS", os.availableParallelism()));
 /** Measured single-threaded (all) and in the pool (the four the targets are about). */
-const SINGLE: readonly VariantId[] = [
-  "a",
-  "b",
-  "b'",
-  "c",
-  "stock-render",
-  "our-sign",
-  "stock-sign",
-  "rsa-sign",
-];
+const SINGLE: readonly VariantId[] = VARIANT_IDS;
 const POOLED: readonly VariantId[] = ["a", "b", "b'", "c"];
 
 const TARGETS = { abSingle: 6, ac: 0.87, scaling: 1.8, scalingCores: 2 } as const;
