@@ -16,7 +16,7 @@ import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
-import type { Hub, InboundHandler } from "./matrix/index.ts";
+import type { Hub } from "./matrix/index.ts";
 import { openHub } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
@@ -24,9 +24,8 @@ import type { CreatedTransfer, CreateTransferInput, TransferContext } from "./tr
 import {
   OutboxWorker,
   createTransfer,
-  recordAcknowledgement,
-  recordEcho,
-  recordRead,
+  evidenceCatchUp,
+  inboundEvidence,
   transferStatus,
 } from "./transfers/index.ts";
 
@@ -108,12 +107,25 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       ...("accessToken" in matrix && matrix.accessToken !== undefined
         ? { accessToken: matrix.accessToken }
         : {}),
-      inbound: { handler: inboundEvidence(ctx, matrix.userId, log) },
+      inbound: {
+        handler: inboundEvidence(ctx, matrix.userId, (code) => {
+          log("warn", "inbound evidence not recorded", { code });
+        }),
+      },
       log: (level, message) => {
         log(level, message);
       },
     });
     closers.push(() => hub.close());
+    // What came in while the hub was down: replay the rooms of transfers still awaiting evidence.
+    for (const { roomId, since } of await evidenceCatchUp(ctx)) {
+      await hub.inbound?.catchUp(roomId, since).catch((e: unknown) => {
+        log("warn", "evidence catch-up failed", {
+          room: roomId,
+          code: isPasserelleError(e) ? e.code : "INTERNAL",
+        });
+      });
+    }
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       onAttemptFailed: (transfer, reason) => {
@@ -153,24 +165,4 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     await stop();
     throw e;
   }
-}
-
-/** Receipts and acknowledgements from the rooms become transfer evidence (weak and legal proof). */
-function inboundEvidence(ctx: TransferContext, hubUserId: string, log: AppLog): InboundHandler {
-  const guard = (p: Promise<unknown>): Promise<void> =>
-    p.then(
-      () => undefined,
-      (e: unknown) => {
-        // Receipts for events that are not sheets (summaries, other messages) are not transfers.
-        if (isPasserelleError(e) && e.code === "NOT_FOUND") return;
-        log("warn", "inbound evidence not recorded", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
-      },
-    );
-  return {
-    // The hub's own sheet event echoed back by sync moves `sent` to `delivered` (see README limits).
-    onDelivered: (_room, eventId) => guard(recordEcho(ctx, eventId, hubUserId, ctx.clock.now())),
-    onRead: (_room, eventId, userId, ts) => guard(recordRead(ctx, { eventId }, userId, new Date(ts))),
-    onAcknowledged: (_room, eventId, userId, ts) =>
-      guard(recordAcknowledgement(ctx, { eventId }, userId, new Date(ts))),
-  };
 }

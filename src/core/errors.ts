@@ -22,6 +22,8 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "UNAUTHENTICATED"
   | "IO_ERROR"
+  // Not ready yet, try again later (e.g. a room the hub's sync has not caught up with).
+  | "UNAVAILABLE"
   | "INTERNAL";
 
 /** HTTP status of each code — `Record` makes a missing code a compile error. */
@@ -42,6 +44,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   UNAUTHENTICATED: 401,
   IO_ERROR: 500,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -17,14 +17,21 @@
  *   `fr.passerelle.sheet_event_id`); the handler always receives the sheet event id. A bare
  *   `!ack` acknowledges the room's latest hub sheet before it.
  * - Other `!` commands go to `onCommand`. The hub's own events are ignored (except for
- *   delivery), events older than `since` are ignored, and every event is handled once (by id).
+ *   delivery), events older than `since` are ignored, and every event is handled once (by id)
+ *   within a process.
+ * - Restart: `catchUp(roomId, since)` pages the room back through `/messages` (the first sync
+ *   after a restart gives only the latest events of each room) and handles every event and real
+ *   read receipt since then. Delivery is thus at least once across restarts: handlers dedupe
+ *   durably (the transfers module claims each Matrix event once in its database).
  *
  * Nothing here logs message bodies: only event ids and error codes.
  */
 import {
   ClientEvent,
+  EventTimeline,
   MatrixEvent,
   MatrixEventEvent,
+  ReceiptType,
   RoomEvent,
   type MatrixClient,
   type Room,
@@ -41,7 +48,15 @@ type Maybe = void | Promise<void>;
 export interface InboundHandler {
   onDelivered?(roomId: string, eventId: string): Maybe;
   onRead(roomId: string, eventId: string, userId: string, ts: number): Maybe;
-  onAcknowledged(roomId: string, targetEventId: string, userId: string, ts: number, via: AckVia): Maybe;
+  /** `eventId`: the reaction's or the `!ack` message's own event id. */
+  onAcknowledged(
+    roomId: string,
+    targetEventId: string,
+    userId: string,
+    ts: number,
+    via: AckVia,
+    eventId: string,
+  ): Maybe;
   onCommand?(roomId: string, userId: string, text: string, eventId: string): Maybe;
 }
 
@@ -52,6 +67,12 @@ export interface InboundOptions {
 }
 
 export interface InboundListener {
+  /**
+   * Handles what `roomId` received since `since` (ms since epoch) — reactions, replies, commands,
+   * the hub's own sheet echoes, and each member's latest real read receipt — paging back the room
+   * history as far as needed (at most `maxPages` pages of 100 events).
+   */
+  catchUp(roomId: string, since: number, maxPages?: number): Promise<void>;
   stop(): void;
 }
 
@@ -109,7 +130,7 @@ export function listenInbound(
       .findLast((e) => e.getSender() === self && e.getType() === SHEET_EVENT_TYPE && e.getTs() <= ts)
       ?.getId();
 
-  const classify = async (ev: MatrixEvent, roomId: string): Promise<void> => {
+  const classify = async (ev: MatrixEvent, roomId: string, from: number): Promise<void> => {
     const id = ev.getId();
     const sender = ev.getSender();
     if (id === undefined || sender === undefined || ev.status !== null || ev.isDecryptionFailure()) return;
@@ -117,43 +138,43 @@ export function listenInbound(
       if (ev.getType() === SHEET_EVENT_TYPE && mark(id)) call(() => handler.onDelivered?.(roomId, id));
       return;
     }
-    if (!mark(id) || ev.getTs() < since) return;
+    if (ev.getTs() < from || !mark(id)) return;
     const msg = classifyMessage(ev.getType(), ev.getContent());
     if (msg === undefined) return;
     const room = client.getRoom(roomId);
     if (msg.kind === "reaction") {
       const sheet = await sheetOf(roomId, msg.target);
       if (sheet !== undefined)
-        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "reaction"));
+        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "reaction", id));
     } else if (msg.kind === "ack") {
       const target = msg.replyTo ?? latestSheetBefore(room, ev.getTs());
       const sheet = target === undefined ? undefined : await sheetOf(roomId, target);
       if (sheet !== undefined)
-        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "command"));
+        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "command", id));
       else call(() => handler.onCommand?.(roomId, sender, msg.text, id));
     } else {
       call(() => handler.onCommand?.(roomId, sender, msg.text, id));
     }
   };
 
-  const whenDecrypted = (ev: MatrixEvent, roomId: string): void => {
+  const whenDecrypted = (ev: MatrixEvent, roomId: string, from = since): void => {
     if (
       !ev.isEncrypted() ||
       (!ev.isBeingDecrypted() && !ev.isDecryptionFailure() && ev.getClearContent() !== null)
     ) {
-      void classify(ev, roomId);
+      void classify(ev, roomId, from);
       return;
     }
     const onDecrypted = (): void => {
       if (ev.isBeingDecrypted() || ev.isDecryptionFailure()) return; // a later retry may succeed
       ev.off(MatrixEventEvent.Decrypted, onDecrypted);
-      void classify(ev, roomId);
+      void classify(ev, roomId, from);
     };
     ev.on(MatrixEventEvent.Decrypted, onDecrypted);
   };
 
-  const read = (room: Room, eventId: string, userId: string, ts: number): void => {
-    if (userId === self || ts < since) return;
+  const read = (room: Room, eventId: string, userId: string, ts: number, from = since): void => {
+    if (userId === self || ts < from) return;
     const upToTs = room.findEventById(eventId)?.getTs() ?? -1;
     const sheets = room
       .getLiveTimeline()
@@ -202,7 +223,26 @@ export function listenInbound(
   for (const room of client.getRooms())
     for (const ev of room.getLiveTimeline().getEvents()) whenDecrypted(ev, room.roomId);
 
+  const catchUp = async (roomId: string, from: number, maxPages = 50): Promise<void> => {
+    const room = client.getRoom(roomId);
+    if (!room) return;
+    const live = room.getLiveTimeline();
+    const oldest = (): number => live.getEvents()[0]?.getTs() ?? Infinity;
+    const more = (): boolean => (live.getState(EventTimeline.BACKWARDS)?.paginationToken ?? null) !== null;
+    for (let page = 0; page < maxPages && oldest() >= from && more(); page++) {
+      const before = live.getEvents().length;
+      await client.scrollback(room, 100);
+      if (live.getEvents().length === before) break;
+    }
+    for (const ev of room.getLiveTimeline().getEvents()) whenDecrypted(ev, roomId, from);
+    for (const m of room.getMembers()) {
+      const r = room.getReadReceiptForUserId(m.userId, true, ReceiptType.Read);
+      if (r) read(room, r.eventId, m.userId, r.data.ts, from);
+    }
+  };
+
   return {
+    catchUp,
     stop() {
       client.off(RoomEvent.Timeline, onTimeline);
       client.off(RoomEvent.LocalEchoUpdated, onEcho);

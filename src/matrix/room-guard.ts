@@ -4,12 +4,23 @@
  * history restricted to members, and its joined and invited members are all expected. Both the
  * server's view and the SDK's local view are checked: the SDK encrypts for its local member list,
  * and sends in clear into a room it does not know — so an unknown room is refused as well.
+ *
+ * A refusal of the room itself is `FORBIDDEN` with the rule as its issue (`room.unencrypted`,
+ * `room.not_invite_only`, `room.history_visible`, `room.stranger`): retrying cannot fix it, and the
+ * outbox fails the transfer at once. When only the local view lags behind the server (room or its
+ * encryption not yet synced, a member the server no longer lists) it is `UNAVAILABLE`: retry.
  */
 import type { MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
 
 export const MEGOLM = "m.megolm.v1.aes-sha2";
 const RESTRICTED_HISTORY = new Set(["invited", "joined"]);
+const REFUSAL_FR: Record<string, string> = {
+  "room.unencrypted": "le salon n'est pas chiffré de bout en bout",
+  "room.not_invite_only": "le salon n'est pas sur invitation",
+  "room.history_visible": "l'historique du salon est visible au-delà de ses membres",
+  "room.stranger": "le salon compte des membres hors des destinataires prévus",
+};
 
 async function stateContent(
   client: MatrixClient,
@@ -27,7 +38,8 @@ async function stateContent(
 /**
  * Resolves with the members (joined or invited) when the room is safe to send into.
  * @param expected user ids allowed in the room besides the hub itself.
- * @throws PasserelleError `FORBIDDEN` naming the rule broken (never message content).
+ * @throws PasserelleError `FORBIDDEN` naming the rule broken (never message content), or
+ *   `UNAVAILABLE` while the local view has not caught up.
  */
 export async function assertRoomSafe(
   client: MatrixClient,
@@ -36,16 +48,21 @@ export async function assertRoomSafe(
 ): Promise<string[]> {
   const self = client.getSafeUserId();
   const allowed = new Set([...expected, self]);
-  const refuse = (why: string): PasserelleError =>
-    new PasserelleError("FORBIDDEN", `refused to send into ${roomId}: ${why}`);
+  const refuse = (rule: string, why: string): PasserelleError =>
+    new PasserelleError("FORBIDDEN", `refused to send into ${roomId}: ${why}`, {
+      issues: [{ path: "room", rule, message: { en: why, fr: REFUSAL_FR[rule] ?? why } }],
+    });
+  const notYet = (why: string): PasserelleError =>
+    new PasserelleError("UNAVAILABLE", `not sending into ${roomId} yet: ${why}`);
 
   const enc = await stateContent(client, roomId, "m.room.encryption");
-  if (enc?.algorithm !== MEGOLM) throw refuse("room is not end-to-end encrypted (m.room.encryption megolm)");
+  if (enc?.algorithm !== MEGOLM)
+    throw refuse("room.unencrypted", "room is not end-to-end encrypted (m.room.encryption megolm)");
   const rules = await stateContent(client, roomId, "m.room.join_rules");
-  if (rules?.join_rule !== "invite") throw refuse("room is not invite-only");
+  if (rules?.join_rule !== "invite") throw refuse("room.not_invite_only", "room is not invite-only");
   const hist = await stateContent(client, roomId, "m.room.history_visibility");
   if (typeof hist?.history_visibility !== "string" || !RESTRICTED_HISTORY.has(hist.history_visibility)) {
-    throw refuse("room history is visible beyond its members");
+    throw refuse("room.history_visible", "room history is visible beyond its members");
   }
 
   const chunk = (await client.members(roomId)).chunk ?? [];
@@ -53,15 +70,16 @@ export async function assertRoomSafe(
     .filter((ev) => ["join", "invite"].includes(String((ev.content as { membership?: unknown }).membership)))
     .map((ev) => ev.state_key);
   const strangers = serverMembers.filter((m) => !allowed.has(m));
-  if (strangers.length > 0) throw refuse(`${strangers.length} member(s) outside the intended recipients`);
+  if (strangers.length > 0)
+    throw refuse("room.stranger", `${strangers.length} member(s) outside the intended recipients`);
 
   const room = client.getRoom(roomId);
-  if (!room) throw refuse("room not yet known to the local client (would be sent unencrypted)");
+  if (!room) throw notYet("room not yet known to the local client (would be sent unencrypted)");
   if (!room.hasEncryptionStateEvent() || !(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
-    throw refuse("local client has not seen the room's encryption yet");
+    throw notYet("local client has not seen the room's encryption yet");
   }
   const localTargets = (await room.getEncryptionTargetMembers()).map((m) => m.userId);
   if (localTargets.some((m) => !allowed.has(m)))
-    throw refuse("local member list includes someone outside the intended recipients");
+    throw notYet("local member list includes someone the server no longer lists");
   return serverMembers;
 }

@@ -201,6 +201,27 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  // 0004_ (evidence): durable deduplication of inbound Matrix evidence, so that a restart's
+  // catch-up never records or audits one thing twice, and the hub's own sheet echo seen before
+  // the worker recorded `sent`.
+  {
+    name: "0004_evidence",
+    async up(knex) {
+      await knex.schema.createTable("matrix_evidence", (t) => {
+        // `echo` (the hub's own sheet event back through sync), `delivered`, `read`,
+        // `acknowledged`, `answered`.
+        t.string("kind", 20).notNullable();
+        t.string("user_id", 255).notNullable();
+        t.string("event_id", 255).notNullable();
+        t.string("seen_at", 30).notNullable();
+        t.primary(["kind", "user_id", "event_id"]);
+        t.index(["event_id"]);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable("matrix_evidence");
+    },
+  },
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

@@ -10,7 +10,10 @@ export type { CreateTransferDeps, CreateTransferInput, CreatedTransfer } from ".
 export { OutboxWorker } from "./worker.ts";
 export type { OutboxWorkerOptions } from "./worker.ts";
 export { claimDue, claimToken, renewLease } from "./claim.ts";
-export { recordDelivery, recordRead, recordAcknowledgement, recordAnswer, recordEcho } from "./receipts.ts";
+export { recordDelivery, recordRead, recordAcknowledgement, recordAnswer } from "./receipts.ts";
+export { recordEcho } from "./echo.ts";
+export { evidenceCatchUp, inboundEvidence } from "./inbound-evidence.ts";
+export type { EvidenceErrorSink } from "./inbound-evidence.ts";
 export type { TransferRef, ReceiptOutcome } from "./receipts.ts";
 export { findOverdue, markEscalated, DEFAULT_ESCALATION } from "./overdue.ts";
 export type { EscalationDelays } from "./overdue.ts";

@@ -4,6 +4,8 @@ import { auditEvent } from "../audit/index.ts";
 import { isPasserelleError } from "../core/index.ts";
 import type { SentSheet } from "../matrix/index.ts";
 import { inTransaction } from "../storage/index.ts";
+import { deliverIfEchoed } from "./echo.ts";
+import { lockRoom } from "./evidence-store.ts";
 import type { TransferRow } from "./repository.ts";
 import { TransferRepository } from "./repository.ts";
 import type { TransferContext } from "./types.ts";
@@ -19,9 +21,21 @@ export class AttemptTimeout extends Error {
   }
 }
 
+/**
+ * The room guard's refusal (src/matrix/room-guard.ts): `FORBIDDEN` with the broken rule as its
+ * issue (`room.unencrypted`, `room.stranger`, …). Retrying cannot fix the room: the transfer fails.
+ */
+function roomRefusal(e: unknown): string | undefined {
+  if (!isPasserelleError(e) || e.code !== "FORBIDDEN") return undefined;
+  const rule = e.issues[0]?.rule;
+  return rule !== undefined && /^room\.[a-z_]{1,40}$/.test(rule) ? rule : "room.refused";
+}
+
 /** A stable, lower-case reason code for an error (never its message, which may quote data). */
 export function reasonOf(e: unknown): string {
   if (e instanceof AttemptTimeout) return "matrix.timeout";
+  const refusal = roomRefusal(e);
+  if (refusal !== undefined) return refusal;
   if (isPasserelleError(e)) return `matrix.${e.code.toLowerCase()}`;
   const errcode = (e as { errcode?: unknown } | null)?.errcode;
   if (typeof errcode === "string" && /^[A-Z_]{1,40}$/.test(errcode)) return `matrix.${errcode.toLowerCase()}`;
@@ -31,9 +45,9 @@ export function reasonOf(e: unknown): string {
     : "matrix.error";
 }
 
-/** Errors that a retry cannot fix (bad input to the transport). */
+/** Errors that a retry cannot fix: bad input to the transport, or a room the guard refuses. */
 export function isPermanent(e: unknown): boolean {
-  return isPasserelleError(e) && e.code === "VALIDATION_FAILED";
+  return isPasserelleError(e) && (e.code === "VALIDATION_FAILED" || e.code === "FORBIDDEN");
 }
 
 /** Marks the transfer sent, fenced by the lease token; returns false if the lease was lost. */
@@ -46,6 +60,7 @@ export async function recordSent(
 ): Promise<boolean> {
   const now = ctx.clock.now().toISOString();
   return inTransaction(ctx.db.knex, async (trx) => {
+    await lockRoom(trx, roomId); // PostgreSQL: ordered against recordEcho (see echo.ts)
     const n = await trx("transfers")
       .update({
         state: "sent",
@@ -78,6 +93,8 @@ export async function recordSent(
         patient: row.patient_ref as PatientRef,
       }),
     ]);
+    const t = { id: row.id, sheetId: row.sheet_id, patientRef: row.patient_ref, roomId };
+    await deliverIfEchoed(ctx, trx, t, sent.sheetEventId, now);
     return true;
   });
 }

@@ -7,12 +7,18 @@
  * transfer, stamps the recipient's row, moves the transfer's state forward (never back: the
  * transfer's state is the furthest any recipient reached) and audits the step with the Matrix
  * event id. Evidence from anyone else is ignored and audited as a failure (`not_recipient`).
+ *
+ * Each piece of evidence named by a Matrix event (the reaction or reply for an acknowledgement, the
+ * sheet event for a receipt) is claimed durably first (`evidence-store.ts`), in the same
+ * transaction: the listener's replay after a restart records and audits nothing twice.
  */
+import type { Knex } from "knex";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { DirectoryRepository, memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
+import { claimEvidence } from "./evidence-store.ts";
 import { TransferRepository } from "./repository.ts";
 import type { Transfer, TransferContext, TransferState } from "./types.ts";
 import { STATE_RANK } from "./types.ts";
@@ -56,18 +62,26 @@ async function record(
     ...(matrixEventId === undefined ? {} : { event: matrixEventId }),
   };
   const action = `transfer.${step}` as const;
+  // The Matrix event this evidence is: claimed once, durably (see the module comment).
+  const evidence = matrixEventId ?? ("eventId" in ref ? ref.eventId : undefined);
+  const fresh = (trx: Knex.Transaction): Promise<boolean> =>
+    evidence === undefined ? Promise.resolve(true) : claimEvidence(trx, step, matrixUserId, evidence, iso);
   if (recipient === undefined) {
-    await ctx.trail.append(
-      auditEvent(action, {
-        ...base,
-        outcome: "failure",
-        reason: "not_recipient",
-        ...(member === undefined ? {} : { member: memberAuditId(member) }),
-      }),
-    );
-    return "ignored";
+    return inTransaction(ctx.db.knex, async (trx) => {
+      if (!(await fresh(trx))) return "duplicate";
+      await ctx.trail.appendWithin(trx, [
+        auditEvent(action, {
+          ...base,
+          outcome: "failure",
+          reason: "not_recipient",
+          ...(member === undefined ? {} : { member: memberAuditId(member) }),
+        }),
+      ]);
+      return "ignored";
+    });
   }
   return inTransaction(ctx.db.knex, async (trx) => {
+    if (!(await fresh(trx))) return "duplicate";
     const column = COLUMN[step] ?? "acknowledged_at";
     const n = await trx("transfer_recipients")
       .update({ [column]: iso })
@@ -133,41 +147,4 @@ export function recordAnswer(
   eventId?: string,
 ) {
   return record(ctx, "answered", ref, matrixUserId, at, eventId);
-}
-
-/**
- * The hub's own sheet event came back through sync (remote echo): the homeserver holds it in the
- * room. Moves a `sent` transfer to `delivered` (transfer level; per-recipient rows are untouched).
- */
-export async function recordEcho(
-  ctx: TransferContext,
-  sheetEventId: string,
-  hubUserId: string,
-  at: Date,
-): Promise<ReceiptOutcome> {
-  const t = await new TransferRepository(ctx.db.knex).findByMatrixEvent(sheetEventId);
-  if (t === undefined) return "ignored";
-  const iso = at.toISOString();
-  return inTransaction(ctx.db.knex, async (trx) => {
-    const n = await trx("transfers")
-      .update({ state: "delivered", updated_at: iso })
-      .where({ id: t.id, state: "sent" });
-    if (n === 0) return "duplicate";
-    await new TransferRepository(trx).addEvent(t.id, {
-      step: "delivered",
-      at: iso,
-      matrixEventId: sheetEventId,
-    });
-    await ctx.trail.appendWithin(trx, [
-      auditEvent("transfer.delivered", {
-        actor: hubUserId,
-        transfer: t.id,
-        sheet: t.sheetId,
-        event: sheetEventId,
-        patient: t.patientRef as PatientRef,
-        ...(t.roomId === undefined ? {} : { room: t.roomId }),
-      }),
-    ]);
-    return "recorded";
-  });
 }

@@ -3,13 +3,14 @@
  * room exists, sends the sheet through the {@link SheetTransport} and records the outcome. Sends
  * are idempotent — the transport derives Matrix transaction ids from the transfer id — so a
  * transfer re-claimed after a crash (expired lease) is answered with the first event ids and
- * never posted twice.
+ * never posted twice. A room the guard refuses (FORBIDDEN: not encrypted, a stranger in it) fails
+ * the transfer at once, with the rule as reason code, and nothing is sent.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { SheetTransport, SentSheet } from "../matrix/index.ts";
 import { claimDue, claimToken, renewLease } from "./claim.ts";
-import { AttemptTimeout, reasonOf, recordFailure, recordSent } from "./outcome.ts";
+import { AttemptTimeout, isPermanent, reasonOf, recordFailure, recordSent } from "./outcome.ts";
 import type { TransferRow } from "./repository.ts";
 import { TransferRepository } from "./repository.ts";
 import { ensureRoom } from "./rooms.ts";
@@ -154,8 +155,9 @@ export class OutboxWorker {
         return { roomId, sent: await this.#transport.sendSheet(roomId, members, sheet) };
       } catch (e) {
         // A room just made may not have reached the hub's sync yet (the transport refuses to send
-        // into a room it does not know): wait for it rather than spend a backoff.
-        if (!created || Date.now() > deadline) throw e;
+        // into a room it does not know): wait for it rather than spend a backoff. A refused room
+        // (not encrypted, a stranger in it) fails at once: no retry can fix it.
+        if (!created || isPermanent(e) || Date.now() > deadline) throw e;
         await sleep(250);
       }
     }

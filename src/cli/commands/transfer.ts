@@ -16,10 +16,9 @@ import { openHub } from "../../matrix/index.ts";
 import type { TransferContext, TransferState } from "../../transfers/index.ts";
 import {
   createTransfer,
+  evidenceCatchUp,
+  inboundEvidence,
   OutboxWorker,
-  recordAcknowledgement,
-  recordEcho,
-  recordRead,
   STATE_RANK,
   transferStatus,
 } from "../../transfers/index.ts";
@@ -42,24 +41,20 @@ async function waitFor(
       "--wait needs PASSERELLE_HOMESERVER_URL and the hub's Matrix account",
     );
   }
+  // The same evidence handler as `serve`, registered before the first sync.
   const hub = await openHub({
     homeserverUrl: m.homeserverUrl,
     userId: m.userId,
     dataDir: rt.config.dataDir,
     ...(m.password === undefined ? {} : { password: m.password }),
     ...(m.accessToken === undefined ? {} : { accessToken: m.accessToken }),
-  });
-  const listener = hub.listen({
-    onDelivered: async (_room, ev) => {
-      await recordEcho(ctx, ev, hub.userId, new Date());
-    },
-    onRead: async (_room, ev, user, ts) => {
-      await recordRead(ctx, { eventId: ev }, user, new Date(ts), ev).catch(() => undefined);
-    },
-    onAcknowledged: async (_room, ev, user, ts) => {
-      await recordAcknowledgement(ctx, { eventId: ev }, user, new Date(ts)).catch(() => undefined);
+    inbound: {
+      handler: inboundEvidence(ctx, m.userId, (code) => {
+        io.err(`passerelle: inbound evidence not recorded (${code})`);
+      }),
     },
   });
+  for (const { roomId, since } of await evidenceCatchUp(ctx)) await hub.inbound?.catchUp(roomId, since);
   const worker = new OutboxWorker(ctx, hub.transport, {
     maxAttempts: 5,
     backoffBaseMs: 1000,
@@ -79,7 +74,6 @@ async function waitFor(
     }
   } finally {
     await worker.stop();
-    listener.stop();
     await hub.close();
   }
 }
