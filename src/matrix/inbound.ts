@@ -109,7 +109,9 @@ export function listenInbound(
   /** The sheet event id that `targetId` stands for, if it is one of the hub's sheet events. */
   const sheetOf = async (roomId: string, targetId: string): Promise<string | undefined> => {
     let target = hubEvent(client.getRoom(roomId), targetId);
-    if (!target) {
+    if (target)
+      await client.decryptEventIfNeeded(target); // paged in together with the reaction
+    else {
       try {
         target = new MatrixEvent(await client.fetchRoomEvent(roomId, targetId));
         await client.decryptEventIfNeeded(target);
@@ -234,7 +236,10 @@ export function listenInbound(
       await client.scrollback(room, 100);
       if (live.getEvents().length === before) break;
     }
-    for (const ev of room.getLiveTimeline().getEvents()) whenDecrypted(ev, roomId, from);
+    // Decrypt the page first: a reaction names a sheet event paged in with it.
+    const events = live.getEvents();
+    await Promise.all(events.map((ev) => client.decryptEventIfNeeded(ev).catch(() => undefined)));
+    for (const ev of events) whenDecrypted(ev, roomId, from);
     for (const m of room.getMembers()) {
       const r = room.getReadReceiptForUserId(m.userId, true, ReceiptType.Read);
       if (r) read(room, r.eventId, m.userId, r.data.ts, from);
