@@ -23,7 +23,7 @@ export async function startServe(env: Record<string, string>, timeoutMs = 90_000
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
-  createInterface({ input: child.stderr! }).on("line", (l) => logs.push(l));
+  createInterface({ input: child.stderr }).on("line", (l) => logs.push(l));
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => {
       resolve();
@@ -33,7 +33,7 @@ export async function startServe(env: Record<string, string>, timeoutMs = 90_000
     const timer = setTimeout(() => {
       reject(new Error(`serve not ready within ${timeoutMs} ms: ${logs.slice(-5).join(" | ")}`));
     }, timeoutMs);
-    createInterface({ input: child.stdout! }).on("line", (l) => {
+    createInterface({ input: child.stdout }).on("line", (l) => {
       if (l.startsWith("homeserver:")) {
         clearTimeout(timer);
         resolve();
