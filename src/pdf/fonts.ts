@@ -59,8 +59,14 @@ interface EmbeddedFontInternals {
   layoutCache?: Record<string, unknown>;
 }
 const layoutCaches = new WeakMap<object, { cache: Record<string, unknown>; uses: number }>();
-/** Documents after which a shared cache is dropped, to bound memory (a sheet adds a few hundred words). */
-const LAYOUT_CACHE_DOCUMENTS = 200;
+/**
+ * Bound of a shared cache, in words: past it the cache starts afresh (a sheet adds a few hundred
+ * words, a few hundred bytes each). Counted every {@link LAYOUT_CACHE_CHECK_EVERY} documents, not
+ * bounded by a document count: dropping a warm cache re-shapes every word of the next sheets and
+ * makes V8 re-optimise the shaping code, a periodic stall measured in bench/sheets.ts.
+ */
+export const LAYOUT_CACHE_MAX_WORDS = 20_000;
+const LAYOUT_CACHE_CHECK_EVERY = 50;
 
 /**
  * Registers the sheet fonts on `doc` and gives them a process-wide word-layout cache. pdfkit caches
@@ -88,7 +94,11 @@ export function registerSheetFonts(doc: PDFKit.PDFDocument): void {
     if (typeof embedded.font !== "object" || embedded.font === null || embedded.layoutCache === undefined)
       continue;
     let shared = layoutCaches.get(embedded.font);
-    if (shared === undefined || shared.uses >= LAYOUT_CACHE_DOCUMENTS) {
+    const full =
+      shared !== undefined &&
+      shared.uses % LAYOUT_CACHE_CHECK_EVERY === 0 &&
+      Object.keys(shared.cache).length > LAYOUT_CACHE_MAX_WORDS;
+    if (shared === undefined || full) {
       shared = { cache: Object.create(null) as Record<string, unknown>, uses: 0 };
       layoutCaches.set(embedded.font, shared);
     }
