@@ -105,62 +105,67 @@ describe.each(engines())("transfers over a real homeserver on $name", (engine) =
     expect((await f.trail.verify()).ok).toBe(true);
   });
 
-  it("homeserver down with 50 queued, back after 30 s: all 50 delivered exactly once, audit verifies", async () => {
-    await server.hs.stop();
-    const ids: string[] = [];
-    for (let i = 0; i < 50; i++)
-      ids.push((await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" })).transferId);
-    await new Promise((r) => setTimeout(r, 30_000));
-    const retried = await f.db
-      .knex("transfers")
-      .whereIn("id", ids)
-      .where("attempts", ">", 0)
-      .count({ n: "*" })
-      .first();
-    expect(Number((retried as { n: number | string }).n)).toBeGreaterThan(0);
-    expect(await f.db.knex("transfers").whereIn("id", ids).where("state", "sent")).toEqual([]);
-    const t0 = Date.now();
-    await server.hs.start();
-    await waitFor(
-      "all 50 sent",
-      async () => {
-        const n = await f.db
-          .knex("transfers")
-          .whereIn("id", ids)
-          .where("state", "sent")
-          .count({ n: "*" })
-          .first();
-        return Number((n as { n: number | string }).n) === 50 ? true : undefined;
-      },
-      90_000,
-      200,
-    );
-    timings[`${engine.name}.restartToAll50SentMs`] = Date.now() - t0;
-    const roomId = (await transferStatus(f.db.knex, ids[0]!)).transfer.roomId!;
-    const sheets = new Map<string, number>(
-      (
-        await f.db.knex<{ id: string; sheet_id: string }>("transfers").whereIn("id", ids).select("sheet_id")
-      ).map((r) => [r.sheet_id, 0]),
-    );
-    const seen = await waitFor(
-      "the recipient decrypting the 50 sheets",
-      async () => {
-        const s = await sheetEventsSeen(aliceClient, roomId);
-        return [...sheets.keys()].every((k) => s.bySheet.has(k)) && s.failures === 0 ? s : undefined;
-      },
-      60_000,
-      1000,
-    );
-    expect([...sheets.keys()].map((k) => seen.bySheet.get(k))).toEqual(Array(50).fill(1));
-    const audit = await f.db
-      .knex("audit_entries")
-      .whereIn("transfer_id", ids)
-      .where("action", "transfer.retried")
-      .count({ n: "*" })
-      .first();
-    expect(Number((audit as { n: number | string }).n)).toBeGreaterThan(0);
-    expect((await f.trail.verify()).ok).toBe(true);
-  });
+  // 30 s down, then up to 90 s to send and 60 s to decrypt: more than the default test timeout.
+  it(
+    "homeserver down with 50 queued, back after 30 s: all 50 delivered exactly once, audit verifies",
+    { timeout: 240_000 },
+    async () => {
+      await server.hs.stop();
+      const ids: string[] = [];
+      for (let i = 0; i < 50; i++)
+        ids.push((await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" })).transferId);
+      await new Promise((r) => setTimeout(r, 30_000));
+      const retried = await f.db
+        .knex("transfers")
+        .whereIn("id", ids)
+        .where("attempts", ">", 0)
+        .count({ n: "*" })
+        .first();
+      expect(Number((retried as { n: number | string }).n)).toBeGreaterThan(0);
+      expect(await f.db.knex("transfers").whereIn("id", ids).where("state", "sent")).toEqual([]);
+      const t0 = Date.now();
+      await server.hs.start();
+      await waitFor(
+        "all 50 sent",
+        async () => {
+          const n = await f.db
+            .knex("transfers")
+            .whereIn("id", ids)
+            .where("state", "sent")
+            .count({ n: "*" })
+            .first();
+          return Number((n as { n: number | string }).n) === 50 ? true : undefined;
+        },
+        90_000,
+        200,
+      );
+      timings[`${engine.name}.restartToAll50SentMs`] = Date.now() - t0;
+      const roomId = (await transferStatus(f.db.knex, ids[0]!)).transfer.roomId!;
+      const sheets = new Map<string, number>(
+        (
+          await f.db.knex<{ id: string; sheet_id: string }>("transfers").whereIn("id", ids).select("sheet_id")
+        ).map((r) => [r.sheet_id, 0]),
+      );
+      const seen = await waitFor(
+        "the recipient decrypting the 50 sheets",
+        async () => {
+          const s = await sheetEventsSeen(aliceClient, roomId);
+          return [...sheets.keys()].every((k) => s.bySheet.has(k)) && s.failures === 0 ? s : undefined;
+        },
+        60_000,
+        1000,
+      );
+      expect([...sheets.keys()].map((k) => seen.bySheet.get(k))).toEqual(Array(50).fill(1));
+      const audit = await f.db
+        .knex("audit_entries")
+        .whereIn("transfer_id", ids)
+        .where("action", "transfer.retried")
+        .count({ n: "*" })
+        .first();
+      expect(Number((audit as { n: number | string }).n)).toBeGreaterThan(0);
+      expect((await f.trail.verify()).ok).toBe(true);
+    },
+  );
 
   it("refuses a recipient unknown to the directory: clear error, nothing sent, audited", async () => {
     const before = await sheetEventsSeen(
