@@ -1,7 +1,8 @@
 /**
  * The transfer workflow against a real Synapse with the hub's own session (openHub) and a recipient
  * on its own device: delivery and verification, homeserver down for 30 s with 50 queued, and the
- * refusal of a recipient unknown to the directory.
+ * refusal of a recipient unknown to the directory — on sqlite and on PostgreSQL (one homeserver and
+ * one hub for the file; a database, directory and worker per engine).
  */
 import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
@@ -12,27 +13,22 @@ import { verifyPdf } from "../../src/pdf/index.ts";
 import { createTransfer, OutboxWorker, transferStatus } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
+import { engines } from "./postgres.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
 import { addRecipients, openFixture, rppsOf, type TransferFixture } from "./transfers/fixture.ts";
 import { autoJoin, sheetEventsSeen } from "./transfers/recipient.ts";
 
 let server: TestHomeserver;
 let tmp: { dir: string; cleanup: () => Promise<void> };
-let f: TransferFixture;
 let hub: Hub;
 let alice: RegisteredUser;
 let aliceClient: MatrixClient;
-let rpps: string;
-let worker: OutboxWorker;
 const sheet = exampleSheet("discharge");
 const timings: Record<string, number> = {};
-
-const stateOf = async (id: string) => (await transferStatus(f.db.knex, id)).transfer.state;
 
 beforeAll(async () => {
   server = await startTestHomeserver();
   tmp = await tempDir("passerelle-transfers-matrix-");
-  f = await openFixture(tmp.dir);
   const hubUser = await server.user("passerelle");
   alice = await server.user("alice");
   hub = await openHub({
@@ -43,33 +39,48 @@ beforeAll(async () => {
   });
   aliceClient = await server.client(alice);
   autoJoin(aliceClient);
-  [rpps] = (await addRecipients(f, [alice.userId])) as [string];
-  worker = new OutboxWorker(f.deps, hub.transport, {
-    pollMs: 100,
-    maxAttempts: 60,
-    backoffBaseMs: 500,
-    backoffMaxMs: 3000,
-    attemptTimeoutMs: 20_000,
-  });
-  worker.start();
 });
 
 afterAll(async () => {
-  await worker.stop();
   await hub.close();
-  await f.close();
   await server.close();
   await tmp.cleanup();
   // eslint-disable-next-line no-console -- timings for the report
   console.log(`transfers-matrix timings: ${JSON.stringify(timings)}`);
 });
 
-describe("transfers over a real homeserver", () => {
+describe.each(engines())("transfers over a real homeserver on $name", (engine) => {
+  let f: TransferFixture;
+  let rpps: string;
+  let worker: OutboxWorker;
+  const stateOf = async (id: string) => (await transferStatus(f.db.knex, id)).transfer.state;
+
+  beforeAll(async () => {
+    await engine.setup();
+    const dir = path.join(tmp.dir, engine.name);
+    f = await openFixture(dir, { database: await engine.fresh() });
+    [rpps] = (await addRecipients(f, [alice.userId])) as [string];
+    worker = new OutboxWorker(f.deps, hub.transport, {
+      pollMs: 100,
+      maxAttempts: 60,
+      backoffBaseMs: 500,
+      backoffMaxMs: 3000,
+      attemptTimeoutMs: 20_000,
+    });
+    worker.start();
+  });
+
+  afterAll(async () => {
+    await worker.stop();
+    await f.close();
+    await engine.teardown();
+  });
+
   it("create → sent: the recipient decrypts the sheet event and the PDF, which verifies; audit verifies", async () => {
     const t0 = Date.now();
     const c = await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" });
     await waitFor("sent", async () => ((await stateOf(c.transferId)) === "sent" ? true : undefined), 30_000);
-    timings.createToSentMs = Date.now() - t0;
+    timings[`${engine.name}.createToSentMs`] = Date.now() - t0;
     const { transfer, events } = await transferStatus(f.db.knex, c.transferId);
     expect(events.at(-1)).toMatchObject({ step: "sent", matrixEventId: transfer.sheetEventId });
     const ev = await waitForEvent(
@@ -83,10 +94,10 @@ describe("transfers over a real homeserver", () => {
     expect(ev.isEncrypted()).toBe(true);
     expect(content).toMatchObject({ sheet_id: c.sheetId, form: "discharge@1", pdf_sha256: c.pdfSha256 });
     const pdf = await downloadEncryptedFile(aliceClient, content.file);
-    timings.createToDecryptedPdfMs = Date.now() - t0;
+    timings[`${engine.name}.createToDecryptedPdfMs`] = Date.now() - t0;
     expect(sha256Hex(pdf)).toBe(c.pdfSha256);
     const caPem = await import("node:fs/promises").then((fs) =>
-      fs.readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8"),
+      fs.readFile(path.join(tmp.dir, engine.name, "pki", "ca.pem"), "utf8"),
     );
     expect(verifyPdf(pdf, { trustedCas: [caPem] }).valid).toBe(true);
     const name = aliceClient.getRoom(transfer.roomId)?.name ?? "";
@@ -94,62 +105,67 @@ describe("transfers over a real homeserver", () => {
     expect((await f.trail.verify()).ok).toBe(true);
   });
 
-  it("homeserver down with 50 queued, back after 30 s: all 50 delivered exactly once, audit verifies", async () => {
-    await server.hs.stop();
-    const ids: string[] = [];
-    for (let i = 0; i < 50; i++)
-      ids.push((await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" })).transferId);
-    await new Promise((r) => setTimeout(r, 30_000));
-    const retried = await f.db
-      .knex("transfers")
-      .whereIn("id", ids)
-      .where("attempts", ">", 0)
-      .count({ n: "*" })
-      .first();
-    expect(Number((retried as { n: number | string }).n)).toBeGreaterThan(0);
-    expect(await f.db.knex("transfers").whereIn("id", ids).where("state", "sent")).toEqual([]);
-    const t0 = Date.now();
-    await server.hs.start();
-    await waitFor(
-      "all 50 sent",
-      async () => {
-        const n = await f.db
-          .knex("transfers")
-          .whereIn("id", ids)
-          .where("state", "sent")
-          .count({ n: "*" })
-          .first();
-        return Number((n as { n: number | string }).n) === 50 ? true : undefined;
-      },
-      90_000,
-      200,
-    );
-    timings.restartToAll50SentMs = Date.now() - t0;
-    const roomId = (await transferStatus(f.db.knex, ids[0]!)).transfer.roomId!;
-    const sheets = new Map<string, number>(
-      (
-        await f.db.knex<{ id: string; sheet_id: string }>("transfers").whereIn("id", ids).select("sheet_id")
-      ).map((r) => [r.sheet_id, 0]),
-    );
-    const seen = await waitFor(
-      "the recipient decrypting the 50 sheets",
-      async () => {
-        const s = await sheetEventsSeen(aliceClient, roomId);
-        return [...sheets.keys()].every((k) => s.bySheet.has(k)) && s.failures === 0 ? s : undefined;
-      },
-      60_000,
-      1000,
-    );
-    expect([...sheets.keys()].map((k) => seen.bySheet.get(k))).toEqual(Array(50).fill(1));
-    const audit = await f.db
-      .knex("audit_entries")
-      .whereIn("transfer_id", ids)
-      .where("action", "transfer.retried")
-      .count({ n: "*" })
-      .first();
-    expect(Number((audit as { n: number | string }).n)).toBeGreaterThan(0);
-    expect((await f.trail.verify()).ok).toBe(true);
-  });
+  // 30 s down, then up to 90 s to send and 60 s to decrypt: more than the default test timeout.
+  it(
+    "homeserver down with 50 queued, back after 30 s: all 50 delivered exactly once, audit verifies",
+    { timeout: 240_000 },
+    async () => {
+      await server.hs.stop();
+      const ids: string[] = [];
+      for (let i = 0; i < 50; i++)
+        ids.push((await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" })).transferId);
+      await new Promise((r) => setTimeout(r, 30_000));
+      const retried = await f.db
+        .knex("transfers")
+        .whereIn("id", ids)
+        .where("attempts", ">", 0)
+        .count({ n: "*" })
+        .first();
+      expect(Number((retried as { n: number | string }).n)).toBeGreaterThan(0);
+      expect(await f.db.knex("transfers").whereIn("id", ids).where("state", "sent")).toEqual([]);
+      const t0 = Date.now();
+      await server.hs.start();
+      await waitFor(
+        "all 50 sent",
+        async () => {
+          const n = await f.db
+            .knex("transfers")
+            .whereIn("id", ids)
+            .where("state", "sent")
+            .count({ n: "*" })
+            .first();
+          return Number((n as { n: number | string }).n) === 50 ? true : undefined;
+        },
+        90_000,
+        200,
+      );
+      timings[`${engine.name}.restartToAll50SentMs`] = Date.now() - t0;
+      const roomId = (await transferStatus(f.db.knex, ids[0]!)).transfer.roomId!;
+      const sheets = new Map<string, number>(
+        (
+          await f.db.knex<{ id: string; sheet_id: string }>("transfers").whereIn("id", ids).select("sheet_id")
+        ).map((r) => [r.sheet_id, 0]),
+      );
+      const seen = await waitFor(
+        "the recipient decrypting the 50 sheets",
+        async () => {
+          const s = await sheetEventsSeen(aliceClient, roomId);
+          return [...sheets.keys()].every((k) => s.bySheet.has(k)) && s.failures === 0 ? s : undefined;
+        },
+        60_000,
+        1000,
+      );
+      expect([...sheets.keys()].map((k) => seen.bySheet.get(k))).toEqual(Array(50).fill(1));
+      const audit = await f.db
+        .knex("audit_entries")
+        .whereIn("transfer_id", ids)
+        .where("action", "transfer.retried")
+        .count({ n: "*" })
+        .first();
+      expect(Number((audit as { n: number | string }).n)).toBeGreaterThan(0);
+      expect((await f.trail.verify()).ok).toBe(true);
+    },
+  );
 
   it("refuses a recipient unknown to the directory: clear error, nothing sent, audited", async () => {
     const before = await sheetEventsSeen(

@@ -1,0 +1,168 @@
+/**
+ * Catch-up after a restart, with the real service (`passerelle serve` in a child process) on a
+ * real Synapse, on sqlite and PostgreSQL. The service delivers a sheet to Alice and Bob and is
+ * killed (SIGKILL). While it is down Alice reacts ✅, chats 25 more messages (so the reaction is
+ * beyond the first sync's window) and sends a public read receipt. After a restart the transfer
+ * is acknowledged and read, each audited once; a third start replays the room again (Bob has not
+ * acknowledged, so it is still open) and records nothing more.
+ */
+import path from "node:path";
+import type { MatrixClient } from "matrix-js-sdk";
+import { EventType, ReceiptType, RelationType } from "matrix-js-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RegisteredUser } from "../../src/matrix/index.ts";
+import { SHEET_EVENT_TYPE } from "../../src/matrix/index.ts";
+import type { TransferState } from "../../src/transfers/index.ts";
+import { createTransfer, transferStatus } from "../../src/transfers/index.ts";
+import { exampleSheet } from "../helpers/sheets.ts";
+import { tempDir, waitFor } from "../helpers/tmp.ts";
+import { engines, envFor } from "./postgres.ts";
+import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
+import { auditOf } from "./transfers/audit-rows.ts";
+import { addRecipients, openFixture, PKI_PASSPHRASE, type TransferFixture } from "./transfers/fixture.ts";
+import { autoJoin } from "./transfers/recipient.ts";
+import { startServe, type ServeProcess } from "./transfers/serve-process.ts";
+
+let server: TestHomeserver;
+let tmp: { dir: string; cleanup: () => Promise<void> };
+let alice: RegisteredUser;
+let bob: RegisteredUser;
+let aliceClient: MatrixClient;
+const running: ServeProcess[] = [];
+
+beforeAll(async () => {
+  server = await startTestHomeserver();
+  tmp = await tempDir("passerelle-transfers-catchup-");
+  [alice, bob] = await Promise.all([server.user("alice"), server.user("bob")]);
+  aliceClient = await server.client(alice);
+  autoJoin(aliceClient);
+});
+
+afterAll(async () => {
+  for (const p of running) await p.stop("SIGKILL");
+  await server.close();
+  await tmp.cleanup();
+});
+
+describe.each(engines())("evidence caught up after a restart on $name", (engine) => {
+  let f: TransferFixture;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    await engine.setup();
+    const dir = path.join(tmp.dir, engine.name);
+    const database = await engine.fresh();
+    f = await openFixture(dir, { database });
+    const hubUser = await server.user(`passerelle-${engine.name}`);
+    env = {
+      ...envFor(database, dir),
+      PASSERELLE_HOMESERVER_URL: server.hs.baseUrl,
+      PASSERELLE_MATRIX_USER_ID: hubUser.userId,
+      PASSERELLE_MATRIX_PASSWORD: hubUser.password,
+      PASSERELLE_SIGNER_P12: path.join(dir, "pki", "signer.p12"),
+      PASSERELLE_SIGNER_PASSPHRASE: PKI_PASSPHRASE,
+    };
+  });
+
+  afterAll(async () => {
+    await f.close();
+    await engine.teardown();
+  });
+
+  const serve = async (): Promise<ServeProcess> => {
+    const p = await startServe(env);
+    running.push(p);
+    return p;
+  };
+  const stateIs = (id: string, want: TransferState) =>
+    waitFor(
+      `${id} ${want}`,
+      async () => ((await transferStatus(f.db.knex, id)).transfer.state === want ? true : undefined),
+      60_000,
+      100,
+    );
+
+  it(
+    "an ✅ and a read receipt sent while the hub was down are recorded after restart, audited once",
+    { timeout: 300_000 },
+    async () => {
+      const to = await addRecipients(f, [alice.userId, bob.userId]);
+      const first = await serve();
+      const c = await createTransfer(f.deps, { sheet: exampleSheet("discharge"), to, actor: "cli:test" });
+      await stateIs(c.transferId, "delivered");
+      const { transfer } = await transferStatus(f.db.knex, c.transferId);
+      const roomId = transfer.roomId!;
+      await waitForEvent(
+        aliceClient,
+        roomId,
+        SHEET_EVENT_TYPE,
+        30_000,
+        (e) => e.getId() === transfer.sheetEventId,
+      );
+      await first.stop("SIGKILL");
+
+      // While the hub is down.
+      const reaction = await aliceClient.sendEvent(roomId, EventType.Reaction, {
+        "m.relates_to": { rel_type: RelationType.Annotation, event_id: transfer.sheetEventId!, key: "✅" },
+      });
+      for (let i = 0; i < 25; i++) await aliceClient.sendTextMessage(roomId, `message ${i}`);
+      const last = await waitFor(
+        "alice's last message in her timeline",
+        () =>
+          aliceClient
+            .getRoom(roomId)
+            ?.getLiveTimeline()
+            .getEvents()
+            .find((e) => e.getContent().body === "message 24" && e.status === null),
+        20_000,
+      );
+      await aliceClient.sendReadReceipt(last, ReceiptType.Read);
+      await new Promise((r) => setTimeout(r, 500));
+      const downAudit = await auditOf(f.db, c.transferId);
+      expect(downAudit.map((r) => r.action)).not.toContain("transfer.acknowledged");
+
+      const second = await serve();
+      await stateIs(c.transferId, "acknowledged");
+      const { recipients } = await transferStatus(f.db.knex, c.transferId);
+      const aliceRow = recipients.find((r) => r.matrixId === alice.userId);
+      expect(aliceRow?.acknowledgedAt).toBeDefined();
+      await waitFor(
+        "the read receipt recorded",
+        async () =>
+          (await transferStatus(f.db.knex, c.transferId)).recipients.find((r) => r.matrixId === alice.userId)
+            ?.readAt,
+        30_000,
+        100,
+      );
+      await second.stop("SIGTERM");
+
+      // A third start replays the room (Bob's acknowledgement is still awaited): nothing new.
+      const third = await serve();
+      await new Promise((r) => setTimeout(r, 4000));
+      await third.stop("SIGTERM");
+
+      const audit = await auditOf(f.db, c.transferId);
+      const acks = audit.filter((r) => r.action === "transfer.acknowledged");
+      expect(acks).toEqual([
+        expect.objectContaining({
+          outcome: "success",
+          event_id: reaction.event_id,
+          member_id: `rpps:${to[0]!}`,
+        }),
+      ]);
+      expect(audit.filter((r) => r.action === "transfer.read")).toHaveLength(1);
+      expect(audit.filter((r) => r.action === "transfer.delivered")).toHaveLength(1);
+      expect(audit.filter((r) => r.outcome === "failure")).toEqual([]);
+      const evidence = await f.db
+        .knex("matrix_evidence")
+        .where({ kind: "acknowledged", event_id: reaction.event_id });
+      expect(evidence).toHaveLength(1);
+      expect((await f.trail.verify()).ok).toBe(true);
+      for (const p of [first, second, third])
+        expect(
+          p.logs.filter((l) => l.includes("evidence")),
+          p.logs.join("\n"),
+        ).toEqual([]);
+    },
+  );
+});
