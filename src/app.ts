@@ -145,7 +145,18 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               password: DEMO_PASSWORD,
             })),
       createTransfer: (input) =>
-        createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
+        createTransfer(
+          {
+            ...ctx,
+            forms,
+            signer: signer.signer,
+            pseudonymKey,
+            onQueued: () => {
+              worker.wake();
+            },
+          },
+          input,
+        ),
       transferStatus: (id) => transferStatus(db.knex, id),
       stop,
     };

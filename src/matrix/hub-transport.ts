@@ -74,6 +74,7 @@ export class MatrixSheetTransport implements SheetTransport {
     roomId: string,
     expectedMembers: readonly string[],
     sheet: OutgoingSheet,
+    turn?: () => Promise<void>,
   ): Promise<SentSheet> {
     if (!TRANSFER_ID.test(sheet.transferId)) {
       throw new PasserelleError(
@@ -95,6 +96,7 @@ export class MatrixSheetTransport implements SheetTransport {
     const file = { url: content_uri, ...keys };
     const filename = neutralFilename(sheet.kind);
     const txn = (part: string): string => `passerelle.${sheet.transferId}.${part}`;
+    await turn?.();
 
     const content: SheetEventContent = {
       version: 1,

@@ -20,12 +20,39 @@ export class RecordingTransport implements SheetTransport {
     return Promise.resolve();
   }
 
-  sendSheet(roomId: string, expectedMembers: readonly string[], sheet: OutgoingSheet): Promise<SentSheet> {
+  /** Time a send spends "preparing" (before its turn), by transfer id; default none. */
+  prepareMs: (transferId: string) => number = () => 0;
+  /** Transfer ids in the order their events were posted, by room. */
+  readonly postOrder = new Map<string, string[]>();
+  /** Sends running right now, and the most at once. */
+  active = 0;
+  maxActive = 0;
+
+  async sendSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+    turn?: () => Promise<void>,
+  ): Promise<SentSheet> {
     this.sends.push({ roomId, expected: [...expectedMembers], sheet });
-    if (this.failNext > 0) {
-      this.failNext--;
-      return Promise.reject(this.error);
+    this.active++;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    try {
+      const ms = this.prepareMs(sheet.transferId);
+      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+      if (this.failNext > 0) {
+        this.failNext--;
+        throw this.error;
+      }
+      await turn?.();
+      this.postOrder.set(roomId, [...(this.postOrder.get(roomId) ?? []), sheet.transferId]);
+      return this.#post(sheet);
+    } finally {
+      this.active--;
     }
+  }
+
+  #post(sheet: OutgoingSheet): SentSheet {
     const n = this.posted.size + 1;
     const sent = this.posted.get(sheet.transferId) ?? {
       fileEventId: `$file${n}`,
@@ -35,6 +62,6 @@ export class RecordingTransport implements SheetTransport {
       contentUri: `mxc://test/${n}`,
     };
     this.posted.set(sheet.transferId, sent);
-    return Promise.resolve(sent);
+    return sent;
   }
 }
