@@ -81,7 +81,12 @@ async function main(): Promise<void> {
         : []),
     ];
     await runScenarios({
-      deps: f.deps,
+      deps: {
+        ...f.deps,
+        onQueued: () => {
+          worker.wake();
+        },
+      },
       rpps,
       recipient,
       bare,

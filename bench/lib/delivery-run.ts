@@ -11,6 +11,7 @@ import { waitFor } from "../../test/helpers/tmp.ts";
 import { busyness, describeBusyness } from "./machine.ts";
 import type { VerifyingRecipient } from "./delivery-recipient.ts";
 import type { BareSender, TimingTransport } from "./delivery-senders.ts";
+import { envNumber } from "./timing.ts";
 import { fmt, fmtRatio, printTable, target, writeResults } from "./report.ts";
 
 export interface Scenario {
@@ -40,7 +41,7 @@ interface Setup {
  */
 type Split = Record<"total" | "create" | "queue" | "send" | "receive", number>;
 
-const TIMEOUT_MS = 180_000;
+const TIMEOUT_MS = envNumber("BENCH_DELIVERY_TIMEOUT_MS", 180_000);
 const sheet = exampleSheet("discharge");
 let unit = 0;
 
@@ -53,7 +54,13 @@ async function passerelleOne(s: Setup, newContext: boolean): Promise<Split> {
     ...(newContext ? { senderUnit: `bench-unit-${String(++unit)}` } : {}),
   });
   const created = performance.now();
-  const r = await s.recipient.received(c.sheetId, TIMEOUT_MS);
+  const r = await s.recipient.received(c.sheetId, TIMEOUT_MS).catch(async (e: unknown) => {
+    const t = await s.repo.get(c.transferId);
+    throw new Error(
+      `${String(e)} (transfer ${t?.state ?? "?"}, ${String(t?.attempts)} attempts, ` +
+        `last reason ${t?.lastReason ?? "none"}; recipient failures ${String(s.recipient.failures)})`,
+    );
+  });
   // The sheet event goes first: the recipient may have verified it before the file and the text
   // are posted, so the send's end is waited for (it does not count in the total).
   const send = await waitFor(

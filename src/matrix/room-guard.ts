@@ -11,16 +11,15 @@ import { PasserelleError } from "../core/errors.ts";
 export const MEGOLM = "m.megolm.v1.aes-sha2";
 const RESTRICTED_HISTORY = new Set(["invited", "joined"]);
 
-async function stateContent(
+/** The room's whole current state in one request (`GET /rooms/{roomId}/state`, §9.2). */
+async function roomState(
   client: MatrixClient,
   roomId: string,
-  type: string,
-): Promise<Record<string, unknown> | undefined> {
+): Promise<Awaited<ReturnType<MatrixClient["roomState"]>>> {
   try {
-    return await client.getStateEvent(roomId, type, "");
+    return await client.roomState(roomId);
   } catch (e) {
-    if ((e as { errcode?: string }).errcode === "M_NOT_FOUND") return undefined;
-    throw new PasserelleError("IO_ERROR", `matrix: could not read room state ${type}`, { cause: e });
+    throw new PasserelleError("IO_ERROR", "matrix: could not read the room state", { cause: e });
   }
 }
 
@@ -39,17 +38,21 @@ export async function assertRoomSafe(
   const refuse = (why: string): PasserelleError =>
     new PasserelleError("FORBIDDEN", `refused to send into ${roomId}: ${why}`);
 
-  const enc = await stateContent(client, roomId, "m.room.encryption");
+  // One state request rather than one per event type plus /members: this check runs before every send.
+  const state = await roomState(client, roomId);
+  const content = (type: string): Record<string, unknown> | undefined =>
+    state.find((ev) => ev.type === type && ev.state_key === "")?.content;
+  const enc = content("m.room.encryption");
   if (enc?.algorithm !== MEGOLM) throw refuse("room is not end-to-end encrypted (m.room.encryption megolm)");
-  const rules = await stateContent(client, roomId, "m.room.join_rules");
+  const rules = content("m.room.join_rules");
   if (rules?.join_rule !== "invite") throw refuse("room is not invite-only");
-  const hist = await stateContent(client, roomId, "m.room.history_visibility");
+  const hist = content("m.room.history_visibility");
   if (typeof hist?.history_visibility !== "string" || !RESTRICTED_HISTORY.has(hist.history_visibility)) {
     throw refuse("room history is visible beyond its members");
   }
 
-  const chunk = (await client.members(roomId)).chunk ?? [];
-  const serverMembers = chunk
+  const serverMembers = state
+    .filter((ev) => ev.type === "m.room.member")
     .filter((ev) => ["join", "invite"].includes(String((ev.content as { membership?: unknown }).membership)))
     .map((ev) => ev.state_key);
   const strangers = serverMembers.filter((m) => !allowed.has(m));

@@ -1,7 +1,11 @@
 /** An in-process SheetTransport that records calls (unit tests of the workflow only). */
 import type { OutgoingSheet, SentSheet, SheetTransport } from "../../../src/matrix/index.ts";
 
+let instances = 0;
+
 export class RecordingTransport implements SheetTransport {
+  /** Room ids stay unique across the transports of one database (`!room1:test`, `!room1-2:test`, …). */
+  readonly #suffix = ++instances === 1 ? "" : `-${String(instances)}`;
   readonly rooms: { roomId: string; reference: string; invite: string[] }[] = [];
   readonly sends: { roomId: string; expected: string[]; sheet: OutgoingSheet }[] = [];
   /** Posted sheet events by transfer id: what a homeserver with transaction ids would hold. */
@@ -11,7 +15,7 @@ export class RecordingTransport implements SheetTransport {
   error: Error = Object.assign(new Error("connect ECONNREFUSED"), { name: "ConnectionError" });
 
   createRoom(reference: string, invite: readonly string[]): Promise<string> {
-    const roomId = `!room${this.rooms.length + 1}:test`;
+    const roomId = `!room${this.rooms.length + 1}${this.#suffix}:test`;
     this.rooms.push({ roomId, reference, invite: [...invite] });
     return Promise.resolve(roomId);
   }
@@ -24,6 +28,8 @@ export class RecordingTransport implements SheetTransport {
   prepareMs: (transferId: string) => number = () => 0;
   /** Transfer ids in the order their events were posted, by room. */
   readonly postOrder = new Map<string, string[]>();
+  /** Transfer ids whose next send fails (once each). */
+  readonly failOnce = new Set<string>();
   /** Sends running right now, and the most at once. */
   active = 0;
   maxActive = 0;
@@ -40,8 +46,8 @@ export class RecordingTransport implements SheetTransport {
     try {
       const ms = this.prepareMs(sheet.transferId);
       if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-      if (this.failNext > 0) {
-        this.failNext--;
+      if (this.failNext > 0 || this.failOnce.delete(sheet.transferId)) {
+        if (this.failNext > 0) this.failNext--;
         throw this.error;
       }
       await turn?.();
