@@ -8,8 +8,8 @@
  * Passerelle's latency is split into: createTransfer (validate, render, sign, store, audit), queue
  * wait (queued → the worker's send starts: claim, payload, room), Matrix send (room guard, upload,
  * the three events) and receive (sent → the recipient has decrypted and verified the PDF).
- * Scenarios: the same context (one room, created during warm-up) and, for the concurrent run, one
- * new context per transfer (a new room each, `BENCH_DELIVERY_CONTEXTS=0` to skip).
+ * Scenarios: the same context (one room, created during warm-up; the targets) and, with
+ * BENCH_DELIVERY_CONTEXTS=1, a concurrent run with one new context per transfer (a new room each).
  *
  *   node bench/delivery.ts          (or `npm run bench -- delivery`)
  * Environment: BENCH_DELIVERY_N (100), BENCH_DELIVERY_SINGLE (20 sequential transfers),
@@ -34,7 +34,7 @@ const N = Math.round(envNumber("BENCH_DELIVERY_N", 100));
 const SINGLE = Math.round(envNumber("BENCH_DELIVERY_SINGLE", 20));
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 2));
 const CONCURRENCY = process.env.BENCH_DELIVERY_CONCURRENCY;
-const CONTEXTS = process.env.BENCH_DELIVERY_CONTEXTS !== "0";
+const CONTEXTS = process.env.BENCH_DELIVERY_CONTEXTS === "1";
 
 async function main(): Promise<void> {
   console.log(`delivery bench: ${describeBusyness(busyness())}`);

@@ -116,6 +116,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     closers.push(() => hub.close());
 
     const worker = new OutboxWorker(ctx, hub.transport, {
+      concurrency: config.outbox.concurrency,
       onAttemptFailed: (transfer, reason) => {
         log("warn", "send attempt failed", { transfer, reason });
       },
