@@ -128,6 +128,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     }
 
     const worker = new OutboxWorker(ctx, hub.transport, {
+      concurrency: config.outbox.concurrency,
       onAttemptFailed: (transfer, reason) => {
         log("warn", "send attempt failed", { transfer, reason });
       },
@@ -157,7 +158,18 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               password: DEMO_PASSWORD,
             })),
       createTransfer: (input) =>
-        createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
+        createTransfer(
+          {
+            ...ctx,
+            forms,
+            signer: signer.signer,
+            pseudonymKey,
+            onQueued: () => {
+              worker.wake();
+            },
+          },
+          input,
+        ),
       transferStatus: (id) => transferStatus(db.knex, id),
       stop,
     };

@@ -27,6 +27,10 @@ export interface PasserelleConfig {
   };
   readonly matrix: MatrixConfig;
   readonly signer: SignerConfig;
+  readonly outbox: {
+    /** Transfers the outbox worker sends at once (`PASSERELLE_OUTBOX_CONCURRENCY`, 1–256, default 16). */
+    readonly concurrency: number;
+  };
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -80,6 +84,24 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
     }
   }
 
+  let concurrency = 16;
+  const conc = env.PASSERELLE_OUTBOX_CONCURRENCY?.trim();
+  if (conc !== undefined && conc !== "") {
+    const n = /^\d{1,3}$/.test(conc) ? Number(conc) : NaN;
+    if (!(n >= 1 && n <= 256)) {
+      issues.push(
+        issue(
+          "PASSERELLE_OUTBOX_CONCURRENCY",
+          "range",
+          "must be an integer from 1 to 256",
+          "doit être un entier de 1 à 256",
+        ),
+      );
+    } else {
+      concurrency = n;
+    }
+  }
+
   const matrix = parseMatrix(env, issues);
   const signer = parseSigner(env, cwd, issues);
 
@@ -90,7 +112,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
       { issues },
     );
   }
-  return { dataDir, database, audit: { checkpointEvery }, matrix, signer };
+  return { dataDir, database, audit: { checkpointEvery }, matrix, signer, outbox: { concurrency } };
 }
 
 function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig | undefined {

@@ -74,6 +74,7 @@ export class MatrixSheetTransport implements SheetTransport {
     roomId: string,
     expectedMembers: readonly string[],
     sheet: OutgoingSheet,
+    turn?: () => Promise<void>,
   ): Promise<SentSheet> {
     if (!TRANSFER_ID.test(sheet.transferId)) {
       throw new PasserelleError(
@@ -82,19 +83,23 @@ export class MatrixSheetTransport implements SheetTransport {
       );
     }
     if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
-    const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
-    // Make sure the recipients' device lists are downloaded before the room key is shared.
-    await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
-
+    // The upload runs while the room is checked: it is ciphertext whose key is only ever sent in
+    // the encrypted events below, so a refused room leaves an unreadable blob and nothing else.
     const pdfSha256 = sha256Hex(sheet.pdf);
     const { ciphertext, file: keys } = encryptAttachment(sheet.pdf);
-    const { content_uri } = await this.#client.uploadContent(ciphertext, {
+    const uploading = this.#client.uploadContent(ciphertext, {
       type: "application/octet-stream",
       includeFilename: false,
     });
+    uploading.catch(() => undefined); // awaited below, after the checks (whose refusal comes first)
+    const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
+    // Make sure the recipients' device lists are downloaded before the room key is shared.
+    await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
+    const { content_uri } = await uploading;
     const file = { url: content_uri, ...keys };
     const filename = neutralFilename(sheet.kind);
     const txn = (part: string): string => `passerelle.${sheet.transferId}.${part}`;
+    await turn?.();
 
     const content: SheetEventContent = {
       version: 1,

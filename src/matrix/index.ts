@@ -15,8 +15,15 @@ export interface SheetTransport {
    * Sends the PDF (encrypted attachment), the structured event and the French summary, after
    * checking the room (encrypted, only `expectedMembers` besides the hub). Retrying with the same
    * `transferId` reuses the transaction ids, so the homeserver does not post twice.
+   * @param turn awaited after the checks and the upload, right before the events are posted: the
+   *   caller's per-room ordering (the events of earlier sheets of the room are posted first).
    */
-  sendSheet(roomId: string, expectedMembers: readonly string[], sheet: OutgoingSheet): Promise<SentSheet>;
+  sendSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+    turn?: () => Promise<void>,
+  ): Promise<SentSheet>;
 }
 
 export { SHEET_EVENT_TYPE } from "./sheet-event.ts";

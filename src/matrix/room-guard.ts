@@ -22,16 +22,15 @@ const REFUSAL_FR: Record<string, string> = {
   "room.stranger": "le salon compte des membres hors des destinataires prévus",
 };
 
-async function stateContent(
+/** The room's whole current state in one request (`GET /rooms/{roomId}/state`, §9.2). */
+async function roomState(
   client: MatrixClient,
   roomId: string,
-  type: string,
-): Promise<Record<string, unknown> | undefined> {
+): Promise<Awaited<ReturnType<MatrixClient["roomState"]>>> {
   try {
-    return await client.getStateEvent(roomId, type, "");
+    return await client.roomState(roomId);
   } catch (e) {
-    if ((e as { errcode?: string }).errcode === "M_NOT_FOUND") return undefined;
-    throw new PasserelleError("IO_ERROR", `matrix: could not read room state ${type}`, { cause: e });
+    throw new PasserelleError("IO_ERROR", "matrix: could not read the room state", { cause: e });
   }
 }
 
@@ -55,18 +54,21 @@ export async function assertRoomSafe(
   const notYet = (why: string): PasserelleError =>
     new PasserelleError("UNAVAILABLE", `not sending into ${roomId} yet: ${why}`);
 
-  const enc = await stateContent(client, roomId, "m.room.encryption");
-  if (enc?.algorithm !== MEGOLM)
-    throw refuse("room.unencrypted", "room is not end-to-end encrypted (m.room.encryption megolm)");
-  const rules = await stateContent(client, roomId, "m.room.join_rules");
+  // One state request rather than one per event type plus /members: this check runs before every send.
+  const state = await roomState(client, roomId);
+  const content = (type: string): Record<string, unknown> | undefined =>
+    state.find((ev) => ev.type === type && ev.state_key === "")?.content;
+  const enc = content("m.room.encryption");
+  if (enc?.algorithm !== MEGOLM) throw refuse("room.unencrypted", "room is not end-to-end encrypted (m.room.encryption megolm)");
+  const rules = content("m.room.join_rules");
   if (rules?.join_rule !== "invite") throw refuse("room.not_invite_only", "room is not invite-only");
-  const hist = await stateContent(client, roomId, "m.room.history_visibility");
+  const hist = content("m.room.history_visibility");
   if (typeof hist?.history_visibility !== "string" || !RESTRICTED_HISTORY.has(hist.history_visibility)) {
     throw refuse("room.history_visible", "room history is visible beyond its members");
   }
 
-  const chunk = (await client.members(roomId)).chunk ?? [];
-  const serverMembers = chunk
+  const serverMembers = state
+    .filter((ev) => ev.type === "m.room.member")
     .filter((ev) => ["join", "invite"].includes(String((ev.content as { membership?: unknown }).membership)))
     .map((ev) => ev.state_key);
   const strangers = serverMembers.filter((m) => !allowed.has(m));

@@ -27,6 +27,8 @@ export interface CreateTransferDeps extends TransferContext {
   readonly pseudonymKey: Uint8Array;
   /** Id generator (tests); defaults to random UUIDs. Called once per transfer. */
   readonly newId?: () => string;
+  /** Told after the transfer is committed as queued (wire it to `OutboxWorker.wake`). */
+  readonly onQueued?: (transferId: string) => void;
 }
 
 export interface CreateTransferInput {
@@ -127,6 +129,7 @@ export async function createTransfer(
       auditEvent("transfer.queued", common),
     ]);
   });
+  deps.onQueued?.(transferId);
   return {
     transferId,
     sheetId: signed.sheetId,

@@ -14,7 +14,11 @@ import { TransferRepository } from "./repository.ts";
 
 const creating = new Map<string, Promise<string>>();
 
-/** The room of `contextKey`, created (encrypted, invite-only, `invite` invited) if there is none. */
+/**
+ * The room of `contextKey`, created (encrypted, invite-only, `invite` invited) if there is none.
+ * `created` is true for the transfers that waited for this very creation (the room may not have
+ * reached the hub's sync yet).
+ */
 export async function ensureRoom(
   db: Database,
   transport: SheetTransport,
@@ -25,7 +29,8 @@ export async function ensureRoom(
   const existing = await new TransferRepository(db.knex).roomOf(contextKey);
   if (existing !== undefined) return { roomId: existing, created: false };
   const pending = creating.get(contextKey);
-  if (pending !== undefined) return { roomId: await pending, created: false };
+  // Just made for a concurrent transfer: as new to the hub's sync as for the one that made it.
+  if (pending !== undefined) return { roomId: await pending, created: true };
   const make = (async () => {
     const reference = newRoomReference();
     const roomId = await transport.createRoom(reference, invite);

@@ -5,6 +5,10 @@
  * transfer re-claimed after a crash (expired lease) is answered with the first event ids and
  * never posted twice. A room the guard refuses (FORBIDDEN: not encrypted, a stranger in it) fails
  * the transfer at once, with the rule as reason code, and nothing is sent.
+ *
+ * Up to `concurrency` transfers are in flight at once; a freed slot is refilled at once, and
+ * {@link OutboxWorker.wake} (wired to `createTransfer`'s `onQueued`) ends the idle pause. Within a
+ * room the events are posted in claim order (see `lanes.ts`); rooms proceed independently.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -13,6 +17,8 @@ import { claimDue, claimToken, renewLease } from "./claim.ts";
 import { AttemptTimeout, isPermanent, reasonOf, recordFailure, recordSent } from "./outcome.ts";
 import type { TransferRow } from "./repository.ts";
 import { TransferRepository } from "./repository.ts";
+import type { LanePlace } from "./lanes.ts";
+import { RoomLanes, Wakeup } from "./lanes.ts";
 import { ensureRoom } from "./rooms.ts";
 import { summaryFr } from "./summary.ts";
 import type { TransferContext } from "./types.ts";
@@ -22,9 +28,9 @@ export interface OutboxWorkerOptions {
   readonly owner?: string;
   /** Lease length; renewed every third of it while sending (default 30 s). */
   readonly leaseMs?: number;
-  /** Transfers claimed and sent at once (default 8). */
+  /** Transfers in flight at once: prepared and sent concurrently, in claim order within a room (default 16). */
   readonly concurrency?: number;
-  /** Pause when nothing is due (default 500 ms). */
+  /** Longest pause when nothing is due; {@link OutboxWorker.wake} ends it early (default 500 ms). */
   readonly pollMs?: number;
   /** Attempts before `failed` (default 10). */
   readonly maxAttempts?: number;
@@ -40,6 +46,12 @@ export interface OutboxWorkerOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A transfer being processed: its claim token (for lease renewal) and its completion. */
+interface InFlight {
+  readonly token: string;
+  readonly done: Promise<void>;
+}
+
 export class OutboxWorker {
   readonly #ctx: TransferContext;
   readonly #transport: SheetTransport;
@@ -47,6 +59,8 @@ export class OutboxWorker {
     Pick<OutboxWorkerOptions, "onAttemptFailed">;
   #running: Promise<void> | undefined;
   #stopping = false;
+  readonly #lanes = new RoomLanes();
+  readonly #wakeup = new Wakeup();
 
   constructor(ctx: TransferContext, transport: SheetTransport, options: OutboxWorkerOptions = {}) {
     this.#ctx = ctx;
@@ -56,7 +70,7 @@ export class OutboxWorker {
         options.owner ??
         `${hostname().replace(/[^A-Za-z0-9-]/g, "")}-${process.pid}-${randomBytes(3).toString("hex")}`,
       leaseMs: options.leaseMs ?? 30_000,
-      concurrency: options.concurrency ?? 8,
+      concurrency: Math.max(1, Math.floor(options.concurrency ?? 16)),
       pollMs: options.pollMs ?? 500,
       maxAttempts: options.maxAttempts ?? 10,
       backoffBaseMs: options.backoffBaseMs ?? 1000,
@@ -69,58 +83,95 @@ export class OutboxWorker {
 
   /** Claims one batch of due transfers and processes it; resolves with how many were claimed. */
   async runOnce(): Promise<number> {
-    const token = claimToken(this.#o.owner);
-    const rows = await claimDue(
-      this.#ctx.db,
-      token,
-      this.#ctx.clock.now(),
-      this.#o.leaseMs,
-      this.#o.concurrency,
-    );
-    if (rows.length === 0) return 0;
-    const ids = rows.map((r) => r.id);
-    const heartbeat = setInterval(
-      () => {
-        const until = new Date(this.#ctx.clock.now().getTime() + this.#o.leaseMs);
-        renewLease(this.#ctx.db, token, ids, until).catch(() => undefined);
-      },
-      Math.max(50, Math.floor(this.#o.leaseMs / 3)),
-    );
+    const inFlight = new Map<string, InFlight>();
+    const heartbeat = this.#heartbeat(inFlight);
     try {
-      await Promise.all(rows.map((r) => this.#process(r, token)));
+      const n = await this.#claimAndLaunch(this.#o.concurrency, inFlight);
+      await Promise.all([...inFlight.values()].map((f) => f.done));
+      return n;
     } finally {
       clearInterval(heartbeat);
     }
-    return rows.length;
   }
 
-  /** Runs until {@link stop}: batches back to back, a pause when nothing is due. */
+  /**
+   * Runs until {@link stop}: keeps up to `concurrency` transfers in flight, claiming as slots free
+   * up; when nothing is due it sleeps until {@link wake} (a transfer queued, a slot freed) or `pollMs`.
+   */
   start(): void {
     if (this.#running !== undefined) return;
     this.#stopping = false;
+    const inFlight = new Map<string, InFlight>();
+    const heartbeat = this.#heartbeat(inFlight);
     this.#running = (async () => {
-      while (!this.#stopping) {
-        let n = 0;
-        try {
-          n = await this.runOnce();
-        } catch {
-          // database briefly unavailable: wait and claim again
+      try {
+        while (!this.#stopping) {
+          const free = this.#o.concurrency - inFlight.size;
+          let claimed = 0;
+          if (free > 0) {
+            try {
+              claimed = await this.#claimAndLaunch(free, inFlight);
+            } catch {
+              // database briefly unavailable: wait and claim again
+            }
+          }
+          // A full claim may leave more due: claim again as soon as a slot is free.
+          if (claimed > 0 && claimed === free && inFlight.size < this.#o.concurrency) continue;
+          await this.#wakeup.sleep(this.#o.pollMs);
         }
-        if (n === 0) await sleep(this.#o.pollMs);
+        await Promise.all([...inFlight.values()].map((f) => f.done));
+      } finally {
+        clearInterval(heartbeat);
       }
     })();
   }
 
-  /** Stops after the current batch. */
+  /** Claims at once instead of after the polling delay (call when a transfer was queued). */
+  wake(): void {
+    this.#wakeup.wake();
+  }
+
+  /** Stops claiming and resolves once the transfers in flight are done. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#wakeup.wake();
     await this.#running;
     this.#running = undefined;
   }
 
-  async #process(row: TransferRow, token: string): Promise<void> {
+  /** Claims up to `limit` due transfers and starts them (in claim order, one lane place each). */
+  async #claimAndLaunch(limit: number, inFlight: Map<string, InFlight>): Promise<number> {
+    const token = claimToken(this.#o.owner);
+    const rows = await claimDue(this.#ctx.db, token, this.#ctx.clock.now(), this.#o.leaseMs, limit);
+    for (const row of rows) {
+      const place = this.#lanes.enter(row.context_key);
+      const done = this.#process(row, token, place).finally(() => {
+        place.release();
+        inFlight.delete(row.id);
+        this.#wakeup.wake();
+      });
+      inFlight.set(row.id, { token, done });
+    }
+    return rows.length;
+  }
+
+  /** Renews the leases of the transfers in flight every third of the lease. */
+  #heartbeat(inFlight: ReadonlyMap<string, InFlight>): NodeJS.Timeout {
+    return setInterval(
+      () => {
+        const until = new Date(this.#ctx.clock.now().getTime() + this.#o.leaseMs);
+        const byToken = new Map<string, string[]>();
+        for (const [id, f] of inFlight) byToken.set(f.token, [...(byToken.get(f.token) ?? []), id]);
+        for (const [token, ids] of byToken)
+          renewLease(this.#ctx.db, token, ids, until).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(this.#o.leaseMs / 3)),
+    );
+  }
+
+  async #process(row: TransferRow, token: string, place: LanePlace): Promise<void> {
     try {
-      const { roomId, sent } = await this.#withTimeout(this.#deliver(row));
+      const { roomId, sent } = await this.#withTimeout(this.#deliver(row, place));
       await recordSent(this.#ctx, row, token, roomId, sent);
     } catch (e) {
       this.#o.onAttemptFailed?.(row.id, reasonOf(e));
@@ -128,7 +179,7 @@ export class OutboxWorker {
     }
   }
 
-  async #deliver(row: TransferRow): Promise<{ roomId: string; sent: SentSheet }> {
+  async #deliver(row: TransferRow, place: LanePlace): Promise<{ roomId: string; sent: SentSheet }> {
     const repo = new TransferRepository(this.#ctx.db.knex);
     const [recipients, payload] = await Promise.all([repo.recipients(row.id), repo.payload(row.id)]);
     if (payload === undefined) throw new Error("transfer payload missing");
@@ -150,16 +201,21 @@ export class OutboxWorker {
       summaryFr: summaryFr(row.kind, row.id),
     };
     const deadline = Date.now() + this.#o.roomReadyMs;
-    for (;;) {
-      try {
-        return { roomId, sent: await this.#transport.sendSheet(roomId, members, sheet) };
-      } catch (e) {
-        // A room just made may not have reached the hub's sync yet (the transport refuses to send
-        // into a room it does not know): wait for it rather than spend a backoff. A refused room
-        // (not encrypted, a stranger in it) fails at once: no retry can fix it.
-        if (!created || isPermanent(e) || Date.now() > deadline) throw e;
-        await sleep(250);
+    try {
+      for (;;) {
+        try {
+          return { roomId, sent: await this.#transport.sendSheet(roomId, members, sheet, place.turn) };
+        } catch (e) {
+          // A room just made may not have reached the hub's sync yet (the transport refuses to send
+          // into a room it does not know): wait for it rather than spend a backoff. A refused room
+          // (not encrypted, a stranger in it) fails at once: no retry can fix it.
+          if (!created || isPermanent(e) || Date.now() > deadline) throw e;
+          await sleep(250);
+        }
       }
+    } finally {
+      // The room's next sheet may post now; recording the outcome does not hold the lane.
+      place.release();
     }
   }
 

@@ -53,6 +53,18 @@ describe("loadConfig", () => {
     expect(JSON.stringify({ m: e.message, i: e.issues })).not.toContain("s3cret");
   });
 
+  it("reads the outbox concurrency (1–256, default 16), naming the key when bad", () => {
+    expect(loadConfig({}).outbox.concurrency).toBe(16);
+    expect(loadConfig({ PASSERELLE_OUTBOX_CONCURRENCY: "4" }).outbox.concurrency).toBe(4);
+    for (const bad of ["0", "257", "2.5", "x"]) {
+      expect(() => loadConfig({ PASSERELLE_OUTBOX_CONCURRENCY: bad })).toThrow(
+        expect.objectContaining({
+          issues: [expect.objectContaining({ path: "PASSERELLE_OUTBOX_CONCURRENCY" })],
+        }),
+      );
+    }
+  });
+
   it("reads the checkpoint interval", () => {
     expect(loadConfig({ PASSERELLE_AUDIT_CHECKPOINT_EVERY: "250" }).audit.checkpointEvery).toBe(250);
     expect(() => loadConfig({ PASSERELLE_AUDIT_CHECKPOINT_EVERY: "1e3" })).toThrow(PasserelleError);

@@ -1,7 +1,11 @@
 /** An in-process SheetTransport that records calls (unit tests of the workflow only). */
 import type { OutgoingSheet, SentSheet, SheetTransport } from "../../../src/matrix/index.ts";
 
+let instances = 0;
+
 export class RecordingTransport implements SheetTransport {
+  /** Room ids stay unique across the transports of one database (`!room1:test`, `!room1-2:test`, …). */
+  readonly #suffix = ++instances === 1 ? "" : `-${String(instances)}`;
   readonly rooms: { roomId: string; reference: string; invite: string[] }[] = [];
   readonly sends: { roomId: string; expected: string[]; sheet: OutgoingSheet }[] = [];
   /** Posted sheet events by transfer id: what a homeserver with transaction ids would hold. */
@@ -11,7 +15,7 @@ export class RecordingTransport implements SheetTransport {
   error: Error = Object.assign(new Error("connect ECONNREFUSED"), { name: "ConnectionError" });
 
   createRoom(reference: string, invite: readonly string[]): Promise<string> {
-    const roomId = `!room${this.rooms.length + 1}:test`;
+    const roomId = `!room${this.rooms.length + 1}${this.#suffix}:test`;
     this.rooms.push({ roomId, reference, invite: [...invite] });
     return Promise.resolve(roomId);
   }
@@ -20,12 +24,41 @@ export class RecordingTransport implements SheetTransport {
     return Promise.resolve();
   }
 
-  sendSheet(roomId: string, expectedMembers: readonly string[], sheet: OutgoingSheet): Promise<SentSheet> {
+  /** Time a send spends "preparing" (before its turn), by transfer id; default none. */
+  prepareMs: (transferId: string) => number = () => 0;
+  /** Transfer ids in the order their events were posted, by room. */
+  readonly postOrder = new Map<string, string[]>();
+  /** Transfer ids whose next send fails (once each). */
+  readonly failOnce = new Set<string>();
+  /** Sends running right now, and the most at once. */
+  active = 0;
+  maxActive = 0;
+
+  async sendSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+    turn?: () => Promise<void>,
+  ): Promise<SentSheet> {
     this.sends.push({ roomId, expected: [...expectedMembers], sheet });
-    if (this.failNext > 0) {
-      this.failNext--;
-      return Promise.reject(this.error);
+    this.active++;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    try {
+      const ms = this.prepareMs(sheet.transferId);
+      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+      if (this.failNext > 0 || this.failOnce.delete(sheet.transferId)) {
+        if (this.failNext > 0) this.failNext--;
+        throw this.error;
+      }
+      await turn?.();
+      this.postOrder.set(roomId, [...(this.postOrder.get(roomId) ?? []), sheet.transferId]);
+      return this.#post(sheet);
+    } finally {
+      this.active--;
     }
+  }
+
+  #post(sheet: OutgoingSheet): SentSheet {
     const n = this.posted.size + 1;
     const sent = this.posted.get(sheet.transferId) ?? {
       fileEventId: `$file${n}`,
@@ -35,6 +68,6 @@ export class RecordingTransport implements SheetTransport {
       contentUri: `mxc://test/${n}`,
     };
     this.posted.set(sheet.transferId, sent);
-    return Promise.resolve(sent);
+    return sent;
   }
 }

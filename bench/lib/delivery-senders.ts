@@ -1,0 +1,102 @@
+/**
+ * The two senders of the delivery bench, besides the hub itself:
+ * - {@link BareSender}: the baseline — a bare matrix-js-sdk client (Rust crypto, its own user, no
+ *   Passerelle code path: no database, no outbox, no room guard) that encrypts the same PDF as an
+ *   attachment (AES-256-CTR per the spec, the same few lines of node:crypto every client uses),
+ *   uploads it and sends one `m.file` event into an encrypted room;
+ * - {@link TimingTransport}: wraps the hub's `SheetTransport` to time each `sendSheet` call, which
+ *   splits Passerelle's latency into queue wait (created → send starts) and Matrix send.
+ */
+import { performance } from "node:perf_hooks";
+import type { MatrixClient } from "matrix-js-sdk";
+import { EventType, Preset, Visibility } from "matrix-js-sdk";
+import type { OutgoingSheet, SentSheet, SheetTransport } from "../../src/matrix/index.ts";
+import { encryptAttachment, MEGOLM, sha256Hex } from "../../src/matrix/index.ts";
+import { waitFor } from "../../test/helpers/tmp.ts";
+import type { BareFileContent } from "./delivery-recipient.ts";
+
+export class BareSender {
+  readonly #client: MatrixClient;
+  readonly roomId: string;
+
+  private constructor(client: MatrixClient, roomId: string) {
+    this.#client = client;
+    this.roomId = roomId;
+  }
+
+  /** Creates an encrypted, invite-only room with `recipient` and waits until she has joined. */
+  static async open(client: MatrixClient, recipient: string): Promise<BareSender> {
+    const { room_id } = await client.createRoom({
+      preset: Preset.PrivateChat,
+      visibility: Visibility.Private,
+      invite: [recipient],
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
+    });
+    await waitFor(
+      "the recipient joining the bare room",
+      () => (client.getRoom(room_id)?.getMember(recipient)?.membership === "join" ? true : undefined),
+      30_000,
+    );
+    return new BareSender(client, room_id);
+  }
+
+  /** Encrypts, uploads and sends `pdf` under `id`. */
+  async send(id: string, pdf: Buffer): Promise<void> {
+    const { ciphertext, file } = encryptAttachment(pdf);
+    const { content_uri } = await this.#client.uploadContent(ciphertext, {
+      type: "application/octet-stream",
+      includeFilename: false,
+    });
+    const content: BareFileContent = {
+      msgtype: "m.file",
+      body: "lettre-de-liaison.pdf",
+      file: { url: content_uri, ...file },
+      "bench.id": id,
+      "bench.sha256": sha256Hex(pdf),
+    };
+    await this.#client.sendEvent(this.roomId, EventType.RoomMessage, content as never);
+  }
+}
+
+/** Start and end (performance.now()) of each transfer's last `sendSheet` call. */
+export interface SendTiming {
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+export class TimingTransport implements SheetTransport {
+  readonly #inner: SheetTransport;
+  readonly timings = new Map<string, SendTiming>();
+  /** Rooms created through this transport (one per new transfer context). */
+  roomsCreated = 0;
+
+  constructor(inner: SheetTransport) {
+    this.#inner = inner;
+  }
+
+  async createRoom(reference: string, invite: readonly string[]): Promise<string> {
+    this.roomsCreated++;
+    return this.#inner.createRoom(reference, invite);
+  }
+
+  invite(roomId: string, userId: string): Promise<void> {
+    return this.#inner.invite(roomId, userId);
+  }
+
+  async sendSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+    ...rest: unknown[]
+  ): Promise<SentSheet> {
+    const startedAt = performance.now();
+    const sent = await (this.#inner.sendSheet as (...a: unknown[]) => Promise<SentSheet>)(
+      roomId,
+      expectedMembers,
+      sheet,
+      ...rest,
+    );
+    this.timings.set(sheet.transferId, { startedAt, endedAt: performance.now() });
+    return sent;
+  }
+}
