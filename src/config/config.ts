@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from "node:path";
 import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
+import type { EscalationConfig } from "./escalation.ts";
+import { parseEscalation } from "./escalation.ts";
 import { issue } from "./issues.ts";
 import type { MatrixConfig, SignerConfig } from "./service.ts";
 import { parseMatrix, parseSigner } from "./service.ts";
@@ -27,6 +29,8 @@ export interface PasserelleConfig {
   };
   readonly matrix: MatrixConfig;
   readonly signer: SignerConfig;
+  /** Escalation delays and scheduler interval (`PASSERELLE_ESCALATION_*`). */
+  readonly escalation: EscalationConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -82,6 +86,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
 
   const matrix = parseMatrix(env, issues);
   const signer = parseSigner(env, cwd, issues);
+  const escalation = parseEscalation(env, issues);
 
   if (issues.length > 0) {
     throw new PasserelleError(
@@ -90,7 +95,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
       { issues },
     );
   }
-  return { dataDir, database, audit: { checkpointEvery }, matrix, signer };
+  return { dataDir, database, audit: { checkpointEvery }, matrix, signer, escalation };
 }
 
 function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig | undefined {
