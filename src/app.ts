@@ -16,14 +16,21 @@ import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
-import type { Hub, InboundHandler } from "./matrix/index.ts";
+import type { Hub, InboundHandler, NoticeTransport } from "./matrix/index.ts";
 import { openHub } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
-import type { CreatedTransfer, CreateTransferInput, TransferContext } from "./transfers/index.ts";
+import type {
+  CreatedTransfer,
+  CreateTransferDeps,
+  CreateTransferInput,
+  TransferContext,
+} from "./transfers/index.ts";
 import {
+  EscalationScheduler,
   OutboxWorker,
   createTransfer,
+  handleRoomCommand,
   recordAcknowledgement,
   recordEcho,
   recordRead,
@@ -100,6 +107,10 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
             password: embedded?.hub.password,
           };
 
+    const forms = await loadFormRegistry();
+    const pseudonymKey = await loadPseudonymKey(config.dataDir);
+    const deps: CreateTransferDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey };
+    const late: { notices?: NoticeTransport } = {}; // the hub's, once open: room commands reply through it
     const hub: Hub = await openHub({
       homeserverUrl: matrix.homeserverUrl,
       userId: matrix.userId,
@@ -108,12 +119,28 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       ...("accessToken" in matrix && matrix.accessToken !== undefined
         ? { accessToken: matrix.accessToken }
         : {}),
-      inbound: { handler: inboundEvidence(ctx, matrix.userId, log) },
+      inbound: {
+        handler: {
+          ...inboundEvidence(ctx, matrix.userId, log),
+          onCommand: (roomId, userId, text, eventId) =>
+            late.notices === undefined
+              ? undefined
+              : handleRoomCommand(deps, late.notices, roomId, userId, text, eventId).then(
+                  (o) => {
+                    if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
+                  },
+                  (e: unknown) => {
+                    log("warn", "room command failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
+                  },
+                ),
+        },
+      },
       log: (level, message) => {
         log(level, message);
       },
     });
     closers.push(() => hub.close());
+    late.notices = hub.transport;
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       onAttemptFailed: (transfer, reason) => {
@@ -122,9 +149,16 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     });
     worker.start();
     closers.push(() => worker.stop());
+    const escalation = new EscalationScheduler(ctx, hub.transport, {
+      delays: config.escalation.delays,
+      intervalMs: config.escalation.intervalMs,
+      onError: (transfer, reason) => {
+        log("warn", "escalation failed", { transfer, reason });
+      },
+    });
+    escalation.start();
+    closers.push(() => escalation.stop());
 
-    const forms = await loadFormRegistry();
-    const pseudonymKey = await loadPseudonymKey(config.dataDir);
     log("info", "passerelle started", {
       homeserver: matrix.homeserverUrl,
       hub: hub.userId,
@@ -144,8 +178,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               userId: embedded.matrixIdOf(m),
               password: DEMO_PASSWORD,
             })),
-      createTransfer: (input) =>
-        createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
+      createTransfer: (input) => createTransfer(deps, input),
       transferStatus: (id) => transferStatus(db.knex, id),
       stop,
     };

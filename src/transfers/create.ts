@@ -19,7 +19,7 @@ import { produceSignedSheet } from "../pdf/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { contextKey, defaultSenderUnit } from "./context.ts";
 import { answerDueAt } from "./deadline.ts";
-import type { Recipient, UnitRef } from "./recipients.ts";
+import type { ResolvedRecipients, UnitRef } from "./recipients.ts";
 import { resolveRecipients } from "./recipients.ts";
 import { refuse } from "./refusal.ts";
 import type { TransferContext } from "./types.ts";
@@ -65,7 +65,7 @@ export interface PreparedTransfer {
   readonly sheet: ValidatedSheet;
   readonly signed: SignedSheet;
   readonly patient: PatientRef;
-  readonly members: readonly Recipient[];
+  readonly members: readonly StoredRecipient[];
   readonly senderUnit: string;
   readonly contextKey: string;
   readonly unitId?: number;
@@ -73,10 +73,17 @@ export interface PreparedTransfer {
   readonly answerDueAt?: string;
 }
 
+/** A recipient as stored: directory member id, audit id (`rpps:…`) and Matrix id. */
+export interface StoredRecipient {
+  readonly id: number;
+  readonly ref: string;
+  readonly matrixId: string;
+}
+
 /** Fixed room and recipients (a reply in the room of an earlier transfer). */
 export interface ReplyTarget {
   readonly inReplyTo: string;
-  readonly members: readonly Recipient[];
+  readonly members: readonly StoredRecipient[];
   readonly senderUnit: string;
   readonly contextKey: string;
 }
@@ -120,7 +127,7 @@ export async function prepareTransfer(
     });
   }
   const patient = patientPseudonym(ins, deps.pseudonymKey);
-  const resolved = reply ?? (await resolveRecipients(deps, input, sheet, transferId, patient));
+  const resolved = reply ?? stored(await resolveRecipients(deps, input, sheet, transferId, patient));
   const senderUnit = reply?.senderUnit ?? input.senderUnit ?? defaultSenderUnit(sheet.data);
   const key =
     reply?.contextKey ??
@@ -187,7 +194,7 @@ export async function storeTransfer(
     p.members.map((m) => ({
       transfer_id: p.transferId,
       member_id: m.id,
-      member_ref: memberAuditId(m),
+      member_ref: m.ref,
       matrix_id: m.matrixId,
     })),
   );
@@ -200,4 +207,9 @@ export async function storeTransfer(
     auditEvent("transfer.signed", common),
     auditEvent("transfer.queued", common),
   ]);
+}
+
+function stored(r: ResolvedRecipients): { members: StoredRecipient[]; unitId?: number } {
+  const members = r.members.map((m) => ({ id: m.id, ref: memberAuditId(m), matrixId: m.matrixId }));
+  return r.unitId === undefined ? { members } : { members, unitId: r.unitId };
 }
