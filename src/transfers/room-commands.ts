@@ -32,9 +32,12 @@ export async function handleRoomCommand(
 ): Promise<CommandOutcome> {
   const cmd = parseAnswerCommand(text);
   if (cmd === undefined) return { kind: "ignored" };
-  const requestId = cmd.requestId ?? (await openRequestOf(deps, roomId));
+  const found = cmd.requestId ?? (await openRequestOf(deps, roomId));
+  const requestId = found === AMBIGUOUS ? undefined : found;
   let outcome: CommandOutcome;
-  if (requestId === undefined) {
+  if (found === AMBIGUOUS) {
+    outcome = { kind: "refused", code: "AMBIGUOUS", fields: ["transferId"] };
+  } else if (requestId === undefined) {
     outcome = { kind: "refused", code: "NOT_FOUND", fields: ["transferId"] };
   } else {
     const request = await new TransferRepository(deps.db.knex).get(requestId);
@@ -49,7 +52,7 @@ export async function handleRoomCommand(
       }
     }
   }
-  const members = requestId === undefined ? [] : await membersOf(deps, requestId);
+  const members = await membersOf(deps, requestId ?? (await anyTransferOf(deps, roomId)));
   if (members.length > 0) {
     await transport.sendNotice(roomId, members, {
       txnId: `passerelle.command.${createHash("sha256").update(eventId).digest("hex").slice(0, 32)}`,
@@ -59,19 +62,29 @@ export async function handleRoomCommand(
   return outcome;
 }
 
-/** The room's latest tele-expertise request still waiting for its answer. */
-async function openRequestOf(deps: CreateTransferDeps, roomId: string): Promise<string | undefined> {
-  const row = (await deps.db
+/** The room's tele-expertise request waiting for its answer: `ambiguous` when there are several. */
+async function openRequestOf(
+  deps: CreateTransferDeps,
+  roomId: string,
+): Promise<string | "ambiguous" | undefined> {
+  const rows = (await deps.db
     .knex("transfers")
     .select("id")
     .where({ room_id: roomId, kind: "teleexpertise-request" })
     .whereIn("state", ["sent", "delivered", "read", "acknowledged"])
-    .orderBy("sent_at", "desc")
-    .first()) as { id: string } | undefined;
+    .limit(2)) as { id: string }[];
+  return rows.length > 1 ? AMBIGUOUS : rows[0]?.id;
+}
+
+/** Any transfer of the room (its members are the room's). */
+async function anyTransferOf(deps: CreateTransferDeps, roomId: string): Promise<string | undefined> {
+  const row = (await deps.db.knex("transfers").select("id").where("room_id", roomId).first()) as
+    { id: string } | undefined;
   return row?.id;
 }
 
-async function membersOf(deps: CreateTransferDeps, transferId: string): Promise<string[]> {
+async function membersOf(deps: CreateTransferDeps, transferId: string | undefined): Promise<string[]> {
+  if (transferId === undefined) return [];
   return (await new TransferRepository(deps.db.knex).recipients(transferId)).map((r) => r.matrixId);
 }
 
@@ -87,7 +100,9 @@ function replyFr(o: CommandOutcome): string {
             ? "seul l’expert sollicité peut répondre"
             : o.code === "CONFLICT"
               ? "la demande a déjà une réponse ou n’est pas encore délivrée"
-              : "aucune demande de téléexpertise en attente dans ce salon";
+              : o.code === "AMBIGUOUS"
+                ? "plusieurs demandes attendent une réponse dans ce salon, précisez la référence : !answer <réf.>"
+                : "aucune demande de téléexpertise en attente dans ce salon";
       return `Réponse refusée : ${why}. ${ANSWER_HELP_FR}`;
     }
     case "ignored":
