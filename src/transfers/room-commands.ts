@@ -62,11 +62,13 @@ export async function handleRoomCommand(
   return outcome;
 }
 
-/** The room's tele-expertise request waiting for its answer: `ambiguous` when there are several. */
+const AMBIGUOUS = Symbol("ambiguous");
+
+/** The room's tele-expertise request waiting for its answer: {@link AMBIGUOUS} when there are several. */
 async function openRequestOf(
   deps: CreateTransferDeps,
   roomId: string,
-): Promise<string | "ambiguous" | undefined> {
+): Promise<string | typeof AMBIGUOUS | undefined> {
   const rows = (await deps.db
     .knex("transfers")
     .select("id")
