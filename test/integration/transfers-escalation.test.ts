@@ -224,7 +224,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     expect(content).toMatchObject({ form: "admission@1", pdf_sha256: c.pdfSha256 });
     const pdf = await downloadEncryptedFile(clients.nurse, content.file);
     expect(sha256Hex(pdf)).toBe(c.pdfSha256);
-    expect(verifyPdf(pdf, { trustedCas: [caPem] }).valid).toBe(true);
+    expect(verifyPdf(pdf, { trustedCas: [caPem], clock }).valid).toBe(true);
   });
 
   it("a tele-expertise request answered with !answer: the requester decrypts the signed answer, which verifies", async () => {
@@ -252,7 +252,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     const content = answerEv.getContent<SheetEventContent>();
     const pdf = await downloadEncryptedFile(clients.alice, content.file);
     expect(sha256Hex(pdf)).toBe(content.pdf_sha256);
-    const verified = verifyPdf(pdf, { trustedCas: [caPem] });
+    const verified = verifyPdf(pdf, { trustedCas: [caPem], clock });
     expect(verified.valid).toBe(true);
     expect(content.data).toMatchObject({
       request: { sheetId: c.sheetId },
@@ -264,7 +264,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
       .knex<{ id: string; in_reply_to: string; room_id: string }>("transfers")
       .where("in_reply_to", c.transferId)
       .first("id", "room_id"))!;
-    expect(answer.room_id).toBe(roomId);
+    expect((await sentTransfer(answer.id)).roomId).toBe(roomId);
     expect(await stateOf(c.transferId)).toBe("answered");
     const history = (await new TransferRepository(f.db.knex).events(c.transferId)).at(-1);
     expect(history).toMatchObject({ step: "answered", memberRef: `rpps:${EXPERT}` });
