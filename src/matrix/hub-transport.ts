@@ -140,9 +140,16 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     };
   }
 
-  async sendNotice(roomId: string, expectedMembers: readonly string[], notice: OutgoingNotice): Promise<string> {
+  async sendNotice(
+    roomId: string,
+    expectedMembers: readonly string[],
+    notice: OutgoingNotice,
+  ): Promise<string> {
     if (!NOTICE_TXN.test(notice.txnId)) {
-      throw new PasserelleError("VALIDATION_FAILED", "txnId must be passerelle. + letters, digits, '.', '_' or '-'");
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "txnId must be passerelle. + letters, digits, '.', '_' or '-'",
+      );
     }
     const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
     await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
