@@ -16,15 +16,22 @@ import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
-import type { Hub } from "./matrix/index.ts";
+import type { Hub, NoticeTransport } from "./matrix/index.ts";
 import { openHub } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
-import type { CreatedTransfer, CreateTransferInput, TransferContext } from "./transfers/index.ts";
+import type {
+  CreatedTransfer,
+  CreateTransferDeps,
+  CreateTransferInput,
+  TransferContext,
+} from "./transfers/index.ts";
 import {
+  EscalationScheduler,
   OutboxWorker,
   createTransfer,
   evidenceCatchUp,
+  handleRoomCommand,
   inboundEvidence,
   transferStatus,
 } from "./transfers/index.ts";
@@ -99,6 +106,19 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
             password: embedded?.hub.password,
           };
 
+    const forms = await loadFormRegistry();
+    const pseudonymKey = await loadPseudonymKey(config.dataDir);
+    const late: { notices?: NoticeTransport; worker?: OutboxWorker } = {};
+    const deps: CreateTransferDeps = {
+      ...ctx,
+      forms,
+      signer: signer.signer,
+      pseudonymKey,
+      onQueued: () => {
+        late.worker?.wake();
+      },
+    };
+    // the hub's, once open: room commands reply through it
     const hub: Hub = await openHub({
       homeserverUrl: matrix.homeserverUrl,
       userId: matrix.userId,
@@ -108,9 +128,22 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         ? { accessToken: matrix.accessToken }
         : {}),
       inbound: {
-        handler: inboundEvidence(ctx, matrix.userId, (code) => {
-          log("warn", "inbound evidence not recorded", { code });
-        }),
+        handler: {
+          ...inboundEvidence(ctx, matrix.userId, (code) => {
+            log("warn", "inbound evidence not recorded", { code });
+          }),
+          onCommand: (roomId, userId, text, eventId) =>
+            late.notices === undefined
+              ? undefined
+              : handleRoomCommand(deps, late.notices, roomId, userId, text, eventId).then(
+                  (o) => {
+                    if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
+                  },
+                  (e: unknown) => {
+                    log("warn", "room command failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
+                  },
+                ),
+        },
       },
       log: (level, message) => {
         log(level, message);
@@ -126,6 +159,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         });
       });
     }
+    late.notices = hub.transport;
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       concurrency: config.outbox.concurrency,
@@ -133,11 +167,19 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         log("warn", "send attempt failed", { transfer, reason });
       },
     });
+    late.worker = worker;
     worker.start();
     closers.push(() => worker.stop());
+    const escalation = new EscalationScheduler(ctx, hub.transport, {
+      delays: config.escalation.delays,
+      intervalMs: config.escalation.intervalMs,
+      onError: (transfer, reason) => {
+        log("warn", "escalation failed", { transfer, reason });
+      },
+    });
+    escalation.start();
+    closers.push(() => escalation.stop());
 
-    const forms = await loadFormRegistry();
-    const pseudonymKey = await loadPseudonymKey(config.dataDir);
     log("info", "passerelle started", {
       homeserver: matrix.homeserverUrl,
       hub: hub.userId,
@@ -157,19 +199,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               userId: embedded.matrixIdOf(m),
               password: DEMO_PASSWORD,
             })),
-      createTransfer: (input) =>
-        createTransfer(
-          {
-            ...ctx,
-            forms,
-            signer: signer.signer,
-            pseudonymKey,
-            onQueued: () => {
-              worker.wake();
-            },
-          },
-          input,
-        ),
+      createTransfer: (input) => createTransfer(deps, input),
       transferStatus: (id) => transferStatus(db.knex, id),
       stop,
     };

@@ -23,6 +23,7 @@ export const TRANSFER_STEPS = [
   "answered",
   "failed",
   "retried",
+  "escalated",
 ] as const;
 
 export type TransferAction = `transfer.${(typeof TRANSFER_STEPS)[number]}`;

@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from "node:path";
 import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
+import type { EscalationConfig } from "./escalation.ts";
+import { parseEscalation } from "./escalation.ts";
 import { issue } from "./issues.ts";
 import type { MatrixConfig, SignerConfig } from "./service.ts";
 import { parseMatrix, parseSigner } from "./service.ts";
@@ -31,6 +33,8 @@ export interface PasserelleConfig {
     /** Transfers the outbox worker sends at once (`PASSERELLE_OUTBOX_CONCURRENCY`, 1–256, default 16). */
     readonly concurrency: number;
   };
+  /** Escalation delays and scheduler interval (`PASSERELLE_ESCALATION_*`). */
+  readonly escalation: EscalationConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -104,6 +108,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
 
   const matrix = parseMatrix(env, issues);
   const signer = parseSigner(env, cwd, issues);
+  const escalation = parseEscalation(env, issues);
 
   if (issues.length > 0) {
     throw new PasserelleError(
@@ -112,7 +117,15 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
       { issues },
     );
   }
-  return { dataDir, database, audit: { checkpointEvery }, matrix, signer, outbox: { concurrency } };
+  return {
+    dataDir,
+    database,
+    audit: { checkpointEvery },
+    matrix,
+    signer,
+    outbox: { concurrency },
+    escalation,
+  };
 }
 
 function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig | undefined {

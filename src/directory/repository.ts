@@ -191,6 +191,21 @@ export class DirectoryRepository {
     return r === undefined ? undefined : toStructure(r);
   }
 
+  /**
+   * Active members holding `role`, optionally only those of structure `structureId` (a hospital
+   * unit's staff: `structure_id` is the unit). Ordered by id.
+   */
+  async membersWithRole(role: Role, structureId?: number): Promise<Member[]> {
+    const q = this.#q;
+    let query = q<MemberRow>("members")
+      .select("*")
+      .where("active", true)
+      .whereIn("id", q("member_roles").select("member_id").where("role", role));
+    if (structureId !== undefined) query = query.andWhere("structure_id", structureId);
+    const rows: MemberRow[] = await query.orderBy("id");
+    return this.#withRoles(rows);
+  }
+
   async countMembers(): Promise<number> {
     const r = await this.#q("members").count({ n: "*" }).first();
     return Number(r?.n ?? 0);

@@ -11,6 +11,8 @@ import { PasserelleError } from "../core/errors.ts";
 import { encryptAttachment, sha256Hex } from "./attachment.ts";
 import { assertRoomSafe, MEGOLM } from "./room-guard.ts";
 import type { SheetTransport } from "./index.ts";
+import type { NoticeTransport, OutgoingNotice } from "./notice.ts";
+import { ESCALATION_KEY } from "./notice.ts";
 import type { OutgoingSheet, SentSheet, SheetEventContent } from "./sheet-event.ts";
 import { SHEET_EVENT_TYPE } from "./sheet-event.ts";
 import { SHEET_REF_KEY } from "./inbound-parse.ts";
@@ -18,6 +20,7 @@ import { SHEET_REF_KEY } from "./inbound-parse.ts";
 const REFERENCE = /^[A-Za-z0-9-]{1,32}$/;
 const TRANSFER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const USER_ID = /^@[^:\s]+:\S+$/;
+const NOTICE_TXN = /^passerelle\.[A-Za-z0-9._-]{1,200}$/;
 
 /** The neutral room name: a reference, never patient data (room state is not encrypted). */
 export function roomName(reference: string): string {
@@ -39,7 +42,7 @@ export function neutralFilename(kind: string): string {
   return FILENAMES[kind] ?? "fiche-de-liaison.pdf";
 }
 
-export class MatrixSheetTransport implements SheetTransport {
+export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
   readonly #client: MatrixClient;
 
   constructor(client: MatrixClient) {
@@ -140,6 +143,35 @@ export class MatrixSheetTransport implements SheetTransport {
       pdfSha256,
       contentUri: content_uri,
     };
+  }
+
+  async sendNotice(
+    roomId: string,
+    expectedMembers: readonly string[],
+    notice: OutgoingNotice,
+  ): Promise<string> {
+    if (!NOTICE_TXN.test(notice.txnId)) {
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "txnId must be passerelle. + letters, digits, '.', '_' or '-'",
+      );
+    }
+    const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
+    await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
+    const ref =
+      notice.sheetEventId === undefined
+        ? {}
+        : {
+            [SHEET_REF_KEY]: notice.sheetEventId,
+            "m.relates_to": { "m.in_reply_to": { event_id: notice.sheetEventId } },
+          };
+    const structured = notice.escalation === undefined ? {} : { [ESCALATION_KEY]: notice.escalation };
+    return this.#send(
+      roomId,
+      "m.room.message",
+      { msgtype: "m.text", body: notice.bodyFr, ...ref, ...structured },
+      notice.txnId,
+    );
   }
 
   async #send(roomId: string, type: string, content: object, txnId: string): Promise<string> {

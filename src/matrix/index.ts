@@ -27,6 +27,8 @@ export interface SheetTransport {
 }
 
 export { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+export { ESCALATION_KEY } from "./notice.ts";
+export type { NoticeTransport, OutgoingNotice } from "./notice.ts";
 export type { SheetEventContent, OutgoingSheet, SentSheet } from "./sheet-event.ts";
 export { MatrixSheetTransport, neutralFilename, roomName } from "./hub-transport.ts";
 export { assertRoomSafe, MEGOLM } from "./room-guard.ts";

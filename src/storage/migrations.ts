@@ -222,6 +222,28 @@ export const MIGRATIONS: readonly Migration[] = [
       await knex.schema.dropTable("matrix_evidence");
     },
   },
+  // --- escalation (0005_): admission to a unit, tele-expertise answers and deadlines ---
+  {
+    // `recipient_structure_id`: the hospital unit an admission was addressed to; `in_reply_to`: the
+    // tele-expertise request an answer replies to (unique: one answer per request);
+    // `answer_due_at`: the answer deadline of a tele-expertise request (`request.answerBy`).
+    name: "0005_escalation",
+    async up(knex) {
+      await knex.schema.alterTable("transfers", (t) => {
+        t.integer("recipient_structure_id").references("id").inTable("structures");
+        t.string("in_reply_to", 64).unique();
+        t.string("answer_due_at", 30);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable("transfers", (t) => {
+        t.dropUnique(["in_reply_to"]);
+        t.dropColumn("recipient_structure_id");
+        t.dropColumn("in_reply_to");
+        t.dropColumn("answer_due_at");
+      });
+    },
+  },
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

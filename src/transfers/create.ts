@@ -1,21 +1,26 @@
 /**
  * `createTransfer`: the one entry point of the CLI and (later) the HTTP API. Validates the sheet,
- * resolves the recipients in the directory, renders and signs the PDF, then writes in ONE
- * transaction the transfer, its recipients, the outbox state `queued` and the audit entries
- * (created, validated, signed, queued) — so a crash leaves either all of it or nothing.
+ * resolves the recipients in the directory (`recipients.ts`), renders and signs the PDF, then
+ * writes in ONE transaction the transfer, its recipients, the outbox state `queued` and the audit
+ * entries (created, validated, signed, queued) — so a crash leaves either all of it or nothing.
+ * {@link prepareTransfer} and {@link storeTransfer} are the two halves, for services (the
+ * tele-expertise answer) that store a transfer together with other changes.
  */
 import { randomUUID } from "node:crypto";
+import type { Knex } from "knex";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent, patientPseudonym } from "../audit/index.ts";
 import { PasserelleError } from "../core/index.ts";
-import type { Member } from "../directory/index.ts";
-import { DirectoryRepository, memberAuditId } from "../directory/index.ts";
+import { memberAuditId } from "../directory/index.ts";
 import type { FormRegistry, ValidatedSheet } from "../forms/index.ts";
 import { validateSheet } from "../forms/index.ts";
-import type { Signer } from "../pdf/index.ts";
+import type { SignedSheet, Signer } from "../pdf/index.ts";
 import { produceSignedSheet } from "../pdf/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { contextKey, defaultSenderUnit } from "./context.ts";
+import { answerDueAt } from "./deadline.ts";
+import type { ResolvedRecipients, UnitRef } from "./recipients.ts";
+import { resolveRecipients } from "./recipients.ts";
 import { refuse } from "./refusal.ts";
 import type { TransferContext } from "./types.ts";
 
@@ -34,8 +39,13 @@ export interface CreateTransferDeps extends TransferContext {
 export interface CreateTransferInput {
   /** The sheet `{ form, data }` as parsed JSON (validated here). */
   readonly sheet: unknown;
-  /** Recipients' RPPS numbers (11 digits). */
-  readonly to: readonly string[];
+  /**
+   * Recipients' RPPS numbers (11 digits). May be empty with `toUnit`, or for a tele-expertise
+   * request naming its expert (`expert.rpps`).
+   */
+  readonly to?: readonly string[];
+  /** A hospital unit (structure of kind `unit`): its staff with the role `recipient` receive the sheet. */
+  readonly toUnit?: UnitRef;
   /** Audit actor: `rpps:…`, `cli:…`, `api:…` or a Matrix user id. */
   readonly actor: string;
   /** Opaque reference of the sending structure/unit; derived from the sheet when absent. */
@@ -50,13 +60,59 @@ export interface CreatedTransfer {
   readonly contextKey: string;
 }
 
-const RPPS = /^\d{11}$/;
+/** A validated, resolved and signed transfer, not stored yet. */
+export interface PreparedTransfer {
+  readonly transferId: string;
+  readonly actor: string;
+  readonly sheet: ValidatedSheet;
+  readonly signed: SignedSheet;
+  readonly patient: PatientRef;
+  readonly members: readonly StoredRecipient[];
+  readonly senderUnit: string;
+  readonly contextKey: string;
+  readonly unitId?: number;
+  readonly inReplyTo?: string;
+  readonly answerDueAt?: string;
+}
+
+/** A recipient as stored: directory member id, audit id (`rpps:…`) and Matrix id. */
+export interface StoredRecipient {
+  readonly id: number;
+  readonly ref: string;
+  readonly matrixId: string;
+}
+
+/** Fixed room and recipients (a reply in the room of an earlier transfer). */
+export interface ReplyTarget {
+  readonly inReplyTo: string;
+  readonly members: readonly StoredRecipient[];
+  readonly senderUnit: string;
+  readonly contextKey: string;
+}
 
 /** Creates and queues a transfer; throws a `PasserelleError` naming the field at fault. */
 export async function createTransfer(
   deps: CreateTransferDeps,
   input: CreateTransferInput,
 ): Promise<CreatedTransfer> {
+  const prepared = await prepareTransfer(deps, input);
+  await inTransaction(deps.db.knex, (trx) => storeTransfer(trx, deps, prepared));
+  deps.onQueued?.(prepared.transferId);
+  return {
+    transferId: prepared.transferId,
+    sheetId: prepared.signed.sheetId,
+    pdfSha256: prepared.signed.sha256,
+    patientRef: prepared.patient,
+    contextKey: prepared.contextKey,
+  };
+}
+
+/** Validates, resolves the recipients (unless `reply` fixes them) and signs. Refusals are audited. */
+export async function prepareTransfer(
+  deps: CreateTransferDeps,
+  input: CreateTransferInput,
+  reply?: ReplyTarget,
+): Promise<PreparedTransfer> {
   const transferId = (deps.newId ?? randomUUID)();
   let sheet: ValidatedSheet;
   try {
@@ -74,129 +130,89 @@ export async function createTransfer(
     });
   }
   const patient = patientPseudonym(ins, deps.pseudonymKey);
-  const members = await resolveRecipients(deps, input, transferId, patient);
-  const senderUnit = input.senderUnit ?? defaultSenderUnit(sheet.data);
-  const key = contextKey(
-    patient,
-    senderUnit,
-    members.map((m) => m.id),
-  );
-
+  const resolved = reply ?? stored(await resolveRecipients(deps, input, sheet, transferId, patient));
+  const senderUnit = reply?.senderUnit ?? input.senderUnit ?? defaultSenderUnit(sheet.data);
+  const key =
+    reply?.contextKey ??
+    contextKey(
+      patient,
+      senderUnit,
+      resolved.members.map((m) => m.id),
+    );
   const signed = await produceSignedSheet(sheet, { signer: deps.signer, clock: deps.clock });
-  const now = deps.clock.now().toISOString();
-  const common = {
-    actor: input.actor,
-    transfer: transferId,
-    sheet: signed.sheetId,
-    pdfSha256: signed.sha256,
-    patient,
-  };
-  await inTransaction(deps.db.knex, async (trx) => {
-    await trx("transfers").insert({
-      id: transferId,
-      form: sheet.ref,
-      kind: sheet.form.id,
-      sheet_id: signed.sheetId,
-      pdf_sha256: signed.sha256,
-      pdf: signed.pdf,
-      payload_json: JSON.stringify(sheet.data),
-      patient_ref: patient,
-      sender: input.actor,
-      sender_unit: senderUnit,
-      context_key: key,
-      state: "queued",
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-      updated_at: now,
-      escalations: 0,
-    });
-    await trx("transfer_recipients").insert(
-      members.map((m) => ({
-        transfer_id: transferId,
-        member_id: m.id,
-        member_ref: memberAuditId(m),
-        matrix_id: m.matrixId,
-      })),
-    );
-    await trx("transfer_events").insert(
-      (["created", "queued"] as const).map((step) => ({ transfer_id: transferId, step, at: now })),
-    );
-    await deps.trail.appendWithin(trx, [
-      auditEvent("transfer.created", common),
-      auditEvent("transfer.validated", common),
-      auditEvent("transfer.signed", common),
-      auditEvent("transfer.queued", common),
-    ]);
-  });
-  deps.onQueued?.(transferId);
+  const due = sheet.form.id === "teleexpertise-request" ? answerDueAt(sheet.data) : undefined;
+  const unitId = "unitId" in resolved ? resolved.unitId : undefined;
   return {
     transferId,
-    sheetId: signed.sheetId,
-    pdfSha256: signed.sha256,
-    patientRef: patient,
+    actor: input.actor,
+    sheet,
+    signed,
+    patient,
+    members: resolved.members,
+    senderUnit,
     contextKey: key,
+    ...(unitId === undefined ? {} : { unitId }),
+    ...(reply === undefined ? {} : { inReplyTo: reply.inReplyTo }),
+    ...(due === undefined ? {} : { answerDueAt: due }),
   };
 }
 
-/** Directory members for the RPPS list: known, active, with a Matrix id — or a refusal, audited. */
-async function resolveRecipients(
+/** Writes a prepared transfer as `queued`, with its recipients, history and audit, within `trx`. */
+export async function storeTransfer(
+  trx: Knex.Transaction,
   deps: CreateTransferDeps,
-  input: CreateTransferInput,
-  transferId: string,
-  patient: PatientRef,
-): Promise<(Member & { matrixId: string })[]> {
-  if (input.to.length === 0) {
-    throw new PasserelleError("VALIDATION_FAILED", "to: at least one recipient is required", {
-      issues: [{ path: "to", rule: "required", message: { en: "required", fr: "obligatoire" } }],
-    });
-  }
-  const directory = new DirectoryRepository(deps.db.knex);
-  const found: (Member & { matrixId: string })[] = [];
-  for (const [i, rpps] of input.to.entries()) {
-    const path = `to[${i}]`;
-    if (!RPPS.test(rpps)) {
-      throw new PasserelleError("VALIDATION_FAILED", `${path}: not an RPPS number`, {
-        issues: [{ path, rule: "rpps", message: { en: "11 digits expected", fr: "11 chiffres attendus" } }],
-      });
-    }
-    const m = await directory.findByRpps(rpps);
-    const reason =
-      m === undefined
-        ? "recipient.unknown"
-        : !m.active
-          ? "recipient.inactive"
-          : m.matrixId === undefined
-            ? "recipient.no_matrix_id"
-            : undefined;
-    if (reason !== undefined || m?.matrixId === undefined) {
-      await refuse(deps, {
-        transferId,
-        actor: input.actor,
-        reason: reason ?? "recipient.unknown",
-        patient,
-        member: `rpps:${rpps}`,
-      });
-      const text = {
-        "recipient.unknown": "is not in the directory",
-        "recipient.inactive": "is no longer active",
-        "recipient.no_matrix_id": "has no Matrix account",
-      }[reason ?? "recipient.unknown"];
-      throw new PasserelleError(
-        m === undefined ? "NOT_FOUND" : "FORBIDDEN",
-        `${path}: recipient ${text}; nothing was sent`,
-        {
-          issues: [
-            {
-              path,
-              rule: reason ?? "recipient.unknown",
-              message: { en: `recipient ${text}`, fr: "destinataire refusé (annuaire)" },
-            },
-          ],
-        },
-      );
-    }
-    if (!found.some((f) => f.id === m.id)) found.push({ ...m, matrixId: m.matrixId });
-  }
-  return found;
+  p: PreparedTransfer,
+): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const common = {
+    actor: p.actor,
+    transfer: p.transferId,
+    sheet: p.signed.sheetId,
+    pdfSha256: p.signed.sha256,
+    patient: p.patient,
+  };
+  await trx("transfers").insert({
+    id: p.transferId,
+    form: p.sheet.ref,
+    kind: p.sheet.form.id,
+    sheet_id: p.signed.sheetId,
+    pdf_sha256: p.signed.sha256,
+    pdf: p.signed.pdf,
+    payload_json: JSON.stringify(p.sheet.data),
+    patient_ref: p.patient,
+    sender: p.actor,
+    sender_unit: p.senderUnit,
+    context_key: p.contextKey,
+    state: "queued",
+    attempts: 0,
+    next_attempt_at: now,
+    created_at: now,
+    updated_at: now,
+    escalations: 0,
+    recipient_structure_id: p.unitId ?? null,
+    in_reply_to: p.inReplyTo ?? null,
+    answer_due_at: p.answerDueAt ?? null,
+  });
+  await trx("transfer_recipients").insert(
+    p.members.map((m) => ({
+      transfer_id: p.transferId,
+      member_id: m.id,
+      member_ref: m.ref,
+      matrix_id: m.matrixId,
+    })),
+  );
+  await trx("transfer_events").insert(
+    (["created", "queued"] as const).map((step) => ({ transfer_id: p.transferId, step, at: now })),
+  );
+  await deps.trail.appendWithin(trx, [
+    auditEvent("transfer.created", common),
+    auditEvent("transfer.validated", common),
+    auditEvent("transfer.signed", common),
+    auditEvent("transfer.queued", common),
+  ]);
+}
+
+function stored(r: ResolvedRecipients): { members: StoredRecipient[]; unitId?: number } {
+  const members = r.members.map((m) => ({ id: m.id, ref: memberAuditId(m), matrixId: m.matrixId }));
+  return r.unitId === undefined ? { members } : { members, unitId: r.unitId };
 }

@@ -2,7 +2,9 @@
  * Transfers: a signed sheet's hand-off from creation to acknowledgement. `createTransfer` validates,
  * signs and queues (one transaction with its audit entries); the {@link OutboxWorker} delivers
  * through a {@link SheetTransport} with leases, idempotent sends, backoff and restart safety; the
- * receipt functions record delivery, reads and acknowledgements; `findOverdue` feeds escalation.
+ * receipt functions record delivery, reads and acknowledgements; the {@link EscalationScheduler}
+ * re-notifies overdue sheets and tells the coordinators; `answerTeleexpertise` (also behind the
+ * `!answer` room command) returns a signed answer in the request's room.
  * Room mapping: see `context.ts`. This module never imports matrix-js-sdk (types only).
  */
 export { createTransfer } from "./create.ts";
@@ -15,8 +17,21 @@ export { recordEcho } from "./echo.ts";
 export { evidenceCatchUp, inboundEvidence } from "./inbound-evidence.ts";
 export type { EvidenceErrorSink } from "./inbound-evidence.ts";
 export type { TransferRef, ReceiptOutcome } from "./receipts.ts";
-export { findOverdue, markEscalated, DEFAULT_ESCALATION } from "./overdue.ts";
-export type { EscalationDelays } from "./overdue.ts";
+export { findOverdue, markEscalated, DEFAULT_ESCALATION, ANSWERED_KINDS } from "./overdue.ts";
+export type { EscalationDelays, EscalationEvidence } from "./overdue.ts";
+export { EscalationScheduler, coordinatorContextKey } from "./escalation.ts";
+export type { EscalationOptions, EscalationTransport } from "./escalation.ts";
+export { prepareTransfer, storeTransfer } from "./create.ts";
+export type { PreparedTransfer, ReplyTarget, StoredRecipient } from "./create.ts";
+export type { UnitRef } from "./recipients.ts";
+export { answerTeleexpertise } from "./teleexpertise.ts";
+export type { AnsweredTeleexpertise, SpecialistRef } from "./teleexpertise.ts";
+export { parseAnswerCommand } from "./answer-command.ts";
+export type { AnswerCommand } from "./answer-command.ts";
+export { handleRoomCommand } from "./room-commands.ts";
+export type { CommandOutcome } from "./room-commands.ts";
+export { endOfParisDay } from "./deadline.ts";
+export { reminderFr, coordinatorNoticeFr } from "./reminders.ts";
 export { contextKey, defaultSenderUnit } from "./context.ts";
 export { TransferRepository } from "./repository.ts";
 export { transferStatus } from "./status.ts";

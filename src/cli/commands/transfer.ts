@@ -1,5 +1,5 @@
 /**
- * `transfer send DATA.json --to R[,R…] [--wait sent|delivered] [--actor A]` and
+ * `transfer send DATA.json [--to R[,R…]] [--to-unit FINESS|ID] [--wait sent|delivered] [--actor A]` and
  * `transfer status ID [--json]`. Sending queues the transfer (the `serve` worker delivers it);
  * `--wait` runs the outbox worker in this process with the hub's Matrix session (`openHub`,
  * external homeserver from PASSERELLE_HOMESERVER_URL / _MATRIX_USER_ID / _PASSWORD or
@@ -81,14 +81,25 @@ async function waitFor(
 const send: CommandHandler = async (args, io) => {
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { to: { type: "string" }, wait: { type: "string" }, actor: { type: "string" } },
+    options: {
+      to: { type: "string" },
+      "to-unit": { type: "string" },
+      wait: { type: "string" },
+      actor: { type: "string" },
+    },
     allowPositionals: true,
     strict: true,
   });
   const file = positionals[0];
   const to = values.to;
-  if (file === undefined || to === undefined)
-    throw new UsageError("usage: transfer send DATA.json --to RPPS[,RPPS…] [--wait sent|delivered]");
+  const unit = values["to-unit"];
+  // A tele-expertise request may name its expert in the sheet (expert.rpps) instead of --to.
+  if (file === undefined)
+    throw new UsageError(
+      "usage: transfer send DATA.json [--to RPPS[,RPPS…]] [--to-unit FINESS|STRUCTURE_ID] [--wait sent|delivered]",
+    );
+  if (unit !== undefined && !/^(\d{1,8}|[0-9AB]{9})$/.test(unit))
+    throw new UsageError("--to-unit must be a unit's FINESS (9 characters) or its structure id");
   const wait = values.wait;
   if (wait !== undefined && wait !== "sent" && wait !== "delivered")
     throw new UsageError("--wait must be sent or delivered");
@@ -108,7 +119,14 @@ const send: CommandHandler = async (args, io) => {
         signer: (await loadSigner(rt.config.signer, rt.config.dataDir)).signer,
         pseudonymKey: await loadPseudonymKey(rt.config.dataDir),
       },
-      { sheet, to: to.split(",").map((s) => s.trim()), actor: cliActor(values.actor) },
+      {
+        sheet,
+        to: to === undefined ? [] : to.split(",").map((s) => s.trim()),
+        ...(unit === undefined
+          ? {}
+          : { toUnit: unit.length === 9 ? { finess: unit } : { structureId: Number(unit) } }),
+        actor: cliActor(values.actor),
+      },
     );
     io.out(created.transferId);
     if (wait === undefined) return EXIT.ok;

@@ -70,3 +70,52 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PASSERELLE_AUDIT_CHECKPOINT_EVERY: "1e3" })).toThrow(PasserelleError);
   });
 });
+
+describe("escalation configuration", () => {
+  it("defaults to 24 h for discharge sheets, 72 h for others, a look every 5 minutes", () => {
+    expect(loadConfig({}, "/srv").escalation).toEqual({
+      delays: { byKind: { discharge: 24 }, defaultHours: 72 },
+      intervalMs: 300_000,
+    });
+  });
+
+  it("reads the PASSERELLE_ESCALATION_* keys", () => {
+    const c = loadConfig(
+      {
+        PASSERELLE_ESCALATION_DISCHARGE_HOURS: "12",
+        PASSERELLE_ESCALATION_DEFAULT_HOURS: "0.5",
+        PASSERELLE_ESCALATION_INTERVAL_SECONDS: "60",
+      },
+      "/srv",
+    );
+    expect(c.escalation).toEqual({
+      delays: { byKind: { discharge: 12 }, defaultHours: 0.5 },
+      intervalMs: 60_000,
+    });
+  });
+
+  it("names each bad key, never its value", () => {
+    let err: unknown;
+    try {
+      loadConfig(
+        {
+          PASSERELLE_ESCALATION_DISCHARGE_HOURS: "0",
+          PASSERELLE_ESCALATION_DEFAULT_HOURS: "soon",
+          PASSERELLE_ESCALATION_INTERVAL_SECONDS: "1.5",
+        },
+        "/srv",
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PasserelleError);
+    const e = err as PasserelleError;
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.issues.map((i) => i.path)).toEqual([
+      "PASSERELLE_ESCALATION_DISCHARGE_HOURS",
+      "PASSERELLE_ESCALATION_DEFAULT_HOURS",
+      "PASSERELLE_ESCALATION_INTERVAL_SECONDS",
+    ]);
+    expect(e.message).not.toContain("soon");
+  });
+});

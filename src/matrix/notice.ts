@@ -1,0 +1,27 @@
+/**
+ * Short encrypted text messages from the hub besides sheets: escalation reminders in a transfer's
+ * room, notices to the CPTS coordinator, replies to room commands. Same guard as sheets (the room
+ * must be encrypted and hold only the expected members) and an idempotent transaction id
+ * (client-server API §7.6.2 "PUT /rooms/{roomId}/send/{eventType}/{txnId}").
+ */
+
+/** Content key of the structured part of an escalation notice (encrypted, ids and hours only). */
+export const ESCALATION_KEY = "fr.passerelle.escalation";
+
+/** One text message to send. */
+export interface OutgoingNotice {
+  /** The Matrix transaction id: the same id never posts twice. `passerelle.` + letters, digits, `.`, `_`, `-`. */
+  readonly txnId: string;
+  /** French text for humans (never patient data). */
+  readonly bodyFr: string;
+  /** A sheet event this notice is about: the message replies to it and names it, so that ✅ on it acknowledges the sheet. */
+  readonly sheetEventId?: string;
+  /** Structured fields (ids and numbers only), under {@link ESCALATION_KEY}. */
+  readonly escalation?: { readonly transfer_id: string; readonly delay_hours: number };
+}
+
+/** What escalation and room commands need from the messaging layer (implemented by `MatrixSheetTransport`). */
+export interface NoticeTransport {
+  /** Sends `notice` as an encrypted `m.text` after the room checks; resolves with its event id. */
+  sendNotice(roomId: string, expectedMembers: readonly string[], notice: OutgoingNotice): Promise<string>;
+}

@@ -1,0 +1,203 @@
+/**
+ * Who receives a sheet, resolved in the directory (issue 5):
+ *
+ * - `to`: professionals by RPPS — known, active, with a Matrix id; else refused naming `to[i]`.
+ * - `toUnit`: a hospital unit (a structure of kind `unit`, by structure id or by its own FINESS).
+ *   Its recipients are the unit's staff: active members whose `structure_id` is the unit, holding
+ *   the role `recipient`, with a Matrix id. An admission notice from a city professional reaches
+ *   them in one room (the context's room, see `context.ts`).
+ * - Tele-expertise requests: every `to` member must hold the role `specialist` (default `to`: the
+ *   RPPS in `expert.rpps`), and the requester (`requester.rpps`) joins the room too, so that the
+ *   specialist's answer comes back to them in the same room.
+ *
+ * Every refusal is audited (`transfer.failed` with a reason code) before it is thrown.
+ */
+import type { PatientRef } from "../audit/index.ts";
+import { PasserelleError } from "../core/index.ts";
+import type { Member } from "../directory/index.ts";
+import { DirectoryRepository } from "../directory/index.ts";
+import type { ValidatedSheet } from "../forms/index.ts";
+import { refuse } from "./refusal.ts";
+import type { TransferContext } from "./types.ts";
+
+/** A hospital unit to address: by structure id, or by its FINESS. */
+export type UnitRef = { readonly structureId: number } | { readonly finess: string };
+
+export type Recipient = Member & { readonly matrixId: string };
+
+export interface ResolvedRecipients {
+  readonly members: readonly Recipient[];
+  /** The unit the sheet was addressed to, if any. */
+  readonly unitId?: number;
+}
+
+interface Request {
+  readonly to?: readonly string[];
+  readonly toUnit?: UnitRef;
+  readonly actor: string;
+}
+
+const RPPS = /^\d{11}$/;
+
+const fail = (
+  code: "VALIDATION_FAILED" | "NOT_FOUND" | "FORBIDDEN",
+  path: string,
+  rule: string,
+  en: string,
+  fr: string,
+) =>
+  new PasserelleError(code, `${path}: ${en}; nothing was sent`, {
+    issues: [{ path, rule, message: { en, fr } }],
+  });
+
+/** Resolves the recipients of `sheet`; throws a `PasserelleError` naming the field at fault. */
+export async function resolveRecipients(
+  ctx: TransferContext,
+  input: Request,
+  sheet: ValidatedSheet,
+  transferId: string,
+  patient: PatientRef,
+): Promise<ResolvedRecipients> {
+  const directory = new DirectoryRepository(ctx.db.knex);
+  const refused = (reason: string, member?: string): Promise<void> =>
+    refuse(ctx, {
+      transferId,
+      actor: input.actor,
+      reason,
+      patient,
+      ...(member === undefined ? {} : { member }),
+    });
+  const teleexpertise = sheet.form.id === "teleexpertise-request";
+  const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+  const expertRpps = str(sheet.data.expert?.rpps);
+  const to =
+    input.to !== undefined && input.to.length > 0
+      ? input.to
+      : teleexpertise && input.toUnit === undefined && expertRpps !== undefined
+        ? [expertRpps]
+        : [];
+  if (to.length === 0 && input.toUnit === undefined) {
+    throw new PasserelleError("VALIDATION_FAILED", "to: at least one recipient is required", {
+      issues: [{ path: "to", rule: "required", message: { en: "required", fr: "obligatoire" } }],
+    });
+  }
+  const found: Recipient[] = [];
+  const add = (m: Recipient): void => {
+    if (!found.some((f) => f.id === m.id)) found.push(m);
+  };
+  for (const [i, rpps] of to.entries()) {
+    const m = await byRpps(directory, rpps, `to[${i}]`, refused);
+    if (teleexpertise && !m.roles.includes("specialist")) {
+      await refused("recipient.not_specialist", `rpps:${rpps}`);
+      throw fail(
+        "FORBIDDEN",
+        `to[${i}]`,
+        "recipient.not_specialist",
+        "recipient is not a specialist (role specialist)",
+        "le destinataire n’est pas un expert (rôle specialist)",
+      );
+    }
+    add(m);
+  }
+  let unitId: number | undefined;
+  if (input.toUnit !== undefined) {
+    const staff = await unitStaff(directory, input.toUnit, refused);
+    unitId = staff.unitId;
+    staff.members.forEach(add);
+  }
+  if (teleexpertise) {
+    const requester = str(sheet.data.requester?.rpps) ?? "";
+    add(await byRpps(directory, requester, "data.requester.rpps", refused));
+  }
+  return unitId === undefined ? { members: found } : { members: found, unitId };
+}
+
+async function byRpps(
+  directory: DirectoryRepository,
+  rpps: string,
+  path: string,
+  refused: (reason: string, member?: string) => Promise<void>,
+): Promise<Recipient> {
+  if (!RPPS.test(rpps)) {
+    throw new PasserelleError("VALIDATION_FAILED", `${path}: not an RPPS number`, {
+      issues: [{ path, rule: "rpps", message: { en: "11 digits expected", fr: "11 chiffres attendus" } }],
+    });
+  }
+  const m = await directory.findByRpps(rpps);
+  const reason =
+    m === undefined
+      ? "recipient.unknown"
+      : !m.active
+        ? "recipient.inactive"
+        : m.matrixId === undefined
+          ? "recipient.no_matrix_id"
+          : undefined;
+  if (reason !== undefined || m?.matrixId === undefined) {
+    const r = reason ?? "recipient.unknown";
+    await refused(r, `rpps:${rpps}`);
+    const text = {
+      "recipient.unknown": "is not in the directory",
+      "recipient.inactive": "is no longer active",
+      "recipient.no_matrix_id": "has no Matrix account",
+    }[r];
+    throw fail(
+      m === undefined ? "NOT_FOUND" : "FORBIDDEN",
+      path,
+      r,
+      `recipient ${text}`,
+      "destinataire refusé (annuaire)",
+    );
+  }
+  return { ...m, matrixId: m.matrixId };
+}
+
+/** The unit's active staff with the role `recipient` and a Matrix id. */
+async function unitStaff(
+  directory: DirectoryRepository,
+  ref: UnitRef,
+  refused: (reason: string) => Promise<void>,
+): Promise<{ unitId: number; members: Recipient[] }> {
+  const path = "structureId" in ref ? "toUnit.structureId" : "toUnit.finess";
+  const unit =
+    "structureId" in ref
+      ? Number.isInteger(ref.structureId) && ref.structureId > 0
+        ? await directory.getStructure(ref.structureId)
+        : undefined
+      : /^[0-9AB]{9}$/.test(ref.finess)
+        ? await directory.findStructure({ finess: ref.finess })
+        : undefined;
+  if (unit === undefined) {
+    await refused("unit.unknown");
+    throw fail(
+      "NOT_FOUND",
+      path,
+      "unit.unknown",
+      "no such structure in the directory",
+      "structure absente de l’annuaire",
+    );
+  }
+  if (unit.kind !== "unit") {
+    await refused("unit.not_a_unit");
+    throw fail(
+      "VALIDATION_FAILED",
+      path,
+      "unit.kind",
+      "the structure is not a hospital unit (kind unit)",
+      "la structure n’est pas une unité de soins (type unit)",
+    );
+  }
+  const members = (await directory.membersWithRole("recipient", unit.id)).flatMap((m) =>
+    m.matrixId === undefined ? [] : [{ ...m, matrixId: m.matrixId }],
+  );
+  if (members.length === 0) {
+    await refused("unit.no_recipient");
+    throw fail(
+      "FORBIDDEN",
+      path,
+      "unit.no_recipient",
+      "the unit has no recipient with a Matrix account",
+      "l’unité n’a aucun destinataire avec un compte Matrix",
+    );
+  }
+  return { unitId: unit.id, members };
+}

@@ -1,0 +1,29 @@
+/**
+ * The French texts of escalation (sent encrypted): the reminder in the transfer's room and the
+ * notice to the CPTS coordinator. They carry the transfer reference and the delay only — no
+ * patient data, and not even the kind of sheet in the coordinator's notice.
+ */
+const TITLES: Record<string, string> = {
+  admission: "la fiche de liaison d’entrée",
+  discharge: "la lettre de liaison de sortie",
+  "teleexpertise-request": "la demande de téléexpertise",
+  "teleexpertise-answer": "la réponse de téléexpertise",
+};
+
+/** How the specialist answers a tele-expertise request in the room (see `answer-command.ts`). */
+export const ANSWER_HELP_FR =
+  "Répondez par un message commençant par !answer, suivi des lignes « avis : … », « consultation : oui » ou « non », et si besoin « recommandations : … » et « délai : … ».";
+
+/** The reminder posted (as a reply to the sheet) in the transfer's room. */
+export function reminderFr(kind: string, transferId: string, hours: number, awaitingAnswer: boolean): string {
+  const title = TITLES[kind] ?? "la fiche de liaison";
+  return awaitingAnswer
+    ? `Rappel : ${title} (réf. ${transferId}) attend une réponse depuis ${hours} h. ${ANSWER_HELP_FR}`
+    : `Rappel : ${title} (réf. ${transferId}) attend un accusé de réception depuis ${hours} h. Merci d’en accuser réception : réagissez ✅ ou répondez !ack.`;
+}
+
+/** The notice to a coordinator, in their own room with the hub. */
+export function coordinatorNoticeFr(transferId: string, hours: number, awaitingAnswer: boolean): string {
+  const what = awaitingAnswer ? "sans réponse" : "sans accusé de réception";
+  return `Relance Passerelle : la transmission réf. ${transferId} est ${what} depuis ${hours} h. Un rappel a été envoyé dans son salon.`;
+}
