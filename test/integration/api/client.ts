@@ -10,11 +10,17 @@ export interface ApiResponse {
 
 export async function call(
   url: string,
-  init: { method?: string; token?: string; json?: unknown; body?: BodyInit; contentType?: string } = {},
+  init: {
+    method?: string;
+    token?: string;
+    json?: unknown;
+    body?: string | Uint8Array;
+    contentType?: string;
+  } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = {};
   if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-  let body: BodyInit | undefined = init.body;
+  let body: string | Uint8Array | undefined = init.body;
   if (init.json !== undefined) {
     body = JSON.stringify(init.json);
     headers["content-type"] = "application/json";
