@@ -27,6 +27,7 @@ export type { Checkpoint, CheckpointPayload, TrustedKeys } from "./checkpoint.ts
 export {
   loadSigningKey,
   loadPseudonymKey,
+  loadOrCreateSecret,
   generateSigningKey,
   signingKeyFrom,
   SIGNING_KEY_FILE,
@@ -40,3 +41,5 @@ export type { ExportFilter, ExportSummary } from "./export.ts";
 export { patientPseudonym, accessRequest } from "./access.ts";
 export type { AccessReport, AccessTransfer } from "./access.ts";
 export { openAuditTrail } from "./open.ts";
+export { queryAudit } from "./query.ts";
+export type { AuditQuery } from "./query.ts";

@@ -4,6 +4,8 @@ import { PasserelleError } from "../core/index.ts";
 import type { EscalationConfig } from "./escalation.ts";
 import { parseEscalation } from "./escalation.ts";
 import { issue } from "./issues.ts";
+import type { HttpConfig } from "./http.ts";
+import { parseHttp } from "./http.ts";
 import type { MatrixConfig, SignerConfig } from "./service.ts";
 import { parseMatrix, parseSigner } from "./service.ts";
 
@@ -35,6 +37,7 @@ export interface PasserelleConfig {
   };
   /** Escalation delays and scheduler interval (`PASSERELLE_ESCALATION_*`). */
   readonly escalation: EscalationConfig;
+  readonly http: HttpConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -109,6 +112,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
   const matrix = parseMatrix(env, issues);
   const signer = parseSigner(env, cwd, issues);
   const escalation = parseEscalation(env, issues);
+  const http = parseHttp(env, issues);
 
   if (issues.length > 0) {
     throw new PasserelleError(
@@ -125,6 +129,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
     signer,
     outbox: { concurrency },
     escalation,
+    http,
   };
 }
 

@@ -24,7 +24,11 @@ export type ErrorCode =
   | "IO_ERROR"
   // Not ready yet, try again later (e.g. a room the hub's sync has not caught up with).
   | "UNAVAILABLE"
-  | "INTERNAL";
+  | "INTERNAL"
+  // HTTP API (issue 6)
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "RATE_LIMITED";
 
 /** HTTP status of each code — `Record` makes a missing code a compile error. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -46,6 +50,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   IO_ERROR: 500,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  // HTTP API (issue 6)
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
 };
 
 /** One problem with one field of the input, in French and English. */

@@ -20,6 +20,7 @@ const serve: CommandHandler = async (args, io) => {
   io.out("passerelle: starting (the first run installs Synapse into .venv/synapse, about a minute)…");
   const app = await start(config, { log, ...(port === undefined ? {} : { homeserverPort: port }) });
   io.out(`homeserver: ${app.homeserverUrl}   hub: ${app.hubUserId}`);
+  io.out(`API: ${app.httpUrl}/api/v1 (OpenAPI: ${app.httpUrl}/api/v1/openapi.json)`);
   if (app.demoAccounts.length > 0) {
     io.out("demo CPTS accounts (log in with Element, homeserver above, to watch sheets arrive):");
     for (const a of app.demoAccounts)
@@ -28,6 +29,10 @@ const serve: CommandHandler = async (args, io) => {
   const gp = app.demoAccounts.find((a) => a.userId.startsWith("@dr.martin:"));
   io.out(
     `send a sheet (another terminal): bin/passerelle transfer send liaison-forms/examples/discharge.json --to ${gp?.rpps ?? "<RPPS>"}`,
+  );
+  const sender = app.demoAccounts.find((a) => a.userId.startsWith("@dr.berard:"));
+  io.out(
+    `API token for the demo (another terminal): bin/passerelle token issue --role sender --rpps ${sender?.rpps ?? "<RPPS>"}`,
   );
   io.out("Ctrl-C to stop.");
   await new Promise<void>((resolve) => {
