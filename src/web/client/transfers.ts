@@ -1,0 +1,125 @@
+/**
+ * « Suivi des envois »: each transfer's state (queued, sent, delivered, read, acknowledged,
+ * overdue), refreshed every few seconds, and one transfer's history and PDF. Only ids appear in
+ * the address bar (`#/suivi/<transfer id>`), never patient data.
+ */
+import { frDateTime, h, notice, replace } from "./dom.ts";
+import { call, describeError, getJson } from "./http.ts";
+import type { TransferRow } from "./shapes.ts";
+import { listOf, str, transferOf } from "./shapes.ts";
+import { stateLabel } from "./status.ts";
+
+const REFRESH_MS = 2000;
+
+function badge(state: string, overdue: boolean): HTMLElement {
+  return h(
+    "span",
+    { class: "badges" },
+    h("span", { class: `badge state-${state}`, "data-state": state }, stateLabel(state)),
+    overdue ? h("span", { class: "badge state-overdue", "data-state": "overdue" }, stateLabel("overdue")) : null,
+  );
+}
+
+function row(t: TransferRow, selected: string | undefined): HTMLElement {
+  return h(
+    "tr",
+    { "data-transfer": t.id, class: t.id === selected ? "selected" : undefined },
+    h("td", {}, h("a", { href: `#/suivi/${encodeURIComponent(t.id)}` }, t.id.slice(0, 12))),
+    h("td", {}, t.form),
+    h("td", {}, frDateTime(t.createdAt)),
+    h("td", {}, t.recipients.map((r) => r.name ?? r.ref).join(", ") || "—"),
+    h("td", { class: "transfer-state" }, badge(t.state, t.overdue)),
+  );
+}
+
+async function detail(host: HTMLElement, id: string): Promise<void> {
+  const t = transferOf(await getJson(`/transfers/${encodeURIComponent(id)}`));
+  const history = listOf(await getJson(`/transfers/${encodeURIComponent(id)}/history`));
+  const pdf = h("button", { type: "button", class: "secondary", id: "download-pdf" }, "Télécharger le PDF signé");
+  pdf.addEventListener("click", () => {
+    void call(`/transfers/${encodeURIComponent(id)}/pdf`, { headers: { Accept: "application/pdf" } }).then(
+      async (res) => {
+        const url = URL.createObjectURL(await res.blob());
+        const a = h("a", { href: url, download: `fiche-${id.slice(0, 12)}.pdf` });
+        a.click();
+        setTimeout(() => {
+          URL.revokeObjectURL(url);
+        }, 10_000);
+      },
+      (e: unknown) => {
+        host.append(notice("error", describeError(e)));
+      },
+    );
+  });
+  replace(
+    host,
+    h("h2", {}, "Envoi ", h("code", {}, t.id.slice(0, 12))),
+    h("p", { id: "detail-state" }, "État : ", badge(t.state, t.overdue)),
+    h(
+      "ol",
+      { class: "history" },
+      ...history.map((e) =>
+        h(
+          "li",
+          {},
+          h("time", {}, frDateTime(str(e.at))),
+          " — ",
+          stateLabel(str(e.step) ?? str(e.state) ?? ""),
+          str(e.memberRef) === undefined ? "" : ` (${str(e.memberRef) ?? ""})`,
+        ),
+      ),
+    ),
+    h("div", { class: "actions no-print" }, pdf),
+  );
+}
+
+/** Renders the list (and the selected transfer); returns a function that stops the refresh. */
+export function transfersPage(root: HTMLElement, selected: string | undefined): () => void {
+  const filter = h(
+    "select",
+    { id: "state-filter" },
+    h("option", { value: "" }, "Tous les états"),
+    ...["queued", "sent", "delivered", "read", "acknowledged", "failed"].map((s) => h("option", { value: s }, stateLabel(s))),
+    h("option", { value: "overdue" }, "En retard (non acquittés)"),
+  );
+  const body = h("tbody");
+  const msg = h("div");
+  const detailHost = h("section", { class: "detail", "aria-live": "polite" });
+  root.append(
+    h("h1", {}, "Suivi des envois"),
+    h("div", { class: "field inline no-print" }, h("label", { for: "state-filter" }, "Filtrer"), filter),
+    h(
+      "table",
+      { class: "transfers", id: "transfers" },
+      h("thead", {}, h("tr", {}, ...["Envoi", "Formulaire", "Créé le", "Destinataires", "État"].map((c) => h("th", { scope: "col" }, c)))),
+      body,
+    ),
+    msg,
+    detailHost,
+  );
+  let stopped = false;
+  const refresh = async (): Promise<void> => {
+    const q = filter.value === "" ? "" : filter.value === "overdue" ? "?overdue=true" : `?state=${filter.value}`;
+    try {
+      const list = await getJson<unknown>(`/transfers${q}`);
+      const rows = listOf(list).map(transferOf);
+      replace(body, ...rows.map((t) => row(t, selected)));
+      replace(msg, rows.length === 0 ? h("p", { class: "muted" }, "Aucun envoi.") : null);
+      if (selected !== undefined) await detail(detailHost, selected);
+    } catch (e) {
+      replace(msg, notice("error", describeError(e)));
+    }
+  };
+  filter.addEventListener("change", () => void refresh());
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      await refresh();
+      await new Promise((r) => setTimeout(r, REFRESH_MS));
+    }
+  };
+  void loop();
+  return () => {
+    stopped = true;
+  };
+}
+
