@@ -91,13 +91,26 @@ export async function composePage(root: HTMLElement, go: (hash: string) => void)
     if (sheet === undefined) return;
     replace(status, notice("info", "Génération de l’aperçu…"));
     try {
-      const res = await call("/sheets/preview", { method: "POST", body: JSON.stringify(sheet), headers: { Accept: "application/pdf" } });
+      const res = await call("/sheets/preview", {
+        method: "POST",
+        body: JSON.stringify(sheet),
+        headers: { Accept: "application/pdf" },
+      });
       const blob = await res.blob();
       if (previewUrl !== undefined) URL.revokeObjectURL(previewUrl);
       previewUrl = URL.createObjectURL(blob);
       replace(
         frame,
-        h("p", {}, h("a", { href: previewUrl, target: "_blank", rel: "noopener", id: "preview-link" }, "Ouvrir l’aperçu dans un nouvel onglet"), ` (${String(Math.round(blob.size / 1024))} Ko)`),
+        h(
+          "p",
+          {},
+          h(
+            "a",
+            { href: previewUrl, target: "_blank", rel: "noopener", id: "preview-link" },
+            "Ouvrir l’aperçu dans un nouvel onglet",
+          ),
+          ` (${String(Math.round(blob.size / 1024))} Ko)`,
+        ),
         h("iframe", { src: previewUrl, title: "Aperçu du PDF de la fiche", id: "preview-frame" }),
       );
       replace(status, notice("ok", "Aperçu prêt (non envoyé)."));
@@ -116,7 +129,10 @@ export async function composePage(root: HTMLElement, go: (hash: string) => void)
       const created = await postJson<unknown>("/transfers", { sheet, to });
       const b = isRecord(created) ? created : {};
       const id = str(b.id) ?? str(b.transferId) ?? (isRecord(b.transfer) ? str(b.transfer.id) : undefined);
-      replace(status, notice("ok", `Fiche signée et mise en file d’envoi le ${frDateTime(new Date().toISOString())}.`));
+      replace(
+        status,
+        notice("ok", `Fiche signée et mise en file d’envoi le ${frDateTime(new Date().toISOString())}.`),
+      );
       go(id === undefined ? "#/suivi" : `#/suivi/${encodeURIComponent(id)}`);
     } catch (e) {
       if (!serverIssues(e)) replace(status, notice("error", describeError(e)));

@@ -14,7 +14,9 @@ const obj = (v: unknown): Json => (isRecord(v) ? v : {});
 
 /** `{ queued: 2, sent: 5 }` → entries with numbers only. */
 function counts(v: unknown): [string, number][] {
-  return Object.entries(obj(v)).flatMap(([k, n]) => (typeof n === "number" ? [[k, n] as [string, number]] : []));
+  return Object.entries(obj(v)).flatMap(([k, n]) =>
+    typeof n === "number" ? [[k, n] as [string, number]] : [],
+  );
 }
 
 function hours(v: number | undefined): string {
@@ -23,7 +25,13 @@ function hours(v: number | undefined): string {
 }
 
 function kpi(id: string, label: string, value: string, hint: string): HTMLElement {
-  return h("div", { class: "kpi", id }, h("p", { class: "kpi-value", "data-value": value }, value), h("p", { class: "kpi-label" }, label), h("p", { class: "muted" }, hint));
+  return h(
+    "div",
+    { class: "kpi", id },
+    h("p", { class: "kpi-value", "data-value": value }, value),
+    h("p", { class: "kpi-label" }, label),
+    h("p", { class: "muted" }, hint),
+  );
 }
 
 export async function dashboardPage(root: HTMLElement): Promise<void> {
@@ -43,19 +51,50 @@ export async function dashboardPage(root: HTMLElement): Promise<void> {
     h(
       "div",
       { class: "kpis" },
-      kpi("kpi-discharge", "Lettres de liaison de sortie", String(total), `${String(sameDay)} envoyée(s) le jour de la sortie`),
-      kpi("kpi-overdue", "Non acquittés hors délai", String(overdueCount), "24 h pour une sortie, 72 h sinon"),
-      kpi("kpi-answer", "Télé-expertise : délai médian de réponse", hours(num(answer.median)), `90e centile : ${hours(num(answer.p90))}`),
+      kpi(
+        "kpi-discharge",
+        "Lettres de liaison de sortie",
+        String(total),
+        `${String(sameDay)} envoyée(s) le jour de la sortie`,
+      ),
+      kpi(
+        "kpi-overdue",
+        "Non acquittés hors délai",
+        String(overdueCount),
+        "24 h pour une sortie, 72 h sinon",
+      ),
+      kpi(
+        "kpi-answer",
+        "Télé-expertise : délai médian de réponse",
+        hours(num(answer.median)),
+        `90e centile : ${hours(num(answer.p90))}`,
+      ),
     ),
     h(
       "div",
       { class: "charts" },
-      gauge("Lettres envoyées le jour de la sortie (indicateur HAS)", share, `${String(sameDay)} sur ${String(total)}`, "chart-same-day"),
+      gauge(
+        "Lettres envoyées le jour de la sortie (indicateur HAS)",
+        share,
+        `${String(sameDay)} sur ${String(total)}`,
+        "chart-same-day",
+      ),
       barChart("Envois par état", counts(stats.byState), "chart-states"),
       barChart("Demandes de télé-expertise par état", counts(tele.byState ?? tele.byStatus), "chart-tele"),
     ),
-    h("section", { class: "audit" }, h("h2", {}, "Piste d’audit"), h("p", {}, "Recalcule la chaîne de hachage et vérifie les points de contrôle signés."), auditBtn, auditHost),
-    h("p", { class: "muted" }, `Données au ${frDateTime(str(stats.generatedAt) ?? new Date().toISOString())}.`),
+    h(
+      "section",
+      { class: "audit" },
+      h("h2", {}, "Piste d’audit"),
+      h("p", {}, "Recalcule la chaîne de hachage et vérifie les points de contrôle signés."),
+      auditBtn,
+      auditHost,
+    ),
+    h(
+      "p",
+      { class: "muted" },
+      `Données au ${frDateTime(str(stats.generatedAt) ?? new Date().toISOString())}.`,
+    ),
   );
   auditBtn.addEventListener("click", () => {
     replace(auditHost, notice("info", "Vérification en cours…"));

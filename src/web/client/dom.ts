@@ -33,7 +33,8 @@ export function replace(el: Element, ...children: readonly Child[]): void {
 /** An SVG element (charts). */
 export function svg(tag: string, attrs: Attrs = {}, ...children: readonly Child[]): SVGElement {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== false) el.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs))
+    if (v !== undefined && v !== false) el.setAttribute(k, String(v));
   append(el, children);
   return el;
 }

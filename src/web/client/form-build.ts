@@ -24,7 +24,9 @@ export interface SheetForm {
 }
 
 /** An object without its undefined members, or undefined when nothing is left. */
-function compactObject(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> | undefined {
+function compactObject(
+  entries: readonly (readonly [string, unknown])[],
+): Record<string, unknown> | undefined {
   const kept = entries.filter(([, v]) => v !== undefined);
   return kept.length === 0 ? undefined : Object.fromEntries(kept);
 }
@@ -155,7 +157,8 @@ export function buildSheetForm(def: FormDefinition): SheetForm {
         unplaced.push(issue);
         continue;
       }
-      target.textContent = target.textContent === "" ? issue.message : `${target.textContent} ; ${issue.message}`;
+      target.textContent =
+        target.textContent === "" ? issue.message : `${target.textContent} ; ${issue.message}`;
       const control = element.querySelector(`[data-path="${CSS.escape(target.dataset.errorFor ?? "")}"]`);
       control?.setAttribute("aria-invalid", "true");
     }

@@ -103,7 +103,8 @@ export function scalarControl(f: ScalarField, path: string, compact = false): Co
   const id = newId();
   const el = input(f, id);
   const error = h("p", { class: "field-error", id: `${id}-err`, "aria-live": "polite" });
-  const help = f.help === undefined || compact ? null : h("p", { class: "help", id: `${id}-help` }, f.help.fr);
+  const help =
+    f.help === undefined || compact ? null : h("p", { class: "help", id: `${id}-help` }, f.help.fr);
   el.setAttribute("aria-describedby", [help === null ? "" : `${id}-help`, `${id}-err`].join(" ").trim());
   const label = h(
     "label",

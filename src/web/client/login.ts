@@ -35,7 +35,17 @@ export async function loginPage(root: HTMLElement, done: () => void): Promise<vo
   const form = h(
     "form",
     { id: "token-form" },
-    h("div", { class: "field" }, h("label", { for: "token" }, "Jeton d’accès (JWT)"), area, h("p", { class: "help" }, "Obtenu par Pro Santé Connect, ou « bin/passerelle token issue --role sender --rpps … » pour un compte de service.")),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "token" }, "Jeton d’accès (JWT)"),
+      area,
+      h(
+        "p",
+        { class: "help" },
+        "Obtenu par Pro Santé Connect, ou « bin/passerelle token issue --role sender --rpps … » pour un compte de service.",
+      ),
+    ),
     h("button", { type: "submit" }, "Se connecter"),
   );
   const tryToken = async (token: string): Promise<void> => {
@@ -60,12 +70,20 @@ export async function loginPage(root: HTMLElement, done: () => void): Promise<vo
         "section",
         { class: "demo", id: "demo-accounts" },
         h("h2", {}, "Comptes de démonstration"),
-        h("p", { class: "help" }, "Service lancé sur sa configuration embarquée : choisissez un membre fictif de la CPTS de démonstration."),
+        h(
+          "p",
+          { class: "help" },
+          "Service lancé sur sa configuration embarquée : choisissez un membre fictif de la CPTS de démonstration.",
+        ),
         h(
           "ul",
           { class: "demo-list" },
           ...accounts.map((a) => {
-            const b = h("button", { type: "button", class: "secondary", "data-rpps": a.rpps, "data-role": a.role }, a.name);
+            const b = h(
+              "button",
+              { type: "button", class: "secondary", "data-rpps": a.rpps, "data-role": a.role },
+              a.name,
+            );
             b.addEventListener("click", () => {
               void fetch("/web/demo/token", {
                 method: "POST",

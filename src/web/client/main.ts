@@ -36,11 +36,21 @@ function renderNav(): void {
   if (me !== undefined) {
     if (me.roles.includes("sender")) links.push(["#/nouvelle", "Nouvelle fiche"]);
     if (!me.roles.every((r) => r === "auditor")) links.push(["#/suivi", "Suivi des envois"]);
-    if (me.roles.includes("coordinator") || me.roles.includes("auditor")) links.push(["#/tableau", "Tableau de bord"]);
+    if (me.roles.includes("coordinator") || me.roles.includes("auditor"))
+      links.push(["#/tableau", "Tableau de bord"]);
   }
   links.push(["#/verifier", "Vérifier un PDF"]);
   const page = location.hash.split("/")[1] ?? "";
-  replace(nav, h("ul", {}, ...links.map(([href, label]) => h("li", {}, h("a", { href, "aria-current": href === `#/${page}` ? "page" : undefined }, label)))));
+  replace(
+    nav,
+    h(
+      "ul",
+      {},
+      ...links.map(([href, label]) =>
+        h("li", {}, h("a", { href, "aria-current": href === `#/${page}` ? "page" : undefined }, label)),
+      ),
+    ),
+  );
   if (me === undefined) {
     replace(who, h("a", { href: "#/connexion" }, "Se connecter"));
     return;
@@ -71,7 +81,8 @@ async function render(): Promise<void> {
     if (page === "verifier") verifyPage(main);
     else if (me === undefined) await loginPage(main, () => void whoAmI());
     else if (page === "nouvelle") await composePage(main, go);
-    else if (page === "suivi") stopPage = transfersPage(main, arg === undefined ? undefined : decodeURIComponent(arg));
+    else if (page === "suivi")
+      stopPage = transfersPage(main, arg === undefined ? undefined : decodeURIComponent(arg));
     else if (page === "tableau") await dashboardPage(main);
     else go(home(me));
   } catch (e) {

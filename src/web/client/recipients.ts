@@ -61,6 +61,12 @@ function memberBox(m: Member, boxes: HTMLInputElement[]): HTMLElement {
     "div",
     { class: "check" },
     box,
-    h("label", { for: id }, m.name, m.speciality === undefined ? "" : ` — ${m.speciality}`, h("span", { class: "muted" }, ` · RPPS ${m.rpps}`)),
+    h(
+      "label",
+      { for: id },
+      m.name,
+      m.speciality === undefined ? "" : ` — ${m.speciality}`,
+      h("span", { class: "muted" }, ` · RPPS ${m.rpps}`),
+    ),
   );
 }

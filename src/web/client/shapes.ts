@@ -8,7 +8,8 @@ export type Json = Record<string, unknown>;
 
 export const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-export const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+export const num = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isFinite(v) ? v : undefined;
 
 /** A list from `[...]` or `{ items | members | transfers | forms | data: [...] }`. */
 export function listOf(body: unknown): Json[] {
@@ -57,7 +58,11 @@ export function formEntryOf(f: Json): FormEntry {
 export function formDetailOf(body: unknown): { definition: FormDefinition; schema: Json } | undefined {
   if (!isRecord(body)) return undefined;
   const definition = isRecord(body.definition) ? body.definition : body;
-  const schema = isRecord(body.schema) ? body.schema : isRecord(body.jsonSchema) ? body.jsonSchema : undefined;
+  const schema = isRecord(body.schema)
+    ? body.schema
+    : isRecord(body.jsonSchema)
+      ? body.jsonSchema
+      : undefined;
   if (!Array.isArray(definition.sections) || schema === undefined) return undefined;
   return { definition: definition as unknown as FormDefinition, schema };
 }
@@ -103,7 +108,10 @@ export function transferOf(body: Json): TransferRow {
     ...(sentAt === undefined ? {} : { sentAt }),
     recipients: recipients.map((r) => {
       const name = str(r.name);
-      return { ref: str(r.rpps) ?? str(r.memberRef) ?? str(r.matrixId) ?? "", ...(name === undefined ? {} : { name }) };
+      return {
+        ref: str(r.rpps) ?? str(r.memberRef) ?? str(r.matrixId) ?? "",
+        ...(name === undefined ? {} : { name }),
+      };
     }),
   };
 }

@@ -16,7 +16,9 @@ function badge(state: string, overdue: boolean): HTMLElement {
     "span",
     { class: "badges" },
     h("span", { class: `badge state-${state}`, "data-state": state }, stateLabel(state)),
-    overdue ? h("span", { class: "badge state-overdue", "data-state": "overdue" }, stateLabel("overdue")) : null,
+    overdue
+      ? h("span", { class: "badge state-overdue", "data-state": "overdue" }, stateLabel("overdue"))
+      : null,
   );
 }
 
@@ -35,7 +37,11 @@ function row(t: TransferRow, selected: string | undefined): HTMLElement {
 async function detail(host: HTMLElement, id: string): Promise<void> {
   const t = transferOf(await getJson(`/transfers/${encodeURIComponent(id)}`));
   const history = listOf(await getJson(`/transfers/${encodeURIComponent(id)}/history`));
-  const pdf = h("button", { type: "button", class: "secondary", id: "download-pdf" }, "Télécharger le PDF signé");
+  const pdf = h(
+    "button",
+    { type: "button", class: "secondary", id: "download-pdf" },
+    "Télécharger le PDF signé",
+  );
   pdf.addEventListener("click", () => {
     void call(`/transfers/${encodeURIComponent(id)}/pdf`, { headers: { Accept: "application/pdf" } }).then(
       async (res) => {
@@ -79,7 +85,9 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
     "select",
     { id: "state-filter" },
     h("option", { value: "" }, "Tous les états"),
-    ...["queued", "sent", "delivered", "read", "acknowledged", "failed"].map((s) => h("option", { value: s }, stateLabel(s))),
+    ...["queued", "sent", "delivered", "read", "acknowledged", "failed"].map((s) =>
+      h("option", { value: s }, stateLabel(s)),
+    ),
     h("option", { value: "overdue" }, "En retard (non acquittés)"),
   );
   const body = h("tbody");
@@ -91,7 +99,17 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
     h(
       "table",
       { class: "transfers", id: "transfers" },
-      h("thead", {}, h("tr", {}, ...["Envoi", "Formulaire", "Créé le", "Destinataires", "État"].map((c) => h("th", { scope: "col" }, c)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...["Envoi", "Formulaire", "Créé le", "Destinataires", "État"].map((c) =>
+            h("th", { scope: "col" }, c),
+          ),
+        ),
+      ),
       body,
     ),
     msg,
@@ -99,7 +117,8 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
   );
   let stopped = false;
   const refresh = async (): Promise<void> => {
-    const q = filter.value === "" ? "" : filter.value === "overdue" ? "?overdue=true" : `?state=${filter.value}`;
+    const q =
+      filter.value === "" ? "" : filter.value === "overdue" ? "?overdue=true" : `?state=${filter.value}`;
     try {
       const list = await getJson<unknown>(`/transfers${q}`);
       const rows = listOf(list).map(transferOf);
@@ -122,4 +141,3 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
     stopped = true;
   };
 }
-

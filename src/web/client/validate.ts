@@ -20,5 +20,7 @@ export function sheetChecker(def: FormDefinition, schema: Record<string, unknown
   }
   const labels = fieldLabels(def);
   return (sheet) =>
-    validate(sheet) ? [] : issuesFromAjv(validate.errors ?? [], labels).map((i) => ({ path: i.path, message: i.message.fr }));
+    validate(sheet)
+      ? []
+      : issuesFromAjv(validate.errors ?? [], labels).map((i) => ({ path: i.path, message: i.message.fr }));
 }

@@ -15,19 +15,40 @@ function report(r: Record<string, unknown>): HTMLElement {
   const valid = r.valid === true;
   return h(
     "div",
-    { class: `verify-report ${valid ? "valid" : "invalid"}`, id: "verify-report", "data-valid": String(valid) },
-    notice(valid ? "ok" : "error", valid ? "Signature valide : document intact depuis sa signature." : "Signature NON valide : ce document ne doit pas être utilisé."),
+    {
+      class: `verify-report ${valid ? "valid" : "invalid"}`,
+      id: "verify-report",
+      "data-valid": String(valid),
+    },
+    notice(
+      valid ? "ok" : "error",
+      valid
+        ? "Signature valide : document intact depuis sa signature."
+        : "Signature NON valide : ce document ne doit pas être utilisé.",
+    ),
     h(
       "dl",
       {},
-      h("dt", {}, "Signature cryptographique"), h("dd", {}, yesNo(r.signatureValid)),
-      h("dt", {}, "Document entier couvert"), h("dd", {}, yesNo(r.byteRangeCoversWholeFile)),
-      h("dt", {}, "Chaîne de confiance"), h("dd", {}, yesNo(r.chainTrusted)),
-      h("dt", {}, "Signataire"), h("dd", {}, [str(signer.commonName), str(signer.organisation)].filter((s) => s !== undefined).join(" — ") || "—"),
-      h("dt", {}, "FINESS"), h("dd", {}, str(signer.finess) ?? "—"),
-      h("dt", {}, "Signé le"), h("dd", {}, frDateTime(str(r.signingTime))),
+      h("dt", {}, "Signature cryptographique"),
+      h("dd", {}, yesNo(r.signatureValid)),
+      h("dt", {}, "Document entier couvert"),
+      h("dd", {}, yesNo(r.byteRangeCoversWholeFile)),
+      h("dt", {}, "Chaîne de confiance"),
+      h("dd", {}, yesNo(r.chainTrusted)),
+      h("dt", {}, "Signataire"),
+      h(
+        "dd",
+        {},
+        [str(signer.commonName), str(signer.organisation)].filter((s) => s !== undefined).join(" — ") || "—",
+      ),
+      h("dt", {}, "FINESS"),
+      h("dd", {}, str(signer.finess) ?? "—"),
+      h("dt", {}, "Signé le"),
+      h("dd", {}, frDateTime(str(r.signingTime))),
     ),
-    issues.length === 0 ? null : h("ul", { class: "issues" }, ...issues.map((i) => h("li", {}, str(i.message) ?? str(i.code) ?? ""))),
+    issues.length === 0
+      ? null
+      : h("ul", { class: "issues" }, ...issues.map((i) => h("li", {}, str(i.message) ?? str(i.code) ?? ""))),
   );
 }
 
@@ -44,7 +65,11 @@ export function verifyPage(root: HTMLElement): void {
   const check = async (file: File): Promise<void> => {
     replace(out, notice("info", "Vérification…"));
     try {
-      const res = await call("/verify", { method: "POST", body: file, headers: { "Content-Type": "application/pdf" } });
+      const res = await call("/verify", {
+        method: "POST",
+        body: file,
+        headers: { "Content-Type": "application/pdf" },
+      });
       const body: unknown = await res.json();
       replace(out, report(isRecord(body) ? (isRecord(body.report) ? body.report : body) : {}));
     } catch (e) {
