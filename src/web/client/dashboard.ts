@@ -39,14 +39,15 @@ export async function dashboardPage(root: HTMLElement): Promise<void> {
   const auditBtn = h("button", { type: "button", id: "verify-audit" }, "Vérifier la piste d’audit");
   root.append(h("h1", {}, "Tableau de bord de la CPTS"));
   const stats = obj(await getJson("/stats"));
-  const discharge = obj(stats.discharge);
+  const discharge = obj(stats.dischargeSameDay);
   const tele = obj(stats.teleexpertise);
   const overdue = obj(stats.overdue);
-  const total = num(discharge.total) ?? 0;
-  const sameDay = num(discharge.sentOnDischargeDay) ?? num(discharge.sameDay) ?? 0;
-  const share = num(discharge.share) ?? (total > 0 ? sameDay / total : undefined);
-  const overdueCount = num(overdue.count) ?? num(stats.overdue) ?? 0;
-  const answer = obj(tele.timeToAnswerHours);
+  const letters = num(discharge.letters) ?? 0;
+  const sameDay = num(discharge.sameDay) ?? 0;
+  const share = num(discharge.share);
+  const teleByState = counts(tele.byState).filter(
+    ([k, v]) => v > 0 || ["queued", "sent", "answered"].includes(k),
+  );
   root.append(
     h(
       "div",
@@ -54,20 +55,20 @@ export async function dashboardPage(root: HTMLElement): Promise<void> {
       kpi(
         "kpi-discharge",
         "Lettres de liaison de sortie",
-        String(total),
+        String(letters),
         `${String(sameDay)} envoyée(s) le jour de la sortie`,
       ),
       kpi(
         "kpi-overdue",
         "Non acquittés hors délai",
-        String(overdueCount),
+        String(num(overdue.total) ?? 0),
         "24 h pour une sortie, 72 h sinon",
       ),
       kpi(
-        "kpi-answer",
-        "Télé-expertise : délai médian de réponse",
-        hours(num(answer.median)),
-        `90e centile : ${hours(num(answer.p90))}`,
+        "kpi-tele",
+        "Demandes de télé-expertise",
+        String(num(tele.requests) ?? 0),
+        `${String(num(tele.answered) ?? 0)} répondue(s) ; délai médian de réponse : ${hours(num(tele.medianHoursToAnswer))}`,
       ),
     ),
     h(
@@ -76,11 +77,11 @@ export async function dashboardPage(root: HTMLElement): Promise<void> {
       gauge(
         "Lettres envoyées le jour de la sortie (indicateur HAS)",
         share,
-        `${String(sameDay)} sur ${String(total)}`,
+        `${String(sameDay)} sur ${String(letters)}`,
         "chart-same-day",
       ),
-      barChart("Envois par état", counts(stats.byState), "chart-states"),
-      barChart("Demandes de télé-expertise par état", counts(tele.byState ?? tele.byStatus), "chart-tele"),
+      barChart("Non acquittés hors délai, par type de fiche", counts(overdue.byKind), "chart-overdue"),
+      barChart("Demandes de télé-expertise par état", teleByState, "chart-tele"),
     ),
     h(
       "section",

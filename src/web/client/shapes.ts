@@ -30,13 +30,15 @@ export interface Me {
   readonly rpps?: string;
 }
 
+/** `GET /me`: `{ actor, issuer, roles, member?: { displayName, rpps, … } }`. */
 export function meOf(body: unknown): Me {
   const b = isRecord(body) ? body : {};
+  const member = isRecord(b.member) ? b.member : {};
   const roles = Array.isArray(b.roles) ? b.roles.filter((r): r is string => typeof r === "string") : [];
   const role = str(b.role) ?? roles[0] ?? "";
-  const rpps = str(b.rpps);
+  const rpps = str(member.rpps) ?? str(b.rpps);
   return {
-    name: str(b.name) ?? str(b.displayName) ?? str(b.sub) ?? "",
+    name: str(member.displayName) ?? str(b.name) ?? str(b.actor) ?? "",
     role,
     roles: roles.length > 0 ? roles : role === "" ? [] : [role],
     ...(rpps === undefined ? {} : { rpps }),
@@ -75,10 +77,10 @@ export interface Member {
 }
 
 export function memberOf(m: Json): Member {
-  const speciality = str(m.speciality) ?? str(m.specialty);
+  const speciality = str(m.specialityLabel) ?? str(m.speciality);
   return {
     rpps: str(m.rpps) ?? "",
-    name: str(m.name) ?? "",
+    name: str(m.displayName) ?? str(m.name) ?? "",
     profession: str(m.professionCode) ?? str(m.profession) ?? "",
     ...(speciality === undefined ? {} : { speciality }),
   };

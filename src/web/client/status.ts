@@ -1,4 +1,4 @@
-/** French labels of transfer states (src/transfers/types.ts) and the overdue flag. */
+/** French labels of transfer states (src/transfers/types.ts), the overdue flag and form kinds. */
 export const STATE_LABELS: Readonly<Record<string, string>> = {
   queued: "En file d’attente",
   sent: "Envoyé",
@@ -8,6 +8,11 @@ export const STATE_LABELS: Readonly<Record<string, string>> = {
   answered: "Répondu",
   failed: "Échec de l’envoi",
   overdue: "En retard",
+  // form kinds (charts by kind)
+  discharge: "Lettre de liaison de sortie",
+  admission: "Fiche de liaison d’entrée",
+  "teleexpertise-request": "Demande de télé-expertise",
+  "teleexpertise-answer": "Réponse de télé-expertise",
 };
 
 export const stateLabel = (s: string): string => STATE_LABELS[s] ?? s;

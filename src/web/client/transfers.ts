@@ -6,7 +6,7 @@
 import { frDateTime, h, notice, replace } from "./dom.ts";
 import { call, describeError, getJson } from "./http.ts";
 import type { TransferRow } from "./shapes.ts";
-import { listOf, str, transferOf } from "./shapes.ts";
+import { listOf, memberOf, str, transferOf } from "./shapes.ts";
 import { stateLabel } from "./status.ts";
 
 const REFRESH_MS = 2000;
@@ -22,14 +22,29 @@ function badge(state: string, overdue: boolean): HTMLElement {
   );
 }
 
-function row(t: TransferRow, selected: string | undefined): HTMLElement {
+/** Recipients are `rpps:…` refs; names come from the directory (loaded once per page). */
+let names: Promise<Map<string, string>> | undefined;
+function directoryNames(): Promise<Map<string, string>> {
+  names ??= getJson("/directory/members").then(
+    (b) =>
+      new Map(
+        listOf(b)
+          .map(memberOf)
+          .map((m) => [m.rpps, m.name] as const),
+      ),
+    () => new Map<string, string>(),
+  );
+  return names;
+}
+
+function row(t: TransferRow, selected: string | undefined, who: Map<string, string>): HTMLElement {
   return h(
     "tr",
     { "data-transfer": t.id, class: t.id === selected ? "selected" : undefined },
     h("td", {}, h("a", { href: `#/suivi/${encodeURIComponent(t.id)}` }, t.id.slice(0, 12))),
     h("td", {}, t.form),
     h("td", {}, frDateTime(t.createdAt)),
-    h("td", {}, t.recipients.map((r) => r.name ?? r.ref).join(", ") || "—"),
+    h("td", {}, t.recipients.map((r) => r.name ?? who.get(r.ref) ?? `RPPS ${r.ref}`).join(", ") || "—"),
     h("td", { class: "transfer-state" }, badge(t.state, t.overdue)),
   );
 }
@@ -122,7 +137,8 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
     try {
       const list = await getJson<unknown>(`/transfers${q}`);
       const rows = listOf(list).map(transferOf);
-      replace(body, ...rows.map((t) => row(t, selected)));
+      const who = await directoryNames();
+      replace(body, ...rows.map((t) => row(t, selected, who)));
       replace(msg, rows.length === 0 ? h("p", { class: "muted" }, "Aucun envoi.") : null);
       if (selected !== undefined) await detail(detailHost, selected);
     } catch (e) {
