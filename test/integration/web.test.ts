@@ -61,16 +61,24 @@ let app: App;
 let browser: Browser;
 let gpClient: MatrixClient | undefined;
 let sentId: string | undefined;
+/** The service's warnings and errors (codes and ids only), shown when a test fails. */
+const serviceLog: string[] = [];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("passerelle-web-"));
-  app = await start(testConfig(dir));
+  app = await start(testConfig(dir), {
+    log: (level, message, fields) => {
+      if (level !== "info") serviceLog.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+    },
+  });
   browser = await launchChromium();
   const account = app.demoAccounts.find((a) => a.rpps === gp.rpps)!;
   gpClient = await memberClient(app.homeserverUrl, account.userId, account.password);
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line no-console -- service warnings, for the report
+  if (serviceLog.length > 0) console.log(`web e2e service log:\n${serviceLog.join("\n")}`);
   gpClient?.stopClient();
   await browser.close();
   await app.stop();
