@@ -33,7 +33,7 @@ export interface WebOptions {
 /**
  * The page's Content Security Policy. `'unsafe-eval'` is needed by ajv, which compiles the form's
  * JSON Schema to a function in the browser (client-side validation); nothing else is relaxed.
- * `blob:` frames show the PDF preview.
+ * `blob:` frames show the PDF preview (and the page reads its own blob URLs).
  */
 export const WEB_CSP = {
   defaultSrc: ["'self'"],
@@ -41,7 +41,7 @@ export const WEB_CSP = {
   styleSrc: ["'self'"],
   imgSrc: ["'self'", "data:", "blob:"],
   frameSrc: ["'self'", "blob:"],
-  connectSrc: ["'self'"],
+  connectSrc: ["'self'", "blob:"],
   objectSrc: ["'none'"],
   baseUri: ["'none'"],
   formAction: ["'self'"],

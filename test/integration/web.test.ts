@@ -145,7 +145,9 @@ describe("web app on the embedded default", () => {
     const res = await answer;
     expect(res.status()).toBe(422);
     const problem = (await res.json()) as { errors: { path: string }[] };
-    expect(problem.errors.map((e) => e.path)).toContain("sheet.data.patient.ins");
+    expect(problem.errors.map((e) => e.path)).toContainEqual(
+      expect.stringMatching(/^(sheet\.)?data\.patient\.ins$/),
+    );
     const err = page.locator('[data-error-for="data.patient.ins"]');
     await expect.poll(() => err.textContent()).toMatch(/INS.*clé/);
     await page.locator('[data-field-path="data.patient.ins"]').scrollIntoViewIfNeeded();
@@ -162,8 +164,16 @@ describe("web app on the embedded default", () => {
     const pdf = await preview;
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()["content-type"]).toContain("application/pdf");
-    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
     await page.locator("#preview-frame").waitFor();
+    // What the page shows is the PDF the server rendered (read back from the page's blob URL).
+    const href = await page.locator("#preview-link").getAttribute("href");
+    expect(href).toMatch(/^blob:/);
+    const head = await page.evaluate(async (url) => {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      return { start: String.fromCharCode(...bytes.subarray(0, 5)), size: bytes.length };
+    }, href!);
+    expect(head.start).toBe("%PDF-");
+    expect(head.size).toBeGreaterThan(10_000);
     await screenshot(page, "02-compose-preview");
 
     const created = page.waitForResponse(
@@ -230,7 +240,9 @@ describe("web app on the embedded default", () => {
     tampered[at] = tampered[at]! ^ 0x01;
     await writeFile(bad, tampered);
 
-    const { page } = await newPage(browser); // anyone: no login
+    // Anyone in the CPTS — here the GP, as a recipient (the API asks every caller for a token).
+    const { page } = await newPage(browser);
+    await demoLogin(page, app.httpUrl, gp.rpps, "recipient");
     await page.goto(`${app.httpUrl}/#/verifier`);
     await page.locator("#pdf-file").setInputFiles(good);
     const report = page.locator("#verify-report");

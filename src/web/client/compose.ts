@@ -6,7 +6,7 @@
 import { frDateTime, h, notice, replace } from "./dom.ts";
 import type { SheetForm } from "./form-build.ts";
 import { buildSheetForm } from "./form-build.ts";
-import { ApiError, call, describeError, getJson, postJson } from "./http.ts";
+import { ApiError, call, describeError, getJson, postJson, problemTitle } from "./http.ts";
 import { recipientPicker } from "./recipients.ts";
 import { formDetailOf, formEntryOf, listOf, str, isRecord } from "./shapes.ts";
 import type { SheetCheck } from "./validate.ts";
@@ -81,7 +81,13 @@ export async function composePage(root: HTMLElement, go: (hash: string) => void)
     const toErrors = e.problem.errors.filter((i) => /^\/?to\b/.test(i.path));
     current.form.showIssues(sheetErrors.map((i) => ({ path: fieldPath(i.path), message: i.message })));
     picker.showIssues(toErrors.map((i) => i.message));
-    replace(status, notice("error", `Le serveur a refusé la fiche : ${e.problem.title}`));
+    replace(
+      status,
+      notice(
+        "error",
+        `Le serveur a refusé la fiche (${problemTitle(e.problem)}) : voir les champs signalés.`,
+      ),
+    );
     return true;
   };
 

@@ -66,7 +66,7 @@ async function problemOf(res: Response): Promise<Problem> {
     errors: errors.map((e) => ({
       path: typeof e.path === "string" ? e.path : "",
       rule: typeof e.rule === "string" ? e.rule : "",
-      message: messageOf(e.message),
+      message: typeof e.fr === "string" ? e.fr : messageOf(e.message),
     })),
     body: b,
   };
@@ -92,13 +92,34 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
   return (await (await call(path, { method: "POST", body: JSON.stringify(body) })).json()) as T;
 }
 
+/** French titles of the API's stable error codes (src/core/errors.ts); others show the API's title. */
+const TITLES_FR: Readonly<Record<string, string>> = {
+  VALIDATION_FAILED: "Données invalides",
+  INVALID_JSON: "Requête mal formée",
+  UNKNOWN_FORM: "Formulaire inconnu",
+  NOT_FOUND: "Introuvable",
+  NOT_A_PDF: "Ce fichier n’est pas un PDF",
+  PDF_UNSUPPORTED: "PDF non pris en charge",
+  SIGNATURE_INVALID: "Signature non valide",
+  CONFLICT: "Conflit",
+  RATE_LIMITED: "Trop de requêtes : réessayez dans une minute",
+  PAYLOAD_TOO_LARGE: "Fichier trop volumineux",
+  UNSUPPORTED_MEDIA_TYPE: "Type de contenu non accepté",
+};
+
+export const problemTitle = (p: Problem): string => TITLES_FR[p.code ?? ""] ?? p.title;
+
 /** A French sentence for an error, for a notice. */
 export function describeError(e: unknown): string {
   if (e instanceof ApiError) {
     const p = e.problem;
-    if (p.status === 401) return "Session expirée ou jeton refusé : reconnectez-vous.";
+    if (p.status === 401)
+      return session.token() === null
+        ? "Connectez-vous d’abord (menu « Se connecter »)."
+        : "Session expirée ou jeton refusé : reconnectez-vous.";
     if (p.status === 403) return "Action non autorisée pour votre rôle.";
-    return p.detail === undefined ? p.title : `${p.title} — ${p.detail}`;
+    const fields = p.errors.map((e) => e.message).join(" ; ");
+    return fields === "" ? problemTitle(p) : `${problemTitle(p)} : ${fields}`;
   }
   return "Le service ne répond pas. Réessayez dans un instant.";
 }
