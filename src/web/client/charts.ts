@@ -9,9 +9,9 @@ export function barChart(
   id: string,
 ): HTMLElement {
   const max = Math.max(1, ...entries.map(([, v]) => v));
-  const rowH = 28;
-  const labelW = 170;
-  const width = 480;
+  const rowH = 30;
+  const labelW = 150;
+  const width = 340;
   const chart = svg(
     "svg",
     {

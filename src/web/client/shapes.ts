@@ -111,7 +111,7 @@ export function transferOf(body: Json): TransferRow {
     recipients: recipients.map((r) => {
       const name = str(r.name);
       return {
-        ref: str(r.rpps) ?? str(r.memberRef) ?? str(r.matrixId) ?? "",
+        ref: (str(r.rpps) ?? str(r.memberRef) ?? "").replace(/^rpps:/, ""),
         ...(name === undefined ? {} : { name }),
       };
     }),

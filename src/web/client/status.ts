@@ -8,6 +8,10 @@ export const STATE_LABELS: Readonly<Record<string, string>> = {
   answered: "Répondu",
   failed: "Échec de l’envoi",
   overdue: "En retard",
+  // history steps
+  created: "Fiche validée, signée et enregistrée",
+  retried: "Nouvelle tentative d’envoi",
+  escalated: "Relance (délai dépassé)",
   // form kinds (charts by kind)
   discharge: "Lettre de liaison de sortie",
   admission: "Fiche de liaison d’entrée",

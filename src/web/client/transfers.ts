@@ -37,6 +37,12 @@ function directoryNames(): Promise<Map<string, string>> {
   return names;
 }
 
+function memberName(ref: string | undefined, who: Map<string, string>): string {
+  if (ref === undefined) return "";
+  const rpps = ref.replace(/^rpps:/, "");
+  return ` — ${who.get(rpps) ?? `RPPS ${rpps}`}`;
+}
+
 function row(t: TransferRow, selected: string | undefined, who: Map<string, string>): HTMLElement {
   return h(
     "tr",
@@ -49,7 +55,7 @@ function row(t: TransferRow, selected: string | undefined, who: Map<string, stri
   );
 }
 
-async function detail(host: HTMLElement, id: string): Promise<void> {
+async function detail(host: HTMLElement, id: string, who: Map<string, string>): Promise<void> {
   const t = transferOf(await getJson(`/transfers/${encodeURIComponent(id)}`));
   const history = listOf(await getJson(`/transfers/${encodeURIComponent(id)}/history`));
   const pdf = h(
@@ -86,7 +92,7 @@ async function detail(host: HTMLElement, id: string): Promise<void> {
           h("time", {}, frDateTime(str(e.at))),
           " — ",
           stateLabel(str(e.step) ?? str(e.state) ?? ""),
-          str(e.memberRef) === undefined ? "" : ` (${str(e.memberRef) ?? ""})`,
+          memberName(str(e.memberRef), who),
         ),
       ),
     ),
@@ -140,7 +146,7 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
       const who = await directoryNames();
       replace(body, ...rows.map((t) => row(t, selected, who)));
       replace(msg, rows.length === 0 ? h("p", { class: "muted" }, "Aucun envoi.") : null);
-      if (selected !== undefined) await detail(detailHost, selected);
+      if (selected !== undefined) await detail(detailHost, selected, who);
     } catch (e) {
       replace(msg, notice("error", describeError(e)));
     }

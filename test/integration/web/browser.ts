@@ -14,7 +14,8 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+    // --lang: date inputs in French (jj/mm/aaaa), as on a French workstation.
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--lang=fr-FR"],
   });
 }
 
