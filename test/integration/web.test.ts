@@ -7,6 +7,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
+import { ReceiptType } from "matrix-js-sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.ts";
@@ -95,6 +96,27 @@ async function composing(): Promise<Page> {
 }
 
 describe("web app on the embedded default", () => {
+  it("serves the page with its security headers; demo tokens only for demo accounts (404 naming rpps)", async () => {
+    const res = await fetch(`${app.httpUrl}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    const js = await fetch(`${app.httpUrl}/assets/app.js`);
+    expect(js.headers.get("content-type")).toContain("javascript");
+    expect((await js.text()).length).toBeGreaterThan(50_000); // the bundle, ajv included
+    const refused = await fetch(`${app.httpUrl}/web/demo/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ rpps: gp.rpps, role: "coordinator" }),
+    });
+    expect(refused.status).toBe(404);
+    const problem = (await refused.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((e) => e.path)).toEqual(["rpps"]);
+  });
+
   it("logs in with a demo account; the token never appears in the URL", async () => {
     const { page } = await newPage(browser);
     await page.goto(`${app.httpUrl}/`);
@@ -212,6 +234,15 @@ describe("web app on the embedded default", () => {
       500,
     );
     await screenshot(page, "04-follow-up-sent");
+    // The GP's client says it has read up to the sheet (weak evidence), then ✅ (the legal one).
+    const sheetEvent = await waitFor(
+      "the sheet event in the GP's timeline",
+      () => gpClient!.getRoom(roomId)?.findEventById(status.transfer.sheetEventId!) ?? undefined,
+      30_000,
+      200,
+    );
+    await gpClient!.sendReadReceipt(sheetEvent, ReceiptType.Read);
+    await expect.poll(() => state.getAttribute("data-state"), { timeout: 60_000 }).toBe("read");
     await reactAck(gpClient!, roomId, status.transfer.sheetEventId!);
     await expect.poll(() => state.getAttribute("data-state"), { timeout: 60_000 }).toBe("acknowledged");
     await expect.poll(() => page.locator("#detail-state").textContent()).toContain("Accusé de réception");
