@@ -16,7 +16,7 @@ import { DEMO_MEMBERS } from "../../src/demo/cpts.ts";
 import { testConfig } from "../helpers/config.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { sheetEventsSeen } from "./transfers/recipient.ts";
-import { demoLogin, fillSheet, launchChromium, newPage, screenshot } from "./web/browser.ts";
+import { SCREENSHOTS, demoLogin, fillSheet, launchChromium, newPage, screenshot } from "./web/browser.ts";
 import { memberClient, reactAck } from "./web/recipient.ts";
 
 const member = (localpart: string) => DEMO_MEMBERS.find((m) => m.localpart === localpart)!;
@@ -174,6 +174,9 @@ describe("web app on the embedded default", () => {
     await expect.poll(() => err.textContent()).toMatch(/INS.*clé/);
     await page.locator('[data-field-path="data.patient.ins"]').scrollIntoViewIfNeeded();
     await screenshot(page, "03-server-field-error");
+    await page
+      .locator('fieldset[data-field-path="data.patient"]')
+      .screenshot({ path: path.join(SCREENSHOTS, "03b-server-field-error-patient.png") });
     await page.close();
   });
 
@@ -283,6 +286,7 @@ describe("web app on the embedded default", () => {
     await page.locator("#pdf-file").setInputFiles(bad);
     await expect.poll(() => report.getAttribute("data-valid"), { timeout: 20_000 }).toBe("false");
     expect(await report.textContent()).toContain("NON valide");
+    expect(await report.textContent()).toContain("le contenu signé a été modifié");
     await screenshot(page, "07-verify-tampered");
     expect((await readFile(good)).length).toBe(signed.length);
     await page.close();

@@ -7,6 +7,21 @@ import { frDateTime, h, notice, replace } from "./dom.ts";
 import { ApiError, call, describeError } from "./http.ts";
 import { isRecord, str } from "./shapes.ts";
 
+/** French wording of the verifier's stable issue codes (src/pdf/verify*.ts); others show the code's message. */
+const ISSUES_FR: Readonly<Record<string, string>> = {
+  "digest-mismatch": "le contenu signé a été modifié depuis la signature",
+  "byte-range-out-of-file": "la zone signée ne correspond pas au fichier",
+  "signing-certificate-mismatch": "le certificat ne correspond pas à celui qui a signé",
+  "chain-untrusted": "le certificat du signataire n’est pas émis par une autorité de confiance",
+  "certificate-expired": "le certificat du signataire était expiré lors de la signature",
+  "certificate-not-yet-valid": "le certificat du signataire n’était pas encore valide lors de la signature",
+  "signing-time-future": "la date de signature est dans le futur",
+  "no-signing-time": "pas de date de signature",
+  "not-pades": "signature non PAdES",
+  "cms-unparsable": "signature illisible",
+  "contents-malformed": "signature illisible",
+};
+
 const yesNo = (v: unknown): string => (v === true ? "oui" : v === false ? "non" : "—");
 
 function report(r: Record<string, unknown>): HTMLElement {
@@ -48,7 +63,13 @@ function report(r: Record<string, unknown>): HTMLElement {
     ),
     issues.length === 0
       ? null
-      : h("ul", { class: "issues" }, ...issues.map((i) => h("li", {}, str(i.message) ?? str(i.code) ?? ""))),
+      : h(
+          "ul",
+          { class: "issues" },
+          ...issues.map((i) =>
+            h("li", {}, ISSUES_FR[str(i.code) ?? ""] ?? str(i.message) ?? str(i.code) ?? ""),
+          ),
+        ),
   );
 }
 
