@@ -28,12 +28,9 @@ export const JSON_LIMIT = "1mb";
 /** `POST /verify`: signed PDFs. */
 export const PDF_LIMIT = "20mb";
 
-/** The rate-limit key: a hash of the bearer token, or the client address without one. */
-function clientKey(authorization: string | undefined, ip: string | undefined): string {
-  return authorization === undefined
-    ? `ip:${ipKeyGenerator(ip ?? "unknown")}`
-    : `token:${createHash("sha256").update(authorization).digest("hex").slice(0, 32)}`;
-}
+/** The rate-limit key of a bearer token (hashed: the key store never holds a token). */
+const tokenKey = (authorization: string): string =>
+  `token:${createHash("sha256").update(authorization).digest("hex").slice(0, 32)}`;
 
 export function createHttpApp(services: ApiServices, config: HttpConfig): Express {
   const app = express();
@@ -50,7 +47,11 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
       limit: config.rateLimitPerMinute,
       standardHeaders: "draft-8",
       legacyHeaders: false,
-      keyGenerator: (req) => clientKey(req.headers.authorization, req.ip),
+      // Per token; requests without one, per client address (IPv6 by /56 subnet).
+      keyGenerator: (req) =>
+        req.headers.authorization === undefined
+          ? `ip:${ipKeyGenerator(req.ip ?? "unknown")}`
+          : tokenKey(req.headers.authorization),
       handler: (_req, _res, next) => {
         next(new PasserelleError("RATE_LIMITED", "too many requests for this token; retry later"));
       },
