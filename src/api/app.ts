@@ -19,6 +19,7 @@ import { directoryRoutes } from "./routes/directory.ts";
 import { formRoutes } from "./routes/forms.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { sheetRoutes } from "./routes/sheets.ts";
+import { transferActionRoutes } from "./routes/transfer-actions.ts";
 import { transferRoutes } from "./routes/transfers.ts";
 import type { ApiServices } from "./services.ts";
 
@@ -65,6 +66,7 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   api.use(formRoutes(services));
   api.use(sheetRoutes(services));
   api.use(transferRoutes(services));
+  api.use(transferActionRoutes(services));
   api.use(directoryRoutes(services));
   api.use(auditRoutes(services));
   app.use(API_PREFIX, api);

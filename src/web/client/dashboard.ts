@@ -34,10 +34,17 @@ function kpi(id: string, label: string, value: string, hint: string): HTMLElemen
   );
 }
 
-export async function dashboardPage(root: HTMLElement): Promise<void> {
-  const auditHost = h("div", { id: "audit-result", "aria-live": "polite" });
-  const auditBtn = h("button", { type: "button", id: "verify-audit" }, "Vérifier la piste d’audit");
+/**
+ * The dashboard for the caller's roles: the figures need `coordinator`, the audit check `auditor`
+ * (the API's role table); a member holding both (e.g. through Pro Santé Connect) sees both.
+ */
+export async function dashboardPage(root: HTMLElement, roles: readonly string[]): Promise<void> {
   root.append(h("h1", {}, "Tableau de bord de la CPTS"));
+  if (roles.includes("coordinator")) await statsSection(root);
+  root.append(auditSection(roles.includes("auditor")));
+}
+
+async function statsSection(root: HTMLElement): Promise<void> {
   const stats = obj(await getJson("/stats"));
   const discharge = obj(stats.dischargeSameDay);
   const tele = obj(stats.teleexpertise);
@@ -84,18 +91,34 @@ export async function dashboardPage(root: HTMLElement): Promise<void> {
       barChart("Demandes de télé-expertise par état", teleByState, "chart-tele"),
     ),
     h(
-      "section",
-      { class: "audit" },
-      h("h2", {}, "Piste d’audit"),
-      h("p", {}, "Recalcule la chaîne de hachage et vérifie les points de contrôle signés."),
-      auditBtn,
-      auditHost,
-    ),
-    h(
       "p",
       { class: "muted" },
       `Données au ${frDateTime(str(stats.generatedAt) ?? new Date().toISOString())}.`,
     ),
+  );
+}
+
+function auditSection(allowed: boolean): HTMLElement {
+  const auditHost = h("div", { id: "audit-result", "aria-live": "polite" });
+  const auditBtn = h(
+    "button",
+    { type: "button", id: "verify-audit", disabled: !allowed, "aria-describedby": "audit-role" },
+    "Vérifier la piste d’audit",
+  );
+  const section = h(
+    "section",
+    { class: "audit" },
+    h("h2", {}, "Piste d’audit"),
+    h("p", {}, "Recalcule la chaîne de hachage et vérifie les points de contrôle signés."),
+    auditBtn,
+    allowed
+      ? null
+      : h(
+          "p",
+          { class: "help", id: "audit-role" },
+          "Réservé au rôle « audit » : connectez-vous avec ce rôle.",
+        ),
+    auditHost,
   );
   auditBtn.addEventListener("click", () => {
     replace(auditHost, notice("info", "Vérification en cours…"));
@@ -119,4 +142,5 @@ export async function dashboardPage(root: HTMLElement): Promise<void> {
       },
     );
   });
+  return section;
 }

@@ -83,7 +83,7 @@ async function render(): Promise<void> {
     else if (page === "nouvelle") await composePage(main, go);
     else if (page === "suivi")
       stopPage = transfersPage(main, arg === undefined ? undefined : decodeURIComponent(arg));
-    else if (page === "tableau") await dashboardPage(main);
+    else if (page === "tableau") await dashboardPage(main, me.roles);
     else go(home(me));
   } catch (e) {
     main.append(notice("error", describeError(e)));
