@@ -42,6 +42,10 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   const api = express.Router();
   api.use(accessLog(services.log));
   api.use(helmet());
+  api.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store"); // sheets and statuses must not sit in shared caches
+    next();
+  });
   api.use(
     rateLimit({
       windowMs: 60_000,

@@ -324,6 +324,7 @@ describe("hygiene", () => {
     expect(r.headers.get("x-content-type-options")).toBe("nosniff");
     expect(r.headers.get("content-security-policy")).toContain("default-src");
     expect(r.headers.get("x-powered-by")).toBeNull();
+    expect(r.headers.get("cache-control")).toBe("no-store");
     const log = JSON.stringify(f.logs);
     expect(log).not.toMatch(/MARCHAL|Odette|248037511204|[0-9a-f]{8}-[0-9a-f]{4}-|99900009988|patient=/);
     expect(f.logs.some((l) => l.fields?.route === "/api/v1/transfers/:id")).toBe(true);
