@@ -18,6 +18,8 @@ step() {
   else failed=$((failed + 1)); echo "check FAILED: $name"; fi
 }
 step typecheck tsc --noEmit
+# The web app's browser code has its own tsconfig (DOM types, no Node).
+step typecheck-web tsc --noEmit -p src/web/client
 step eslint eslint --max-warnings=0 .
 step prettier prettier --check --log-level=warn .
 

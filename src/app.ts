@@ -6,7 +6,7 @@
  * CPTS (see src/demo). Otherwise the configured homeserver and the directory as it is.
  */
 import type { HttpServer } from "./api/index.ts";
-import { TokenVerifier, createHttpApp, listen, loadLocalIssuerKey } from "./api/index.ts";
+import { TokenVerifier, createHttpApp, loadLocalIssuerKey } from "./api/index.ts";
 import type { AuditTrail } from "./audit/index.ts";
 import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
@@ -22,6 +22,7 @@ import type { Hub, NoticeTransport } from "./matrix/index.ts";
 import { openHub } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
+import { demoWebOptions, listenWithWeb } from "./web/index.ts";
 import type {
   CreatedTransfer,
   CreateTransferDeps,
@@ -188,8 +189,11 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       createTransfer: (input: CreateTransferInput) => createTransfer(deps, input),
       transferStatus: (id: string) => transferStatus(db.knex, id),
     };
-    const tokens = new TokenVerifier(await loadLocalIssuerKey(config.dataDir), config.http.oidc, clock);
-    const http: HttpServer = await listen(
+    const localKey = await loadLocalIssuerKey(config.dataDir);
+    const tokens = new TokenVerifier(localKey, config.http.oidc, clock);
+    // The web app (src/web) serves `/` and its assets in front of the API (demo logins if embedded).
+    const web = embedded === undefined ? {} : demoWebOptions(DEMO_MEMBERS, localKey, clock);
+    const http: HttpServer = await listenWithWeb(web)(
       createHttpApp(
         {
           ...services,

@@ -3,13 +3,12 @@
  * objects), identifier check keys through the `x-identifier` keyword, errors as a
  * `VALIDATION_FAILED` {@link PasserelleError} whose issues never quote the input.
  */
-import { Ajv } from "ajv";
-import type { SchemaValidateFunction, ValidateFunction } from "ajv";
+import type { Ajv, ValidateFunction } from "ajv";
+import { createAjv } from "./ajv.ts";
 import type { FieldIssue } from "../core/errors.ts";
 import { PasserelleError } from "../core/errors.ts";
-import type { FormDefinition, FormRef, IdentifierType, Localized } from "./definition.ts";
+import type { FormDefinition, FormRef, Localized } from "./definition.ts";
 import { formRef } from "./definition.ts";
-import { checkIdentifier } from "./identifiers.ts";
 import { issuesFromAjv } from "./issues.ts";
 import { jsonSyntaxError } from "./json-syntax.ts";
 import type { FormRegistry } from "./registry.ts";
@@ -23,49 +22,6 @@ export interface ValidatedSheet {
   readonly form: FormDefinition;
   readonly ref: FormRef;
   readonly data: SheetData;
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME =
-  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
-
-/** A real calendar day `YYYY-MM-DD`. */
-export function isIsoDate(s: string): boolean {
-  const m = DATE.exec(s);
-  if (m === null) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
-}
-
-/** RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`). */
-export function isIsoDateTime(s: string): boolean {
-  const m = DATE_TIME.exec(s);
-  return m !== null && isIsoDate(m[1] ?? "");
-}
-
-const identifierKeyword: SchemaValidateFunction = (schema: IdentifierType, data: string) => {
-  const result = checkIdentifier(schema, data);
-  identifierKeyword.errors = result.ok
-    ? []
-    : [{ keyword: "x-identifier", params: { type: schema, reason: result.reason } }];
-  return result.ok;
-};
-
-function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, strict: true });
-  ajv.addFormat("date", isIsoDate);
-  ajv.addFormat("date-time", isIsoDateTime);
-  ajv.addFormat("phone", /^\+?[0-9][0-9 .()-]{3,30}$/);
-  ajv.addFormat("email", /^[^\s@"<>]{1,64}@[^\s@"<>]+\.[^\s@"<>]+$/);
-  ajv.addKeyword({
-    keyword: "x-identifier",
-    type: "string",
-    schemaType: "string",
-    errors: true,
-    validate: identifierKeyword,
-  });
-  return ajv;
 }
 
 let sharedAjv: Ajv | undefined;

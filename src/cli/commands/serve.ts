@@ -8,7 +8,8 @@ import { EXIT } from "../io.ts";
 /**
  * `serve [--homeserver-port N]`: runs the service (outbox worker, inbound receipts and
  * acknowledgements) until SIGINT/SIGTERM. With no homeserver configured it starts the embedded
- * default: a local Synapse and a demo CPTS, whose logins it prints.
+ * default: a local Synapse and a demo CPTS. Prints the web app's URL, the demo logins (web and
+ * Matrix) and how to connect Element to the local homeserver (issue 6, "The run command").
  */
 const serve: CommandHandler = async (args, io) => {
   const { values } = parse(args, { "homeserver-port": { type: "string" } });
@@ -19,18 +20,30 @@ const serve: CommandHandler = async (args, io) => {
   };
   io.out("passerelle: starting (the first run installs Synapse into .venv/synapse, about a minute)…");
   const app = await start(config, { log, ...(port === undefined ? {} : { homeserverPort: port }) });
-  io.out(`homeserver: ${app.homeserverUrl}   hub: ${app.hubUserId}`);
+  io.out(`web app: ${app.httpUrl}/   (French; discharge team, follow-up, coordinator dashboard, PDF check)`);
   io.out(`API: ${app.httpUrl}/api/v1 (OpenAPI: ${app.httpUrl}/api/v1/openapi.json)`);
+  io.out(`homeserver: ${app.homeserverUrl}   hub: ${app.hubUserId}`);
+  const gp = app.demoAccounts.find((a) => a.userId.startsWith("@dr.martin:"));
+  const sender = app.demoAccounts.find((a) => a.userId.startsWith("@dr.berard:"));
   if (app.demoAccounts.length > 0) {
-    io.out("demo CPTS accounts (log in with Element, homeserver above, to watch sheets arrive):");
+    io.out("");
+    io.out("web logins: open the web app and pick a demo account (each member × role), or paste a token:");
+    io.out(
+      `  bin/passerelle token issue --role sender --rpps ${sender?.rpps ?? "<RPPS>"}   (discharge team)`,
+    );
+    io.out("demo CPTS accounts (Matrix id, password, RPPS):");
     for (const a of app.demoAccounts)
       io.out(`  ${a.userId.padEnd(24)} ${a.password}   RPPS ${a.rpps}   ${a.name}`);
+    io.out("");
+    io.out("watch sheets arrive with Element (Element Desktop, or Element Web served over http):");
+    io.out(
+      `  sign in → homeserver « Modifier » → ${app.homeserverUrl} → e.g. ${gp?.userId ?? "@dr.martin:localhost"} / ${gp?.password ?? ""}`,
+    );
+    io.out("  accept the room invitation; ✅ on the sheet or « !ack » acknowledges it.");
   }
-  const gp = app.demoAccounts.find((a) => a.userId.startsWith("@dr.martin:"));
   io.out(
-    `send a sheet (another terminal): bin/passerelle transfer send liaison-forms/examples/discharge.json --to ${gp?.rpps ?? "<RPPS>"}`,
+    `send a sheet from the command line: bin/passerelle transfer send liaison-forms/examples/discharge.json --to ${gp?.rpps ?? "<RPPS>"}`,
   );
-  const sender = app.demoAccounts.find((a) => a.userId.startsWith("@dr.berard:"));
   io.out(
     `API token for the demo (another terminal): bin/passerelle token issue --role sender --rpps ${sender?.rpps ?? "<RPPS>"}`,
   );

@@ -1,0 +1,54 @@
+/**
+ * The ajv instance sheets are validated with: all errors, no coercion, strict; the formats `date`,
+ * `date-time`, `phone`, `email` and the `x-identifier` keyword (check keys of `identifiers.ts`).
+ * Browser-safe (no Node import): the web app compiles the same JSON Schema with it, so client-side
+ * and server-side validation agree (issue 6, "Web app").
+ */
+import { Ajv } from "ajv";
+import type { SchemaValidateFunction } from "ajv";
+import type { IdentifierType } from "./definition.ts";
+import { checkIdentifier } from "./identifiers.ts";
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+
+/** A real calendar day `YYYY-MM-DD`. */
+export function isIsoDate(s: string): boolean {
+  const m = DATE.exec(s);
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
+/** RFC 3339 date-time with an explicit offset (`Z` or `±hh:mm`). */
+export function isIsoDateTime(s: string): boolean {
+  const m = DATE_TIME.exec(s);
+  return m !== null && isIsoDate(m[1] ?? "");
+}
+
+const identifierKeyword: SchemaValidateFunction = (schema: IdentifierType, data: string) => {
+  const result = checkIdentifier(schema, data);
+  identifierKeyword.errors = result.ok
+    ? []
+    : [{ keyword: "x-identifier", params: { type: schema, reason: result.reason } }];
+  return result.ok;
+};
+
+/** A new ajv configured for sheet schemas (see `formJsonSchema` in `schema.ts`). */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, strict: true });
+  ajv.addFormat("date", isIsoDate);
+  ajv.addFormat("date-time", isIsoDateTime);
+  ajv.addFormat("phone", /^\+?[0-9][0-9 .()-]{3,30}$/);
+  ajv.addFormat("email", /^[^\s@"<>]{1,64}@[^\s@"<>]+\.[^\s@"<>]+$/);
+  ajv.addKeyword({
+    keyword: "x-identifier",
+    type: "string",
+    schemaType: "string",
+    errors: true,
+    validate: identifierKeyword,
+  });
+  return ajv;
+}

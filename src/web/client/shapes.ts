@@ -1,0 +1,119 @@
+/**
+ * What the web app reads from the API, normalised defensively (the API is the contract; a missing
+ * member shows as "—", never as a crash).
+ */
+import type { FormDefinition } from "../../forms/browser.ts";
+
+export type Json = Record<string, unknown>;
+
+export const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+export const num = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isFinite(v) ? v : undefined;
+
+/** A list from `[...]` or `{ items | members | transfers | forms | data: [...] }`. */
+export function listOf(body: unknown): Json[] {
+  if (Array.isArray(body)) return body.filter(isRecord);
+  if (isRecord(body)) {
+    for (const k of ["items", "members", "transfers", "forms", "data", "history", "events"]) {
+      const v = body[k];
+      if (Array.isArray(v)) return v.filter(isRecord);
+    }
+  }
+  return [];
+}
+
+export interface Me {
+  readonly name: string;
+  readonly role: string;
+  readonly roles: readonly string[];
+  readonly rpps?: string;
+}
+
+/** `GET /me`: `{ actor, issuer, roles, member?: { displayName, rpps, … } }`. */
+export function meOf(body: unknown): Me {
+  const b = isRecord(body) ? body : {};
+  const member = isRecord(b.member) ? b.member : {};
+  const roles = Array.isArray(b.roles) ? b.roles.filter((r): r is string => typeof r === "string") : [];
+  const role = str(b.role) ?? roles[0] ?? "";
+  const rpps = str(member.rpps) ?? str(b.rpps);
+  return {
+    name: str(member.displayName) ?? str(b.name) ?? str(b.actor) ?? "",
+    role,
+    roles: roles.length > 0 ? roles : role === "" ? [] : [role],
+    ...(rpps === undefined ? {} : { rpps }),
+  };
+}
+
+export interface FormEntry {
+  readonly ref: string;
+  readonly title: string;
+}
+
+export function formEntryOf(f: Json): FormEntry {
+  const title = f.title;
+  const ref = str(f.ref) ?? str(f.form) ?? `${str(f.id) ?? ""}@${String(num(f.version) ?? 1)}`;
+  return { ref, title: isRecord(title) ? (str(title.fr) ?? ref) : (str(title) ?? ref) };
+}
+
+/** `GET /forms/{form}`: `{ definition, schema }`. */
+export function formDetailOf(body: unknown): { definition: FormDefinition; schema: Json } | undefined {
+  if (!isRecord(body)) return undefined;
+  const definition = isRecord(body.definition) ? body.definition : body;
+  const schema = isRecord(body.schema)
+    ? body.schema
+    : isRecord(body.jsonSchema)
+      ? body.jsonSchema
+      : undefined;
+  if (!Array.isArray(definition.sections) || schema === undefined) return undefined;
+  return { definition: definition as unknown as FormDefinition, schema };
+}
+
+export interface Member {
+  readonly rpps: string;
+  readonly name: string;
+  readonly profession: string;
+  readonly speciality?: string;
+}
+
+export function memberOf(m: Json): Member {
+  const speciality = str(m.specialityLabel) ?? str(m.speciality);
+  return {
+    rpps: str(m.rpps) ?? "",
+    name: str(m.displayName) ?? str(m.name) ?? "",
+    profession: str(m.professionCode) ?? str(m.profession) ?? "",
+    ...(speciality === undefined ? {} : { speciality }),
+  };
+}
+
+export interface TransferRow {
+  readonly id: string;
+  readonly form: string;
+  readonly state: string;
+  readonly overdue: boolean;
+  readonly createdAt?: string;
+  readonly sentAt?: string;
+  readonly recipients: readonly { readonly ref: string; readonly name?: string }[];
+}
+
+export function transferOf(body: Json): TransferRow {
+  const t = isRecord(body.transfer) ? { ...body, ...body.transfer } : body;
+  const recipients = Array.isArray(t.recipients) ? t.recipients.filter(isRecord) : [];
+  const createdAt = str(t.createdAt);
+  const sentAt = str(t.sentAt);
+  return {
+    id: str(t.id) ?? str(t.transferId) ?? "",
+    form: str(t.form) ?? str(t.kind) ?? "",
+    state: str(t.state) ?? "",
+    overdue: t.overdue === true,
+    ...(createdAt === undefined ? {} : { createdAt }),
+    ...(sentAt === undefined ? {} : { sentAt }),
+    recipients: recipients.map((r) => {
+      const name = str(r.name);
+      return {
+        ref: (str(r.rpps) ?? str(r.memberRef) ?? "").replace(/^rpps:/, ""),
+        ...(name === undefined ? {} : { name }),
+      };
+    }),
+  };
+}

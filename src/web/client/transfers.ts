@@ -1,0 +1,165 @@
+/**
+ * « Suivi des envois »: each transfer's state (queued, sent, delivered, read, acknowledged,
+ * overdue), refreshed every few seconds, and one transfer's history and PDF. Only ids appear in
+ * the address bar (`#/suivi/<transfer id>`), never patient data.
+ */
+import { frDateTime, h, notice, replace } from "./dom.ts";
+import { call, describeError, getJson } from "./http.ts";
+import type { TransferRow } from "./shapes.ts";
+import { listOf, memberOf, str, transferOf } from "./shapes.ts";
+import { stateLabel } from "./status.ts";
+
+const REFRESH_MS = 2000;
+
+function badge(state: string, overdue: boolean): HTMLElement {
+  return h(
+    "span",
+    { class: "badges" },
+    h("span", { class: `badge state-${state}`, "data-state": state }, stateLabel(state)),
+    overdue
+      ? h("span", { class: "badge state-overdue", "data-state": "overdue" }, stateLabel("overdue"))
+      : null,
+  );
+}
+
+/** Recipients are `rpps:…` refs; names come from the directory (loaded once per page). */
+let names: Promise<Map<string, string>> | undefined;
+function directoryNames(): Promise<Map<string, string>> {
+  names ??= getJson("/directory/members").then(
+    (b) =>
+      new Map(
+        listOf(b)
+          .map(memberOf)
+          .map((m) => [m.rpps, m.name] as const),
+      ),
+    () => new Map<string, string>(),
+  );
+  return names;
+}
+
+function memberName(ref: string | undefined, who: Map<string, string>): string {
+  if (ref === undefined) return "";
+  const rpps = ref.replace(/^rpps:/, "");
+  return ` — ${who.get(rpps) ?? `RPPS ${rpps}`}`;
+}
+
+function row(t: TransferRow, selected: string | undefined, who: Map<string, string>): HTMLElement {
+  return h(
+    "tr",
+    { "data-transfer": t.id, class: t.id === selected ? "selected" : undefined },
+    h("td", {}, h("a", { href: `#/suivi/${encodeURIComponent(t.id)}` }, t.id.slice(0, 12))),
+    h("td", {}, t.form),
+    h("td", {}, frDateTime(t.createdAt)),
+    h("td", {}, t.recipients.map((r) => r.name ?? who.get(r.ref) ?? `RPPS ${r.ref}`).join(", ") || "—"),
+    h("td", { class: "transfer-state" }, badge(t.state, t.overdue)),
+  );
+}
+
+async function detail(host: HTMLElement, id: string, who: Map<string, string>): Promise<void> {
+  const t = transferOf(await getJson(`/transfers/${encodeURIComponent(id)}`));
+  const history = listOf(await getJson(`/transfers/${encodeURIComponent(id)}/history`));
+  const pdf = h(
+    "button",
+    { type: "button", class: "secondary", id: "download-pdf" },
+    "Télécharger le PDF signé",
+  );
+  pdf.addEventListener("click", () => {
+    void call(`/transfers/${encodeURIComponent(id)}/pdf`, { headers: { Accept: "application/pdf" } }).then(
+      async (res) => {
+        const url = URL.createObjectURL(await res.blob());
+        const a = h("a", { href: url, download: `fiche-${id.slice(0, 12)}.pdf` });
+        a.click();
+        setTimeout(() => {
+          URL.revokeObjectURL(url);
+        }, 10_000);
+      },
+      (e: unknown) => {
+        host.append(notice("error", describeError(e)));
+      },
+    );
+  });
+  replace(
+    host,
+    h("h2", {}, "Envoi ", h("code", {}, t.id.slice(0, 12))),
+    h("p", { id: "detail-state" }, "État : ", badge(t.state, t.overdue)),
+    h(
+      "ol",
+      { class: "history" },
+      ...history.map((e) =>
+        h(
+          "li",
+          {},
+          h("time", {}, frDateTime(str(e.at))),
+          " — ",
+          stateLabel(str(e.step) ?? str(e.state) ?? ""),
+          memberName(str(e.memberRef), who),
+        ),
+      ),
+    ),
+    h("div", { class: "actions no-print" }, pdf),
+  );
+}
+
+/** Renders the list (and the selected transfer); returns a function that stops the refresh. */
+export function transfersPage(root: HTMLElement, selected: string | undefined): () => void {
+  const filter = h(
+    "select",
+    { id: "state-filter" },
+    h("option", { value: "" }, "Tous les états"),
+    ...["queued", "sent", "delivered", "read", "acknowledged", "failed"].map((s) =>
+      h("option", { value: s }, stateLabel(s)),
+    ),
+    h("option", { value: "overdue" }, "En retard (non acquittés)"),
+  );
+  const body = h("tbody");
+  const msg = h("div");
+  const detailHost = h("section", { class: "detail", "aria-live": "polite" });
+  root.append(
+    h("h1", {}, "Suivi des envois"),
+    h("div", { class: "field inline no-print" }, h("label", { for: "state-filter" }, "Filtrer"), filter),
+    h(
+      "table",
+      { class: "transfers", id: "transfers" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...["Envoi", "Formulaire", "Créé le", "Destinataires", "État"].map((c) =>
+            h("th", { scope: "col" }, c),
+          ),
+        ),
+      ),
+      body,
+    ),
+    msg,
+    detailHost,
+  );
+  let stopped = false;
+  const refresh = async (): Promise<void> => {
+    const q =
+      filter.value === "" ? "" : filter.value === "overdue" ? "?overdue=true" : `?state=${filter.value}`;
+    try {
+      const list = await getJson<unknown>(`/transfers${q}`);
+      const rows = listOf(list).map(transferOf);
+      const who = await directoryNames();
+      replace(body, ...rows.map((t) => row(t, selected, who)));
+      replace(msg, rows.length === 0 ? h("p", { class: "muted" }, "Aucun envoi.") : null);
+      if (selected !== undefined) await detail(detailHost, selected, who);
+    } catch (e) {
+      replace(msg, notice("error", describeError(e)));
+    }
+  };
+  filter.addEventListener("change", () => void refresh());
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      await refresh();
+      await new Promise((r) => setTimeout(r, REFRESH_MS));
+    }
+  };
+  void loop();
+  return () => {
+    stopped = true;
+  };
+}

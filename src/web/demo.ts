@@ -1,0 +1,55 @@
+/**
+ * Demo logins for the embedded default: one per (demo member, directory role), signed by the local
+ * issuer for 8 hours. Only ever wired when the service runs its own Synapse and demo CPTS.
+ */
+import type { LocalIssuerKey } from "../api/index.ts";
+import { issueLocalToken } from "../api/index.ts";
+import type { Clock } from "../core/index.ts";
+import type { DemoMember } from "../demo/cpts.ts";
+import { DEMO_UNITS } from "../demo/cpts.ts";
+import type { Role } from "../directory/index.ts";
+import type { DemoAccount, WebOptions } from "./router.ts";
+
+const ROLE_FR: Record<DemoMember["roles"][number], string> = {
+  sender: "équipe de sortie",
+  recipient: "destinataire",
+  specialist: "spécialiste (télé-expertise)",
+  coordinator: "coordination CPTS",
+  auditor: "audit",
+};
+const PROFESSION_FR: Record<DemoMember["professionCode"], string> = {
+  "10": "médecin",
+  "21": "pharmacien(ne)",
+  "60": "infirmier(ère)",
+};
+export const DEMO_TOKEN_TTL_SECONDS = 8 * 3600;
+
+export function demoWebOptions(
+  members: readonly DemoMember[],
+  key: LocalIssuerKey,
+  clock: Clock,
+): WebOptions {
+  const accounts: DemoAccount[] = members.flatMap((m) =>
+    m.roles.map((role) => ({
+      name: m.name,
+      rpps: m.rpps,
+      role,
+      label: [
+        ROLE_FR[role],
+        PROFESSION_FR[m.professionCode],
+        m.unit === undefined ? "ville" : DEMO_UNITS[m.unit],
+      ].join(" · "),
+    })),
+  );
+  return {
+    demo: {
+      accounts,
+      issueToken: (a) =>
+        issueLocalToken(
+          key,
+          { role: a.role as Role, rpps: a.rpps, ttlSeconds: DEMO_TOKEN_TTL_SECONDS },
+          clock,
+        ),
+    },
+  };
+}
