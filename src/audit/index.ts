@@ -40,3 +40,4 @@ export type { ExportFilter, ExportSummary } from "./export.ts";
 export { patientPseudonym, accessRequest } from "./access.ts";
 export type { AccessReport, AccessTransfer } from "./access.ts";
 export { openAuditTrail } from "./open.ts";
+export { entriesOfTransfer } from "./by-transfer.ts";
