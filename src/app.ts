@@ -5,6 +5,8 @@
  * Embedded default (no `PASSERELLE_HOMESERVER_URL`): a local Synapse in `<data>/synapse` with a demo
  * CPTS (see src/demo). Otherwise the configured homeserver and the directory as it is.
  */
+import type { HttpServer } from "./api/index.ts";
+import { TokenVerifier, createHttpApp, listen, loadLocalIssuerKey } from "./api/index.ts";
 import type { AuditTrail } from "./audit/index.ts";
 import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
@@ -45,6 +47,8 @@ export interface StartOptions {
 }
 
 export interface App {
+  /** Base URL of the HTTP server (`PASSERELLE_HTTP_HOST`/`_PORT`); the API is under `/api/v1`. */
+  readonly httpUrl: string;
   readonly homeserverUrl: string;
   readonly hubUserId: string;
   /** The hub's device, kept across restarts (a new one only if its store was lost). */
@@ -125,12 +129,38 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
 
     const forms = await loadFormRegistry();
     const pseudonymKey = await loadPseudonymKey(config.dataDir);
+    const services = {
+      createTransfer: (input: CreateTransferInput) =>
+        createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
+      transferStatus: (id: string) => transferStatus(db.knex, id),
+    };
+    const tokens = new TokenVerifier(await loadLocalIssuerKey(config.dataDir), config.http.oidc, clock);
+    const http: HttpServer = await listen(
+      createHttpApp(
+        {
+          ...services,
+          db,
+          trail,
+          clock,
+          forms,
+          directory,
+          trustedCas: signer.caPem === undefined ? [] : [signer.caPem],
+          tokens,
+          log,
+        },
+        config.http,
+      ),
+      config.http,
+    );
+    closers.push(() => http.close());
     log("info", "passerelle started", {
       homeserver: matrix.homeserverUrl,
       hub: hub.userId,
       device: hub.deviceId,
+      http: http.url,
     });
     return {
+      httpUrl: http.url,
       homeserverUrl: matrix.homeserverUrl,
       hubUserId: hub.userId,
       hubDeviceId: hub.deviceId,
@@ -144,9 +174,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               userId: embedded.matrixIdOf(m),
               password: DEMO_PASSWORD,
             })),
-      createTransfer: (input) =>
-        createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
-      transferStatus: (id) => transferStatus(db.knex, id),
+      ...services,
       stop,
     };
   } catch (e) {

@@ -27,6 +27,7 @@ export type { Checkpoint, CheckpointPayload, TrustedKeys } from "./checkpoint.ts
 export {
   loadSigningKey,
   loadPseudonymKey,
+  loadOrCreateSecret,
   generateSigningKey,
   signingKeyFrom,
   SIGNING_KEY_FILE,

@@ -2,6 +2,8 @@ import { isAbsolute, resolve } from "node:path";
 import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { issue } from "./issues.ts";
+import type { HttpConfig } from "./http.ts";
+import { parseHttp } from "./http.ts";
 import type { MatrixConfig, SignerConfig } from "./service.ts";
 import { parseMatrix, parseSigner } from "./service.ts";
 
@@ -27,6 +29,7 @@ export interface PasserelleConfig {
   };
   readonly matrix: MatrixConfig;
   readonly signer: SignerConfig;
+  readonly http: HttpConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -82,6 +85,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
 
   const matrix = parseMatrix(env, issues);
   const signer = parseSigner(env, cwd, issues);
+  const http = parseHttp(env, issues);
 
   if (issues.length > 0) {
     throw new PasserelleError(
@@ -90,7 +94,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
       { issues },
     );
   }
-  return { dataDir, database, audit: { checkpointEvery }, matrix, signer };
+  return { dataDir, database, audit: { checkpointEvery }, matrix, signer, http };
 }
 
 function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig | undefined {

@@ -22,7 +22,11 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "UNAUTHENTICATED"
   | "IO_ERROR"
-  | "INTERNAL";
+  | "INTERNAL"
+  // HTTP API (issue 6)
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "RATE_LIMITED";
 
 /** HTTP status of each code — `Record` makes a missing code a compile error. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -43,6 +47,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   IO_ERROR: 500,
   INTERNAL: 500,
+  // HTTP API (issue 6)
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
 };
 
 /** One problem with one field of the input, in French and English. */

@@ -20,6 +20,7 @@ const serve: CommandHandler = async (args, io) => {
   io.out("passerelle: starting (the first run installs Synapse into .venv/synapse, about a minute)…");
   const app = await start(config, { log, ...(port === undefined ? {} : { homeserverPort: port }) });
   io.out(`homeserver: ${app.homeserverUrl}   hub: ${app.hubUserId}`);
+  io.out(`API: ${app.httpUrl}/api/v1 (OpenAPI: ${app.httpUrl}/api/v1/openapi.json)`);
   if (app.demoAccounts.length > 0) {
     io.out("demo CPTS accounts (log in with Element, homeserver above, to watch sheets arrive):");
     for (const a of app.demoAccounts)

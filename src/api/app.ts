@@ -1,0 +1,71 @@
+/**
+ * `createHttpApp(services, config)`: the versioned REST API under `/api/v1` (issue 6), described
+ * by the OpenAPI 3.1 document at `/api/v1/openapi.json`. Thin routes over the same service
+ * functions as the CLI; security headers (helmet), rate limit per token (express-rate-limit),
+ * body limits, problem details (RFC 9457) for every error, an access log without URLs or bodies.
+ */
+import { createHash } from "node:crypto";
+import express from "express";
+import type { Express } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import type { HttpConfig } from "../config/index.ts";
+import { PasserelleError } from "../core/index.ts";
+import { accessLog, errorMiddleware } from "./http.ts";
+import { ApiMetrics } from "./metrics.ts";
+import { authenticate } from "./principal.ts";
+import { opsRoutes } from "./routes/ops.ts";
+import type { ApiServices } from "./services.ts";
+
+export const API_PREFIX = "/api/v1";
+/** JSON bodies: a liaison sheet is a few kB; 1 MiB leaves room for long clinical text. */
+export const JSON_LIMIT = "1mb";
+/** `POST /verify`: signed PDFs. */
+export const PDF_LIMIT = "20mb";
+
+/** The rate-limit key: a hash of the bearer token, or the client address without one. */
+function clientKey(authorization: string | undefined, ip: string | undefined): string {
+  return authorization === undefined
+    ? `ip:${ip ?? "unknown"}`
+    : `token:${createHash("sha256").update(authorization).digest("hex").slice(0, 32)}`;
+}
+
+export function createHttpApp(services: ApiServices, config: HttpConfig): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  const metrics = new ApiMetrics(services);
+  const api = express.Router();
+  api.use(accessLog(services.log));
+  api.use(helmet());
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      keyGenerator: (req) => clientKey(req.headers.authorization, req.ip),
+      handler: (_req, _res, next) => {
+        next(new PasserelleError("RATE_LIMITED", "too many requests for this token; retry later"));
+      },
+    }),
+  );
+  api.use(express.json({ limit: JSON_LIMIT, strict: true }));
+  api.use(express.raw({ type: "application/pdf", limit: PDF_LIMIT }));
+
+  api.use(opsRoutes(services, metrics));
+  api.use(authenticate(services));
+  // ROUTES
+  app.use(API_PREFIX, api);
+
+  app.use((_req, _res, next) => {
+    next(
+      new PasserelleError("NOT_FOUND", "no such route", {
+        issues: [{ path: "url", rule: "route", message: { en: "unknown route", fr: "route inconnue" } }],
+      }),
+    );
+  });
+  app.use(errorMiddleware(services.log));
+  return app;
+}

@@ -1,0 +1,98 @@
+/**
+ * The express glue shared by every route: ONE async wrapper ({@link handler}), ONE error
+ * middleware ({@link errorMiddleware}), the content-type guard and the access log (route
+ * template, status and duration only — never a URL with its ids, never a body).
+ */
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
+import { PasserelleError } from "../core/index.ts";
+import { PROBLEM_CONTENT_TYPE, toPasserelleError, toProblem } from "./problem.ts";
+import type { ApiLog } from "./services.ts";
+
+/** An async route body; what it throws goes to the error middleware. */
+export type AsyncHandler = (req: Request, res: Response) => Promise<void>;
+
+/**
+ * The async wrapper: every route is written as `handler(async (req, res) => …)`; a rejection goes
+ * to the error middleware. `middleware: true` calls `next()` after a successful run.
+ */
+export function handler(fn: AsyncHandler, middleware = false): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    fn(req, res).then(
+      () => {
+        if (middleware) next();
+      },
+      (e: unknown) => {
+        next(e);
+      },
+    );
+  };
+}
+
+/** Sends a problem document for `e`. */
+export function sendProblem(res: Response, e: unknown): void {
+  const problem = toProblem(toPasserelleError(e));
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/** The error middleware: every error becomes a problem document; 5xx are logged by code only. */
+export function errorMiddleware(log: ApiLog): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const e = toPasserelleError(err);
+    if (e.httpStatus >= 500) {
+      log("error", "request failed", { code: e.code, route: routeTemplate(req) });
+    }
+    sendProblem(res, e);
+  };
+}
+
+/** Requires the request body's media type (`application/json`, `application/pdf`) — else 415. */
+export function requireBody(type: "application/json" | "application/pdf"): RequestHandler {
+  return (req, _res, next) => {
+    if (req.is(type) === false || req.headers["content-type"] === undefined) {
+      next(
+        new PasserelleError("UNSUPPORTED_MEDIA_TYPE", `the request body must be ${type}`, {
+          issues: [
+            {
+              path: "content-type",
+              rule: "mediaType",
+              message: { en: `${type} expected`, fr: `${type} attendu` },
+            },
+          ],
+        }),
+      );
+      return;
+    }
+    next();
+  };
+}
+
+/** The matched route template (`/api/v1/transfers/:id`), or `(unmatched)`: never the raw URL. */
+export function routeTemplate(req: Request): string {
+  const route: unknown = req.route;
+  const path =
+    typeof route === "object" && route !== null && "path" in route && typeof route.path === "string"
+      ? route.path
+      : undefined;
+  return path === undefined ? "(unmatched)" : `${req.baseUrl}${path}`;
+}
+
+/** Access log: method, route template, status, duration in ms. */
+export function accessLog(log: ApiLog): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log("info", "http", {
+        method: req.method,
+        route: routeTemplate(req),
+        status: String(res.statusCode),
+        ms: ms.toFixed(1),
+      });
+    });
+    next();
+  };
+}

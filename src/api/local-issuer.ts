@@ -1,0 +1,75 @@
+/**
+ * The local token issuer, for service accounts and the demo (`passerelle token issue`): an
+ * Ed25519 key in the data directory (`api-token-key.pem`, mode 0600, created on first use, never
+ * in git) signing EdDSA JWTs (RFC 8037) with `iss` {@link LOCAL_ISSUER} and `aud`
+ * {@link LOCAL_AUDIENCE}. Practitioners log in through the configured OIDC issuer instead.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { join } from "node:path";
+import { SignJWT } from "jose";
+import { loadOrCreateSecret } from "../audit/index.ts";
+import type { Clock } from "../core/index.ts";
+import { PasserelleError, systemClock } from "../core/index.ts";
+import type { Role } from "../directory/index.ts";
+
+export const LOCAL_ISSUER = "urn:passerelle:local";
+export const LOCAL_AUDIENCE = "urn:passerelle:api";
+export const TOKEN_KEY_FILE = "api-token-key.pem";
+
+export interface LocalIssuerKey {
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+/** Loads (or creates) the local issuer's key; refused if readable by others (`BAD_KEYSTORE`). */
+export async function loadLocalIssuerKey(dataDir: string): Promise<LocalIssuerKey> {
+  const pem = await loadOrCreateSecret(join(dataDir, TOKEN_KEY_FILE), () =>
+    generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }),
+  );
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch (e) {
+    throw new PasserelleError("BAD_KEYSTORE", `${TOKEN_KEY_FILE} is not a PEM private key`, { cause: e });
+  }
+  if (privateKey.asymmetricKeyType !== "ed25519") {
+    throw new PasserelleError("BAD_KEYSTORE", `${TOKEN_KEY_FILE} is not an Ed25519 key`);
+  }
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+}
+
+export interface IssueTokenInput {
+  readonly role: Role;
+  readonly rpps?: string;
+  /** Lifetime in seconds. */
+  readonly ttlSeconds: number;
+  /** `sub`; default `rpps:<RPPS>` or `service:<role>`. */
+  readonly subject?: string;
+}
+
+/** Signs a local JWT: `sub`, `role`, optional `rpps`, `iat`, `exp`, `jti`. */
+export function issueLocalToken(
+  key: LocalIssuerKey,
+  input: IssueTokenInput,
+  clock: Clock = systemClock,
+): Promise<string> {
+  const now = Math.floor(clock.now().getTime() / 1000);
+  return new SignJWT({ role: input.role, ...(input.rpps === undefined ? {} : { rpps: input.rpps }) })
+    .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setSubject(input.subject ?? (input.rpps === undefined ? `service:${input.role}` : `rpps:${input.rpps}`))
+    .setIssuedAt(now)
+    .setExpirationTime(now + input.ttlSeconds)
+    .setJti(randomUUID())
+    .sign(key.privateKey);
+}
+
+/** `8h`, `30m`, `3600s`, `2d` → seconds (1 s to 30 days). */
+export function parseTtl(ttl: string): number | undefined {
+  const m = /^(\d{1,7})([smhd])$/.exec(ttl.trim());
+  if (m?.[1] === undefined || m[2] === undefined) return undefined;
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as "s" | "m" | "h" | "d"];
+  return seconds >= 1 && seconds <= 30 * 86400 ? seconds : undefined;
+}

@@ -1,0 +1,38 @@
+/** What the HTTP adapter needs from the assembled service: the same functions the CLI calls. */
+import type { AuditTrail } from "../audit/index.ts";
+import type { Clock } from "../core/index.ts";
+import type { DirectoryService } from "../directory/index.ts";
+import type { FormRegistry } from "../forms/index.ts";
+import type { Database } from "../storage/index.ts";
+import type { CreatedTransfer, CreateTransferInput, TransferStatus } from "../transfers/index.ts";
+import type { TokenVerifier } from "./auth.ts";
+
+/** Operational log: codes, ids and route templates only, never patient data. */
+export type ApiLog = (
+  level: "info" | "warn" | "error",
+  message: string,
+  fields?: Record<string, string>,
+) => void;
+
+/** A tele-expertise answer (wired by the escalation work; absent → the route answers 409). */
+export type AnswerTeleexpertise = (input: {
+  readonly transferId: string;
+  readonly data: unknown;
+  readonly actor: string;
+  readonly matrixUserId: string;
+}) => Promise<{ readonly transferId: string; readonly state: string }>;
+
+export interface ApiServices {
+  readonly db: Database;
+  readonly trail: AuditTrail;
+  readonly clock: Clock;
+  readonly forms: FormRegistry;
+  readonly directory: DirectoryService;
+  /** Trust anchors (PEM) for `POST /verify`. */
+  readonly trustedCas: readonly string[];
+  readonly tokens: TokenVerifier;
+  readonly log: ApiLog;
+  createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
+  transferStatus(transferId: string): Promise<TransferStatus>;
+  readonly answerTeleexpertise?: AnswerTeleexpertise;
+}
