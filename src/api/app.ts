@@ -14,7 +14,12 @@ import { PasserelleError } from "../core/index.ts";
 import { accessLog, errorMiddleware } from "./http.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { authenticate } from "./principal.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { directoryRoutes } from "./routes/directory.ts";
+import { formRoutes } from "./routes/forms.ts";
 import { opsRoutes } from "./routes/ops.ts";
+import { sheetRoutes } from "./routes/sheets.ts";
+import { transferRoutes } from "./routes/transfers.ts";
 import type { ApiServices } from "./services.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -56,7 +61,11 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
 
   api.use(opsRoutes(services, metrics));
   api.use(authenticate(services));
-  // ROUTES
+  api.use(formRoutes(services));
+  api.use(sheetRoutes(services));
+  api.use(transferRoutes(services));
+  api.use(directoryRoutes(services));
+  api.use(auditRoutes(services));
   app.use(API_PREFIX, api);
 
   app.use((_req, _res, next) => {

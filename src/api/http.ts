@@ -96,3 +96,9 @@ export function accessLog(log: ApiLog): RequestHandler {
     next();
   };
 }
+
+/** A named path parameter as one string ("" when absent or repeated). */
+export function pathParam(req: Request, name: string): string {
+  const v: unknown = (req.params as Record<string, unknown>)[name];
+  return typeof v === "string" ? v : "";
+}

@@ -27,7 +27,11 @@ export const TRANSFER_STEPS = [
 
 export type TransferAction = `transfer.${(typeof TRANSFER_STEPS)[number]}`;
 export type DirectoryAction = "member.added" | "member.changed" | "member.removed";
-export type AccessAction = "access.downloaded" | "access.verified";
+export type AccessAction =
+  | "access.downloaded"
+  | "access.verified"
+  // HTTP API (issue 6): a sheet's status was read
+  | "access.viewed";
 export type AuditAction = TransferAction | DirectoryAction | AccessAction;
 
 /** Every action, for validation and documentation. */
@@ -38,6 +42,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "member.removed",
   "access.downloaded",
   "access.verified",
+  // HTTP API (issue 6)
+  "access.viewed",
 ];
 const ACTION_SET: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
 

@@ -191,6 +191,20 @@ export class DirectoryRepository {
     return r === undefined ? undefined : toStructure(r);
   }
 
+  /** Active members, optionally of one profession, by name (the API's directory list). */
+  async listActive(professionCode?: string, limit = 100): Promise<Member[]> {
+    const q = this.#q<MemberRow>("members").select("*").where("active", true);
+    if (professionCode !== undefined) void q.andWhere("profession_code", professionCode);
+    const rows: MemberRow[] = await q.orderBy(["name_key", "id"]).limit(limit);
+    return this.#withRoles(rows);
+  }
+
+  /** Every structure, by id. */
+  async listStructures(): Promise<Structure[]> {
+    const rows = await this.#q<StructureRow>("structures").orderBy("id");
+    return rows.map(toStructure);
+  }
+
   async countMembers(): Promise<number> {
     const r = await this.#q("members").count({ n: "*" }).first();
     return Number(r?.n ?? 0);

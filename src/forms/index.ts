@@ -45,3 +45,4 @@ export { formJsonSchema, type JsonSchema } from "./schema.ts";
 /** Sheet validation, per décret 2016-995 / R1112-1-2 CSP and the ANS LDL-SES/LDL-EES models. */
 export { parseSheetJson, sheetIssues, validateSheet } from "./validate.ts";
 export type { SheetData, ValidatedSheet } from "./validate.ts";
+export { issuesFromAjv } from "./issues.ts";

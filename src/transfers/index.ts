@@ -29,3 +29,7 @@ export type {
   TransferState,
   TransferStep,
 } from "./types.ts";
+export { listTransfers, canSeeTransfer, isOverdue } from "./query.ts";
+export type { TransferScope, TransferFilter, TransferListItem } from "./query.ts";
+export { cptsStats } from "./stats.ts";
+export type { CptsStats } from "./stats.ts";

@@ -1,0 +1,263 @@
+/**
+ * JSON Schemas (2020-12) of the API's bodies, shared by the OpenAPI document and the request
+ * validation (ajv): what the document says is what the server checks.
+ */
+import { AUDIT_ACTIONS } from "../audit/index.ts";
+import { ROLES, STRUCTURE_KINDS } from "../directory/index.ts";
+import { TRANSFER_STATES } from "../transfers/index.ts";
+
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str: Schema = { type: "string" };
+const time: Schema = { type: "string", format: "date-time" };
+const obj = (properties: Record<string, Schema>, required: readonly string[], extra = false): Schema => ({
+  type: "object",
+  properties,
+  required,
+  additionalProperties: extra,
+});
+const localized = obj({ fr: str, en: str }, ["fr", "en"]);
+const rpps: Schema = { type: "string", pattern: "^[0-9]{11}$" };
+const sha256: Schema = { type: "string", pattern: "^[0-9a-f]{64}$" };
+const formRef: Schema = { type: "string", pattern: "^[a-z][a-z-]{0,63}(@[1-9][0-9]{0,5})?$", maxLength: 80 };
+
+export const SCHEMAS: Record<string, Schema> = {
+  Problem: obj(
+    {
+      type: str,
+      title: str,
+      status: { type: "integer", minimum: 400, maximum: 599 },
+      detail: str,
+      code: str,
+      errors: {
+        type: "array",
+        items: obj({ path: str, rule: str, message: str, fr: str }, ["path", "rule", "message", "fr"]),
+      },
+    },
+    ["type", "title", "status", "detail", "code", "errors"],
+  ),
+  Health: obj({ status: { const: "ok" }, time }, ["status", "time"]),
+  Ready: obj(
+    {
+      status: { enum: ["ready", "unavailable"] },
+      checks: obj({ database: { enum: ["up", "down"] } }, ["database"]),
+    },
+    ["status", "checks"],
+  ),
+  Member: obj(
+    {
+      rpps: str,
+      adeli: str,
+      displayName: str,
+      professionCode: str,
+      specialityCode: str,
+      specialityLabel: str,
+      structureId: { type: "integer" },
+      matrixId: str,
+      roles: { type: "array", items: { enum: [...ROLES] } },
+    },
+    ["displayName", "professionCode", "roles"],
+  ),
+  MemberList: obj({ items: { type: "array", items: ref("Member") } }, ["items"]),
+  Structure: obj(
+    {
+      id: { type: "integer" },
+      finess: str,
+      siret: str,
+      kind: { enum: [...STRUCTURE_KINDS] },
+      name: str,
+      postcode: str,
+      communeCode: str,
+      parentId: { type: "integer" },
+    },
+    ["id", "kind", "name"],
+  ),
+  StructureList: obj({ items: { type: "array", items: ref("Structure") } }, ["items"]),
+  Me: obj(
+    {
+      actor: str,
+      issuer: { enum: ["local", "oidc"] },
+      roles: { type: "array", items: { enum: [...ROLES] } },
+      member: ref("Member"),
+    },
+    ["actor", "issuer", "roles"],
+  ),
+  FormSummary: obj({ ref: str, id: str, version: { type: "integer" }, title: localized, legalBasis: str }, [
+    "ref",
+    "id",
+    "version",
+    "title",
+    "legalBasis",
+  ]),
+  FormList: obj({ items: { type: "array", items: ref("FormSummary") } }, ["items"]),
+  FormDetail: obj(
+    {
+      ref: str,
+      id: str,
+      version: { type: "integer" },
+      title: localized,
+      legalBasis: str,
+      definition: { type: "object" },
+      schema: { type: "object" },
+    },
+    ["ref", "id", "version", "title", "legalBasis", "definition", "schema"],
+  ),
+  Sheet: obj({ form: formRef, data: { type: "object" } }, ["form", "data"]),
+  CreateTransferRequest: obj(
+    { sheet: ref("Sheet"), to: { type: "array", items: rpps, minItems: 1, maxItems: 20 } },
+    ["sheet", "to"],
+  ),
+  CreatedTransfer: obj({ id: str, sheetId: str, state: { enum: [...TRANSFER_STATES] }, pdfSha256: sha256 }, [
+    "id",
+    "sheetId",
+    "state",
+    "pdfSha256",
+  ]),
+  Recipient: obj({ memberRef: str, deliveredAt: time, readAt: time, acknowledgedAt: time }, ["memberRef"]),
+  Transfer: obj(
+    {
+      id: str,
+      form: str,
+      kind: str,
+      sheetId: str,
+      pdfSha256: sha256,
+      state: { enum: [...TRANSFER_STATES] },
+      attempts: { type: "integer" },
+      lastReason: str,
+      createdAt: time,
+      sentAt: time,
+      overdue: { type: "boolean" },
+      recipients: { type: "array", items: ref("Recipient") },
+    },
+    ["id", "form", "kind", "sheetId", "pdfSha256", "state", "attempts", "createdAt", "overdue", "recipients"],
+  ),
+  TransferList: obj({ items: { type: "array", items: ref("Transfer") }, next: str }, ["items"]),
+  TransferHistory: obj(
+    {
+      id: str,
+      events: {
+        type: "array",
+        items: obj({ step: str, at: time, matrixEventId: str, memberRef: str, reason: str }, ["step", "at"]),
+      },
+    },
+    ["id", "events"],
+  ),
+  AcknowledgeResult: obj(
+    { id: str, state: { enum: [...TRANSFER_STATES] }, outcome: { enum: ["recorded", "duplicate"] } },
+    ["id", "state", "outcome"],
+  ),
+  AnswerRequest: obj({ data: { type: "object" } }, ["data"]),
+  AnswerResult: obj({ id: str, state: str }, ["id", "state"]),
+  PdfReport: obj(
+    {
+      valid: { type: "boolean" },
+      signatureValid: { type: "boolean" },
+      byteRangeCoversWholeFile: { type: "boolean" },
+      chainTrusted: { type: "boolean" },
+      signer: {
+        oneOf: [
+          { type: "null" },
+          obj(
+            {
+              commonName: str,
+              organisation: str,
+              finess: str,
+              subject: str,
+              issuer: str,
+              serialNumber: str,
+              certificateSha256: str,
+              notBefore: time,
+              notAfter: time,
+            },
+            ["subject", "issuer", "serialNumber", "certificateSha256", "notBefore", "notAfter"],
+          ),
+        ],
+      },
+      signingTime: { oneOf: [{ type: "null" }, time] },
+      subFilter: { type: ["string", "null"] },
+      signatureCount: { type: "integer" },
+      issues: {
+        type: "array",
+        items: obj({ code: str, severity: { enum: ["error", "warning"] }, message: str }, [
+          "code",
+          "severity",
+          "message",
+        ]),
+      },
+    },
+    [
+      "valid",
+      "signatureValid",
+      "byteRangeCoversWholeFile",
+      "chainTrusted",
+      "signer",
+      "signingTime",
+      "signatureCount",
+      "issues",
+    ],
+  ),
+  AuditEntry: obj(
+    {
+      seq: { type: "integer" },
+      time,
+      action: { enum: [...AUDIT_ACTIONS] },
+      actor: str,
+      outcome: { enum: ["success", "failure"] },
+      reason: str,
+      sheet: str,
+      transfer: str,
+      room: str,
+      event: str,
+      member: str,
+      pdfSha256: sha256,
+      patient: sha256,
+      prevHash: sha256,
+      hash: sha256,
+    },
+    ["seq", "time", "action", "actor", "outcome", "prevHash", "hash"],
+  ),
+  AuditPage: obj({ entries: { type: "array", items: ref("AuditEntry") }, next: { type: "integer" } }, [
+    "entries",
+  ]),
+  AuditVerifyReport: obj(
+    {
+      ok: { type: "boolean" },
+      entries: { type: "integer" },
+      firstSeq: { type: ["integer", "null"] },
+      lastSeq: { type: "integer" },
+      headHash: str,
+      checkpoints: { type: "integer" },
+      lastCheckpointSeq: { type: "integer" },
+      unsignedTail: { type: "integer" },
+      failure: obj({ seq: { type: "integer" }, reason: str, detail: str, line: { type: "integer" } }, [
+        "seq",
+        "reason",
+        "detail",
+      ]),
+    },
+    ["ok", "entries", "firstSeq", "lastSeq", "headHash", "checkpoints", "lastCheckpointSeq", "unsignedTail"],
+  ),
+  Stats: obj(
+    {
+      generatedAt: time,
+      dischargeSameDay: obj(
+        { letters: { type: "integer" }, sameDay: { type: "integer" }, share: { type: ["number", "null"] } },
+        ["letters", "sameDay", "share"],
+      ),
+      overdue: obj(
+        { total: { type: "integer" }, byKind: { type: "object", additionalProperties: { type: "integer" } } },
+        ["total", "byKind"],
+      ),
+      teleexpertise: obj(
+        {
+          requests: { type: "integer" },
+          byState: { type: "object", additionalProperties: { type: "integer" } },
+          answered: { type: "integer" },
+          medianHoursToAnswer: { type: ["number", "null"] },
+        },
+        ["requests", "byState", "answered", "medianHoursToAnswer"],
+      ),
+    },
+    ["generatedAt", "dischargeSameDay", "overdue", "teleexpertise"],
+  ),
+};

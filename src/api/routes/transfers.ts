@@ -1,0 +1,246 @@
+/**
+ * Transfers: create (the same `createTransfer` as `transfer send`), list, get, history, PDF,
+ * acknowledge, tele-expertise answer. Every read of a sheet is audited (`access.viewed`,
+ * `access.downloaded`); a transfer outside the caller's scope is a 404.
+ */
+import type { Request } from "express";
+import { Router } from "express";
+import type { PatientRef } from "../../audit/index.ts";
+import { auditEvent } from "../../audit/index.ts";
+import { PasserelleError } from "../../core/index.ts";
+import type { TransferStatus } from "../../transfers/index.ts";
+import {
+  TRANSFER_STATES,
+  TransferRepository,
+  isOverdue,
+  listTransfers,
+  recordAcknowledgement,
+} from "../../transfers/index.ts";
+import { handler, pathParam, requireBody } from "../http.ts";
+import type { Principal } from "../principal.ts";
+import { hasRole, principalOf, requireRole } from "../principal.ts";
+import { assertVisible, scopeOf, senderUnitOf } from "../scope.ts";
+import type { ApiServices } from "../services.ts";
+import { checkBody, enumParam, intParam, queryOf } from "../validate.ts";
+import { transferView } from "../views.ts";
+
+const notFound = (): PasserelleError =>
+  new PasserelleError("NOT_FOUND", "transfer not found", {
+    issues: [
+      { path: "id", rule: "notFound", message: { en: "no such transfer", fr: "transfert introuvable" } },
+    ],
+  });
+
+/** Status of a visible transfer; the id is checked first (malformed → 404, never echoed). */
+async function visibleStatus(services: ApiServices, req: Request, p: Principal): Promise<TransferStatus> {
+  const raw = pathParam(req, "id");
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(raw)) throw notFound();
+  await assertVisible(services, p, raw);
+  return services.transferStatus(raw);
+}
+
+export function transferRoutes(services: ApiServices): Router {
+  const r = Router();
+  const ctx = { db: services.db, trail: services.trail, clock: services.clock };
+
+  r.post(
+    "/transfers",
+    requireRole("sender"),
+    requireBody("application/json"),
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const body = checkBody(req.body, "CreateTransferRequest") as { sheet: unknown; to: string[] };
+      const unit = senderUnitOf(p);
+      const created = await services.createTransfer({
+        sheet: body.sheet,
+        to: body.to,
+        actor: p.actor,
+        ...(unit === undefined ? {} : { senderUnit: unit }),
+      });
+      res
+        .status(201)
+        .location(`/api/v1/transfers/${encodeURIComponent(created.transferId)}`)
+        .json({
+          id: created.transferId,
+          sheetId: created.sheetId,
+          state: "queued",
+          pdfSha256: created.pdfSha256,
+        });
+    }),
+  );
+
+  r.get(
+    "/transfers",
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const q = queryOf(req, ["state", "form", "overdue", "limit", "cursor"] as const);
+      const overdue = enumParam("overdue", q.overdue, ["true", "false"] as const);
+      if (q.form !== undefined && !/^[a-z][a-z-]{0,63}(@[1-9]\d{0,5})?$/.test(q.form)) {
+        throw new PasserelleError("VALIDATION_FAILED", "invalid query: form", {
+          issues: [
+            {
+              path: "form",
+              rule: "formRef",
+              message: { en: "a form like discharge@1", fr: "un formulaire comme discharge@1" },
+            },
+          ],
+        });
+      }
+      const page = await listTransfers(
+        services.db.knex,
+        scopeOf(p),
+        {
+          limit: intParam("limit", q.limit, 50, 1, 200),
+          ...(q.state === undefined ? {} : { state: enumParam("state", q.state, TRANSFER_STATES) }),
+          ...(q.form === undefined ? {} : { form: q.form }),
+          ...(overdue === undefined ? {} : { overdue: overdue === "true" }),
+          ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+        },
+        services.clock.now(),
+      );
+      res.json({
+        items: page.items.map(transferView),
+        ...(page.next === undefined ? {} : { next: page.next }),
+      });
+    }),
+  );
+
+  r.get(
+    "/transfers/:id",
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const s = await visibleStatus(services, req, p);
+      await services.trail.append(
+        auditEvent("access.viewed", {
+          actor: p.actor,
+          transfer: s.transfer.id,
+          sheet: s.transfer.sheetId,
+          patient: s.transfer.patientRef as PatientRef,
+        }),
+      );
+      const now = services.clock.now();
+      res.json(
+        transferView({ ...s.transfer, recipients: s.recipients, overdue: isOverdue(s.transfer, now) }),
+      );
+    }),
+  );
+
+  r.get(
+    "/transfers/:id/history",
+    handler(async (req, res) => {
+      const s = await visibleStatus(services, req, principalOf(res));
+      res.json({ id: s.transfer.id, events: s.events });
+    }),
+  );
+
+  r.get(
+    "/transfers/:id/pdf",
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const s = await visibleStatus(services, req, p);
+      const payload = await new TransferRepository(services.db.knex).payload(s.transfer.id);
+      if (payload === undefined) throw notFound();
+      await services.trail.append(
+        auditEvent("access.downloaded", {
+          actor: p.actor,
+          transfer: s.transfer.id,
+          sheet: s.transfer.sheetId,
+          pdfSha256: s.transfer.pdfSha256,
+          patient: s.transfer.patientRef as PatientRef,
+        }),
+      );
+      res
+        .type("application/pdf")
+        .setHeader("Content-Disposition", `attachment; filename="passerelle-${s.transfer.sheetId}.pdf"`);
+      res.send(payload.pdf);
+    }),
+  );
+
+  r.post(
+    "/transfers/:id/acknowledge",
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const s = await visibleStatus(services, req, p);
+      const member = p.member;
+      const isRecipient = member !== undefined && s.recipients.some((x) => x.memberId === member.id);
+      if (member?.matrixId === undefined || !isRecipient) {
+        throw new PasserelleError("FORBIDDEN", "only a recipient of the transfer can acknowledge it", {
+          issues: [
+            {
+              path: "id",
+              rule: "recipient",
+              message: { en: "not a recipient", fr: "vous n’êtes pas destinataire" },
+            },
+          ],
+        });
+      }
+      const outcome = await recordAcknowledgement(
+        ctx,
+        { transferId: s.transfer.id },
+        member.matrixId,
+        services.clock.now(),
+      );
+      if (outcome === "ignored") throw new PasserelleError("FORBIDDEN", "not a recipient of the transfer");
+      const after = await services.transferStatus(s.transfer.id);
+      res.json({ id: s.transfer.id, state: after.transfer.state, outcome });
+    }),
+  );
+
+  r.post(
+    "/transfers/:id/answer",
+    requireBody("application/json"),
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const s = await visibleStatus(services, req, p);
+      const body = checkBody(req.body, "AnswerRequest") as { data: unknown };
+      const member = p.member;
+      if (
+        !hasRole(p, "specialist") ||
+        member?.matrixId === undefined ||
+        !s.recipients.some((x) => x.memberId === member.id)
+      ) {
+        throw new PasserelleError("FORBIDDEN", "only the requested specialist can answer", {
+          issues: [
+            {
+              path: "id",
+              rule: "specialist",
+              message: { en: "not the requested specialist", fr: "réservé au spécialiste sollicité" },
+            },
+          ],
+        });
+      }
+      if (s.transfer.kind !== "teleexpertise-request") {
+        throw new PasserelleError("CONFLICT", "only a tele-expertise request can be answered", {
+          issues: [
+            {
+              path: "id",
+              rule: "kind",
+              message: { en: "not a tele-expertise request", fr: "pas une demande de téléexpertise" },
+            },
+          ],
+        });
+      }
+      const answer = services.answerTeleexpertise;
+      if (answer === undefined) {
+        throw new PasserelleError("CONFLICT", "tele-expertise answers are not enabled on this server", {
+          issues: [
+            {
+              path: "id",
+              rule: "answersDisabled",
+              message: { en: "answers not enabled", fr: "réponses non activées" },
+            },
+          ],
+        });
+      }
+      const done = await answer({
+        transferId: s.transfer.id,
+        data: body.data,
+        actor: p.actor,
+        matrixUserId: member.matrixId,
+      });
+      res.json({ id: done.transferId, state: done.state });
+    }),
+  );
+
+  return r;
+}
