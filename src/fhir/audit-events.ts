@@ -31,6 +31,8 @@ export const LIFECYCLE: Readonly<Record<AuditAction, Lifecycle>> = {
   "member.removed": ["deactivate", "Deactivate Record Lifecycle Event", "D"],
   "access.downloaded": ["access", "Access/View Record Lifecycle Event", "R"],
   "access.verified": ["verify", "Verify Record Lifecycle Event", "R"],
+  "access.viewed": ["access", "Access/View Record Lifecycle Event", "R"],
+  "access.exported": ["disclose", "Disclose Record Lifecycle Event", "R"],
 };
 
 /** The agent for an audit actor: a practitioner of the bundle by RPPS, else an identifier. */
