@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import express from "express";
 import type { Express } from "express";
-import { rateLimit } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { HttpConfig } from "../config/index.ts";
 import { PasserelleError } from "../core/index.ts";
@@ -32,7 +32,7 @@ export const PDF_LIMIT = "20mb";
 /** The rate-limit key: a hash of the bearer token, or the client address without one. */
 function clientKey(authorization: string | undefined, ip: string | undefined): string {
   return authorization === undefined
-    ? `ip:${ip ?? "unknown"}`
+    ? `ip:${ipKeyGenerator(ip ?? "unknown")}`
     : `token:${createHash("sha256").update(authorization).digest("hex").slice(0, 32)}`;
 }
 

@@ -43,7 +43,10 @@ export function errorMiddleware(log: ApiLog): ErrorRequestHandler {
     }
     const e = toPasserelleError(err);
     if (e.httpStatus >= 500) {
-      log("error", "request failed", { code: e.code, route: routeTemplate(req) });
+      log("error", "request failed", {
+        code: e.code,
+        route: routeTemplate(req, typeof res.locals.base === "string" ? res.locals.base : undefined),
+      });
     }
     sendProblem(res, e);
   };
@@ -71,24 +74,26 @@ export function requireBody(type: "application/json" | "application/pdf"): Reque
 }
 
 /** The matched route template (`/api/v1/transfers/:id`), or `(unmatched)`: never the raw URL. */
-export function routeTemplate(req: Request): string {
+export function routeTemplate(req: Request, base: string = req.baseUrl): string {
   const route: unknown = req.route;
   const path =
     typeof route === "object" && route !== null && "path" in route && typeof route.path === "string"
       ? route.path
       : undefined;
-  return path === undefined ? "(unmatched)" : `${req.baseUrl}${path}`;
+  return path === undefined ? "(unmatched)" : `${base}${path}`;
 }
 
 /** Access log: method, route template, status, duration in ms. */
 export function accessLog(log: ApiLog): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const base = req.baseUrl; // the router's mount point; reset once an error leaves the router
+    res.locals.base = base;
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log("info", "http", {
         method: req.method,
-        route: routeTemplate(req),
+        route: routeTemplate(req, base),
         status: String(res.statusCode),
         ms: ms.toFixed(1),
       });

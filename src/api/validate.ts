@@ -12,6 +12,7 @@ import { issuesFromAjv } from "../forms/index.ts";
 import { SCHEMAS } from "./openapi-schemas.ts";
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
+ajv.addKeyword({ keyword: "components" }); // the schemas live where the OpenAPI document has them
 ajv.addSchema({ $id: "passerelle:api", components: { schemas: SCHEMAS } });
 const compiled = new Map<string, ValidateFunction>();
 

@@ -8,6 +8,7 @@ import { demoCommands } from "./commands/demo.ts";
 import { directoryCommands } from "./commands/directory.ts";
 import { serveCommands } from "./commands/serve.ts";
 import { sheetCommands } from "./commands/sheet.ts";
+import { tokenCommands } from "./commands/token.ts";
 import { transferCommands } from "./commands/transfer.ts";
 import { UsageError } from "./args.ts";
 
@@ -24,6 +25,7 @@ const groups: Record<string, Record<string, CommandHandler>> = {
   directory: directoryCommands,
   serve: serveCommands,
   sheet: sheetCommands,
+  token: tokenCommands,
   transfer: transferCommands,
 };
 

@@ -1,0 +1,98 @@
+/**
+ * The HTTP API over real components without a homeserver: sqlite (or DATABASE_URL), the audit
+ * trail, the demo CPTS directory, the dev signer, the forms — assembled as src/app.ts does, and
+ * listening on a free port. No outbox worker runs, so transfers stay `queued` unless a test moves
+ * them with the transfers service functions. The full service with Synapse: api-app.test.ts.
+ */
+import type { ApiServices, HttpServer } from "../../../src/api/index.ts";
+import {
+  TokenVerifier,
+  createHttpApp,
+  issueLocalToken,
+  listen,
+  loadLocalIssuerKey,
+} from "../../../src/api/index.ts";
+import type { LocalIssuerKey } from "../../../src/api/index.ts";
+import { loadPseudonymKey, openAuditTrail } from "../../../src/audit/index.ts";
+import type { PasserelleConfig } from "../../../src/config/index.ts";
+import type { Clock } from "../../../src/core/index.ts";
+import { systemClock } from "../../../src/core/index.ts";
+import { DEMO_MEMBERS, seedDemoCpts } from "../../../src/demo/cpts.ts";
+import type { DemoMember } from "../../../src/demo/cpts.ts";
+import { loadSigner } from "../../../src/demo/dev-signer.ts";
+import type { Role } from "../../../src/directory/index.ts";
+import { DirectoryService } from "../../../src/directory/index.ts";
+import { loadFormRegistry } from "../../../src/forms/index.ts";
+import { openDatabase } from "../../../src/storage/index.ts";
+import { createTransfer, transferStatus } from "../../../src/transfers/index.ts";
+import { testConfig } from "../../helpers/config.ts";
+
+export interface ApiFixture {
+  readonly url: string;
+  readonly api: string;
+  readonly services: ApiServices;
+  readonly config: PasserelleConfig;
+  readonly tokenKey: LocalIssuerKey;
+  readonly logs: { level: string; message: string; fields?: Record<string, string> }[];
+  /** A local token for a demo member (by Matrix localpart) or a service account (no member). */
+  token(who: string | { role: Role }, role?: Role, ttlSeconds?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const demo = (localpart: string): DemoMember => {
+  const m = DEMO_MEMBERS.find((x) => x.localpart === localpart);
+  if (m === undefined) throw new Error(`no demo member ${localpart}`);
+  return m;
+};
+
+export async function openApiFixture(
+  dir: string,
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<ApiFixture> {
+  const config = testConfig(dir, options.env ?? {});
+  const clock = options.clock ?? systemClock;
+  const db = await openDatabase(config.database);
+  const trail = await openAuditTrail(config, db, clock);
+  const directory = new DirectoryService(db, trail, clock);
+  await seedDemoCpts(directory, (m) => `@${m.localpart}:localhost`);
+  const signer = await loadSigner(config.signer, config.dataDir);
+  const forms = await loadFormRegistry();
+  const pseudonymKey = await loadPseudonymKey(config.dataDir);
+  const tokenKey = await loadLocalIssuerKey(config.dataDir);
+  const logs: ApiFixture["logs"] = [];
+  const ctx = { db, trail, clock };
+  const services: ApiServices = {
+    db,
+    trail,
+    clock,
+    forms,
+    directory,
+    trustedCas: signer.caPem === undefined ? [] : [signer.caPem],
+    tokens: new TokenVerifier(tokenKey, config.http.oidc, clock),
+    log: (level, message, fields) => {
+      logs.push({ level, message, ...(fields === undefined ? {} : { fields }) });
+    },
+    createTransfer: (input) => createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
+    transferStatus: (id) => transferStatus(db.knex, id),
+  };
+  const server: HttpServer = await listen(createHttpApp(services, config.http), config.http);
+  return {
+    url: server.url,
+    api: `${server.url}/api/v1`,
+    services,
+    config,
+    tokenKey,
+    logs,
+    token: (who, role, ttlSeconds = 3600) => {
+      if (typeof who !== "string") return issueLocalToken(tokenKey, { role: who.role, ttlSeconds }, clock);
+      const m = demo(who);
+      const r = role ?? m.roles[0] ?? "sender";
+      return issueLocalToken(tokenKey, { role: r, rpps: m.rpps, ttlSeconds }, clock);
+    },
+    close: async () => {
+      await server.close();
+      await trail.close();
+      await db.close();
+    },
+  };
+}
