@@ -8,20 +8,32 @@ import type { Bundle } from "../../src/fhir/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { bundleProblems, ofType } from "../unit/fhir/bundle-checks.ts";
-import type { ApiHarness, HarnessMember } from "./api-harness.ts";
-import { startApiHarness } from "./api-harness.ts";
+import type { ApiFixture } from "./api/fixture.ts";
+import { demo, openApiFixture } from "./api/fixture.ts";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
-let h: ApiHarness;
+let h: ApiFixture;
+
+/** Demo CPTS callers: the sender, the GP (the recipient), a nurse (a recipient of others), the coordinator, the auditor. */
+type Who = "sender" | "gp" | "nurse" | "coordinator" | "auditor";
+const token = (who: Who): Promise<string> =>
+  ({
+    sender: () => h.token("dr.berard"),
+    gp: () => h.token("dr.martin", "recipient"),
+    nurse: () => h.token("ide.bernard", "recipient"),
+    coordinator: () => h.token("coord.morel", "coordinator"),
+    auditor: () => h.token("coord.morel", "auditor"),
+  })[who]();
+const actor = (localpart: string): string => `rpps:${demo(localpart).rpps}`;
 let transferId: string;
 
-const get = async (path: string, who?: HarnessMember): Promise<Response> =>
+const get = async (path: string, who?: Who): Promise<Response> =>
   fetch(
-    `${h.url}${path}`,
-    who === undefined ? {} : { headers: { authorization: `Bearer ${await h.token(who)}` } },
+    `${h.api}${path}`,
+    who === undefined ? {} : { headers: { authorization: `Bearer ${await token(who)}` } },
   );
 const exports = async (): Promise<{ actor: string }[]> =>
-  (await h.fixture.db
+  (await h.services.db
     .knex("audit_entries")
     .where({ action: "access.exported", transfer_id: transferId })) as {
     actor: string;
@@ -29,11 +41,11 @@ const exports = async (): Promise<{ actor: string }[]> =>
 
 beforeAll(async () => {
   tmp = await tempDir("passerelle-api-fhir-");
-  h = await startApiHarness(tmp.dir, { log: (l, m, f) => { if (l === "error") console.error(m, f); } });
-  const res = await fetch(`${h.url}/transfers`, {
+  h = await openApiFixture(tmp.dir);
+  const res = await fetch(`${h.api}/transfers`, {
     method: "POST",
-    headers: { authorization: `Bearer ${await h.token("sender")}`, "content-type": "application/json" },
-    body: JSON.stringify({ sheet: exampleSheet("discharge"), to: [h.rpps("gp")] }),
+    headers: { authorization: `Bearer ${await token("sender")}`, "content-type": "application/json" },
+    body: JSON.stringify({ sheet: exampleSheet("discharge"), to: [demo("dr.martin").rpps] }),
   });
   expect(res.status).toBe(201);
   transferId = ((await res.json()) as { id: string }).id;
@@ -58,20 +70,20 @@ describe("GET /transfers/{id}/fhir", () => {
     expect(ofType(b, "AuditEvent").map((e) => e.subtype?.[0]?.code)).toEqual(
       expect.arrayContaining(["transfer.created", "transfer.signed", "transfer.queued"]),
     );
-    expect((await exports()).map((e) => e.actor)).toEqual([`rpps:${h.rpps("sender")}`]);
+    expect((await exports()).map((e) => e.actor)).toEqual([actor("dr.berard")]);
   });
 
   it("is visible to the transfer's recipient and the coordinator, each export audited", async () => {
     expect((await get(`/transfers/${transferId}/fhir`, "gp")).status).toBe(200);
     expect((await get(`/transfers/${transferId}/fhir`, "coordinator")).status).toBe(200);
     expect((await exports()).map((e) => e.actor)).toEqual(
-      expect.arrayContaining([`rpps:${h.rpps("gp")}`, `rpps:${h.rpps("coordinator")}`]),
+      expect.arrayContaining([actor("dr.martin"), actor("coord.morel")]),
     );
   });
 
   it("refuses others with a problem document and writes no audit entry", async () => {
     const before = (await exports()).length;
-    const cases: [HarnessMember | undefined, string, number][] = [
+    const cases: [Who | undefined, string, number][] = [
       ["nurse", transferId, 404], // a recipient, but not of this transfer
       ["auditor", transferId, 403], // audit only
       [undefined, transferId, 401],
@@ -89,7 +101,7 @@ describe("GET /transfers/{id}/fhir", () => {
   });
 
   it("is documented in the OpenAPI document", async () => {
-    const doc = (await (await fetch(`${h.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${h.api}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toContain("/transfers/{id}/fhir");
   });
 });

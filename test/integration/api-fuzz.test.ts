@@ -9,13 +9,13 @@
 import { SignJWT } from "jose";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueLocalToken, loadLocalIssuerKey } from "../../src/api/index.ts";
+import { issueLocalToken } from "../../src/api/index.ts";
 import { fixedClock } from "../../src/core/index.ts";
 import { TransferRepository } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import type { ApiHarness, HarnessMember } from "./api-harness.ts";
-import { HARNESS_MEMBERS, startApiHarness } from "./api-harness.ts";
+import type { ApiFixture } from "./api/fixture.ts";
+import { demo, openApiFixture } from "./api/fixture.ts";
 import type { Operation } from "./fuzz/openapi-model.ts";
 import { ResponseChecker, operationsOf } from "./fuzz/openapi-model.ts";
 import type { FuzzInputs, FuzzRequest } from "./fuzz/requests.ts";
@@ -26,24 +26,26 @@ const SECONDS = Number(process.env["FUZZ_SECONDS"] ?? 120);
 const SEED = Number(process.env["FUZZ_SEED"] ?? Date.now() % 2 ** 31);
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
-let h: ApiHarness;
+let h: ApiFixture;
 let inputs: FuzzInputs;
 let ops: Operation[];
 let checker: ResponseChecker;
 
-async function post(path: string, who: HarnessMember, body: unknown): Promise<{ id: string }> {
-  const res = await fetch(`${h.url}${path}`, {
+const rpps = (localpart: string): string => demo(localpart).rpps;
+
+async function post(path: string, body: unknown): Promise<{ id: string }> {
+  const res = await fetch(`${h.api}${path}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${await h.token(who)}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${await h.token("dr.berard")}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   expect(res.status, `seed ${path}`).toBe(201);
   return (await res.json()) as { id: string };
 }
 
-async function brokenTokens(dir: string, valid: string): Promise<Record<string, string>> {
-  const key = await loadLocalIssuerKey(dir);
-  const claims = { role: "sender", rpps: h.rpps("sender") };
+async function brokenTokens(valid: string): Promise<Record<string, string>> {
+  const key = h.tokenKey;
+  const claims = { role: "sender", rpps: rpps("dr.berard") };
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
   const payload = {
@@ -59,7 +61,7 @@ async function brokenTokens(dir: string, valid: string): Promise<Record<string, 
     "alg-none": `${b64({ alg: "none", typ: "JWT" })}.${b64(payload)}.`,
     expired: await issueLocalToken(
       key,
-      { role: "sender", rpps: h.rpps("sender"), ttlSeconds: 60 },
+      { role: "sender", rpps: rpps("dr.berard"), ttlSeconds: 60 },
       fixedClock(new Date(Date.now() - 7_200_000).toISOString()),
     ),
     "wrong-audience": await new SignJWT(claims)
@@ -85,38 +87,41 @@ async function brokenTokens(dir: string, valid: string): Promise<Record<string, 
 
 beforeAll(async () => {
   tmp = await tempDir("passerelle-api-fuzz-");
-  h = await startApiHarness(tmp.dir);
-  const discharge = await post("/transfers", "sender", {
-    sheet: exampleSheet("discharge"),
-    to: [h.rpps("gp")],
-  });
-  const te = await post("/transfers", "sender", {
+  h = await openApiFixture(tmp.dir, { env: { PASSERELLE_HTTP_RATE_LIMIT: "1000000" } });
+  const discharge = await post("/transfers", { sheet: exampleSheet("discharge"), to: [rpps("dr.martin")] });
+  const te = await post("/transfers", {
     sheet: exampleSheet("teleexpertise-request"),
-    to: [h.rpps("specialist")],
+    to: [rpps("dr.roussel")],
   });
-  const tokens: Record<string, string> = {};
-  for (const m of Object.keys(HARNESS_MEMBERS) as HarnessMember[]) tokens[m] = await h.token(m);
-  tokens["service-coordinator"] = await h.serviceToken("coordinator");
-  Object.assign(tokens, await brokenTokens(tmp.dir, tokens["sender"] ?? ""));
-  const payload = await new TransferRepository(h.fixture.db.knex).payload(discharge.id);
+  const tokens: Record<string, string> = {
+    sender: await h.token("dr.berard"),
+    gp: await h.token("dr.martin", "recipient"),
+    "nurse-sender": await h.token("ide.bernard", "sender"),
+    specialist: await h.token("dr.roussel", "specialist"),
+    coordinator: await h.token("coord.morel", "coordinator"),
+    auditor: await h.token("coord.morel", "auditor"),
+    "service-coordinator": await h.token({ role: "coordinator" }),
+  };
+  Object.assign(tokens, await brokenTokens(tokens["sender"] ?? ""));
+  const payload = await new TransferRepository(h.services.db.knex).payload(discharge.id);
   inputs = {
     tokens,
     pathValues: {
       id: [discharge.id, te.id],
       form: ["discharge@1", "admission", "teleexpertise-request@1"],
-      rpps: [h.rpps("gp"), h.rpps("specialist")],
+      rpps: [rpps("dr.martin"), rpps("dr.roussel")],
     },
     jsonBodies: {
       "POST /transfers": [
-        { sheet: exampleSheet("discharge"), to: [h.rpps("gp")] },
-        { sheet: exampleSheet("admission"), to: [h.rpps("nurse")] },
+        { sheet: exampleSheet("discharge"), to: [rpps("dr.martin")] },
+        { sheet: exampleSheet("admission"), to: [rpps("ide.bernard")] },
       ],
       "POST /sheets/preview": [exampleSheet("discharge"), exampleSheet("teleexpertise-request")],
       "POST /transfers/{id}/answer": [{ data: exampleSheet("teleexpertise-answer").data }],
     },
     pdf: payload?.pdf ?? new Uint8Array(),
   };
-  const doc: unknown = await (await fetch(`${h.url}/openapi.json`)).json();
+  const doc: unknown = await (await fetch(`${h.api}/openapi.json`)).json();
   ops = operationsOf(doc);
   checker = new ResponseChecker(doc);
 }, 120_000);
@@ -143,9 +148,20 @@ async function send(r: FuzzRequest): Promise<{ status: number; type: string | nu
 }
 
 const transferCount = async (): Promise<number> =>
-  Number(((await h.fixture.db.knex("transfers").count({ n: "*" }).first()) as { n: number | string }).n);
+  Number(((await h.services.db.knex("transfers").count({ n: "*" }).first()) as { n: number | string }).n);
 
 describe("fuzz over /api/v1/openapi.json", () => {
+  it("has a response checker that can fail", () => {
+    const health = ops.find((o) => o.path === "/health");
+    const transfers = ops.find((o) => o.method === "POST" && o.path === "/transfers");
+    if (health === undefined || transfers === undefined) throw new Error("operations missing");
+    expect(checker.problems(health, 200, "application/json", '{"status":"ok","time":"t"}')).toEqual([]);
+    expect(checker.problems(health, 200, "application/json", '{"status":"ko"}')).not.toEqual([]);
+    expect(checker.problems(health, 200, "text/html", "<p>ok</p>")).not.toEqual([]);
+    expect(checker.problems(transfers, 400, "application/problem+json", '{"title":"x"}')).not.toEqual([]);
+    expect(checker.problems(transfers, 201, "application/json", "{")).toEqual(["body is not JSON"]);
+  });
+
   it(
     "answers every generated request below 500 and as documented",
     async () => {
@@ -155,7 +171,7 @@ describe("fuzz over /api/v1/openapi.json", () => {
       let sent = 0;
       for (const op of ops) {
         const key = `${op.method} ${op.path}`;
-        const requests = fc.sample(requestArbitrary(op, inputs, h.url), { numRuns: RUNS, seed: SEED });
+        const requests = fc.sample(requestArbitrary(op, inputs, h.api), { numRuns: RUNS, seed: SEED });
         const statuses = new Map<number, number>();
         for (const r of requests) {
           if (Date.now() > deadline) break;
@@ -181,6 +197,7 @@ describe("fuzz over /api/v1/openapi.json", () => {
           .slice(0, 30)
           .map((f) => `FAIL ${f.op} → ${f.status}: ${f.problems.join("; ")} [${f.request}]`),
       ].join("\n");
+      process.stdout.write(`${report}\n`);
       expect(sent, report).toBeGreaterThan(ops.length);
       expect(failures, report).toEqual([]);
     },

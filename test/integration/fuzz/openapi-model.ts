@@ -57,11 +57,11 @@ export class ResponseChecker {
   readonly #cache = new Map<string, ValidateFunction>();
 
   constructor(doc: unknown) {
-    this.#ajv.addSchema({ $id: "urn:openapi", components: (doc as OpenApiDoc).components });
+    this.#ajv.addSchema({ $id: "urn:passerelle:openapi", components: (doc as OpenApiDoc).components });
   }
 
   #validator(schema: Schema): ValidateFunction {
-    const text = JSON.stringify(schema).replaceAll('"#/components/', '"urn:openapi#/components/');
+    const text = JSON.stringify(schema).replaceAll('"#/components/', '"urn:passerelle:openapi#/components/');
     let v = this.#cache.get(text);
     if (v === undefined) {
       v = this.#ajv.compile(JSON.parse(text) as Schema);

@@ -93,12 +93,10 @@ function jsonBody(samples: readonly unknown[]): fc.Arbitrary<{ text: string; lab
   const mutated = sample.chain((s) => {
     const paths = pathsOf(s);
     if (paths.length === 0) return fc.constant({ v: s, label: "sample" });
-    return fc
-      .tuple(fc.constantFrom(...paths), fc.boolean(), wrongValue)
-      .map(([p, remove, value]) => ({
-        v: setAt(s, p, value, remove),
-        label: `${remove ? "removed" : "retyped"} ${p.join(".")}`,
-      }));
+    return fc.tuple(fc.constantFrom(...paths), fc.boolean(), wrongValue).map(([p, remove, value]) => ({
+      v: setAt(s, p, value, remove),
+      label: `${remove ? "removed" : "retyped"} ${p.join(".")}`,
+    }));
   });
   return fc.oneof(
     { weight: 2, arbitrary: sample.map((v) => ({ text: JSON.stringify(v), label: "valid sample" })) },
@@ -169,13 +167,15 @@ export function requestArbitrary(op: Operation, inputs: FuzzInputs, base: string
           fc.constant({ body: inputs.pdf, type: "application/json", label: "PDF as application/json" }),
           fc.constant({ body: new Uint8Array(), type: "application/pdf", label: "empty PDF" }),
         )
-      : fc.oneof(
-          { weight: 4, arbitrary: fc.constant({ label: "no body" }) },
-          {
-            weight: 1,
-            arbitrary: fc.constant({ body: '{"x":1}', type: "application/json", label: "unexpected body" }),
-          },
-        );
+      : op.method === "GET"
+        ? fc.constant({ label: "no body" })
+        : fc.oneof(
+            { weight: 4, arbitrary: fc.constant({ label: "no body" }) },
+            {
+              weight: 1,
+              arbitrary: fc.constant({ body: '{"x":1}', type: "application/json", label: "unexpected body" }),
+            },
+          );
   return fc.tuple(token, pathArb, queryArb, extraQuery, body).map(([tok, pv, qv, extra, b]) => {
     let path = op.path;
     pathParams.forEach((p, i) => {
