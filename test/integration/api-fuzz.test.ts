@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueLocalToken } from "../../src/api/index.ts";
 import { fixedClock } from "../../src/core/index.ts";
-import { TransferRepository } from "../../src/transfers/index.ts";
+import { TRANSFER_STATES, TransferRepository } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import type { ApiFixture } from "./api/fixture.ts";
@@ -110,6 +110,11 @@ beforeAll(async () => {
       id: [discharge.id, te.id],
       form: ["discharge@1", "admission", "teleexpertise-request@1"],
       rpps: [rpps("dr.martin"), rpps("dr.roussel")],
+      state: [...TRANSFER_STATES],
+      q: ["Ber", "Mar"],
+      profession: ["10", "60"],
+      transfer: [discharge.id],
+      sheet: [discharge.id],
     },
     jsonBodies: {
       "POST /transfers": [

@@ -20,7 +20,7 @@ export interface FuzzRequest {
 export interface FuzzInputs {
   /** Valid tokens by label (`sender`, `gp`, …) and broken ones (`alg-none`, `expired`, …). */
   readonly tokens: Readonly<Record<string, string>>;
-  /** Known-good values of path parameters by name (`id`, `form`, `rpps`). */
+  /** Known-good values of path and query parameters by name (`id`, `form`, `rpps`, `state`…). */
   readonly pathValues: Readonly<Record<string, readonly string[]>>;
   /** Valid JSON bodies by `METHOD /path`. */
   readonly jsonBodies: Readonly<Record<string, readonly unknown[]>>;
@@ -72,7 +72,7 @@ function setAt(v: unknown, path: readonly (string | number)[], value: unknown, r
   const last = path.at(-1) ?? "";
   if (remove) {
     if (Array.isArray(cur)) cur.splice(Number(last), 1);
-    else delete cur[last];
+    else Reflect.deleteProperty(cur, last);
   } else cur[last] = value;
   return copy;
 }
@@ -115,6 +115,17 @@ function jsonBody(samples: readonly unknown[]): fc.Arbitrary<{ text: string; lab
         label: "huge body (1.2 MB)",
       }),
     },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        { text: `${"[".repeat(5000)}${"]".repeat(5000)}`, label: "deeply nested JSON" },
+        { text: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}', label: "prototype keys" },
+        {
+          text: '{"sheet":{"form":"discharge@1","data":{}},"to":["1","1","1"],"to":[]}',
+          label: "duplicate keys",
+        },
+      ),
+    },
   );
 }
 
@@ -138,7 +149,9 @@ export function requestArbitrary(op: Operation, inputs: FuzzInputs, base: string
   const queryParams = op.parameters.filter((p) => p.in === "query");
   const pathArb = fc.tuple(...pathParams.map((p) => paramValue(p, inputs.pathValues[p.name] ?? [])));
   const queryArb = fc.tuple(
-    ...queryParams.map((p) => fc.option(paramValue(p, []), { nil: undefined, freq: 2 })),
+    ...queryParams.map((p) =>
+      fc.option(paramValue(p, inputs.pathValues[p.name] ?? []), { nil: undefined, freq: 2 }),
+    ),
   );
   const extraQuery = fc.option(fc.tuple(fc.constantFrom("unknown", "limit", "state", "__proto__"), weird), {
     nil: undefined,
