@@ -16,6 +16,7 @@ import { ApiMetrics } from "./metrics.ts";
 import { authenticate } from "./principal.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { directoryRoutes } from "./routes/directory.ts";
+import { fhirRoutes } from "./routes/fhir.ts";
 import { formRoutes } from "./routes/forms.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { sheetRoutes } from "./routes/sheets.ts";
@@ -71,6 +72,7 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   api.use(sheetRoutes(services));
   api.use(transferRoutes(services));
   api.use(transferActionRoutes(services));
+  api.use(fhirRoutes(services));
   api.use(directoryRoutes(services));
   api.use(auditRoutes(services));
   app.use(API_PREFIX, api);

@@ -260,4 +260,26 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ["generatedAt", "dischargeSameDay", "overdue", "teleexpertise"],
   ),
+  // FHIR export (issue 6): the document Bundle's outer shape; its content is FHIR R4 (src/fhir).
+  FhirBundle: {
+    type: "object",
+    properties: {
+      resourceType: { const: "Bundle" },
+      type: { const: "document" },
+      timestamp: time,
+      identifier: obj({ system: str, value: str }, ["system", "value"]),
+      entry: {
+        type: "array",
+        minItems: 1,
+        items: obj(
+          {
+            fullUrl: { type: "string", pattern: "^urn:uuid:[0-9a-f-]{36}$" },
+            resource: { type: "object", properties: { resourceType: str }, required: ["resourceType"] },
+          },
+          ["fullUrl", "resource"],
+        ),
+      },
+    },
+    required: ["resourceType", "type", "timestamp", "identifier", "entry"],
+  },
 };

@@ -109,6 +109,13 @@ const OPS: Record<string, Record<string, Op>> = {
       ok: { status: 200, content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
     },
   },
+  "/transfers/{id}/fhir": {
+    get: {
+      summary: "FHIR R4 document Bundle of the transfer (audited access.exported)",
+      parameters: [idParam],
+      ok: { status: 200, content: { "application/fhir+json": { schema: ref("FhirBundle") } } },
+    },
+  },
   "/transfers/{id}/acknowledge": {
     post: {
       summary: "Acknowledge receipt (a recipient)",

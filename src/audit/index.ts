@@ -41,5 +41,6 @@ export type { ExportFilter, ExportSummary } from "./export.ts";
 export { patientPseudonym, accessRequest } from "./access.ts";
 export type { AccessReport, AccessTransfer } from "./access.ts";
 export { openAuditTrail } from "./open.ts";
+export { entriesOfTransfer } from "./by-transfer.ts";
 export { queryAudit } from "./query.ts";
 export type { AuditQuery } from "./query.ts";

@@ -32,7 +32,9 @@ export type AccessAction =
   | "access.downloaded"
   | "access.verified"
   // HTTP API (issue 6): a sheet's status was read
-  | "access.viewed";
+  | "access.viewed"
+  // FHIR export (issue 6): a transfer was exported as a FHIR document bundle
+  | "access.exported";
 export type AuditAction = TransferAction | DirectoryAction | AccessAction;
 
 /** Every action, for validation and documentation. */
@@ -45,6 +47,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "access.verified",
   // HTTP API (issue 6)
   "access.viewed",
+  // FHIR export (issue 6)
+  "access.exported",
 ];
 const ACTION_SET: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
 
