@@ -25,13 +25,13 @@ export async function importCircleCsv(
 ): Promise<CircleImportReport> {
   const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
   const delimiter = firstLine.includes(";") ? ";" : ",";
-  const rows = parse(text.replace(/^\uFEFF/, ""), {
+  const rows = parse<Record<string, string | undefined>>(text.replace(/^\uFEFF/, ""), {
     delimiter,
     columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
     skip_empty_lines: true,
     trim: true,
     relax_column_count: true,
-  }) as Record<string, string | undefined>[];
+  });
   let added = 0;
   let unchanged = 0;
   const rejected: { line: number; field: string; rule: string }[] = [];

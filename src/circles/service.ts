@@ -68,7 +68,7 @@ export class CircleService {
     const now = this.#d.clock.now().toISOString();
     return inTransaction(this.#d.db.knex, async (trx) => {
       await this.#ensurePatient(trx, patient, now);
-      const existing = await trx("circle_members")
+      const existing: unknown = await trx("circle_members")
         .where({ patient_ref: patient, member_id: member.id })
         .whereNull("left_at")
         .first();
@@ -161,8 +161,9 @@ export class CircleService {
 
 /** The stored circle of a pseudonym: objection and current members (for the ADT notices). */
 export async function circleOf(knex: Knex, patientRef: string): Promise<Circle> {
-  const p = (await knex("circle_patients").where("patient_ref", patientRef).first("objection_at")) as
-    { objection_at: string | null } | undefined;
+  const p = await knex<{ patient_ref: string; objection_at: string | null }>("circle_patients")
+    .where("patient_ref", patientRef)
+    .first("objection_at");
   const links: LinkRow[] = await knex("circle_members")
     .where("patient_ref", patientRef)
     .whereNull("left_at")
