@@ -259,6 +259,7 @@ export const MIGRATIONS: readonly Migration[] = [
         t.string("discharge_day", 10).index();
         t.string("admission_notice", 64);
         t.string("discharge_notice", 64);
+        t.integer("discharge_message");
         t.string("letter_transfer", 64);
         t.string("letter_check", 12);
         t.string("cancelled", 3);
