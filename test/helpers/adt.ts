@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { toParisIso } from "../../src/adt/index.ts";
 import { withCheckKey } from "../../src/forms/index.ts";
 
 export const FIXTURES_DIR = path.join(import.meta.dirname, "..", "fixtures", "pam-fr");
@@ -69,4 +70,9 @@ export function adtMessage(o: AdtMessageOptions): string {
     `PV1||I|${unit}^312^1^CHVALMONT&699990016&M|R|||||||||||||||${visit}^^^CHVALMONT&1.2.250.1.71.4.2.1.699990016&ISO^AN|||||||||||||||||||||||||${o.admittedAt ?? "20260302101500"}|${o.dischargedAt ?? (o.trigger === "A03" ? at : "")}`,
     `ZBE|MVT${o.controlId}^SIH_VALMONT^699990016^FINESS|${at}||${action}|N|${original}|${o.unitName ?? "Médecine gériatrique aiguë"}^^^^^CHVALMONT^UF^^^${unit}|${o.unitName ?? "Médecine gériatrique aiguë"}^^^^^CHVALMONT^UF^^^${unit}|HMS`,
   ].join("\r");
+}
+
+/** Paris local time of `at` as an HL7 DTM (`YYYYMMDDHHMMSS`). */
+export function hl7Now(at: Date = new Date()): string {
+  return toParisIso(at).slice(0, 19).replace(/[-:T]/g, "");
 }
