@@ -49,13 +49,20 @@ const send = async (text: string) =>
 const count = async (table: string, where: Record<string, string | number> = {}): Promise<number> =>
   Number(((await f.db.knex(table).where(where).count({ n: "*" }).first()) as { n: number | string }).n);
 const messageId = async (controlId: string): Promise<number> =>
-  ((await f.db.knex("adt_messages").where({ control_id: controlId }).first("id")) as { id: number }).id;
+  (
+    await f.db
+      .knex<{ id: number; control_id: string }>("adt_messages")
+      .where({ control_id: controlId })
+      .first("id")
+  )?.id ?? -1;
 const processed = (controlId: string) =>
   waitFor(
     `${controlId} processed`,
     async () => {
-      const r = (await f.db.knex("adt_messages").where({ control_id: controlId }).first("state")) as
-        { state: string } | undefined;
+      const r = await f.db
+        .knex<{ state: string; control_id: string }>("adt_messages")
+        .where({ control_id: controlId })
+        .first("state");
       return r?.state === "processed" ? true : undefined;
     },
     30_000,
@@ -108,7 +115,12 @@ beforeAll(async () => {
   worker.start();
   processor = new AdtProcessor(f.deps, { pollMs: 200, letterCheckMs: 3_600_000 });
   processor.start();
-  listener = await startMllpListener(f.deps, { port: 0, onAccepted: () => processor.poke() });
+  listener = await startMllpListener(f.deps, {
+    port: 0,
+    onAccepted: () => {
+      processor.poke();
+    },
+  });
   mllp = new Hl7Client({ host: "127.0.0.1", port: listener.port });
 });
 
@@ -165,7 +177,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     const ca = await readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8");
     expect(verifyPdf(pdf, { trustedCas: [ca] }).valid).toBe(true);
     // the unit's correspondent is not in the patient's care-team room
-    expect(members[3]!.getRoom(t.roomId!)?.getMyMembership()).not.toBe("join");
+    expect(members[3]!.getRoom(t.roomId)?.getMyMembership()).not.toBe("join");
   });
 
   it("the same message again (same MSH-10): AA, audited as a duplicate, not stored or sent twice", async () => {
@@ -230,13 +242,11 @@ describe("ADT feed → notices over a real homeserver", () => {
       pending: 0,
       rate: 1,
     });
-    const stay = (await f.db
-      .knex("adt_stays")
+    const stay = await f.db
+      .knex<{ letter_check: string; letter_transfer: string }>("adt_stays")
       .where({ letter_check: "on_time" })
-      .first("letter_transfer")) as {
-      letter_transfer: string;
-    };
-    expect(stay.letter_transfer).toBe(letter.transferId);
+      .first("letter_transfer");
+    expect(stay?.letter_transfer).toBe(letter.transferId);
   });
 
   it("a discharge yesterday with no letter: missing, audited, the unit's correspondent is told", async () => {
