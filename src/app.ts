@@ -5,6 +5,8 @@
  * Embedded default (no `PASSERELLE_HOMESERVER_URL`): a local Synapse in `<data>/synapse` with a demo
  * CPTS (see src/demo). Otherwise the configured homeserver and the directory as it is.
  */
+import type { Acceptance } from "./adt/index.ts";
+import { AdtProcessor, receiveAdtJson, startMllpListener } from "./adt/index.ts";
 import type { AuditTrail } from "./audit/index.ts";
 import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
@@ -61,6 +63,10 @@ export interface App {
   /** The service functions the CLI and the HTTP handlers share. */
   createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
   transferStatus(transferId: string): ReturnType<typeof transferStatus>;
+  /** The JSON equivalent of an ADT message (issue 7; the API route calls it). */
+  receiveAdt(input: unknown, actor: string): Promise<Acceptance>;
+  /** The MLLP listener's port, when `PASSERELLE_MLLP_PORT` is set. */
+  readonly mllpPort: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -125,6 +131,30 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
 
     const forms = await loadFormRegistry();
     const pseudonymKey = await loadPseudonymKey(config.dataDir);
+
+    // ADT feed (issue 7): stored messages become notices; the MLLP listener is on when configured.
+    const adtDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey };
+    const adt = new AdtProcessor(adtDeps, {
+      onFailed: (message, reason) => {
+        log("warn", "adt message failed", { message: String(message), reason });
+      },
+    });
+    adt.start();
+    closers.push(() => adt.stop());
+    const mllp =
+      config.adt === undefined
+        ? undefined
+        : await startMllpListener(adtDeps, {
+            port: config.adt.port,
+            host: config.adt.host,
+            encoding: config.adt.encoding,
+            ...(config.adt.tls === undefined ? {} : { tls: config.adt.tls }),
+            onAccepted: () => {
+              adt.poke();
+            },
+            log,
+          });
+    if (mllp !== undefined) closers.push(() => mllp.close());
     log("info", "passerelle started", {
       homeserver: matrix.homeserverUrl,
       hub: hub.userId,
@@ -147,6 +177,12 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       createTransfer: (input) =>
         createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
       transferStatus: (id) => transferStatus(db.knex, id),
+      receiveAdt: async (input, actor) => {
+        const a = await receiveAdtJson(adtDeps, input, actor);
+        adt.poke();
+        return a;
+      },
+      mllpPort: mllp?.port,
       stop,
     };
   } catch (e) {

@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from "node:path";
 import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
+import type { AdtConfig } from "./adt.ts";
+import { parseAdtConfig } from "./adt.ts";
 import { issue } from "./issues.ts";
 import type { MatrixConfig, SignerConfig } from "./service.ts";
 import { parseMatrix, parseSigner } from "./service.ts";
@@ -27,6 +29,8 @@ export interface PasserelleConfig {
   };
   readonly matrix: MatrixConfig;
   readonly signer: SignerConfig;
+  /** The ADT feed's MLLP listener (src/config/adt.ts); absent when `PASSERELLE_MLLP_PORT` is not set. */
+  readonly adt?: AdtConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -82,6 +86,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
 
   const matrix = parseMatrix(env, issues);
   const signer = parseSigner(env, cwd, issues);
+  const adt = parseAdtConfig(env, cwd, issues);
 
   if (issues.length > 0) {
     throw new PasserelleError(
@@ -90,7 +95,14 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
       { issues },
     );
   }
-  return { dataDir, database, audit: { checkpointEvery }, matrix, signer };
+  return {
+    dataDir,
+    database,
+    audit: { checkpointEvery },
+    matrix,
+    signer,
+    ...(adt === undefined ? {} : { adt }),
+  };
 }
 
 function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig | undefined {

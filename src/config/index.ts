@@ -2,3 +2,4 @@
 export { loadConfig, SQLITE_FILENAME } from "./config.ts";
 export type { DatabaseConfig, PasserelleConfig, RawConfig } from "./config.ts";
 export type { MatrixConfig, SignerConfig } from "./service.ts";
+export type { AdtConfig } from "./adt.ts";
