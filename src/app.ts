@@ -8,6 +8,7 @@
 import type { Acceptance } from "./adt/index.ts";
 import { AdtProcessor, receiveAdtJson, startMllpListener } from "./adt/index.ts";
 import type { AuditTrail } from "./audit/index.ts";
+import { CircleService, isCircleCommand, runCircleCommand } from "./circles/index.ts";
 import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
 import type { Clock } from "./core/index.ts";
@@ -16,10 +17,10 @@ import type { EmbeddedHomeserver } from "./demo/homeserver.ts";
 import { DEMO_PASSWORD, startEmbeddedHomeserver } from "./demo/homeserver.ts";
 import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
-import { DirectoryService } from "./directory/index.ts";
+import { DirectoryRepository, DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
 import type { Hub, InboundHandler } from "./matrix/index.ts";
-import { openHub } from "./matrix/index.ts";
+import { openHub, serveDirectCommands } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
 import type { CreatedTransfer, CreateTransferInput, TransferContext } from "./transfers/index.ts";
@@ -155,6 +156,24 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
             log,
           });
     if (mllp !== undefined) closers.push(() => mllp.close());
+    // `!circle join <INS>` in an encrypted direct room with the hub (issue 7).
+    const circles = new CircleService({ db, trail, clock, pseudonymKey });
+    const members = new DirectoryRepository(db.knex);
+    const direct = serveDirectCommands(
+      hub.client,
+      {
+        accept: async (userId) => (await members.findByMatrixId(userId))?.active === true,
+        handles: isCircleCommand,
+        run: (userId, text) => runCircleCommand(circles, members, userId, text),
+      },
+      (level, message) => {
+        log(level, message);
+      },
+    );
+    closers.push(() => {
+      direct.stop();
+      return Promise.resolve();
+    });
     log("info", "passerelle started", {
       homeserver: matrix.homeserverUrl,
       hub: hub.userId,

@@ -10,3 +10,4 @@ export { importCircleCsv } from "./import.ts";
 export type { CircleImportReport } from "./import.ts";
 export { CIRCLE_CONSENTS, CIRCLE_SOURCES } from "./types.ts";
 export type { Circle, CircleConsent, CircleMember, CircleSource, JoinInput } from "./types.ts";
+export { isCircleCommand, runCircleCommand } from "./command.ts";
