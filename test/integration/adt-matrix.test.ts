@@ -20,9 +20,17 @@ import {
   setAdtUnit,
   startMllpListener,
 } from "../../src/adt/index.ts";
-import { CircleService } from "../../src/circles/index.ts";
+import { CircleService, isCircleCommand, runCircleCommand } from "../../src/circles/index.ts";
+import { DirectoryRepository } from "../../src/directory/index.ts";
 import type { Hub, SheetEventContent } from "../../src/matrix/index.ts";
-import { downloadEncryptedFile, openHub, SHEET_EVENT_TYPE, sha256Hex } from "../../src/matrix/index.ts";
+import {
+  downloadEncryptedFile,
+  MEGOLM,
+  openHub,
+  serveDirectCommands,
+  SHEET_EVENT_TYPE,
+  sha256Hex,
+} from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
 import { createTransfer, OutboxWorker, transferStatus } from "../../src/transfers/index.ts";
 import { adtMessage, hl7Now, insOf, pamFixture, PATIENT } from "../helpers/adt.ts";
@@ -43,6 +51,7 @@ let mllp: Hl7Client;
 let members: MatrixClient[];
 let rpps: string[];
 let circles: CircleService;
+let direct: { stop(): void };
 
 const send = async (text: string) =>
   ackCode(await mllp.sendAndWait(Hl7Message.parse(text), { timeoutMs: 10_000 }));
@@ -122,9 +131,16 @@ beforeAll(async () => {
     },
   });
   mllp = new Hl7Client({ host: "127.0.0.1", port: listener.port });
+  const repo = new DirectoryRepository(f.db.knex);
+  direct = serveDirectCommands(hub.client, {
+    accept: async (userId) => (await repo.findByMatrixId(userId))?.active === true,
+    handles: isCircleCommand,
+    run: (userId, text) => runCircleCommand(circles, repo, userId, text),
+  });
 });
 
 afterAll(async () => {
+  direct.stop();
   await mllp.close();
   await listener.close();
   await processor.stop();
@@ -305,5 +321,45 @@ describe("ADT feed → notices over a real homeserver", () => {
       1,
     );
     expect((await f.trail.verify()).ok).toBe(true);
+  });
+
+  it("!circle join <INS> in an encrypted direct room with the hub: confirmed, the member is in the circle", async () => {
+    const ins = insOf(2);
+    const alice = members[0]!;
+    const { room_id: roomId } = await alice.createRoom({
+      invite: [hub.userId],
+      is_direct: true,
+      initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: MEGOLM } }],
+    });
+    await waitFor(
+      "the hub joined the direct room",
+      () => (alice.getRoom(roomId)?.getMember(hub.userId)?.membership === "join" ? true : undefined),
+      30_000,
+      100,
+    );
+    const sent = await alice.sendTextMessage(roomId, `!circle join ${ins}`);
+    const reply = await waitForEvent(
+      alice,
+      roomId,
+      "m.room.message",
+      30_000,
+      (e) => e.getSender() === hub.userId && e.getContent().msgtype === "m.notice",
+    );
+    expect(reply.isEncrypted()).toBe(true);
+    expect(reply.getContent().body).toMatch(/^✅ Vous faites désormais partie du cercle de soins/);
+    expect(reply.getContent().body).not.toContain(ins);
+    expect(sent.event_id).toMatch(/^\$/);
+    const circle = await circles.list(ins);
+    expect(circle.members.map((m) => [m.rpps, m.source])).toEqual([[rpps[0], "matrix"]]);
+    const bad = await alice.sendTextMessage(roomId, "!circle join 248037511204722");
+    const refusal = await waitForEvent(
+      alice,
+      roomId,
+      "m.room.message",
+      30_000,
+      (e) => e.getSender() === hub.userId && String(e.getContent().body).startsWith("INS invalide"),
+    );
+    expect(refusal.getContent().body).not.toContain("248037511204722");
+    expect(bad.event_id).toBeDefined();
   });
 });
