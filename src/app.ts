@@ -5,9 +5,12 @@
  * Embedded default (no `PASSERELLE_HOMESERVER_URL`): a local Synapse in `<data>/synapse` with a demo
  * CPTS (see src/demo). Otherwise the configured homeserver and the directory as it is.
  */
+import type { Acceptance } from "./adt/index.ts";
+import { AdtProcessor, receiveAdtJson, startMllpListener } from "./adt/index.ts";
 import type { HttpServer } from "./api/index.ts";
 import { TokenVerifier, createHttpApp, loadLocalIssuerKey } from "./api/index.ts";
 import type { AuditTrail } from "./audit/index.ts";
+import { CircleService, isCircleCommand, runCircleCommand } from "./circles/index.ts";
 import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
 import type { Clock } from "./core/index.ts";
@@ -16,10 +19,10 @@ import type { EmbeddedHomeserver } from "./demo/homeserver.ts";
 import { DEMO_PASSWORD, startEmbeddedHomeserver } from "./demo/homeserver.ts";
 import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
-import { DirectoryService } from "./directory/index.ts";
+import { DirectoryRepository, DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
 import type { Hub, NoticeTransport } from "./matrix/index.ts";
-import { openHub } from "./matrix/index.ts";
+import { openHub, serveDirectCommands } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
 import { demoWebOptions, listenWithWeb } from "./web/index.ts";
@@ -72,6 +75,10 @@ export interface App {
   /** The service functions the CLI and the HTTP handlers share. */
   createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
   transferStatus(transferId: string): ReturnType<typeof transferStatus>;
+  /** The JSON equivalent of an ADT message (issue 7; the API route calls it). */
+  receiveAdt(input: unknown, actor: string): Promise<Acceptance>;
+  /** The MLLP listener's port, when `PASSERELLE_MLLP_PORT` is set. */
+  readonly mllpPort: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -211,6 +218,48 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       config.http,
     );
     closers.push(() => http.close());
+
+    // ADT feed (issue 7): stored messages become notices; the MLLP listener is on when configured.
+    const adtDeps = deps;
+    const adt = new AdtProcessor(adtDeps, {
+      onFailed: (message, reason) => {
+        log("warn", "adt message failed", { message: String(message), reason });
+      },
+    });
+    adt.start();
+    closers.push(() => adt.stop());
+    const mllp =
+      config.adt === undefined
+        ? undefined
+        : await startMllpListener(adtDeps, {
+            port: config.adt.port,
+            host: config.adt.host,
+            encoding: config.adt.encoding,
+            ...(config.adt.tls === undefined ? {} : { tls: config.adt.tls }),
+            onAccepted: () => {
+              adt.poke();
+            },
+            log,
+          });
+    if (mllp !== undefined) closers.push(() => mllp.close());
+    // `!circle join <INS>` in an encrypted direct room with the hub (issue 7).
+    const circles = new CircleService({ db, trail, clock, pseudonymKey });
+    const members = new DirectoryRepository(db.knex);
+    const direct = serveDirectCommands(
+      hub.client,
+      {
+        accept: async (userId) => (await members.findByMatrixId(userId))?.active === true,
+        handles: isCircleCommand,
+        run: (userId, text) => runCircleCommand(circles, members, userId, text),
+      },
+      (level, message) => {
+        log(level, message);
+      },
+    );
+    closers.push(() => {
+      direct.stop();
+      return Promise.resolve();
+    });
     log("info", "passerelle started", {
       homeserver: matrix.homeserverUrl,
       hub: hub.userId,
@@ -233,6 +282,12 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               password: DEMO_PASSWORD,
             })),
       ...services,
+      receiveAdt: async (input, actor) => {
+        const a = await receiveAdtJson(adtDeps, input, actor);
+        adt.poke();
+        return a;
+      },
+      mllpPort: mllp?.port,
       stop,
     };
   } catch (e) {

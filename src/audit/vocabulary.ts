@@ -35,7 +35,16 @@ export type AccessAction =
   | "access.viewed"
   // FHIR export (issue 6): a transfer was exported as a FHIR document bundle
   | "access.exported";
-export type AuditAction = TransferAction | DirectoryAction | AccessAction;
+/** Care circles (src/circles): a member joins or leaves a patient's circle; the patient objects. */
+export type CircleAction =
+  | "circle.joined"
+  | "circle.left"
+  | "circle.objection_recorded"
+  | "circle.objection_lifted"
+  | "circle.notice_suppressed";
+/** ADT feed (src/adt): a message accepted, refused or seen again; a discharge letter missing by day's end. */
+export type AdtAction = "adt.accepted" | "adt.rejected" | "adt.duplicate" | "adt.letter_missing";
+export type AuditAction = TransferAction | DirectoryAction | AccessAction | CircleAction | AdtAction;
 
 /** Every action, for validation and documentation. */
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
@@ -49,6 +58,15 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "access.viewed",
   // FHIR export (issue 6)
   "access.exported",
+  "circle.joined",
+  "circle.left",
+  "circle.objection_recorded",
+  "circle.objection_lifted",
+  "circle.notice_suppressed",
+  "adt.accepted",
+  "adt.rejected",
+  "adt.duplicate",
+  "adt.letter_missing",
 ];
 const ACTION_SET: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
 
@@ -88,7 +106,11 @@ export type AuditEventInput<A extends AuditAction> = A extends TransferAction
   ? Common & { readonly transfer: string }
   : A extends DirectoryAction
     ? Common & { readonly member: string }
-    : Common & ({ readonly sheet: string } | { readonly transfer: string });
+    : A extends CircleAction
+      ? Common & { readonly patient: PatientRef }
+      : A extends AdtAction
+        ? Common
+        : Common & ({ readonly sheet: string } | { readonly transfer: string });
 
 /** A validated event, ready to append: the chain adds seq, time and hashes. */
 export interface AuditEvent extends AuditSubject {

@@ -3,6 +3,7 @@ import type { CliIo, CommandHandler } from "./io.ts";
 import { EXIT, processIo } from "./io.ts";
 import { auditCommands } from "./commands/audit.ts";
 import { certsCommands } from "./commands/certs.ts";
+import { circleCommands } from "./commands/circle.ts";
 import { dbCommands } from "./commands/db.ts";
 import { demoCommands } from "./commands/demo.ts";
 import { directoryCommands } from "./commands/directory.ts";
@@ -20,6 +21,7 @@ import { UsageError } from "./args.ts";
 const groups: Record<string, Record<string, CommandHandler>> = {
   audit: auditCommands,
   certs: certsCommands,
+  circle: circleCommands,
   db: dbCommands,
   demo: demoCommands,
   directory: directoryCommands,

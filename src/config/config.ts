@@ -3,6 +3,8 @@ import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import type { EscalationConfig } from "./escalation.ts";
 import { parseEscalation } from "./escalation.ts";
+import type { AdtConfig } from "./adt.ts";
+import { parseAdtConfig } from "./adt.ts";
 import { issue } from "./issues.ts";
 import type { HttpConfig } from "./http.ts";
 import { parseHttp } from "./http.ts";
@@ -38,6 +40,8 @@ export interface PasserelleConfig {
   /** Escalation delays and scheduler interval (`PASSERELLE_ESCALATION_*`). */
   readonly escalation: EscalationConfig;
   readonly http: HttpConfig;
+  /** The ADT feed's MLLP listener (src/config/adt.ts); absent when `PASSERELLE_MLLP_PORT` is not set. */
+  readonly adt?: AdtConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -113,6 +117,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
   const signer = parseSigner(env, cwd, issues);
   const escalation = parseEscalation(env, issues);
   const http = parseHttp(env, issues);
+  const adt = parseAdtConfig(env, cwd, issues);
 
   if (issues.length > 0) {
     throw new PasserelleError(
@@ -130,6 +135,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
     outbox: { concurrency },
     escalation,
     http,
+    ...(adt === undefined ? {} : { adt }),
   };
 }
 

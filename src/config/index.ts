@@ -4,3 +4,4 @@ export type { DatabaseConfig, PasserelleConfig, RawConfig } from "./config.ts";
 export type { MatrixConfig, SignerConfig } from "./service.ts";
 export type { EscalationConfig } from "./escalation.ts";
 export type { HttpConfig, OidcConfig } from "./http.ts";
+export type { AdtConfig } from "./adt.ts";

@@ -34,6 +34,15 @@ export const LIFECYCLE: Readonly<Record<AuditAction, Lifecycle>> = {
   "access.verified": ["verify", "Verify Record Lifecycle Event", "R"],
   "access.viewed": ["access", "Access/View Record Lifecycle Event", "R"],
   "access.exported": ["disclose", "Disclose Record Lifecycle Event", "R"],
+  "circle.joined": ["amend", "Amend (Update) Record Lifecycle Event", "U"],
+  "circle.left": ["amend", "Amend (Update) Record Lifecycle Event", "U"],
+  "circle.objection_recorded": ["amend", "Amend (Update) Record Lifecycle Event", "U"],
+  "circle.objection_lifted": ["amend", "Amend (Update) Record Lifecycle Event", "U"],
+  "circle.notice_suppressed": ["hold", "Hold Record Lifecycle Event", "E"],
+  "adt.accepted": ["receive", "Receive/Retain Record Lifecycle Event", "C"],
+  "adt.rejected": ["receive", "Receive/Retain Record Lifecycle Event", "E"],
+  "adt.duplicate": ["receive", "Receive/Retain Record Lifecycle Event", "E"],
+  "adt.letter_missing": ["report", "Report (Output) Record Lifecycle Event", "E"],
 };
 
 /** The agent for an audit actor: a practitioner of the bundle by RPPS, else an identifier. */

@@ -108,6 +108,27 @@ export function addParties(c: EntryCollector, kind: FormKind, data: SheetData): 
       const author = addPractitionerRole(c, "expert", personOf(sec(data, "expert")) ?? {});
       return { patient, author, sectionEntries: { patient: [patient], expert: [author] } };
     }
+    case "admission-notice":
+    case "discharge-notice": {
+      // An ADT notice (issue 7): the establishment and unit of the stay, the hospital contact.
+      const st = sec(data, "stay");
+      const org = addOrganization(c, "stay.establishment", {
+        ...opt("name", text(st, "establishment")),
+        ...opt("finess", text(st, "finess")),
+      });
+      const unit = addOrganization(c, "stay.unit", { ...opt("name", text(st, "unit")), partOf: org });
+      const contact: Person = {
+        ...opt("rpps", text(st, "contactRpps")),
+        ...opt("phone", text(st, "contactPhone")),
+      };
+      const author = addPractitionerRole(c, "stay.contact", contact, unit);
+      return {
+        patient,
+        author,
+        custodian: org,
+        sectionEntries: { patient: [patient], stay: [org, unit, author] },
+      };
+    }
   }
 }
 

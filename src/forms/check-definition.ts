@@ -15,6 +15,8 @@ const FORM_KINDS: readonly FormKind[] = [
   "discharge",
   "teleexpertise-request",
   "teleexpertise-answer",
+  "admission-notice",
+  "discharge-notice",
 ];
 const ID = /^[a-zA-Z][a-zA-Z0-9]*$/;
 const BASE_KEYS = ["id", "type", "label", "required", "help"];

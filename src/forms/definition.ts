@@ -83,7 +83,13 @@ export interface Section {
   readonly reference?: string;
 }
 
-export type FormKind = "admission" | "discharge" | "teleexpertise-request" | "teleexpertise-answer";
+export type FormKind =
+  | "admission"
+  | "discharge"
+  | "teleexpertise-request"
+  | "teleexpertise-answer"
+  | "admission-notice"
+  | "discharge-notice";
 
 export interface FormDefinition {
   /** Stable form id, e.g. `discharge`. */

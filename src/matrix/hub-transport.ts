@@ -35,6 +35,8 @@ const FILENAMES: Record<string, string> = {
   discharge: "lettre-de-liaison.pdf",
   "teleexpertise-request": "demande-teleexpertise.pdf",
   "teleexpertise-answer": "reponse-teleexpertise.pdf",
+  "admission-notice": "avis-hospitalisation.pdf",
+  "discharge-notice": "avis-sortie.pdf",
 };
 
 /** Attachment file name by sheet kind; never derived from the sheet's content. */

@@ -49,3 +49,5 @@ export type { AckVia, InboundHandler, InboundListener, InboundOptions } from "./
 export { SHEET_REF_KEY } from "./inbound-parse.ts";
 export { hubPaths } from "./hub-secrets.ts";
 export type { HubSession } from "./hub-secrets.ts";
+export { serveDirectCommands, isEncryptedDirectRoom } from "./direct.ts";
+export type { DirectCommands } from "./direct.ts";

@@ -244,6 +244,77 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  // ---- adt (issue 7): care circles and the ADT feed. ----
+  {
+    // Care circles (src/circles): keyed by the patient pseudonym (HMAC of the INS), never the INS.
+    // ADT messages (src/adt) are kept whole (raw HL7 or JSON) because the notices need the
+    // patient's identity; they are the only rows here that hold patient data.
+    name: "0007_circles_adt",
+    async up(knex) {
+      await knex.schema.createTable("circle_patients", (t) => {
+        t.string("patient_ref", 64).primary();
+        t.string("objection_at", 30);
+        t.string("objection_source", 20);
+        t.string("created_at", 30).notNullable();
+        t.string("updated_at", 30).notNullable();
+      });
+      await knex.schema.createTable("circle_members", (t) => {
+        t.increments("id").primary();
+        t.string("patient_ref", 64).notNullable().index();
+        t.integer("member_id").notNullable().references("id").inTable("members");
+        t.string("since", 10).notNullable();
+        t.string("source", 20).notNullable();
+        t.string("consent", 20).notNullable();
+        t.string("joined_at", 30).notNullable();
+        t.string("left_at", 30);
+        t.index(["patient_ref", "member_id"]);
+      });
+      await knex.schema.createTable("adt_messages", (t) => {
+        t.increments("id").primary();
+        t.string("sender", 200).notNullable();
+        t.string("control_id", 64).notNullable();
+        t.string("trigger", 3).notNullable();
+        t.string("patient_ref", 64).notNullable().index();
+        t.text("event_json").notNullable();
+        t.text("raw");
+        t.string("state", 12).notNullable();
+        t.string("received_at", 30).notNullable();
+        t.string("processed_at", 30);
+        t.string("last_reason", 64);
+        t.unique(["sender", "control_id"]);
+        t.index(["state", "id"]);
+      });
+      await knex.schema.createTable("adt_units", (t) => {
+        t.string("facility", 64).notNullable();
+        t.string("unit", 64).notNullable();
+        t.string("name", 200).notNullable();
+        t.string("phone", 30);
+        t.string("contact_rpps", 11);
+        t.primary(["facility", "unit"]);
+      });
+      await knex.schema.createTable("adt_stays", (t) => {
+        t.string("stay_key", 64).primary();
+        t.string("patient_ref", 64).notNullable().index();
+        t.string("facility", 64).notNullable();
+        t.string("unit", 64);
+        t.string("admitted_at", 30);
+        t.string("discharged_at", 30);
+        t.string("discharge_day", 10).index();
+        t.string("admission_notice", 64);
+        t.string("discharge_notice", 64);
+        t.integer("discharge_message");
+        t.string("letter_transfer", 64);
+        t.string("letter_check", 12);
+        t.string("cancelled", 3);
+        t.string("updated_at", 30).notNullable();
+      });
+    },
+    async down(knex) {
+      for (const t of ["adt_stays", "adt_units", "adt_messages", "circle_members", "circle_patients"]) {
+        await knex.schema.dropTable(t);
+      }
+    },
+  },
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

@@ -4,6 +4,8 @@ const TITLES: Record<string, string> = {
   discharge: "Nouvelle lettre de liaison de sortie",
   "teleexpertise-request": "Nouvelle demande de téléexpertise",
   "teleexpertise-answer": "Réponse à votre demande de téléexpertise",
+  "admission-notice": "Avis d’hospitalisation d’un patient de votre cercle de soins",
+  "discharge-notice": "Avis de sortie d’hospitalisation d’un patient de votre cercle de soins",
 };
 
 /** E.g. "Nouvelle lettre de liaison de sortie (réf. …). Merci d’en accuser réception : ✅ ou !ack". */

@@ -9,6 +9,8 @@ export const EXAMPLE_KINDS: readonly FormKind[] = [
   "discharge",
   "teleexpertise-request",
   "teleexpertise-answer",
+  "admission-notice",
+  "discharge-notice",
 ];
 
 export function examplePath(kind: FormKind): string {

@@ -29,11 +29,13 @@ function caught(f: () => unknown): PasserelleError {
 }
 
 describe("form registry", () => {
-  it("loads the four definitions from liaison-forms/", async () => {
+  it("loads the six definitions from liaison-forms/", async () => {
     const registry = await loadFormRegistry();
     expect(registry.forms.map((f) => `${f.id}@${f.version}`)).toEqual([
       "admission@1",
+      "admission-notice@1",
       "discharge@1",
+      "discharge-notice@1",
       "teleexpertise-answer@1",
       "teleexpertise-request@1",
     ]);

@@ -1,0 +1,27 @@
+/**
+ * The hospital's ADT feed (issue 7): HL7 v2.5 ADT messages as IHE PAM France profiles them, over
+ * MLLP ({@link startMllpListener}) or as JSON ({@link receiveAdtJson}); each accepted message is
+ * stored before its ACK, then turned into admission and discharge notices for the patient's care
+ * circle by the {@link AdtProcessor}; {@link checkSameDayLetters} follows the HAS « document de
+ * sortie le jour même » indicator. Domain code: no express, no matrix-js-sdk.
+ */
+export { ADT_TRIGGERS, INS_OIDS, validateAdtEvent } from "./event.ts";
+export type { AdtEvent, AdtTrigger } from "./event.ts";
+export { parseAdt } from "./hl7.ts";
+export type { ParseResult, Rejection } from "./hl7.ts";
+export { ackCode, buildAck } from "./ack.ts";
+export { acceptAdtEvent, receiveAdtJson, recordRejection } from "./store.ts";
+export type { Acceptance, AdtDeps } from "./store.ts";
+export { handleHl7, startMllpListener } from "./listener.ts";
+export type { MllpListener, MllpListenerOptions } from "./listener.ts";
+export { HOSPITAL_TIME_ZONE, hl7Time, parisDay, toParisIso } from "./time.ts";
+export { AdtProcessor } from "./worker.ts";
+export type { AdtProcessorOptions } from "./worker.ts";
+export { ADT_ACTOR, CARE_TEAM_UNIT, processAdtMessage, sendNotice, stayKey } from "./processor.ts";
+export type { AdtProcessorDeps } from "./processor.ts";
+export { checkSameDayLetters, sameDayIndicator } from "./sameday.ts";
+export type { SameDayIndicator } from "./sameday.ts";
+export { noticeSheet, withdrawal } from "./notices.ts";
+export type { NoticeSheet, NoticeStatus } from "./notices.ts";
+export { adtUnit, setAdtUnit } from "./units.ts";
+export type { AdtUnit } from "./units.ts";

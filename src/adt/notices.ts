@@ -1,0 +1,64 @@
+/**
+ * The data of the `admission-notice@1` and `discharge-notice@1` sheets (liaison-forms/): what a
+ * city professional needs and nothing more — who (identity traits and INS), where (establishment,
+ * unit, contact), when — and, on admission, the invitation to send the `admission` sheet back to
+ * the unit's correspondent.
+ */
+import { checkIdentifier } from "../forms/index.ts";
+import type { AdtEvent } from "./event.ts";
+import type { AdtUnit } from "./units.ts";
+
+export type NoticeStatus = "issued" | "withdrawn" | "letterMissing";
+
+export interface NoticeSheet {
+  readonly form: "admission-notice@1" | "discharge-notice@1";
+  readonly data: Record<string, Record<string, unknown>>;
+}
+
+/** The notice for an A01 (admission) or A03 (discharge) event. */
+export function noticeSheet(
+  kind: "admission" | "discharge",
+  event: AdtEvent,
+  unit: AdtUnit | undefined,
+  status: NoticeStatus = "issued",
+): NoticeSheet {
+  const s = event.stay;
+  const finess = checkIdentifier("finess", s.facility).ok ? s.facility : undefined;
+  const stay: Record<string, unknown> = {
+    establishment: (s.facilityName ?? finess ?? s.facility).slice(0, 200),
+    ...(finess === undefined ? {} : { finess }),
+    unit: (unit?.name ?? s.unitName ?? s.unit).slice(0, 200),
+    ...(s.admittedAt === undefined ? {} : { admittedAt: s.admittedAt }),
+    ...(kind === "discharge" ? { dischargedAt: s.dischargedAt ?? event.occurredAt } : {}),
+    ...(unit?.phone === undefined ? {} : { contactPhone: unit.phone }),
+    ...(unit?.contactRpps === undefined ? {} : { contactRpps: unit.contactRpps }),
+  };
+  if (kind === "admission" && stay.admittedAt === undefined) stay.admittedAt = event.occurredAt;
+  return {
+    form: kind === "admission" ? "admission-notice@1" : "discharge-notice@1",
+    data: {
+      patient: {
+        lastName: event.patient.lastName,
+        firstNames: event.patient.firstNames,
+        birthDate: event.patient.birthDate,
+        ins: event.patient.ins,
+      },
+      stay,
+      notice: {
+        status,
+        ...(kind === "admission" && status === "issued" && unit?.contactRpps !== undefined
+          ? { admissionSheetRequested: true }
+          : {}),
+      },
+    },
+  };
+}
+
+/** The follow-up that withdraws a notice already sent: same data, status `withdrawn`, `replaces` its sheet id. */
+export function withdrawal(original: NoticeSheet["data"], form: string, sheetId: string): NoticeSheet {
+  const notice: Record<string, unknown> = { status: "withdrawn", replaces: sheetId };
+  return {
+    form: form as NoticeSheet["form"],
+    data: { ...original, notice },
+  };
+}

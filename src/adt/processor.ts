@@ -1,0 +1,172 @@
+/**
+ * Turns stored ADT messages into notices, in arrival order, through the transfers outbox
+ * (`createTransfer`: signed PDF, audit, durable queue, idempotent Matrix sends):
+ * - A01: an `admission-notice` to every member of the patient's care circle, in their care-team
+ *   room (one transfer context: the patient, `care-team`, the circle), inviting the admission sheet;
+ * - A02: the stay's unit is updated (no notice);
+ * - A03: a `discharge-notice` to the circle, and the stay enters the same-day letter check;
+ * - A11 / A13: the admission / discharge notice is withdrawn by a follow-up notice (`withdrawn`,
+ *   naming the sheet it replaces) to the same recipients, hence in the same room.
+ * A recorded objection stops every notice (audited `circle.notice_suppressed`). Transfer ids derive
+ * from the message id, so a crash between the notice and the `processed` mark never sends twice.
+ */
+import { createHash } from "node:crypto";
+import type { PatientRef } from "../audit/index.ts";
+import { auditEvent } from "../audit/index.ts";
+import { circleOf } from "../circles/index.ts";
+import type { FormRegistry } from "../forms/index.ts";
+import type { Signer } from "../pdf/index.ts";
+import { createTransfer, TransferRepository } from "../transfers/index.ts";
+import type { AdtEvent } from "./event.ts";
+import type { NoticeSheet } from "./notices.ts";
+import { noticeSheet, withdrawal } from "./notices.ts";
+import type { AdtDeps } from "./store.ts";
+import { parisDay } from "./time.ts";
+import { adtUnit } from "./units.ts";
+
+export interface AdtProcessorDeps extends AdtDeps {
+  readonly forms: FormRegistry;
+  readonly signer: Signer;
+}
+
+/** Audit actor of the notices. */
+export const ADT_ACTOR = "system:adt";
+/** Sender unit of notices: every notice about a patient to one circle shares one room. */
+export const CARE_TEAM_UNIT = "care-team";
+
+interface MessageRow {
+  id: number;
+  patient_ref: string;
+  event_json: string;
+}
+
+export const stayKey = (e: AdtEvent): string =>
+  createHash("sha256").update(`passerelle/stay/v1\n${e.stay.facility}\n${e.stay.visit}`).digest("hex");
+
+/** Creates the notice transfer `id` unless it exists (idempotent); returns its id. */
+export async function sendNotice(
+  deps: AdtProcessorDeps,
+  id: string,
+  sheet: NoticeSheet,
+  to: readonly string[],
+): Promise<string> {
+  const existing: unknown = await deps.db.knex("transfers").where({ id }).first("id");
+  if (existing !== undefined) return id;
+  await createTransfer(
+    { ...deps, newId: () => id },
+    { sheet, to, actor: ADT_ACTOR, senderUnit: CARE_TEAM_UNIT },
+  );
+  return id;
+}
+
+/** Processes one message (see the module comment). */
+export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow): Promise<void> {
+  const event = JSON.parse(row.event_json) as AdtEvent;
+  const knex = deps.db.knex;
+  const key = stayKey(event);
+  const now = deps.clock.now().toISOString();
+  const stay = await knex("adt_stays")
+    .where({ stay_key: key })
+    .first<Record<string, string | null> | undefined>();
+  const upsert = async (fields: Record<string, string | number | null>): Promise<void> => {
+    await knex("adt_stays")
+      .insert({
+        stay_key: key,
+        patient_ref: row.patient_ref,
+        facility: event.stay.facility,
+        updated_at: now,
+        ...fields,
+      })
+      .onConflict("stay_key")
+      .merge({ ...fields, updated_at: now });
+  };
+  const circle = await circleOf(knex, row.patient_ref);
+  const blocked = async (): Promise<boolean> => {
+    if (circle.objectionAt === undefined) return false;
+    await deps.trail.append(
+      auditEvent("circle.notice_suppressed", {
+        actor: ADT_ACTOR,
+        patient: row.patient_ref as PatientRef,
+        reason: "patient.objection",
+      }),
+    );
+    return true;
+  };
+  const recipients = circle.members.flatMap((m) =>
+    m.rpps !== undefined && m.matrixId !== undefined ? [m.rpps] : [],
+  );
+  const unit = await adtUnit(knex, event.stay.facility, event.stay.unit);
+  switch (event.trigger) {
+    case "A01": {
+      await upsert({
+        unit: event.stay.unit,
+        admitted_at: event.stay.admittedAt ?? event.occurredAt,
+        cancelled: null,
+      });
+      if ((await blocked()) || recipients.length === 0) return;
+      const id = await sendNotice(
+        deps,
+        `adt-${row.id}-notice`,
+        noticeSheet("admission", event, unit),
+        recipients,
+      );
+      await upsert({ admission_notice: id });
+      return;
+    }
+    case "A02":
+      await upsert({ unit: event.stay.unit });
+      return;
+    case "A03": {
+      const at = event.stay.dischargedAt ?? event.occurredAt;
+      await upsert({
+        unit: event.stay.unit,
+        discharged_at: at,
+        discharge_day: parisDay(new Date(at)),
+        discharge_message: row.id,
+        letter_check: "pending",
+      });
+      if ((await blocked()) || recipients.length === 0) return;
+      const id = await sendNotice(
+        deps,
+        `adt-${row.id}-notice`,
+        noticeSheet("discharge", event, unit),
+        recipients,
+      );
+      await upsert({ discharge_notice: id });
+      return;
+    }
+    case "A11":
+    case "A13": {
+      const cancelsAdmission = event.trigger === "A11";
+      await upsert(
+        cancelsAdmission
+          ? { cancelled: "yes" }
+          : { discharged_at: null, discharge_day: null, letter_check: "cancelled" },
+      );
+      const original = cancelsAdmission ? stay?.admission_notice : stay?.discharge_notice;
+      if (original == null || (await blocked())) return;
+      await withdraw(deps, `adt-${row.id}-withdrawal`, original);
+      return;
+    }
+  }
+}
+
+/** Sends the withdrawal of transfer `originalId` to its own recipients (hence its room). */
+async function withdraw(deps: AdtProcessorDeps, id: string, originalId: string): Promise<void> {
+  const repo = new TransferRepository(deps.db.knex);
+  const [original, payload, recipients] = await Promise.all([
+    repo.get(originalId),
+    repo.payload(originalId),
+    repo.recipients(originalId),
+  ]);
+  if (original === undefined || payload === undefined) return;
+  const rpps = await deps.db
+    .knex<{ rpps: string }>("members")
+    .whereIn(
+      "id",
+      recipients.map((r) => r.memberId),
+    )
+    .pluck("rpps");
+  const sheet = withdrawal(payload.data as NoticeSheet["data"], original.form, original.sheetId);
+  await sendNotice(deps, id, sheet, rpps);
+}

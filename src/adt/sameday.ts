@@ -1,0 +1,127 @@
+/**
+ * The HAS « document de sortie le jour même » indicator (art. R1112-1-2 CSP: the discharge letter
+ * is sent the same day): for each discharge (A03) the stay waits, `pending`, for a `discharge`
+ * transfer about the same patient created on the discharge's Paris calendar day. Found → `on_time`.
+ * Still none once that day is over → `missing`: audited (`adt.letter_missing`), and the unit's
+ * correspondent and the CPTS coordinators get a `discharge-notice` with status `letterMissing`.
+ */
+import type { PatientRef } from "../audit/index.ts";
+import { auditEvent } from "../audit/index.ts";
+import type { AdtEvent } from "./event.ts";
+import { noticeSheet } from "./notices.ts";
+import type { AdtProcessorDeps } from "./processor.ts";
+import { ADT_ACTOR, sendNotice } from "./processor.ts";
+import { parisDay } from "./time.ts";
+import { adtUnit } from "./units.ts";
+
+interface StayRow {
+  stay_key: string;
+  patient_ref: string;
+  facility: string;
+  unit: string | null;
+  discharged_at: string;
+  discharge_day: string;
+  discharge_message: number | null;
+}
+
+/** Checks every pending discharge; returns how many became `on_time` and `missing`. */
+export async function checkSameDayLetters(
+  deps: AdtProcessorDeps,
+): Promise<{ onTime: number; missing: number }> {
+  const knex = deps.db.knex;
+  const now = deps.clock.now();
+  const today = parisDay(now);
+  const stays = (await knex("adt_stays").where({ letter_check: "pending" }).select()) as StayRow[];
+  let onTime = 0;
+  let missing = 0;
+  for (const s of stays) {
+    const since = new Date(Date.parse(s.discharged_at) - 36 * 3600_000).toISOString();
+    const letters: { id: string; created_at: string }[] = await knex("transfers")
+      .where({ kind: "discharge", patient_ref: s.patient_ref })
+      .where("created_at", ">=", since)
+      .orderBy("created_at")
+      .select("id", "created_at");
+    const letter = letters.find((l) => parisDay(new Date(l.created_at)) === s.discharge_day);
+    if (letter !== undefined) {
+      await knex("adt_stays")
+        .where({ stay_key: s.stay_key })
+        .update({ letter_check: "on_time", letter_transfer: letter.id });
+      onTime++;
+      continue;
+    }
+    if (today <= s.discharge_day) continue;
+    missing++;
+    await knex("adt_stays").where({ stay_key: s.stay_key }).update({ letter_check: "missing" });
+    await deps.trail.append(
+      auditEvent("adt.letter_missing", {
+        actor: ADT_ACTOR,
+        outcome: "failure",
+        reason: "letter.not_same_day",
+        patient: s.patient_ref as PatientRef,
+      }),
+    );
+    await alert(deps, s);
+  }
+  return { onTime, missing };
+}
+
+/** The unit's correspondent and the coordinators are told (a notice with status `letterMissing`). */
+async function alert(deps: AdtProcessorDeps, s: StayRow): Promise<void> {
+  const knex = deps.db.knex;
+  if (s.discharge_message === null) return;
+  const msg = await knex<{ id: number; event_json: string }>("adt_messages")
+    .where({ id: s.discharge_message })
+    .first("event_json");
+  if (msg === undefined) return;
+  const event = JSON.parse(msg.event_json) as AdtEvent;
+  const unit = await adtUnit(knex, s.facility, s.unit ?? "");
+  const coordinators = await knex("members")
+    .join("member_roles", "members.id", "member_roles.member_id")
+    .where({ "member_roles.role": "coordinator", "members.active": true })
+    .whereNotNull("members.rpps")
+    .whereNotNull("members.matrix_id")
+    .pluck<string[]>("members.rpps");
+  const to = [...new Set([...(unit?.contactRpps === undefined ? [] : [unit.contactRpps]), ...coordinators])];
+  if (to.length === 0) return;
+  await sendNotice(
+    deps,
+    `adt-${s.discharge_message}-missing`,
+    noticeSheet("discharge", event, unit, "letterMissing"),
+    to,
+  );
+}
+
+export interface SameDayIndicator {
+  readonly discharges: number;
+  readonly sameDay: number;
+  readonly missing: number;
+  readonly pending: number;
+  /** sameDay / (sameDay + missing), or undefined when nothing is decided yet. */
+  readonly rate?: number;
+}
+
+/** The indicator over discharge days `from`…`to` (inclusive, `YYYY-MM-DD`, Paris days). */
+export async function sameDayIndicator(
+  deps: Pick<AdtProcessorDeps, "db">,
+  from: string,
+  to: string,
+): Promise<SameDayIndicator> {
+  const rows = await deps.db
+    .knex<{ letter_check: string; n: number | string }>("adt_stays")
+    .whereBetween("discharge_day", [from, to])
+    .whereIn("letter_check", ["pending", "on_time", "missing"])
+    .groupBy("letter_check")
+    .select("letter_check")
+    .count({ n: "*" });
+  const by = new Map(rows.map((r) => [r.letter_check, Number(r.n)]));
+  const sameDay = by.get("on_time") ?? 0;
+  const missing = by.get("missing") ?? 0;
+  const pending = by.get("pending") ?? 0;
+  return {
+    discharges: sameDay + missing + pending,
+    sameDay,
+    missing,
+    pending,
+    ...(sameDay + missing === 0 ? {} : { rate: sameDay / (sameDay + missing) }),
+  };
+}
