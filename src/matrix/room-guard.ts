@@ -59,7 +59,8 @@ export async function assertRoomSafe(
   const content = (type: string): Record<string, unknown> | undefined =>
     state.find((ev) => ev.type === type && ev.state_key === "")?.content;
   const enc = content("m.room.encryption");
-  if (enc?.algorithm !== MEGOLM) throw refuse("room.unencrypted", "room is not end-to-end encrypted (m.room.encryption megolm)");
+  if (enc?.algorithm !== MEGOLM)
+    throw refuse("room.unencrypted", "room is not end-to-end encrypted (m.room.encryption megolm)");
   const rules = content("m.room.join_rules");
   if (rules?.join_rule !== "invite") throw refuse("room.not_invite_only", "room is not invite-only");
   const hist = content("m.room.history_visibility");
