@@ -134,6 +134,14 @@ describe("web app on the embedded default", () => {
     page.on("request", (r) => {
       if (r.method() === "POST") posts.push(r.url());
     });
+    // Every control of the generated form has a label (table cells: visually hidden ones).
+    const unlabelled = await page
+      .locator("#sheet-form input, #sheet-form select, #sheet-form textarea")
+      .evaluateAll(
+        (els: { labels: { length: number } | null }[]) =>
+          els.filter((e) => (e.labels?.length ?? 0) === 0).length,
+      );
+    expect(unlabelled).toBe(0);
     await fillSheet(page, { ...DISCHARGE, "data.patient.ins": BAD_INS });
     await page.locator(`#recipients input[value="${gp.rpps}"]`).check();
     await page.locator("#send").click();
@@ -250,6 +258,12 @@ describe("web app on the embedded default", () => {
     await expect.poll(() => state.getAttribute("data-state"), { timeout: 60_000 }).toBe("acknowledged");
     await expect.poll(() => page.locator("#detail-state").textContent()).toContain("Accusé de réception");
     await screenshot(page, "05-follow-up-acknowledged");
+    // Printable: navigation and buttons are left out of the printed page.
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("header.top").isVisible()).toBe(false);
+    expect(await page.locator("#download-pdf").isVisible()).toBe(false);
+    expect(await page.locator("#detail-state").isVisible()).toBe(true);
+    await screenshot(page, "05b-follow-up-print");
     await page.close();
   });
 
