@@ -107,6 +107,10 @@ describe("web app on the embedded default", () => {
     const js = await fetch(`${app.httpUrl}/assets/app.js`);
     expect(js.headers.get("content-type")).toContain("javascript");
     expect((await js.text()).length).toBeGreaterThan(50_000); // the bundle, ajv included
+    // Anything else is the API's: an unknown path is its 404 problem document.
+    const other = await fetch(`${app.httpUrl}/nope`);
+    expect(other.status).toBe(404);
+    expect(other.headers.get("content-type")).toContain("application/problem+json");
     const refused = await fetch(`${app.httpUrl}/web/demo/token`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
