@@ -7,7 +7,11 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from "../../src/api/index.ts";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, TOKEN_KEY_FILE } from "../../src/api/index.ts";
+import { runCli } from "../../src/cli/index.ts";
+import { captureIo } from "../helpers/io.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import type { ApiResponse } from "./api/client.ts";
@@ -329,6 +333,27 @@ describe("hygiene", () => {
     expect(log).not.toMatch(/MARCHAL|Odette|248037511204|[0-9a-f]{8}-[0-9a-f]{4}-|99900009988|patient=/);
     expect(f.logs.some((l) => l.fields?.route === "/api/v1/transfers/:id")).toBe(true);
     expect(f.logs.filter((l) => l.level === "error")).toEqual([]);
+  });
+});
+
+describe("token issue (CLI)", () => {
+  it("prints a working token; refuses an unknown RPPS, a role the member lacks, bad flags; the key is 0600", async () => {
+    const dir = f.config.dataDir;
+    const run = async (...args: string[]) => {
+      const io = captureIo(dir, { PASSERELLE_DATA_DIR: dir, PASSERELLE_HTTP_PORT: "0" });
+      const status = await runCli(["token", "issue", ...args], io);
+      return { status, out: io.stdout.join("").trim(), text: io.text() };
+    };
+    const ok = await run("--role", "recipient", "--rpps", demo("ph.laurent").rpps, "--ttl", "30m");
+    expect(ok.status, ok.text).toBe(0);
+    const me = await call(`${f.api}/me`, { token: ok.out });
+    expect(me.json).toMatchObject({ actor: `rpps:${demo("ph.laurent").rpps}`, roles: ["recipient"] });
+    expect((await run("--role", "sender", "--rpps", "99900009988")).status).toBe(1);
+    expect((await run("--role", "coordinator", "--rpps", demo("ph.laurent").rpps)).status).toBe(1);
+    expect((await run("--role", "admin")).status).toBe(2);
+    expect((await run("--role", "auditor", "--ttl", "forever")).status).toBe(2);
+    expect((await run("--role", "auditor", "--rpps", "12")).status).toBe(2);
+    expect((await stat(path.join(dir, TOKEN_KEY_FILE))).mode & 0o777).toBe(0o600);
   });
 });
 
