@@ -62,11 +62,11 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
       },
     }),
   );
+  api.use(opsRoutes(services, metrics));
+  // Bodies are read only for authenticated callers.
+  api.use(authenticate(services));
   api.use(express.json({ limit: JSON_LIMIT, strict: true }));
   api.use(express.raw({ type: "application/pdf", limit: PDF_LIMIT }));
-
-  api.use(opsRoutes(services, metrics));
-  api.use(authenticate(services));
   api.use(formRoutes(services));
   api.use(sheetRoutes(services));
   api.use(transferRoutes(services));

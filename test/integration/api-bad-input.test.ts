@@ -84,6 +84,13 @@ describe("tokens", () => {
     const r = await expectProblem(me(), 401, "UNAUTHENTICATED", "authorization");
     expect(r.headers.get("www-authenticate")).toContain("Bearer");
     await expectProblem(call(`${f.api}/me`, { token: "not a token" }), 401, "UNAUTHENTICATED");
+    // Without a valid token no body is read, however large or malformed.
+    const body = "{" + "x".repeat(3_000_000);
+    await expectProblem(
+      call(`${f.api}/transfers`, { body, contentType: "application/json" }),
+      401,
+      "UNAUTHENTICATED",
+    );
     await expectProblem(me("abc.def.ghi"), 401, "UNAUTHENTICATED");
     const none = `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: "x", role: "coordinator", exp: now() + 600 })}.`;
     await expectProblem(me(none), 401, "UNAUTHENTICATED");
@@ -354,6 +361,24 @@ describe("token issue (CLI)", () => {
     expect((await run("--role", "auditor", "--ttl", "forever")).status).toBe(2);
     expect((await run("--role", "auditor", "--rpps", "12")).status).toBe(2);
     expect((await stat(path.join(dir, TOKEN_KEY_FILE))).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("readiness", () => {
+  it("/ready answers 503 once the database is gone, /health still 200", async () => {
+    const t = await tempDir("passerelle-api-ready-");
+    const g = await openApiFixture(t.dir);
+    try {
+      expect((await call(`${g.api}/ready`)).status).toBe(200);
+      await g.services.db.close();
+      const r = await call(`${g.api}/ready`);
+      expect(r.status).toBe(503);
+      expect(r.json).toEqual({ status: "unavailable", checks: { database: "down" } });
+      expect((await call(`${g.api}/health`)).status).toBe(200);
+    } finally {
+      await g.close().catch(() => undefined); // the database is already closed
+      await t.cleanup();
+    }
   });
 });
 
