@@ -383,7 +383,7 @@ describe("readiness", () => {
 });
 
 describe("rate limit per token", () => {
-  it("answers 429 past the limit for one token while another token goes on", async () => {
+  it("answers 429 past the limit for one token while another goes on, and per address before authentication", async () => {
     const t = await tempDir("passerelle-api-rate-");
     const g = await openApiFixture(t.dir, { env: { PASSERELLE_HTTP_RATE_LIMIT: "5" } });
     try {
@@ -393,6 +393,12 @@ describe("rate limit per token", () => {
       const limited = await expectProblem(call(`${g.api}/me`, { token: a }), 429, "RATE_LIMITED");
       expect(limited.headers.get("ratelimit-policy") ?? limited.headers.get("ratelimit")).toBeTruthy();
       expect((await call(`${g.api}/me`, { token: b })).status).toBe(200);
+      // Made-up tokens do not open fresh windows: the address's window (10× the limit) closes.
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++)
+        statuses.push((await call(`${g.api}/me`, { token: `x${String(i)}` })).status);
+      expect(statuses.slice(0, 43).every((s) => s === 401)).toBe(true); // 7 requests above + 43 = 50
+      expect(statuses.slice(43).every((s) => s === 429)).toBe(true);
     } finally {
       await g.close();
       await t.cleanup();
