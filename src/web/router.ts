@@ -71,9 +71,11 @@ const badAccount = (): PasserelleError =>
 /** The web app's routes (mount at `/`, before the API's catch-all). */
 export function webRouter(options: WebOptions = {}): Router {
   const r = express.Router();
-  r.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: WEB_CSP } }));
+  // Security headers on the web app's own responses only (the API sets its own).
+  const secure = helmet({ contentSecurityPolicy: { useDefaults: false, directives: WEB_CSP } });
   r.get(
     ["/", "/index.html"],
+    secure,
     wrap(async (_req, res) => {
       const a = await webAssets();
       res.setHeader("Cache-Control", "no-store");
@@ -82,6 +84,7 @@ export function webRouter(options: WebOptions = {}): Router {
   );
   r.get(
     "/assets/app.js",
+    secure,
     wrap(async (_req, res) => {
       res.setHeader("Cache-Control", "no-cache");
       res.type("text/javascript").send((await webAssets()).appJs);
@@ -89,6 +92,7 @@ export function webRouter(options: WebOptions = {}): Router {
   );
   r.get(
     "/assets/app.css",
+    secure,
     wrap(async (_req, res) => {
       res.setHeader("Cache-Control", "no-cache");
       res.type("text/css").send((await webAssets()).appCss);
@@ -96,12 +100,13 @@ export function webRouter(options: WebOptions = {}): Router {
   );
   const demo = options.demo;
   if (demo !== undefined) {
-    r.get("/web/demo/accounts", (_req, res) => {
+    r.get("/web/demo/accounts", secure, (_req, res) => {
       res.setHeader("Cache-Control", "no-store");
       res.json({ items: demo.accounts });
     });
     r.post(
       "/web/demo/token",
+      secure,
       express.json({ limit: "4kb" }),
       wrap(async (req, res) => {
         const body = req.body as { rpps?: unknown; role?: unknown } | undefined;

@@ -7,7 +7,11 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from "../../src/api/index.ts";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, TOKEN_KEY_FILE } from "../../src/api/index.ts";
+import { runCli } from "../../src/cli/index.ts";
+import { captureIo } from "../helpers/io.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import type { ApiResponse } from "./api/client.ts";
@@ -80,6 +84,13 @@ describe("tokens", () => {
     const r = await expectProblem(me(), 401, "UNAUTHENTICATED", "authorization");
     expect(r.headers.get("www-authenticate")).toContain("Bearer");
     await expectProblem(call(`${f.api}/me`, { token: "not a token" }), 401, "UNAUTHENTICATED");
+    // Without a valid token no body is read, however large or malformed.
+    const body = "{" + "x".repeat(3_000_000);
+    await expectProblem(
+      call(`${f.api}/transfers`, { body, contentType: "application/json" }),
+      401,
+      "UNAUTHENTICATED",
+    );
     await expectProblem(me("abc.def.ghi"), 401, "UNAUTHENTICATED");
     const none = `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: "x", role: "coordinator", exp: now() + 600 })}.`;
     await expectProblem(me(none), 401, "UNAUTHENTICATED");
@@ -332,8 +343,47 @@ describe("hygiene", () => {
   });
 });
 
+describe("token issue (CLI)", () => {
+  it("prints a working token; refuses an unknown RPPS, a role the member lacks, bad flags; the key is 0600", async () => {
+    const dir = f.config.dataDir;
+    const run = async (...args: string[]) => {
+      const io = captureIo(dir, { PASSERELLE_DATA_DIR: dir, PASSERELLE_HTTP_PORT: "0" });
+      const status = await runCli(["token", "issue", ...args], io);
+      return { status, out: io.stdout.join("").trim(), text: io.text() };
+    };
+    const ok = await run("--role", "recipient", "--rpps", demo("ph.laurent").rpps, "--ttl", "30m");
+    expect(ok.status, ok.text).toBe(0);
+    const me = await call(`${f.api}/me`, { token: ok.out });
+    expect(me.json).toMatchObject({ actor: `rpps:${demo("ph.laurent").rpps}`, roles: ["recipient"] });
+    expect((await run("--role", "sender", "--rpps", "99900009988")).status).toBe(1);
+    expect((await run("--role", "coordinator", "--rpps", demo("ph.laurent").rpps)).status).toBe(1);
+    expect((await run("--role", "admin")).status).toBe(2);
+    expect((await run("--role", "auditor", "--ttl", "forever")).status).toBe(2);
+    expect((await run("--role", "auditor", "--rpps", "12")).status).toBe(2);
+    expect((await stat(path.join(dir, TOKEN_KEY_FILE))).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("readiness", () => {
+  it("/ready answers 503 once the database is gone, /health still 200", async () => {
+    const t = await tempDir("passerelle-api-ready-");
+    const g = await openApiFixture(t.dir);
+    try {
+      expect((await call(`${g.api}/ready`)).status).toBe(200);
+      await g.services.db.close();
+      const r = await call(`${g.api}/ready`);
+      expect(r.status).toBe(503);
+      expect(r.json).toEqual({ status: "unavailable", checks: { database: "down" } });
+      expect((await call(`${g.api}/health`)).status).toBe(200);
+    } finally {
+      await g.close().catch(() => undefined); // the database is already closed
+      await t.cleanup();
+    }
+  });
+});
+
 describe("rate limit per token", () => {
-  it("answers 429 past the limit for one token while another token goes on", async () => {
+  it("answers 429 past the limit for one token while another goes on, and per address before authentication", async () => {
     const t = await tempDir("passerelle-api-rate-");
     const g = await openApiFixture(t.dir, { env: { PASSERELLE_HTTP_RATE_LIMIT: "5" } });
     try {
@@ -343,6 +393,12 @@ describe("rate limit per token", () => {
       const limited = await expectProblem(call(`${g.api}/me`, { token: a }), 429, "RATE_LIMITED");
       expect(limited.headers.get("ratelimit-policy") ?? limited.headers.get("ratelimit")).toBeTruthy();
       expect((await call(`${g.api}/me`, { token: b })).status).toBe(200);
+      // Made-up tokens do not open fresh windows: the address's window (10× the limit) closes.
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++)
+        statuses.push((await call(`${g.api}/me`, { token: `x${String(i)}` })).status);
+      expect(statuses.slice(0, 43).every((s) => s === 401)).toBe(true); // 7 requests above + 43 = 50
+      expect(statuses.slice(43).every((s) => s === 429)).toBe(true);
     } finally {
       await g.close();
       await t.cleanup();

@@ -107,6 +107,10 @@ describe("web app on the embedded default", () => {
     const js = await fetch(`${app.httpUrl}/assets/app.js`);
     expect(js.headers.get("content-type")).toContain("javascript");
     expect((await js.text()).length).toBeGreaterThan(50_000); // the bundle, ajv included
+    // Anything else is the API's: an unknown path is its 404 problem document.
+    const other = await fetch(`${app.httpUrl}/nope`);
+    expect(other.status).toBe(404);
+    expect(other.headers.get("content-type")).toContain("application/problem+json");
     const refused = await fetch(`${app.httpUrl}/web/demo/token`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -134,6 +138,14 @@ describe("web app on the embedded default", () => {
     page.on("request", (r) => {
       if (r.method() === "POST") posts.push(r.url());
     });
+    // Every control of the generated form has a label (table cells: visually hidden ones).
+    const unlabelled = await page
+      .locator("#sheet-form input, #sheet-form select, #sheet-form textarea")
+      .evaluateAll(
+        (els: { labels: { length: number } | null }[]) =>
+          els.filter((e) => (e.labels?.length ?? 0) === 0).length,
+      );
+    expect(unlabelled).toBe(0);
     await fillSheet(page, { ...DISCHARGE, "data.patient.ins": BAD_INS });
     await page.locator(`#recipients input[value="${gp.rpps}"]`).check();
     await page.locator("#send").click();
@@ -250,6 +262,12 @@ describe("web app on the embedded default", () => {
     await expect.poll(() => state.getAttribute("data-state"), { timeout: 60_000 }).toBe("acknowledged");
     await expect.poll(() => page.locator("#detail-state").textContent()).toContain("Accusé de réception");
     await screenshot(page, "05-follow-up-acknowledged");
+    // Printable: navigation and buttons are left out of the printed page.
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("header.top").isVisible()).toBe(false);
+    expect(await page.locator("#download-pdf").isVisible()).toBe(false);
+    expect(await page.locator("#detail-state").isVisible()).toBe(true);
+    await screenshot(page, "05b-follow-up-print");
     await page.close();
   });
 

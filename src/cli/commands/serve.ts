@@ -29,7 +29,7 @@ const serve: CommandHandler = async (args, io) => {
     io.out("");
     io.out("web logins: open the web app and pick a demo account (each member × role), or paste a token:");
     io.out(
-      `  bin/passerelle token issue --role sender --rpps ${sender?.rpps ?? "<RPPS>"}   (discharge team)`,
+      `  bin/passerelle token issue --role sender --rpps ${sender?.rpps ?? "<RPPS>"}   (discharge team; also for the API)`,
     );
     io.out("demo CPTS accounts (Matrix id, password, RPPS):");
     for (const a of app.demoAccounts)
@@ -43,9 +43,6 @@ const serve: CommandHandler = async (args, io) => {
   }
   io.out(
     `send a sheet from the command line: bin/passerelle transfer send liaison-forms/examples/discharge.json --to ${gp?.rpps ?? "<RPPS>"}`,
-  );
-  io.out(
-    `API token for the demo (another terminal): bin/passerelle token issue --role sender --rpps ${sender?.rpps ?? "<RPPS>"}`,
   );
   io.out("Ctrl-C to stop.");
   await new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@
  * Debian's chromium driven by playwright-core (no browser download), for the web app's end-to-end
  * tests; screenshots go to test-results/screenshots/ as artefacts.
  */
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -11,6 +12,7 @@ export const CHROMIUM = "/usr/bin/chromium";
 export const SCREENSHOTS = path.resolve("test-results", "screenshots");
 
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`web e2e: ${CHROMIUM} is missing — run scripts/system-deps.sh`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
