@@ -35,6 +35,7 @@ import type {
 import {
   EscalationScheduler,
   OutboxWorker,
+  answerTeleexpertise,
   createTransfer,
   evidenceCatchUp,
   handleRoomCommand,
@@ -195,6 +196,12 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const services = {
       createTransfer: (input: CreateTransferInput) => createTransfer(deps, input),
       transferStatus: (id: string) => transferStatus(db.knex, id),
+      // The same service function as the `!answer` room command.
+      answerTeleexpertise: async (id: string, data: unknown, specialist: { readonly rpps: string }) => {
+        const done = await answerTeleexpertise(deps, id, data, specialist);
+        late.worker?.wake();
+        return done;
+      },
     };
     const localKey = await loadLocalIssuerKey(config.dataDir);
     const tokens = new TokenVerifier(localKey, config.http.oidc, clock);
