@@ -153,11 +153,15 @@ export class OutboxWorker {
     const rows = await claimDue(this.#ctx.db, token, this.#ctx.clock.now(), this.#o.leaseMs, limit);
     for (const row of rows) {
       const place = this.#o.roomOrder ? this.#lanes.enter(row.context_key) : UNORDERED;
-      const done = this.#process(row, token, place).finally(() => {
-        place.release();
-        inFlight.delete(row.id);
-        this.#wakeup.wake();
-      });
+      const done = this.#process(row, token, place)
+        // Recording the outcome failed (database unavailable): the lease expires and the transfer
+        // is claimed again; the send is idempotent.
+        .catch(() => undefined)
+        .finally(() => {
+          place.release();
+          inFlight.delete(row.id);
+          this.#wakeup.wake();
+        });
       inFlight.set(row.id, { token, done });
     }
     return rows.length;
