@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     const transport = new TimingTransport(hub.transport);
     const worker = new OutboxWorker(f.deps, transport, {
       ...(CONCURRENCY === undefined ? {} : { concurrency: Number(CONCURRENCY) }),
+      roomOrder: process.env.BENCH_DELIVERY_ROOM_ORDER !== "0",
       attemptTimeoutMs: 60_000,
     });
     worker.start();

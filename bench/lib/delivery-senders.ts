@@ -87,15 +87,10 @@ export class TimingTransport implements SheetTransport {
     roomId: string,
     expectedMembers: readonly string[],
     sheet: OutgoingSheet,
-    ...rest: unknown[]
+    turn?: () => Promise<void>,
   ): Promise<SentSheet> {
     const startedAt = performance.now();
-    const sent = await (this.#inner.sendSheet as (...a: unknown[]) => Promise<SentSheet>)(
-      roomId,
-      expectedMembers,
-      sheet,
-      ...rest,
-    );
+    const sent = await this.#inner.sendSheet(roomId, expectedMembers, sheet, turn);
     this.timings.set(sheet.transferId, { startedAt, endedAt: performance.now() });
     return sent;
   }

@@ -90,17 +90,17 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
     // The upload runs while the room is checked: it is ciphertext whose key is only ever sent in
     // the encrypted events below, so a refused room leaves an unreadable blob and nothing else.
+    // Not for a room the hub has not synced yet: the check refuses it (the caller retries).
     const pdfSha256 = sha256Hex(sheet.pdf);
     const { ciphertext, file: keys } = encryptAttachment(sheet.pdf);
-    const uploading = this.#client.uploadContent(ciphertext, {
-      type: "application/octet-stream",
-      includeFilename: false,
-    });
-    uploading.catch(() => undefined); // awaited below, after the checks (whose refusal comes first)
+    const upload = (): Promise<{ content_uri: string }> =>
+      this.#client.uploadContent(ciphertext, { type: "application/octet-stream", includeFilename: false });
+    const early = this.#client.getRoom(roomId) === null ? undefined : upload();
+    early?.catch(() => undefined); // awaited below, after the checks (whose refusal comes first)
     const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
     // Make sure the recipients' device lists are downloaded before the room key is shared.
     await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
-    const { content_uri } = await uploading;
+    const { content_uri } = await (early ?? upload());
     const file = { url: content_uri, ...keys };
     const filename = neutralFilename(sheet.kind);
     const txn = (part: string): string => `passerelle.${sheet.transferId}.${part}`;

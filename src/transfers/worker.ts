@@ -30,6 +30,11 @@ export interface OutboxWorkerOptions {
   readonly leaseMs?: number;
   /** Transfers in flight at once: prepared and sent concurrently, in claim order within a room (default 16). */
   readonly concurrency?: number;
+  /**
+   * Post the sheets of one room in claim order (default true). Off, the sheets of a room are
+   * posted concurrently (faster for bursts into one room; their order in the room is then not kept).
+   */
+  readonly roomOrder?: boolean;
   /** Longest pause when nothing is due; {@link OutboxWorker.wake} ends it early (default 500 ms). */
   readonly pollMs?: number;
   /** Attempts before `failed` (default 10). */
@@ -45,6 +50,9 @@ export interface OutboxWorkerOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The place of a transfer when rooms are not ordered: its turn is now. */
+const UNORDERED: LanePlace = { turn: () => Promise.resolve(), release: () => undefined };
 
 /** A transfer being processed: its claim token (for lease renewal) and its completion. */
 interface InFlight {
@@ -71,6 +79,7 @@ export class OutboxWorker {
         `${hostname().replace(/[^A-Za-z0-9-]/g, "")}-${process.pid}-${randomBytes(3).toString("hex")}`,
       leaseMs: options.leaseMs ?? 30_000,
       concurrency: Math.max(1, Math.floor(options.concurrency ?? 16)),
+      roomOrder: options.roomOrder ?? true,
       pollMs: options.pollMs ?? 500,
       maxAttempts: options.maxAttempts ?? 10,
       backoffBaseMs: options.backoffBaseMs ?? 1000,
@@ -144,12 +153,16 @@ export class OutboxWorker {
     const token = claimToken(this.#o.owner);
     const rows = await claimDue(this.#ctx.db, token, this.#ctx.clock.now(), this.#o.leaseMs, limit);
     for (const row of rows) {
-      const place = this.#lanes.enter(row.context_key);
-      const done = this.#process(row, token, place).finally(() => {
-        place.release();
-        inFlight.delete(row.id);
-        this.#wakeup.wake();
-      });
+      const place = this.#o.roomOrder ? this.#lanes.enter(row.context_key) : UNORDERED;
+      const done = this.#process(row, token, place)
+        // Recording the outcome failed (database unavailable): the lease expires and the transfer
+        // is claimed again; the send is idempotent.
+        .catch(() => undefined)
+        .finally(() => {
+          place.release();
+          inFlight.delete(row.id);
+          this.#wakeup.wake();
+        });
       inFlight.set(row.id, { token, done });
     }
     return rows.length;

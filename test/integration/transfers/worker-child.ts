@@ -24,6 +24,7 @@ const hub = await openHub({
 const worker = new OutboxWorker(f.deps, hub.transport, {
   leaseMs: Number(env("T_LEASE_MS")),
   concurrency: 8,
+  roomOrder: process.env.T_ROOM_ORDER !== "0",
   pollMs: 100,
   maxAttempts: 50,
   backoffBaseMs: 250,
