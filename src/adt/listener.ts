@@ -79,10 +79,15 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
     const conn = new Hl7Connection(socket, options.encoding ?? "utf-8");
     let chain: Promise<void> = Promise.resolve();
     conn.addEventListener("message", (ev: Hl7MessageEvent) => {
-      chain = chain.then(async () => {
-        const ack = await handleHl7(deps, ev.message, actor, options.onAccepted);
-        if (!socket.destroyed) conn.send(ack);
-      });
+      chain = chain
+        .then(async () => {
+          const ack = await handleHl7(deps, ev.message, actor, options.onAccepted);
+          if (!socket.destroyed) conn.send(ack);
+        })
+        .catch(() => {
+          // no ACK could be built or written: the sender times out and resends (nothing was lost)
+          options.log?.("error", "mllp message not acknowledged");
+        });
     });
     conn.addEventListener("error", () => {
       options.log?.("warn", "mllp connection error");

@@ -8,7 +8,7 @@ import { checkIdentifier } from "../forms/index.ts";
 import type { AdtEvent } from "./event.ts";
 import type { AdtUnit } from "./units.ts";
 
-export type NoticeStatus = "issued" | "withdrawn" | "letterMissing";
+export type NoticeStatus = "issued" | "withdrawn" | "letterDue" | "letterMissing";
 
 export interface NoticeSheet {
   readonly form: "admission-notice@1" | "discharge-notice@1";

@@ -4,7 +4,8 @@
  * - A01: an `admission-notice` to every member of the patient's care circle, in their care-team
  *   room (one transfer context: the patient, `care-team`, the circle), inviting the admission sheet;
  * - A02: the stay's unit is updated (no notice);
- * - A03: a `discharge-notice` to the circle, and the stay enters the same-day letter check;
+ * - A03: a `discharge-notice` to the circle, a reminder (`letterDue`) to the unit's correspondent,
+ *   and the stay enters the same-day letter check;
  * - A11 / A13: the admission / discharge notice is withdrawn by a follow-up notice (`withdrawn`,
  *   naming the sheet it replaces) to the same recipients, hence in the same room.
  * A recorded objection stops every notice (audited `circle.notice_suppressed`). Transfer ids derive
@@ -125,14 +126,21 @@ export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow)
         discharge_message: row.id,
         letter_check: "pending",
       });
-      if ((await blocked()) || recipients.length === 0) return;
-      const id = await sendNotice(
-        deps,
-        `adt-${row.id}-notice`,
-        noticeSheet("discharge", event, unit),
-        recipients,
-      );
-      await upsert({ discharge_notice: id });
+      if (await blocked()) return;
+      if (recipients.length > 0) {
+        const id = await sendNotice(
+          deps,
+          `adt-${row.id}-notice`,
+          noticeSheet("discharge", event, unit),
+          recipients,
+        );
+        await upsert({ discharge_notice: id });
+      }
+      // the unit's correspondent is reminded that the letter is due today (R1112-1-2 CSP)
+      if (unit?.contactRpps !== undefined) {
+        const reminder = noticeSheet("discharge", event, unit, "letterDue");
+        await sendNotice(deps, `adt-${row.id}-reminder`, reminder, [unit.contactRpps]);
+      }
       return;
     }
     case "A11":

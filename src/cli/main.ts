@@ -1,6 +1,7 @@
 import { isPasserelleError } from "../core/index.ts";
 import type { CliIo, CommandHandler } from "./io.ts";
 import { EXIT, processIo } from "./io.ts";
+import { adtCommands } from "./commands/adt.ts";
 import { auditCommands } from "./commands/audit.ts";
 import { certsCommands } from "./commands/certs.ts";
 import { circleCommands } from "./commands/circle.ts";
@@ -19,6 +20,7 @@ import { UsageError } from "./args.ts";
  * its default (`passerelle demo`), run when no known sub-command follows.
  */
 const groups: Record<string, Record<string, CommandHandler>> = {
+  adt: adtCommands,
   audit: auditCommands,
   certs: certsCommands,
   circle: circleCommands,

@@ -243,6 +243,16 @@ describe("ADT feed → notices over a real homeserver", () => {
       (e) => e.getId() === t.sheetEventId,
     );
     expect(ev.getContent<SheetEventContent>().form).toBe("discharge-notice@1");
+    const reminder = await sentRoom(`adt-${id}-reminder`);
+    expect(reminder.roomId).not.toBe(t.roomId);
+    const r = await waitForEvent(
+      members[3]!,
+      reminder.roomId!,
+      SHEET_EVENT_TYPE,
+      30_000,
+      (e) => e.getId() === reminder.sheetEventId,
+    );
+    expect(r.getContent<SheetEventContent>().data).toMatchObject({ notice: { status: "letterDue" } });
     const day = parisDay(now);
     expect(await sameDayIndicator(f, day, day)).toMatchObject({ discharges: 1, pending: 1, sameDay: 0 });
     const letter = await createTransfer(f.deps, {

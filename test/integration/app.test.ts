@@ -3,6 +3,10 @@
  * a transfer created through the service function is sent by the outbox worker, and a clean stop
  * leaves an audit chain that verifies.
  */
+import { Hl7Message } from "@medplum/core";
+import { Hl7Client } from "@medplum/hl7";
+import { ackCode } from "../../src/adt/index.ts";
+import { adtMessage, PATIENT } from "../helpers/adt.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.ts";
 import { start } from "../../src/app.ts";
@@ -48,7 +52,7 @@ async function sendAndWait(a: App): Promise<string> {
 
 describe("start(config) on the embedded default", () => {
   it("starts Synapse with the demo CPTS and sends a discharge letter to the GP and the nurse", async () => {
-    app = await start(testConfig(dir), { clock });
+    app = await start(testConfig(dir, { PASSERELLE_MLLP_PORT: "0" }), { clock });
     expect(app.hubUserId).toBe("@passerelle:localhost");
     expect(app.demoAccounts.map((a) => a.userId)).toContain("@dr.martin:localhost");
     const id = await sendAndWait(app);
@@ -57,6 +61,53 @@ describe("start(config) on the embedded default", () => {
     expect(s.events.map((e) => e.step)).toEqual(expect.arrayContaining(["created", "queued", "sent"]));
     expect(s.transfer.sheetEventId).toMatch(/^\$/);
     expect(s.recipients).toHaveLength(2);
+  });
+
+  it("the ADT feed on PASSERELLE_MLLP_PORT: an A01 for the GP's patient is AA and becomes a notice; JSON too", async () => {
+    const a = app!;
+    const io = captureIo(dir, { PASSERELLE_DATA_DIR: dir });
+    expect(await runCli(["circle", "add", "--ins", PATIENT.ins, "--rpps", gp.rpps], io), io.text()).toBe(0);
+    const client = new Hl7Client({ host: "127.0.0.1", port: a.mllpPort! });
+    const ack = await client.sendAndWait(
+      Hl7Message.parse(adtMessage({ trigger: "A01", controlId: "APP-1" })),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    await client.close();
+    expect(ackCode(ack).code).toBe("AA");
+    const notice = await waitFor(
+      "the admission notice sent",
+      async () => {
+        const s = await a.transferStatus("adt-1-notice").catch(() => undefined);
+        return s?.transfer.state === "queued" ? undefined : s;
+      },
+      60_000,
+      200,
+    );
+    expect(notice.transfer.form).toBe("admission-notice@1");
+    expect(notice.recipients.map((r) => r.memberRef)).toEqual([`rpps:${gp.rpps}`]);
+    const json = {
+      trigger: "A03",
+      controlId: "APP-JSON-1",
+      sender: "SIH_VALMONT/CH VALMONT",
+      occurredAt: "2026-03-09T11:30:00+01:00",
+      patient: { ins: PATIENT.ins, lastName: "MARCHAL", firstNames: "Odette Marie", birthDate: "1948-03-12" },
+      stay: {
+        facility: "699990016",
+        visit: "2026000123",
+        unit: "3B",
+        dischargedAt: "2026-03-09T11:30:00+01:00",
+      },
+    };
+    expect(await a.receiveAdt(json, "api:test")).toMatchObject({ outcome: "accepted" });
+    expect(await a.receiveAdt(json, "api:test")).toMatchObject({ outcome: "duplicate" });
+    await expect(
+      a.receiveAdt({ ...json, patient: { ...json.patient, ins: "248037511204722" } }, "api:test"),
+    ).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      httpStatus: 422,
+    });
   });
 
   it("serves the HTTP API: a CLI-issued token creates a transfer that reaches sent, then shows as overdue", async () => {

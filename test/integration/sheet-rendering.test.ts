@@ -90,8 +90,9 @@ describe("rendered sheets, read back with poppler", () => {
     ]);
     const pgm = readdirSync(dir).find((f) => f.startsWith(`${kind}-img`))!;
     const bytes = readFileSync(path.join(dir, pgm));
-    // PGM: header then one byte per pixel; count dark pixels (text and rules).
-    const pixels = bytes.subarray(bytes.length - 238 * 337);
+    // PGM: header "P5 W H 255" then one byte per pixel; count dark pixels (text and rules).
+    const [, w, h] = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(bytes.subarray(0, 32).toString("latin1")) ?? [];
+    const pixels = bytes.subarray(bytes.length - Number(w) * Number(h));
     const dark = pixels.filter((v) => v < 128).length;
     expect(dark / pixels.length).toBeGreaterThan(0.003);
     expect(dark / pixels.length).toBeLessThan(0.5);

@@ -1,0 +1,95 @@
+/**
+ * `adt unit --facility FINESS --unit CODE --name N [--phone P] [--contact RPPS]`: what the notices
+ * print for a hospital unit (label, phone, correspondent). `adt indicator --from D [--to D]
+ * [--json]`: the HAS « document de sortie le jour même » indicator over discharge days (Paris).
+ * `adt messages [--json]`: counts of stored ADT messages by state.
+ */
+import { sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
+import { PasserelleError } from "../../core/index.ts";
+import { checkIdentifier } from "../../forms/index.ts";
+import { parse, required } from "../args.ts";
+import type { CommandHandler } from "../io.ts";
+import { EXIT } from "../io.ts";
+import { withRuntime } from "./db.ts";
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const bad = (path: string, en: string): PasserelleError =>
+  new PasserelleError("VALIDATION_FAILED", `${path}: ${en}`, {
+    issues: [{ path, rule: "format", message: { en, fr: en } }],
+  });
+
+const unit: CommandHandler = async (args, io) => {
+  const { values } = parse(args, {
+    facility: { type: "string" },
+    unit: { type: "string" },
+    name: { type: "string" },
+    phone: { type: "string" },
+    contact: { type: "string" },
+  });
+  const facility = required(values.facility, "--facility");
+  const code = required(values.unit, "--unit");
+  const name = required(values.name, "--name");
+  if (!checkIdentifier("finess", facility).ok) throw bad("facility", "must be a FINESS number");
+  if (values.contact !== undefined && !checkIdentifier("rpps", values.contact).ok) {
+    throw bad("contact", "must be an RPPS number");
+  }
+  if (values.phone !== undefined && !/^\+?[0-9][0-9 .()-]{3,30}$/.test(values.phone)) {
+    throw bad("phone", "must be a phone number");
+  }
+  if (name.length > 200 || code.length > 64) throw bad(name.length > 200 ? "name" : "unit", "too long");
+  await withRuntime(io, (rt) =>
+    setAdtUnit(rt.db.knex, {
+      facility,
+      unit: code,
+      name,
+      ...(values.phone === undefined ? {} : { phone: values.phone }),
+      ...(values.contact === undefined ? {} : { contactRpps: values.contact }),
+    }),
+  );
+  io.out(`unit ${code} of ${facility} saved`);
+  return EXIT.ok;
+};
+
+const indicator: CommandHandler = async (args, io) => {
+  const { values } = parse(args, {
+    from: { type: "string" },
+    to: { type: "string" },
+    json: { type: "boolean" },
+  });
+  const from = required(values.from, "--from");
+  const to = values.to ?? from;
+  if (!DAY.test(from)) throw bad("from", "must be a date YYYY-MM-DD");
+  if (!DAY.test(to)) throw bad("to", "must be a date YYYY-MM-DD");
+  const r = await withRuntime(io, (rt) => sameDayIndicator(rt, from, to));
+  if (values.json === true) io.out(JSON.stringify(r));
+  else {
+    io.out(
+      `discharges ${r.discharges}: same-day letter ${r.sameDay}, missing ${r.missing}, pending ${r.pending}`,
+    );
+    io.out(`rate ${r.rate === undefined ? "n/a" : `${(r.rate * 100).toFixed(1)} %`}`);
+  }
+  return EXIT.ok;
+};
+
+const messages: CommandHandler = async (args, io) => {
+  const { values } = parse(args, { json: { type: "boolean" } });
+  const rows = await withRuntime(io, (rt) =>
+    rt.db
+      .knex<{ state: string; n: number | string }>("adt_messages")
+      .groupBy("state")
+      .select("state")
+      .count({ n: "*" }),
+  );
+  const by = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  io.out(
+    values.json === true
+      ? JSON.stringify(by)
+      : Object.entries(by)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "none",
+  );
+  return EXIT.ok;
+};
+
+/** The `adt` command group. */
+export const adtCommands: Record<string, CommandHandler> = { unit, indicator, messages };

@@ -1,0 +1,60 @@
+/** `bin/passerelle adt unit / indicator / messages` in-process on a real sqlite file. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { adtUnit } from "../../../src/adt/index.ts";
+import { runCli } from "../../../src/cli/index.ts";
+import { openDatabase } from "../../../src/storage/index.ts";
+import { captureIo } from "../../helpers/io.ts";
+import { tempDir } from "../../helpers/tmp.ts";
+
+let tmp: { dir: string; cleanup: () => Promise<void> };
+const cli = async (...argv: string[]) => {
+  const io = captureIo(tmp.dir, { PASSERELLE_DATA_DIR: tmp.dir });
+  return { code: await runCli(argv, io), io };
+};
+beforeEach(async () => {
+  tmp = await tempDir("passerelle-adt-cli-");
+});
+afterEach(async () => {
+  await tmp.cleanup();
+});
+
+describe("adt commands", () => {
+  it("adt unit saves what the notices print; bad values exit 1 naming the field", async () => {
+    const ok = await cli(
+      "adt",
+      "unit",
+      "--facility",
+      "699990016",
+      "--unit",
+      "3B",
+      "--name",
+      "Gériatrie 3B",
+      "--phone",
+      "04 72 00 31 10",
+    );
+    expect(ok.code, ok.io.text()).toBe(0);
+    const db = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` });
+    try {
+      expect(await adtUnit(db.knex, "699990016", "3B")).toEqual({
+        facility: "699990016",
+        unit: "3B",
+        name: "Gériatrie 3B",
+        phone: "04 72 00 31 10",
+      });
+    } finally {
+      await db.close();
+    }
+    const bad = await cli("adt", "unit", "--facility", "699990017", "--unit", "3B", "--name", "X");
+    expect(bad.code).toBe(1);
+    expect(bad.io.text()).toMatch(/facility/);
+    expect((await cli("adt", "unit", "--unit", "3B")).code).toBe(2);
+  });
+
+  it("adt indicator and messages on an empty feed", async () => {
+    const r = await cli("adt", "indicator", "--from", "2026-03-01", "--to", "2026-03-31", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.io.stdout[0]!)).toEqual({ discharges: 0, sameDay: 0, missing: 0, pending: 0 });
+    expect((await cli("adt", "indicator", "--from", "March")).code).toBe(1);
+    expect((await cli("adt", "messages")).io.stdout).toEqual(["none"]);
+  });
+});
