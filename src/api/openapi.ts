@@ -181,7 +181,7 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   "/audit/verify": {
     post: {
-      summary: "Verify the chain and checkpoints (auditor)",
+      summary: "Verify the chain and checkpoints (auditor, coordinator)",
       ok: { status: 200, content: json(ref("AuditVerifyReport")) },
     },
   },

@@ -104,7 +104,7 @@ describe.each(engines())("API roles on $name", (engine) => {
       expect((await f.services.trail.head()).seq).toBe(head);
     });
 
-    it("an auditor reads the audit only; the coordinator the dashboard, not the audit", async () => {
+    it("an auditor reads the audit only; the coordinator the dashboard and the chain's verdict, not the entries", async () => {
       const auditor = await f.token("coord.morel", "auditor");
       const coordinator = await f.token("coord.morel", "coordinator");
       expect((await call(`${f.api}/transfers`, { token: auditor })).status).toBe(403);
@@ -112,7 +112,10 @@ describe.each(engines())("API roles on $name", (engine) => {
       expect((await call(`${f.api}/audit`, { token: auditor })).status).toBe(200);
       expect((await call(`${f.api}/audit`, { token: coordinator })).status).toBe(403);
       expect((await call(`${f.api}/stats`, { token: auditor })).status).toBe(403);
-      expect((await call(`${f.api}/audit/verify`, { token: coordinator, method: "POST" })).status).toBe(403);
+      expect((await call(`${f.api}/audit/export`, { token: coordinator })).status).toBe(403);
+      const verdict = await call(`${f.api}/audit/verify`, { token: coordinator, method: "POST" });
+      expect(verdict.status).toBe(200);
+      expect(JSON.stringify(await verdict.json())).not.toMatch(/"(payload|entries|data)"/);
     });
 
     it("only senders create transfers and previews", async () => {

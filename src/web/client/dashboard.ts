@@ -35,13 +35,13 @@ function kpi(id: string, label: string, value: string, hint: string): HTMLElemen
 }
 
 /**
- * The dashboard for the caller's roles: the figures need `coordinator`, the audit check `auditor`
- * (the API's role table); a member holding both (e.g. through Pro Santé Connect) sees both.
+ * The dashboard for the caller's roles: the figures need `coordinator`; the audit check is open to
+ * coordinators and auditors (the API's role table).
  */
 export async function dashboardPage(root: HTMLElement, roles: readonly string[]): Promise<void> {
   root.append(h("h1", {}, "Tableau de bord de la CPTS"));
   if (roles.includes("coordinator")) await statsSection(root);
-  root.append(auditSection(roles.includes("auditor")));
+  root.append(auditSection(roles.includes("auditor") || roles.includes("coordinator")));
 }
 
 async function statsSection(root: HTMLElement): Promise<void> {
