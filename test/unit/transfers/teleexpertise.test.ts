@@ -158,6 +158,20 @@ describe("tele-expertise", () => {
         expect.objectContaining({ path: "data.answer.consultationNeeded" }),
       ]) as unknown,
     });
+    await expect(
+      answerTeleexpertise(f.deps, c.transferId, { opinion: "x", consultationNeeded: false }, { rpps: "12" }),
+    ).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      issues: [expect.objectContaining({ path: "specialist.rpps" })],
+    });
+    await expect(
+      answerTeleexpertise(
+        f.deps,
+        "no-such-request",
+        { opinion: "x", consultationNeeded: false },
+        { matrixId: DERM },
+      ),
+    ).rejects.toMatchObject({ code: "NOT_FOUND", issues: [expect.objectContaining({ path: "transferId" })] });
     const answer = {
       opinion: "Lentigo malin probable : biopsie.",
       consultationNeeded: true,
