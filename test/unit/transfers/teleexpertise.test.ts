@@ -199,6 +199,8 @@ describe("tele-expertise", () => {
     });
     const rs = await transferStatus(f.db.knex, c.transferId);
     expect(rs.transfer.state).toBe("answered");
+    expect(rs.links).toEqual({ answer: r.answer.transferId, answerDueAt: "2026-03-06T22:59:59.000Z" });
+    expect(a.links).toEqual({ inReplyTo: c.transferId });
     expect(rs.events.at(-1)).toMatchObject({
       step: "answered",
       matrixEventId: "$cmd1",
