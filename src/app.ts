@@ -21,13 +21,16 @@ import { openHub } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
 import type {
+  AnsweredTeleexpertise,
   CreatedTransfer,
   CreateTransferDeps,
   CreateTransferInput,
+  SpecialistRef,
   TransferContext,
 } from "./transfers/index.ts";
 import {
   EscalationScheduler,
+  answerTeleexpertise,
   OutboxWorker,
   createTransfer,
   handleRoomCommand,
@@ -68,6 +71,12 @@ export interface App {
   /** The service functions the CLI and the HTTP handlers share. */
   createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
   transferStatus(transferId: string): ReturnType<typeof transferStatus>;
+  /** The specialist's answer to a tele-expertise request (also behind the `!answer` room command). */
+  answerTeleexpertise(
+    transferId: string,
+    answer: unknown,
+    specialist: SpecialistRef,
+  ): Promise<AnsweredTeleexpertise>;
   stop(): Promise<void>;
 }
 
@@ -110,7 +119,11 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const forms = await loadFormRegistry();
     const pseudonymKey = await loadPseudonymKey(config.dataDir);
     const deps: CreateTransferDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey };
-    const late: { notices?: NoticeTransport } = {}; // the hub's, once open: room commands reply through it
+    // Room commands reply through the hub's transport: those heard during the first sync wait for it.
+    let notices: (t: NoticeTransport) => void = () => undefined;
+    const hubNotices = new Promise<NoticeTransport>((resolve) => {
+      notices = resolve;
+    });
     const hub: Hub = await openHub({
       homeserverUrl: matrix.homeserverUrl,
       userId: matrix.userId,
@@ -122,17 +135,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       inbound: {
         handler: {
           ...inboundEvidence(ctx, matrix.userId, log),
-          onCommand: (roomId, userId, text, eventId) =>
-            late.notices === undefined
-              ? undefined
-              : handleRoomCommand(deps, late.notices, roomId, userId, text, eventId).then(
-                  (o) => {
-                    if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
-                  },
-                  (e: unknown) => {
-                    log("warn", "room command failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
-                  },
-                ),
+          onCommand: roomCommands(deps, hubNotices, log),
         },
       },
       log: (level, message) => {
@@ -140,7 +143,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       },
     });
     closers.push(() => hub.close());
-    late.notices = hub.transport;
+    notices(hub.transport);
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       onAttemptFailed: (transfer, reason) => {
@@ -180,6 +183,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
             })),
       createTransfer: (input) => createTransfer(deps, input),
       transferStatus: (id) => transferStatus(db.knex, id),
+      answerTeleexpertise: (id, answer, specialist) => answerTeleexpertise(deps, id, answer, specialist),
       stop,
     };
   } catch (e) {
@@ -206,4 +210,23 @@ function inboundEvidence(ctx: TransferContext, hubUserId: string, log: AppLog): 
     onAcknowledged: (_room, eventId, userId, ts) =>
       guard(recordAcknowledgement(ctx, { eventId }, userId, new Date(ts))),
   };
+}
+
+/** `!` commands from the rooms (today `!answer`), answered through the hub's transport once it is open. */
+function roomCommands(
+  deps: CreateTransferDeps,
+  hub: Promise<NoticeTransport>,
+  log: AppLog,
+): NonNullable<InboundHandler["onCommand"]> {
+  return (roomId, userId, text, eventId) =>
+    hub
+      .then((t) => handleRoomCommand(deps, t, roomId, userId, text, eventId))
+      .then(
+        (o) => {
+          if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
+        },
+        (e: unknown) => {
+          log("warn", "room command failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
+        },
+      );
 }
