@@ -21,15 +21,17 @@ import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
 import { DirectoryRepository, DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
-import type { Hub, NoticeTransport } from "./matrix/index.ts";
+import type { Hub, InboundHandler, NoticeTransport } from "./matrix/index.ts";
 import { openHub, serveDirectCommands } from "./matrix/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
 import { demoWebOptions, listenWithWeb } from "./web/index.ts";
 import type {
+  AnsweredTeleexpertise,
   CreatedTransfer,
   CreateTransferDeps,
   CreateTransferInput,
+  SpecialistRef,
   TransferContext,
 } from "./transfers/index.ts";
 import {
@@ -80,6 +82,12 @@ export interface App {
   receiveAdt(input: unknown, actor: string): Promise<Acceptance>;
   /** The MLLP listener's port, when `PASSERELLE_MLLP_PORT` is set. */
   readonly mllpPort: number | undefined;
+  /** The specialist's answer to a tele-expertise request (also behind the `!answer` room command). */
+  answerTeleexpertise(
+    transferId: string,
+    answer: unknown,
+    specialist: SpecialistRef,
+  ): Promise<AnsweredTeleexpertise>;
   stop(): Promise<void>;
 }
 
@@ -121,7 +129,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
 
     const forms = await loadFormRegistry();
     const pseudonymKey = await loadPseudonymKey(config.dataDir);
-    const late: { notices?: NoticeTransport; worker?: OutboxWorker } = {};
+    const late: { worker?: OutboxWorker } = {};
     const deps: CreateTransferDeps = {
       ...ctx,
       forms,
@@ -131,7 +139,11 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         late.worker?.wake();
       },
     };
-    // the hub's, once open: room commands reply through it
+    // Room commands reply through the hub's transport: those heard during the first sync wait for it.
+    let notices: (t: NoticeTransport) => void = () => undefined;
+    const hubNotices = new Promise<NoticeTransport>((resolve) => {
+      notices = resolve;
+    });
     const hub: Hub = await openHub({
       homeserverUrl: matrix.homeserverUrl,
       userId: matrix.userId,
@@ -145,17 +157,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
           ...inboundEvidence(ctx, matrix.userId, (code) => {
             log("warn", "inbound evidence not recorded", { code });
           }),
-          onCommand: (roomId, userId, text, eventId) =>
-            late.notices === undefined
-              ? undefined
-              : handleRoomCommand(deps, late.notices, roomId, userId, text, eventId).then(
-                  (o) => {
-                    if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
-                  },
-                  (e: unknown) => {
-                    log("warn", "room command failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
-                  },
-                ),
+          onCommand: roomCommands(deps, hubNotices, log),
         },
       },
       log: (level, message) => {
@@ -172,7 +174,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         });
       });
     }
-    late.notices = hub.transport;
+    notices(hub.transport);
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       concurrency: config.outbox.concurrency,
@@ -197,7 +199,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       createTransfer: (input: CreateTransferInput) => createTransfer(deps, input),
       transferStatus: (id: string) => transferStatus(db.knex, id),
       // The same service function as the `!answer` room command.
-      answerTeleexpertise: async (id: string, data: unknown, specialist: { readonly rpps: string }) => {
+      answerTeleexpertise: async (id: string, data: unknown, specialist: SpecialistRef) => {
         const done = await answerTeleexpertise(deps, id, data, specialist);
         late.worker?.wake();
         return done;
@@ -301,4 +303,23 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     await stop();
     throw e;
   }
+}
+
+/** `!` commands from the rooms (today `!answer`), answered through the hub's transport once it is open. */
+function roomCommands(
+  deps: CreateTransferDeps,
+  hub: Promise<NoticeTransport>,
+  log: AppLog,
+): NonNullable<InboundHandler["onCommand"]> {
+  return (roomId, userId, text, eventId) =>
+    hub
+      .then((t) => handleRoomCommand(deps, t, roomId, userId, text, eventId))
+      .then(
+        (o) => {
+          if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
+        },
+        (e: unknown) => {
+          log("warn", "room command failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
+        },
+      );
 }

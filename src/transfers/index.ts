@@ -35,7 +35,7 @@ export { reminderFr, coordinatorNoticeFr } from "./reminders.ts";
 export { contextKey, defaultSenderUnit } from "./context.ts";
 export { TransferRepository } from "./repository.ts";
 export { transferStatus } from "./status.ts";
-export type { TransferStatus } from "./status.ts";
+export type { TransferLinks, TransferStatus } from "./status.ts";
 export { summaryFr } from "./summary.ts";
 export { backoffMs, reasonOf, WORKER_ACTOR } from "./outcome.ts";
 export { TRANSFER_STATES, STATE_RANK } from "./types.ts";

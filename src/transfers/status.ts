@@ -4,10 +4,29 @@ import type { Queryable } from "../storage/index.ts";
 import { TransferRepository } from "./repository.ts";
 import type { Transfer, TransferEvent, TransferRecipient } from "./types.ts";
 
+/** How a transfer relates to others and to the directory (admission to a unit, tele-expertise). */
+export interface TransferLinks {
+  /** The hospital unit (structure id) an admission was addressed to. */
+  readonly unitId?: number;
+  /** The tele-expertise request this answer replies to. */
+  readonly inReplyTo?: string;
+  /** The answer to this tele-expertise request. */
+  readonly answer?: string;
+  /** The answer deadline of this tele-expertise request (ISO instant). */
+  readonly answerDueAt?: string;
+}
+
 export interface TransferStatus {
   readonly transfer: Transfer;
   readonly recipients: readonly TransferRecipient[];
   readonly events: readonly TransferEvent[];
+  readonly links: TransferLinks;
+}
+
+interface LinkRow {
+  recipient_structure_id: number | null;
+  in_reply_to: string | null;
+  answer_due_at: string | null;
 }
 
 /** @throws PasserelleError `NOT_FOUND` when there is no such transfer. */
@@ -15,6 +34,22 @@ export async function transferStatus(q: Queryable, transferId: string): Promise<
   const repo = new TransferRepository(q);
   const transfer = await repo.get(transferId);
   if (transfer === undefined) throw new PasserelleError("NOT_FOUND", "transfer not found");
-  const [recipients, events] = await Promise.all([repo.recipients(transferId), repo.events(transferId)]);
-  return { transfer, recipients, events };
+  const [recipients, events, row, answer] = await Promise.all([
+    repo.recipients(transferId),
+    repo.events(transferId),
+    q("transfers")
+      .select("recipient_structure_id", "in_reply_to", "answer_due_at")
+      .where("id", transferId)
+      .first() as Promise<LinkRow | undefined>,
+    q("transfers").select("id").where("in_reply_to", transferId).first() as Promise<
+      { id: string } | undefined
+    >,
+  ]);
+  const links: TransferLinks = {
+    ...(row?.recipient_structure_id == null ? {} : { unitId: row.recipient_structure_id }),
+    ...(row?.in_reply_to == null ? {} : { inReplyTo: row.in_reply_to }),
+    ...(answer === undefined ? {} : { answer: answer.id }),
+    ...(row?.answer_due_at == null ? {} : { answerDueAt: row.answer_due_at }),
+  };
+  return { transfer, recipients, events, links };
 }

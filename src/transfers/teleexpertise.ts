@@ -61,16 +61,24 @@ export async function answerTeleexpertise(
       request.state === "answered" ? "the request is already answered" : "the request is not delivered yet",
     );
   }
+  if ("rpps" in specialist && !/^\d{11}$/.test(specialist.rpps)) {
+    throw new PasserelleError("VALIDATION_FAILED", "specialist.rpps: not an RPPS number", {
+      issues: [
+        {
+          path: "specialist.rpps",
+          rule: "rpps",
+          message: { en: "11 digits expected", fr: "11 chiffres attendus" },
+        },
+      ],
+    });
+  }
   const directory = new DirectoryRepository(deps.db.knex);
   const member =
     "matrixId" in specialist
       ? await directory.findByMatrixId(specialist.matrixId)
       : await directory.findByRpps(specialist.rpps);
   const recipients = await repo.recipients(request.id);
-  const actor =
-    "matrixId" in specialist
-      ? specialist.matrixId
-      : `rpps:${/^\d{11}$/.test(specialist.rpps) ? specialist.rpps : "0"}`;
+  const actor = "matrixId" in specialist ? specialist.matrixId : `rpps:${specialist.rpps}`;
   const self = member === undefined ? undefined : recipients.find((r) => r.memberId === member.id);
   if (member === undefined || !member.active || !member.roles.includes("specialist") || self === undefined) {
     await deps.trail.append(

@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
-import { EventTimeline, EventType, MsgType } from "matrix-js-sdk";
+import { EventTimeline, EventType, MsgType, RelationType } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/index.ts";
 import { addStructure, DirectoryService } from "../../src/directory/index.ts";
@@ -30,6 +30,7 @@ import {
   EscalationScheduler,
   handleRoomCommand,
   OutboxWorker,
+  recordAcknowledgement,
   TransferRepository,
   transferStatus,
 } from "../../src/transfers/index.ts";
@@ -119,7 +120,9 @@ beforeAll(async () => {
   // The same function the service wires for room commands (src/app.ts).
   commands = hub.listen({
     onRead: () => undefined,
-    onAcknowledged: () => undefined,
+    onAcknowledged: async (_room, eventId, userId, ts) => {
+      await recordAcknowledgement(f.deps, { eventId }, userId, new Date(ts));
+    },
     onCommand: async (roomId, userId, text, eventId) => {
       const o = await handleRoomCommand(f.deps, hub.transport, roomId, userId, text, eventId);
       commandOutcomes.push(o.kind === "refused" ? `refused:${o.code}:${o.fields.join(",")}` : o.kind);
@@ -202,6 +205,18 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
       .where({ transfer_id: c.transferId, action: "transfer.escalated" });
     expect(audit).toHaveLength(2);
     expect((await transferStatus(f.db.knex, c.transferId)).transfer.escalations).toBe(1);
+
+    // ✅ on the reminder acknowledges the sheet (the reminder names it), which ends the escalation.
+    await clients.alice.sendEvent(roomId, EventType.Reaction, {
+      "m.relates_to": { rel_type: RelationType.Annotation, event_id: reminder.getId()!, key: "✅" },
+    });
+    await waitFor(
+      "acknowledged through the reminder",
+      async () => ((await stateOf(c.transferId)) === "acknowledged" ? true : undefined),
+      30_000,
+    );
+    offset += 48 * HOUR;
+    expect(await scheduler.runOnce()).toBe(0);
     expect((await f.trail.verify()).ok).toBe(true);
   });
 

@@ -150,6 +150,11 @@ const status: CommandHandler = async (args, io) => {
     return EXIT.ok;
   }
   io.out(`transfer ${s.transfer.id}: ${s.transfer.state} (${s.transfer.form}, sheet ${s.transfer.sheetId})`);
+  const l = s.links;
+  if (l.inReplyTo !== undefined) io.out(`  answers request ${l.inReplyTo}`);
+  if (l.answer !== undefined) io.out(`  answered by transfer ${l.answer}`);
+  if (l.answerDueAt !== undefined) io.out(`  answer due by ${l.answerDueAt}`);
+  if (l.unitId !== undefined) io.out(`  addressed to unit ${String(l.unitId)}`);
   for (const e of s.events) {
     io.out(
       `  ${e.at}  ${e.step.padEnd(12)} ${e.matrixEventId ?? "-"}${e.memberRef === undefined ? "" : `  ${e.memberRef}`}${e.reason === undefined ? "" : `  (${e.reason})`}`,

@@ -56,8 +56,11 @@ describe("passerelle transfer send --to-unit", () => {
     const s = JSON.parse(status.io.stdout[0] ?? "{}") as {
       recipients: { matrixId: string }[];
       transfer: { state: string };
+      links: unknown;
     };
     expect(s.transfer.state).toBe("queued");
+    expect(s.links).toEqual({ unitId });
+    expect((await run("transfer", "status", id)).text).toContain(`addressed to unit ${String(unitId)}`);
     expect(s.recipients.map((r) => r.matrixId)).toEqual(["@nurse:test"]);
   });
 

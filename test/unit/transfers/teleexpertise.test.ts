@@ -158,6 +158,20 @@ describe("tele-expertise", () => {
         expect.objectContaining({ path: "data.answer.consultationNeeded" }),
       ]) as unknown,
     });
+    await expect(
+      answerTeleexpertise(f.deps, c.transferId, { opinion: "x", consultationNeeded: false }, { rpps: "12" }),
+    ).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      issues: [expect.objectContaining({ path: "specialist.rpps" })],
+    });
+    await expect(
+      answerTeleexpertise(
+        f.deps,
+        "no-such-request",
+        { opinion: "x", consultationNeeded: false },
+        { matrixId: DERM },
+      ),
+    ).rejects.toMatchObject({ code: "NOT_FOUND", issues: [expect.objectContaining({ path: "transferId" })] });
     const answer = {
       opinion: "Lentigo malin probable : biopsie.",
       consultationNeeded: true,
@@ -185,6 +199,8 @@ describe("tele-expertise", () => {
     });
     const rs = await transferStatus(f.db.knex, c.transferId);
     expect(rs.transfer.state).toBe("answered");
+    expect(rs.links).toEqual({ answer: r.answer.transferId, answerDueAt: "2026-03-06T22:59:59.000Z" });
+    expect(a.links).toEqual({ inReplyTo: c.transferId });
     expect(rs.events.at(-1)).toMatchObject({
       step: "answered",
       matrixEventId: "$cmd1",
