@@ -195,7 +195,25 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     escalation.start();
     closers.push(() => escalation.stop());
 
+    // ADT feed (issue 7): stored messages become notices; the MLLP listener is on when configured.
+    const adtDeps = deps;
+    const adt = new AdtProcessor(adtDeps, {
+      onFailed: (message, reason) => {
+        log("warn", "adt message failed", { message: String(message), reason });
+      },
+    });
+    adt.start();
+    closers.push(() => adt.stop());
+    // Care circles (issue 7): one service behind the CLI, `!circle` and the API.
+    const circles = new CircleService({ db, trail, clock, pseudonymKey });
+
     const services = {
+      // The JSON twin of the MLLP intake (`POST /api/v1/adt/events`), waking the processor.
+      receiveAdt: async (input: unknown, actor: string) => {
+        const a = await receiveAdtJson(adtDeps, input, actor);
+        adt.poke();
+        return a;
+      },
       createTransfer: (input: CreateTransferInput) => createTransfer(deps, input),
       transferStatus: (id: string) => transferStatus(db.knex, id),
       // The same service function as the `!answer` room command.
@@ -219,6 +237,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
           forms,
           directory,
           trustedCas: signer.caPem === undefined ? [] : [signer.caPem],
+          circles,
           tokens,
           log,
         },
@@ -228,15 +247,6 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     );
     closers.push(() => http.close());
 
-    // ADT feed (issue 7): stored messages become notices; the MLLP listener is on when configured.
-    const adtDeps = deps;
-    const adt = new AdtProcessor(adtDeps, {
-      onFailed: (message, reason) => {
-        log("warn", "adt message failed", { message: String(message), reason });
-      },
-    });
-    adt.start();
-    closers.push(() => adt.stop());
     const mllp =
       config.adt === undefined
         ? undefined
@@ -252,7 +262,6 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
           });
     if (mllp !== undefined) closers.push(() => mllp.close());
     // `!circle join <INS>` in an encrypted direct room with the hub (issue 7).
-    const circles = new CircleService({ db, trail, clock, pseudonymKey });
     const members = new DirectoryRepository(db.knex);
     const direct = serveDirectCommands(
       hub.client,
@@ -291,11 +300,6 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               password: DEMO_PASSWORD,
             })),
       ...services,
-      receiveAdt: async (input, actor) => {
-        const a = await receiveAdtJson(adtDeps, input, actor);
-        adt.poke();
-        return a;
-      },
       mllpPort: mllp?.port,
       stop,
     };

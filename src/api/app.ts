@@ -13,7 +13,9 @@ import { PasserelleError } from "../core/index.ts";
 import { accessLog, errorMiddleware } from "./http.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { authenticate, principalOf } from "./principal.ts";
+import { adtRoutes } from "./routes/adt.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { circleRoutes } from "./routes/circles.ts";
 import { directoryRoutes } from "./routes/directory.ts";
 import { fhirRoutes } from "./routes/fhir.ts";
 import { formRoutes } from "./routes/forms.ts";
@@ -84,6 +86,8 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   api.use(fhirRoutes(services));
   api.use(directoryRoutes(services));
   api.use(auditRoutes(services));
+  api.use(adtRoutes(services));
+  api.use(circleRoutes(services));
   app.use(API_PREFIX, api);
 
   app.use((_req, _res, next) => {

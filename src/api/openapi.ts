@@ -192,6 +192,42 @@ const OPS: Record<string, Record<string, Op>> = {
       ok: { status: 200, content: { "application/jsonl": { schema: { type: "string" } } } },
     },
   },
+  "/adt/events": {
+    post: {
+      summary:
+        "An ADT event as JSON, the equivalent of an HL7 v2.5 ADT message (a hospital's service account or staff, role sender)",
+      body: json(ref("AdtEvent")),
+      ok: { status: 202, content: json(ref("AdtAcceptance")) },
+    },
+  },
+  "/circles/join": {
+    post: {
+      summary: "Join a patient's care circle (oneself; a coordinator for another member)",
+      body: json(ref("CircleChange")),
+      ok: { status: 200, content: json(ref("CircleJoined")) },
+    },
+  },
+  "/circles/leave": {
+    post: {
+      summary: "Leave a patient's care circle (oneself; a coordinator for another member)",
+      body: json(ref("CircleLeave")),
+      ok: { status: 200, content: json(ref("CircleLeft")) },
+    },
+  },
+  "/circles/objection": {
+    post: {
+      summary: "Record or lift the patient's objection (coordinator)",
+      body: json(ref("CircleObjection")),
+      ok: { status: 200, content: json(ref("CircleObjectionResult")) },
+    },
+  },
+  "/circles/list": {
+    post: {
+      summary: "A patient's circle (coordinator, or a member of that circle)",
+      body: json(ref("CircleQuery")),
+      ok: { status: 200, content: json(ref("Circle")) },
+    },
+  },
   "/stats": {
     get: { summary: "Coordinator dashboard (coordinator)", ok: { status: 200, content: json(ref("Stats")) } },
   },

@@ -1,5 +1,7 @@
 /** What the HTTP adapter needs from the assembled service: the same functions the CLI calls. */
+import type { Acceptance } from "../adt/index.ts";
 import type { AuditTrail } from "../audit/index.ts";
+import type { CircleService } from "../circles/index.ts";
 import type { Clock } from "../core/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
@@ -37,4 +39,11 @@ export interface ApiServices {
   createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
   transferStatus(transferId: string): Promise<TransferStatus>;
   readonly answerTeleexpertise?: AnswerTeleexpertise;
+  /**
+   * `receiveAdtJson` (issue 7), the JSON twin of the MLLP intake, with the ADT processor woken after
+   * acceptance. Absent → `POST /adt/events` answers 409.
+   */
+  readonly receiveAdt?: (input: unknown, actor: string) => Promise<Acceptance>;
+  /** The care-circle service behind the CLI and `!circle` (issue 7). Absent → the circle routes answer 409. */
+  readonly circles?: CircleService;
 }

@@ -2,7 +2,8 @@
  * The HTTP API over real components without a homeserver: sqlite (or DATABASE_URL), the audit
  * trail, the demo CPTS directory, the dev signer, the forms — assembled as src/app.ts does, and
  * listening on a free port. No outbox worker runs, so transfers stay `queued` unless a test moves
- * them with the transfers service functions. The full service with Synapse: api-app.test.ts.
+ * them with the transfers service functions. The ADT processor runs, so a posted A01 queues its
+ * notices. The full service with Synapse: api-app.test.ts.
  */
 import type { ApiServices, HttpServer } from "../../../src/api/index.ts";
 import {
@@ -13,7 +14,9 @@ import {
   loadLocalIssuerKey,
 } from "../../../src/api/index.ts";
 import type { LocalIssuerKey } from "../../../src/api/index.ts";
+import { AdtProcessor, receiveAdtJson } from "../../../src/adt/index.ts";
 import { loadPseudonymKey, openAuditTrail } from "../../../src/audit/index.ts";
+import { CircleService } from "../../../src/circles/index.ts";
 import type { PasserelleConfig } from "../../../src/config/index.ts";
 import type { Clock } from "../../../src/core/index.ts";
 import { systemClock } from "../../../src/core/index.ts";
@@ -61,6 +64,10 @@ export async function openApiFixture(
   const tokenKey = await loadLocalIssuerKey(config.dataDir);
   const logs: ApiFixture["logs"] = [];
   const ctx = { db, trail, clock };
+  // The ADT processor runs as in src/app.ts: notices land in the outbox (queued, no worker).
+  const adtDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey };
+  const adt = new AdtProcessor(adtDeps, { pollMs: 200 });
+  adt.start();
   const services: ApiServices = {
     db,
     trail,
@@ -74,6 +81,12 @@ export async function openApiFixture(
     },
     createTransfer: (input) => createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
     transferStatus: (id) => transferStatus(db.knex, id),
+    receiveAdt: async (input, actor) => {
+      const a = await receiveAdtJson(adtDeps, input, actor);
+      adt.poke();
+      return a;
+    },
+    circles: new CircleService({ ...ctx, pseudonymKey }),
   };
   const server: HttpServer = await listen(createHttpApp(services, config.http), config.http);
   return {
@@ -91,6 +104,7 @@ export async function openApiFixture(
     },
     close: async () => {
       await server.close();
+      await adt.stop();
       await trail.close();
       await db.close();
     },

@@ -1,0 +1,171 @@
+/**
+ * Care circles over HTTP (issue 7): `POST /circles/join`, `/circles/leave`, `/circles/objection`,
+ * `/circles/list`. The INS travels in the JSON body only, never in a URL or a log. Each calls the
+ * same `CircleService` as the CLI and the Matrix `!circle` command, which audits every change
+ * (`circle.joined`, `circle.left`, `circle.objection_*`) with the caller as actor.
+ *
+ * Roles: a professional (recipient or specialist) joins or leaves for themself (their RPPS from the
+ * token); a coordinator may act for another member (`rpps`), record or lift an objection, and list
+ * any circle; a current member of a circle may list it.
+ */
+import { Router } from "express";
+import type { CircleService } from "../../circles/index.ts";
+import type { CircleConsent } from "../../circles/index.ts";
+import { PasserelleError } from "../../core/index.ts";
+import { handler, requireBody } from "../http.ts";
+import type { Principal } from "../principal.ts";
+import { hasRole, principalOf } from "../principal.ts";
+import type { ApiServices } from "../services.ts";
+import { checkBody } from "../validate.ts";
+
+interface ChangeBody {
+  readonly ins: string;
+  readonly rpps?: string;
+  readonly consent?: CircleConsent;
+  readonly since?: string;
+}
+
+const refuse = (path: string, rule: string, en: string, fr: string): PasserelleError =>
+  new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule, message: { en, fr } }] });
+
+function circlesOf(services: ApiServices): CircleService {
+  if (services.circles === undefined) {
+    throw new PasserelleError("CONFLICT", "care circles are not enabled on this server", {
+      issues: [
+        {
+          path: "url",
+          rule: "circlesDisabled",
+          message: { en: "circles not enabled", fr: "cercles non activés" },
+        },
+      ],
+    });
+  }
+  return services.circles;
+}
+
+/** The RPPS a join/leave acts for: the caller's own, or (coordinator) another member's. */
+function targetRpps(p: Principal, rpps: string | undefined): string {
+  const own = p.member?.rpps;
+  if (rpps !== undefined && rpps !== own) {
+    if (!hasRole(p, "coordinator"))
+      throw refuse(
+        "rpps",
+        "coordinator",
+        "only a coordinator acts for another member",
+        "réservé au coordinateur",
+      );
+    return rpps;
+  }
+  if (own === undefined) {
+    throw new PasserelleError("VALIDATION_FAILED", "rpps: required for a caller without RPPS", {
+      issues: [{ path: "rpps", rule: "required", message: { en: "required", fr: "obligatoire" } }],
+    });
+  }
+  if (!hasRole(p, "recipient", "specialist", "coordinator")) {
+    throw refuse(
+      "authorization",
+      "role",
+      "one of the roles recipient, specialist, coordinator is required",
+      "rôle requis : recipient, specialist, coordinator",
+    );
+  }
+  return own;
+}
+
+export function circleRoutes(services: ApiServices): Router {
+  const r = Router();
+  const json = requireBody("application/json");
+  r.post(
+    "/circles/join",
+    json,
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const body = checkBody(req.body, "CircleChange") as ChangeBody;
+      const circles = circlesOf(services);
+      const rpps = targetRpps(p, body.rpps);
+      const done = await circles.join(
+        {
+          ins: body.ins,
+          rpps,
+          source: "api",
+          ...(body.consent === undefined ? {} : { consent: body.consent }),
+          ...(body.since === undefined ? {} : { since: body.since }),
+        },
+        p.actor,
+      );
+      res.json({ patientRef: done.patientRef, memberRef: `rpps:${rpps}`, created: done.created });
+    }),
+  );
+  r.post(
+    "/circles/leave",
+    json,
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const body = checkBody(req.body, "CircleLeave") as ChangeBody;
+      const circles = circlesOf(services);
+      const rpps = targetRpps(p, body.rpps);
+      const done = await circles.leave(body.ins, rpps, p.actor);
+      res.json({
+        patientRef: circles.patientRef(body.ins),
+        memberRef: `rpps:${rpps}`,
+        removed: done.removed,
+      });
+    }),
+  );
+  r.post(
+    "/circles/objection",
+    json,
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const body = checkBody(req.body, "CircleObjection") as { ins: string; objected: boolean };
+      const circles = circlesOf(services);
+      if (!hasRole(p, "coordinator"))
+        throw refuse(
+          "authorization",
+          "role",
+          "the coordinator role is required",
+          "rôle requis : coordinator",
+        );
+      if (body.objected) await circles.recordObjection(body.ins, "api", p.actor);
+      else await circles.liftObjection(body.ins, "api", p.actor);
+      res.json({ patientRef: circles.patientRef(body.ins), objected: body.objected });
+    }),
+  );
+  r.post(
+    "/circles/list",
+    json,
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const body = checkBody(req.body, "CircleQuery") as { ins: string };
+      const circles = circlesOf(services);
+      const circle = await circles.list(body.ins);
+      const member = p.member;
+      const inCircle =
+        member !== undefined &&
+        hasRole(p, "recipient", "specialist") &&
+        circle.members.some((m) => m.memberId === member.id);
+      if (!hasRole(p, "coordinator") && !inCircle) {
+        throw refuse(
+          "authorization",
+          "circle",
+          "only a coordinator or a member of this circle",
+          "réservé au coordinateur ou aux membres du cercle",
+        );
+      }
+      res.json({
+        patientRef: circle.patientRef,
+        ...(circle.objectionAt === undefined ? {} : { objectionAt: circle.objectionAt }),
+        members: circle.members.map((m) => ({
+          memberRef: m.memberRef,
+          ...(m.rpps === undefined ? {} : { rpps: m.rpps }),
+          displayName: m.displayName,
+          professionCode: m.professionCode,
+          since: m.since,
+          source: m.source,
+          consent: m.consent,
+        })),
+      });
+    }),
+  );
+  return r;
+}
