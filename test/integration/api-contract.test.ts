@@ -7,6 +7,7 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/api/openapi.ts";
+import { PATIENT } from "../helpers/adt.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import type { ApiResponse } from "./api/client.ts";
@@ -185,6 +186,7 @@ describe("the OpenAPI document", () => {
     await op("get", "/transfers/{id}", { token: specialist, path: { id } });
     await op("get", "/transfers/{id}/history", { token: gp, path: { id } });
     const pdf = await op("get", "/transfers/{id}/pdf", { token: gp, path: { id } });
+    await op("get", "/transfers/{id}/fhir", { token: gp, path: { id } });
     await op("post", "/transfers/{id}/acknowledge", { token: gp, path: { id } });
     await op("post", "/transfers/{id}/acknowledge", { token: sender, path: { id } });
     await op("post", "/transfers/{id}/answer", {
@@ -220,6 +222,44 @@ describe("the OpenAPI document", () => {
       query: { sheet: (created.json as { sheetId: string }).sheetId },
     });
     await op("get", "/stats", { token: coordinator });
+
+    // ADT feed and care circles (issue 7).
+    const ins = PATIENT.ins;
+    await op("post", "/circles/join", { token: gp, json: { ins, consent: "explicit" } });
+    await op("post", "/circles/join", {
+      token: coordinator,
+      json: { ins, rpps: demo("ide.bernard").rpps, since: "2026-01-05" },
+    });
+    await op("post", "/circles/join", { token: gp, json: { ins: "248037511204722" }, bad: true });
+    const circle = await op("post", "/circles/list", { token: gp, json: { ins } });
+    expect((circle.json as { members: unknown[] }).members).toHaveLength(2);
+    await op("post", "/circles/list", { token: sender, json: { ins } });
+    await op("post", "/circles/objection", { token: coordinator, json: { ins, objected: true } });
+    await op("post", "/circles/objection", { token: coordinator, json: { ins, objected: false } });
+    await op("post", "/circles/leave", { token: gp, json: { ins } });
+    const hospital = await f.token({ role: "sender" });
+    const event = {
+      trigger: "A01",
+      controlId: "CONTRACT-1",
+      sender: "SIH_VALMONT/CH VALMONT",
+      occurredAt: "2026-03-02T10:15:00+01:00",
+      patient: { ins, lastName: "MARCHAL", firstNames: "Odette Marie", birthDate: "1948-03-12" },
+      stay: {
+        facility: "699990016",
+        visit: "2026000123",
+        unit: "3B",
+        admittedAt: "2026-03-02T10:15:00+01:00",
+      },
+    };
+    const accepted = await op("post", "/adt/events", { token: hospital, json: event });
+    expect(accepted.status).toBe(202);
+    expect((accepted.json as { outcome: string }).outcome).toBe("accepted");
+    await op("post", "/adt/events", { token: sender, json: { ...event, controlId: "CONTRACT-2" } });
+    await op("post", "/adt/events", {
+      token: hospital,
+      json: { ...event, patient: { ...event.patient, ins: "248037511204722" } },
+      bad: true,
+    });
     const metrics = await op("get", "/metrics");
     expect(metrics.body.toString()).toMatch(/passerelle_transfers\{state="acknowledged"\} 1/);
     expect(metrics.body.toString()).toMatch(/passerelle_outbox_depth 1/);
