@@ -1,12 +1,14 @@
 /**
  * The HTTP API's roles (issue 6) over real sqlite and PostgreSQL, audit, directory and signer: who sees which
  * transfer, who may create, acknowledge, answer, read the audit and the dashboard, and that every
- * read of a sheet is audited (access.viewed, access.downloaded).
+ * read of a sheet is audited (access.viewed, access.downloaded); who may post ADT events and change
+ * care circles (issue 7), and an A01 posted as JSON becoming the circle's admission notice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_UNITS } from "../../src/demo/cpts.ts";
+import { insOf } from "../helpers/adt.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
-import { tempDir } from "../helpers/tmp.ts";
+import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { call, problemOf } from "./api/client.ts";
 import { engines, envFor } from "./postgres.ts";
 import type { ApiFixture } from "./api/fixture.ts";
@@ -16,6 +18,16 @@ let f: ApiFixture;
 let cleanup: () => Promise<void>;
 let discharge: string; // dr.berard (geriatrics unit) → GP + nurse
 let request: string; // dr.martin (city GP) → cardiologist (tele-expertise)
+
+/** A JSON ADT event (the shape `receiveAdtJson` takes) for the demo hospital. */
+const adtEvent = (controlId: string, ins: string, facility = "699990016") => ({
+  trigger: "A01",
+  controlId,
+  sender: "SIH_DEMO/CH DEMO",
+  occurredAt: "2026-03-02T10:15:00+01:00",
+  patient: { ins, lastName: "MARCHAL", firstNames: "Odette Marie", birthDate: "1948-03-12" },
+  stay: { facility, visit: `V-${controlId}`, unit: "3B", admittedAt: "2026-03-02T10:15:00+01:00" },
+});
 
 const parisToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
 
@@ -253,6 +265,139 @@ describe.each(engines())("API roles on $name", (engine) => {
       expect(page2.items).toHaveLength(1);
       expect(page2.next).toBeUndefined();
       expect([page1.items[0]?.id, page2.items[0]?.id].sort()).toEqual([discharge, request].sort());
+    });
+  });
+  describe("ADT feed and care circles (issue 7)", () => {
+    const count = async (table: string): Promise<number> =>
+      Number((await f.services.db.knex(table).count({ n: "*" }).first())?.n ?? 0);
+    const post = (path: string, token: string, json: unknown) => call(`${f.api}${path}`, { token, json });
+
+    it("ADT events: a hospital's service account or staff (role sender) for their FINESS; nobody else", async () => {
+      const ins = insOf(101);
+      const hospital = await f.token({ role: "sender" });
+      const ok = await post("/adt/events", hospital, adtEvent("R-1", ins));
+      expect(ok.status, JSON.stringify(ok.json)).toBe(202);
+      expect(ok.json).toMatchObject({ outcome: "accepted", messageId: expect.any(Number) as number });
+      const staff = await post("/adt/events", await f.token("dr.berard"), adtEvent("R-2", ins));
+      expect(staff.status, JSON.stringify(staff.json)).toBe(202);
+      const stored = await count("adt_messages");
+      const head = (await f.services.trail.head()).seq;
+      const other = await post("/adt/events", await f.token("dr.berard"), adtEvent("R-3", ins, "699990099"));
+      expect(other.status).toBe(403);
+      expect(problemOf(other).paths).toEqual(["stay.facility"]);
+      for (const token of [
+        await f.token("dr.martin", "sender"), // a city sender: no hospital
+        await f.token("ph.laurent", "recipient"),
+        await f.token("coord.morel", "coordinator"),
+        await f.token("coord.morel", "auditor"),
+        await f.token({ role: "recipient" }),
+      ]) {
+        const r = await post("/adt/events", token, adtEvent("R-4", ins));
+        expect(r.status, JSON.stringify(r.json)).toBe(403);
+        expect(problemOf(r).code).toBe("FORBIDDEN");
+      }
+      expect(await count("adt_messages")).toBe(stored);
+      expect((await f.services.trail.head()).seq).toBe(head);
+    });
+
+    it("circles: a professional joins and leaves for themself, a coordinator for another; objection and list by role", async () => {
+      const ins = insOf(102);
+      const haddad = await f.token("ide.haddad", "recipient");
+      const coord = await f.token("coord.morel", "coordinator");
+      const j = await post("/circles/join", haddad, { ins });
+      expect(j.status, JSON.stringify(j.json)).toBe(200);
+      expect(j.json).toMatchObject({ memberRef: `rpps:${demo("ide.haddad").rpps}`, created: true });
+      expect((await post("/circles/join", haddad, { ins })).json).toMatchObject({ created: false });
+      const head = (await f.services.trail.head()).seq;
+      const links = await count("circle_members");
+      for (const [token, body] of [
+        [haddad, { ins, rpps: demo("ph.laurent").rpps }], // for someone else: coordinators only
+        [await f.token("coord.morel", "auditor"), { ins }],
+        [await f.token("dr.berard"), { ins }], // a sender-only token
+        [await f.token({ role: "sender" }), { ins, rpps: demo("ph.laurent").rpps }],
+      ] as const) {
+        for (const route of ["/circles/join", "/circles/leave"]) {
+          const r = await post(route, token, body);
+          expect(r.status, `${route} ${JSON.stringify(r.json)}`).toBe(403);
+        }
+      }
+      for (const body of [
+        { ins, objected: true },
+        { ins, objected: false },
+      ]) {
+        expect((await post("/circles/objection", haddad, body)).status).toBe(403);
+      }
+      expect((await post("/circles/list", await f.token("ide.bernard", "recipient"), { ins })).status).toBe(
+        403,
+      );
+      expect((await post("/circles/list", await f.token("coord.morel", "auditor"), { ins })).status).toBe(
+        403,
+      );
+      expect((await f.services.trail.head()).seq).toBe(head);
+      expect(await count("circle_members")).toBe(links);
+
+      const c = await post("/circles/join", coord, {
+        ins,
+        rpps: demo("ph.laurent").rpps,
+        consent: "explicit",
+      });
+      expect(c.status, JSON.stringify(c.json)).toBe(200);
+      const list = await post("/circles/list", haddad, { ins });
+      expect(list.status).toBe(200);
+      expect(list.json).toMatchObject({
+        members: [
+          { memberRef: `rpps:${demo("ide.haddad").rpps}`, source: "api", consent: "informed" },
+          { memberRef: `rpps:${demo("ph.laurent").rpps}`, source: "api", consent: "explicit" },
+        ],
+      });
+      const o = await post("/circles/objection", coord, { ins, objected: true });
+      expect(o.status, JSON.stringify(o.json)).toBe(200);
+      expect((await post("/circles/list", coord, { ins })).json).toMatchObject({
+        objectionAt: expect.any(String) as string,
+      });
+      expect((await post("/circles/objection", coord, { ins, objected: false })).status).toBe(200);
+      const left = await post("/circles/leave", haddad, { ins });
+      expect(left.json).toMatchObject({ removed: true });
+      expect((await post("/circles/list", haddad, { ins })).status).toBe(403);
+
+      const patient = (j.json as { patientRef: string }).patientRef;
+      const audit = await f.services.db
+        .knex("audit_entries")
+        .where({ patient_ref: patient })
+        .orderBy("seq")
+        .select("action", "actor");
+      expect(audit).toEqual([
+        { action: "circle.joined", actor: `rpps:${demo("ide.haddad").rpps}` },
+        { action: "circle.joined", actor: `rpps:${demo("coord.morel").rpps}` },
+        { action: "circle.objection_recorded", actor: `rpps:${demo("coord.morel").rpps}` },
+        { action: "circle.objection_lifted", actor: `rpps:${demo("coord.morel").rpps}` },
+        { action: "circle.left", actor: `rpps:${demo("ide.haddad").rpps}` },
+      ]);
+      expect(JSON.stringify(await f.services.db.knex("audit_entries").select())).not.toContain(ins);
+      expect(JSON.stringify(f.logs)).not.toContain(ins);
+    });
+
+    it("an A01 posted as JSON for a patient whose circle has a member → the admission notice is queued for them", async () => {
+      const ins = insOf(103);
+      const coord = await f.token("coord.morel", "coordinator");
+      expect((await post("/circles/join", coord, { ins, rpps: demo("dr.martin").rpps })).status).toBe(200);
+      const hospital = await f.token({ role: "sender" });
+      const r = await post("/adt/events", hospital, adtEvent("E2E-1", ins));
+      expect(r.status, JSON.stringify(r.json)).toBe(202);
+      const { messageId } = r.json as { messageId: number };
+      const notice = await waitFor(
+        "the admission notice transfer",
+        () => f.services.transferStatus(`adt-${String(messageId)}-notice`).catch(() => undefined),
+        20_000,
+        100,
+      );
+      expect(notice.transfer).toMatchObject({ form: "admission-notice@1", state: "queued" });
+      expect(notice.recipients.map((x) => x.memberRef)).toEqual([`rpps:${demo("dr.martin").rpps}`]);
+      const again = await post("/adt/events", hospital, adtEvent("E2E-1", ins));
+      expect(again.status).toBe(202);
+      expect(again.json).toMatchObject({ outcome: "duplicate", messageId });
+      // The notice is visible to its recipient through the API.
+      expect(await ids(await f.token("dr.martin", "recipient"))).toContain(`adt-${String(messageId)}-notice`);
     });
   });
 });
