@@ -2,7 +2,7 @@
  * Bad input on every route of the HTTP API (issue 6): forged and expired tokens (alg none, HS/RS
  * confusion, wrong audience or issuer, another key), malformed JSON, wrong content types, huge
  * bodies, wrong types, missing fields, bad query parameters — each a 4xx problem document naming
- * the field, never a 5xx, and nothing written. Tokens of a real JWKS endpoint (RS256, ES256).
+ * the field, never a 5xx, and nothing written (also for ADT events and care circles, issue 7). Tokens of a real JWKS endpoint (RS256, ES256).
  */
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
@@ -11,6 +11,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, TOKEN_KEY_FILE } from "../../src/api/index.ts";
 import { runCli } from "../../src/cli/index.ts";
+import { PATIENT } from "../helpers/adt.ts";
 import { captureIo } from "../helpers/io.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -287,6 +288,127 @@ describe("bodies", () => {
       413,
       "PAYLOAD_TOO_LARGE",
     );
+  });
+});
+
+describe("ADT events and care circles", () => {
+  const badIns = "248037511204722"; // PATIENT.ins with a wrong key
+  const event = (): Record<string, unknown> => ({
+    trigger: "A01",
+    controlId: "BAD-1",
+    sender: "SIH_DEMO/CH DEMO",
+    occurredAt: "2026-03-02T10:15:00+01:00",
+    patient: { ins: PATIENT.ins, lastName: "MARCHAL", firstNames: "Odette Marie", birthDate: "1948-03-12" },
+    stay: { facility: "699990016", visit: "V1", unit: "3B" },
+  });
+  const count = async (table: string): Promise<number> =>
+    Number((await f.services.db.knex(table).count({ n: "*" }).first())?.n ?? 0);
+
+  it("POST /adt/events: wrong types, missing fields, a bad INS key → 4xx naming the field, nothing stored", async () => {
+    const hospital = await f.token({ role: "sender" });
+    const post = (init: Parameters<typeof call>[1]) =>
+      call(`${f.api}/adt/events`, { method: "POST", token: hospital, ...init });
+    const cases: [Record<string, unknown> | unknown[], string][] = [
+      [{ ...event(), patient: { ...(event().patient as object), ins: badIns } }, "patient.ins"],
+      [{ ...event(), patient: { ...(event().patient as object), ins: 248037511204721 } }, "patient.ins"],
+      [{ ...event(), patient: undefined }, "patient"],
+      [{ ...event(), trigger: "A08" }, "trigger"],
+      [{ ...event(), controlId: 7 }, "controlId"],
+      [{ ...event(), occurredAt: "yesterday" }, "occurredAt"],
+      [{ ...event(), trigger: "A03" }, "stay.dischargedAt"],
+      [{ ...event(), stay: { facility: "699990016", unit: "3B" } }, "stay.visit"],
+      [
+        { ...event(), patient: { ...(event().patient as object), birthDate: "12/03/1948" } },
+        "patient.birthDate",
+      ],
+      [[event()], "event"],
+    ];
+    for (const [json, field] of cases) {
+      const r = await expectProblem(post({ json }), 422, "VALIDATION_FAILED", field);
+      expect(r.body.toString()).not.toMatch(/248037511204|MARCHAL/);
+    }
+    await expectProblem(post({ body: '{"trigger":', contentType: "application/json" }), 400, "INVALID_JSON");
+    await expectProblem(
+      post({ body: "MSH|^~\\&|", contentType: "text/plain" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
+    expect(await count("adt_messages")).toBe(0);
+    // Each refusal is audited as adt.rejected, without the patient (the INS was not valid).
+    const rejected = await f.services.db.knex("audit_entries").where({ action: "adt.rejected" }).select();
+    expect(rejected).toHaveLength(cases.length);
+    expect(JSON.stringify(rejected)).not.toMatch(/248037511204|MARCHAL/);
+  });
+
+  it("the circle routes: wrong types, missing or unknown fields, a bad INS key, an unknown RPPS → 4xx naming the field, nothing written", async () => {
+    const gp = await f.token("dr.martin", "recipient");
+    const coord = await f.token("coord.morel", "coordinator");
+    const before = { links: await count("circle_members"), audit: (await f.services.trail.head()).seq };
+    const cases: [string, string, unknown, number, string, string][] = [
+      ["/circles/join", gp, { ins: badIns }, 422, "VALIDATION_FAILED", "ins"],
+      ["/circles/join", gp, {}, 422, "VALIDATION_FAILED", "ins"],
+      ["/circles/join", gp, { ins: 248037511204721 }, 422, "VALIDATION_FAILED", "ins"],
+      ["/circles/join", gp, { ins: PATIENT.ins, rpps: "12" }, 422, "VALIDATION_FAILED", "rpps"],
+      ["/circles/join", gp, { ins: PATIENT.ins, consent: "maybe" }, 422, "VALIDATION_FAILED", "consent"],
+      ["/circles/join", gp, { ins: PATIENT.ins, since: "soon" }, 422, "VALIDATION_FAILED", "since"],
+      ["/circles/join", gp, { ins: PATIENT.ins, extra: 1 }, 422, "VALIDATION_FAILED", "extra"],
+      ["/circles/join", coord, { ins: PATIENT.ins, rpps: "99900009988" }, 404, "NOT_FOUND", "rpps"],
+      [
+        "/circles/join",
+        await f.token({ role: "coordinator" }),
+        { ins: PATIENT.ins },
+        422,
+        "VALIDATION_FAILED",
+        "rpps",
+      ],
+      ["/circles/leave", gp, { ins: badIns }, 422, "VALIDATION_FAILED", "ins"],
+      ["/circles/leave", gp, { ins: PATIENT.ins, consent: "explicit" }, 422, "VALIDATION_FAILED", "consent"],
+      ["/circles/objection", coord, { ins: PATIENT.ins }, 422, "VALIDATION_FAILED", "objected"],
+      [
+        "/circles/objection",
+        coord,
+        { ins: PATIENT.ins, objected: "yes" },
+        422,
+        "VALIDATION_FAILED",
+        "objected",
+      ],
+      ["/circles/objection", coord, { ins: badIns, objected: true }, 422, "VALIDATION_FAILED", "ins"],
+      ["/circles/list", coord, { ins: badIns }, 422, "VALIDATION_FAILED", "ins"],
+      ["/circles/list", coord, [PATIENT.ins], 422, "VALIDATION_FAILED", "body"],
+    ];
+    for (const [route, token, json, status, code, field] of cases) {
+      const r = await expectProblem(
+        call(`${f.api}${route}`, { method: "POST", token, json }),
+        status,
+        code,
+        field,
+      );
+      expect(r.body.toString(), route).not.toMatch(/248037511204/);
+    }
+    await expectProblem(
+      call(`${f.api}/circles/join`, {
+        method: "POST",
+        token: gp,
+        body: "{",
+        contentType: "application/json",
+      }),
+      400,
+      "INVALID_JSON",
+    );
+    await expectProblem(
+      call(`${f.api}/circles/list`, {
+        method: "POST",
+        token: gp,
+        body: PATIENT.ins,
+        contentType: "text/plain",
+      }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
+    // The INS never travels in a URL: there is no GET route for circles.
+    await expectProblem(call(`${f.api}/circles/list?ins=${PATIENT.ins}`, { token: gp }), 404, "NOT_FOUND");
+    expect(await count("circle_members")).toBe(before.links);
+    expect((await f.services.trail.head()).seq).toBe(before.audit);
   });
 });
 
