@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueLocalToken } from "../../src/api/index.ts";
 import { fixedClock } from "../../src/core/index.ts";
 import { TRANSFER_STATES, TransferRepository } from "../../src/transfers/index.ts";
+import { PATIENT } from "../helpers/adt.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import type { ApiFixture } from "./api/fixture.ts";
@@ -101,6 +102,7 @@ beforeAll(async () => {
     coordinator: await h.token("coord.morel", "coordinator"),
     auditor: await h.token("coord.morel", "auditor"),
     "service-coordinator": await h.token({ role: "coordinator" }),
+    "service-sender": await h.token({ role: "sender" }), // a hospital's ADT account
   };
   Object.assign(tokens, await brokenTokens(tokens["sender"] ?? ""));
   const payload = await new TransferRepository(h.services.db.knex).payload(discharge.id);
@@ -123,6 +125,23 @@ beforeAll(async () => {
       ],
       "POST /sheets/preview": [exampleSheet("discharge"), exampleSheet("teleexpertise-request")],
       "POST /transfers/{id}/answer": [{ data: exampleSheet("teleexpertise-answer").data }],
+      "POST /adt/events": [
+        {
+          trigger: "A01",
+          controlId: "FUZZ-1",
+          sender: "SIH_DEMO/CH DEMO",
+          occurredAt: "2026-03-02T10:15:00+01:00",
+          patient: { ins: PATIENT.ins, lastName: "MARCHAL", firstNames: "Odette", birthDate: "1948-03-12" },
+          stay: { facility: "699990016", visit: "V1", unit: "3B" },
+        },
+      ],
+      "POST /circles/join": [{ ins: PATIENT.ins }, { ins: PATIENT.ins, rpps: rpps("ide.bernard") }],
+      "POST /circles/leave": [{ ins: PATIENT.ins }],
+      "POST /circles/objection": [
+        { ins: PATIENT.ins, objected: true },
+        { ins: PATIENT.ins, objected: false },
+      ],
+      "POST /circles/list": [{ ins: PATIENT.ins }],
     },
     pdf: payload?.pdf ?? new Uint8Array(),
   };
