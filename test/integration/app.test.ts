@@ -63,7 +63,7 @@ describe("start(config) on the embedded default", () => {
     expect(s.recipients).toHaveLength(2);
   });
 
-  it("the ADT feed on PASSERELLE_MLLP_PORT: an A01 for the GP's patient is AA and becomes a notice; JSON too", async () => {
+  it("the ADT feed on PASSERELLE_MLLP_PORT: an A01 for the GP's patient is AA and becomes a notice; JSON over HTTP too", async () => {
     const a = app!;
     const io = captureIo(dir, { PASSERELLE_DATA_DIR: dir });
     expect(await runCli(["circle", "add", "--ins", PATIENT.ins, "--rpps", gp.rpps], io), io.text()).toBe(0);
@@ -100,13 +100,37 @@ describe("start(config) on the embedded default", () => {
         dischargedAt: "2026-03-09T11:30:00+01:00",
       },
     };
-    expect(await a.receiveAdt(json, "api:test")).toMatchObject({ outcome: "accepted" });
-    expect(await a.receiveAdt(json, "api:test")).toMatchObject({ outcome: "duplicate" });
-    await expect(
-      a.receiveAdt({ ...json, patient: { ...json.patient, ins: "248037511204722" } }, "api:test"),
-    ).rejects.toMatchObject({
-      code: "VALIDATION_FAILED",
-      httpStatus: 422,
+    // The same event as JSON over HTTP, from the hospital's service account (a CLI-issued token).
+    const tio = captureIo(dir, { PASSERELLE_DATA_DIR: dir });
+    expect(await runCli(["token", "issue", "--role", "sender"], tio), tio.text()).toBe(0);
+    const post = (body: unknown) =>
+      fetch(`${a.httpUrl}/api/v1/adt/events`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${tio.stdout.join("").trim()}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(body),
+      });
+    const accepted = await post(json);
+    expect(accepted.status).toBe(202);
+    const { outcome, messageId } = (await accepted.json()) as { outcome: string; messageId: number };
+    expect(outcome).toBe("accepted");
+    expect(await (await post(json)).json()).toMatchObject({ outcome: "duplicate", messageId });
+    const bad = await post({ ...json, patient: { ...json.patient, ins: "248037511204722" } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      "patient.ins",
+    ]);
+    const discharge = await waitFor(
+      "the discharge notice of the JSON A03",
+      () => a.transferStatus(`adt-${String(messageId)}-notice`).catch(() => undefined),
+      30_000,
+      200,
+    );
+    expect(discharge.transfer.form).toBe("discharge-notice@1");
+    expect(await a.receiveAdt({ ...json, controlId: "APP-JSON-2" }, "api:test")).toMatchObject({
+      outcome: "accepted",
     });
   });
 
