@@ -3,10 +3,9 @@
  * validation (ajv): what the document says is what the server checks.
  */
 import { AUDIT_ACTIONS } from "../audit/index.ts";
-import { ADT_TRIGGERS } from "../adt/index.ts";
-import { CIRCLE_CONSENTS, CIRCLE_SOURCES } from "../circles/index.ts";
 import { ROLES, STRUCTURE_KINDS } from "../directory/index.ts";
 import { TRANSFER_STATES } from "../transfers/index.ts";
+import { ADT_CIRCLE_SCHEMAS } from "./openapi-schemas-adt.ts";
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -21,10 +20,6 @@ const obj = (properties: Record<string, Schema>, required: readonly string[], ex
 const localized = obj({ fr: str, en: str }, ["fr", "en"]);
 const rpps: Schema = { type: "string", pattern: "^[0-9]{11}$" };
 const sha256: Schema = { type: "string", pattern: "^[0-9a-f]{64}$" };
-const text = (maxLength: number): Schema => ({ type: "string", minLength: 1, maxLength });
-/** The INS (NIR or NIA): 15 characters; the server checks its format and key (rule `ins.*`). */
-const ins: Schema = { type: "string", minLength: 15, maxLength: 15 };
-const offsetTime: Schema = { type: "string", format: "date-time", maxLength: 40 };
 const formRef: Schema = { type: "string", pattern: "^[a-z][a-z-]{0,63}(@[1-9][0-9]{0,5})?$", maxLength: 80 };
 
 export const SCHEMAS: Record<string, Schema> = {
@@ -288,93 +283,5 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     required: ["resourceType", "type", "timestamp", "identifier", "entry"],
   },
-  // ADT feed and care circles (issue 7). `AdtEvent` is what `receiveAdtJson` accepts.
-  AdtEvent: {
-    ...obj(
-      {
-        trigger: { enum: [...ADT_TRIGGERS] },
-        controlId: text(64),
-        sender: text(200),
-        occurredAt: offsetTime,
-        patient: obj(
-          {
-            ins,
-            lastName: text(100),
-            firstNames: text(150),
-            birthDate: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-          },
-          ["ins", "lastName", "firstNames", "birthDate"],
-          true,
-        ),
-        stay: obj(
-          {
-            facility: text(64),
-            facilityName: text(200),
-            visit: text(64),
-            unit: text(64),
-            unitName: text(200),
-            admittedAt: offsetTime,
-            dischargedAt: offsetTime,
-          },
-          ["facility", "visit", "unit"],
-          true,
-        ),
-      },
-      ["trigger", "controlId", "sender", "occurredAt", "patient", "stay"],
-      true,
-    ),
-    description: "stay.dischargedAt is required for A03. Unknown properties are ignored.",
-  },
-  AdtAcceptance: obj(
-    { outcome: { enum: ["accepted", "duplicate"] }, messageId: { type: "integer" }, patientRef: sha256 },
-    ["outcome", "messageId", "patientRef"],
-  ),
-  CircleChange: obj(
-    {
-      ins,
-      rpps,
-      consent: { enum: [...CIRCLE_CONSENTS] },
-      since: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-    },
-    ["ins"],
-  ),
-  CircleLeave: obj({ ins, rpps }, ["ins"]),
-  CircleObjection: obj({ ins, objected: { type: "boolean" } }, ["ins", "objected"]),
-  CircleQuery: obj({ ins }, ["ins"]),
-  CircleJoined: obj({ patientRef: sha256, memberRef: str, created: { type: "boolean" } }, [
-    "patientRef",
-    "memberRef",
-    "created",
-  ]),
-  CircleLeft: obj({ patientRef: sha256, memberRef: str, removed: { type: "boolean" } }, [
-    "patientRef",
-    "memberRef",
-    "removed",
-  ]),
-  CircleObjectionResult: obj({ patientRef: sha256, objected: { type: "boolean" } }, [
-    "patientRef",
-    "objected",
-  ]),
-  Circle: obj(
-    {
-      patientRef: sha256,
-      objectionAt: time,
-      members: {
-        type: "array",
-        items: obj(
-          {
-            memberRef: str,
-            rpps: str,
-            displayName: str,
-            professionCode: str,
-            since: str,
-            source: { enum: [...CIRCLE_SOURCES] },
-            consent: { enum: [...CIRCLE_CONSENTS] },
-          },
-          ["memberRef", "displayName", "professionCode", "since", "source", "consent"],
-        ),
-      },
-    },
-    ["patientRef", "members"],
-  ),
+  ...ADT_CIRCLE_SCHEMAS,
 };
