@@ -20,6 +20,7 @@ import { fhirRoutes } from "./routes/fhir.ts";
 import { formRoutes } from "./routes/forms.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { sheetRoutes } from "./routes/sheets.ts";
+import { transferActionRoutes } from "./routes/transfer-actions.ts";
 import { transferRoutes } from "./routes/transfers.ts";
 import type { ApiServices } from "./services.ts";
 
@@ -29,12 +30,9 @@ export const JSON_LIMIT = "1mb";
 /** `POST /verify`: signed PDFs. */
 export const PDF_LIMIT = "20mb";
 
-/** The rate-limit key: a hash of the bearer token, or the client address without one. */
-function clientKey(authorization: string | undefined, ip: string | undefined): string {
-  return authorization === undefined
-    ? `ip:${ipKeyGenerator(ip ?? "unknown")}`
-    : `token:${createHash("sha256").update(authorization).digest("hex").slice(0, 32)}`;
-}
+/** The rate-limit key of a bearer token (hashed: the key store never holds a token). */
+const tokenKey = (authorization: string): string =>
+  `token:${createHash("sha256").update(authorization).digest("hex").slice(0, 32)}`;
 
 export function createHttpApp(services: ApiServices, config: HttpConfig): Express {
   const app = express();
@@ -45,13 +43,21 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   const api = express.Router();
   api.use(accessLog(services.log));
   api.use(helmet());
+  api.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store"); // sheets and statuses must not sit in shared caches
+    next();
+  });
   api.use(
     rateLimit({
       windowMs: 60_000,
       limit: config.rateLimitPerMinute,
       standardHeaders: "draft-8",
       legacyHeaders: false,
-      keyGenerator: (req) => clientKey(req.headers.authorization, req.ip),
+      // Per token; requests without one, per client address (IPv6 by /56 subnet).
+      keyGenerator: (req) =>
+        req.headers.authorization === undefined
+          ? `ip:${ipKeyGenerator(req.ip ?? "unknown")}`
+          : tokenKey(req.headers.authorization),
       handler: (_req, _res, next) => {
         next(new PasserelleError("RATE_LIMITED", "too many requests for this token; retry later"));
       },
@@ -66,6 +72,7 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   api.use(sheetRoutes(services));
   api.use(transferRoutes(services));
   api.use(fhirRoutes(services));
+  api.use(transferActionRoutes(services));
   api.use(directoryRoutes(services));
   api.use(auditRoutes(services));
   app.use(API_PREFIX, api);

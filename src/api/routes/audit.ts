@@ -10,13 +10,10 @@ import { cptsStats } from "../../transfers/index.ts";
 import { handler } from "../http.ts";
 import { requireRole } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
-import { intParam, isoParam, queryOf } from "../validate.ts";
+import { idParam, intParam, isoParam, queryOf } from "../validate.ts";
 
-const opaque = (name: string, v: string | undefined): string | undefined => {
-  if (v === undefined) return undefined;
-  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(v)) return intParam(name, "x", 0, 0, 0).toString(); // throws, naming the field
-  return v;
-};
+const opaque = (name: string, v: string | undefined): string | undefined =>
+  v === undefined ? undefined : idParam(name, v);
 
 export function auditRoutes(services: ApiServices): Router {
   const r = Router();

@@ -1,6 +1,6 @@
 /**
- * Transfers: create (the same `createTransfer` as `transfer send`), list, get, history, PDF,
- * acknowledge, tele-expertise answer. Every read of a sheet is audited (`access.viewed`,
+ * Transfers: create (the same `createTransfer` as `transfer send`), list, get, history, PDF
+ * (acknowledge and answer: transfer-actions.ts). Every read of a sheet is audited (`access.viewed`,
  * `access.downloaded`); a transfer outside the caller's scope is a 404.
  */
 import type { Request } from "express";
@@ -9,30 +9,28 @@ import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import type { TransferStatus } from "../../transfers/index.ts";
-import {
-  TRANSFER_STATES,
-  TransferRepository,
-  isOverdue,
-  listTransfers,
-  recordAcknowledgement,
-} from "../../transfers/index.ts";
+import { TRANSFER_STATES, TransferRepository, isOverdue, listTransfers } from "../../transfers/index.ts";
 import { handler, pathParam, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
-import { hasRole, principalOf, requireRole } from "../principal.ts";
+import { principalOf, requireRole } from "../principal.ts";
 import { assertVisible, scopeOf, senderUnitOf } from "../scope.ts";
 import type { ApiServices } from "../services.ts";
 import { checkBody, enumParam, intParam, queryOf } from "../validate.ts";
 import { transferView } from "../views.ts";
 
-const notFound = (): PasserelleError =>
+export const notFound = (): PasserelleError =>
   new PasserelleError("NOT_FOUND", "transfer not found", {
     issues: [
       { path: "id", rule: "notFound", message: { en: "no such transfer", fr: "transfert introuvable" } },
     ],
   });
 
-/** Status of a visible transfer; the id is checked first (malformed → 404, never echoed). */
-async function visibleStatus(services: ApiServices, req: Request, p: Principal): Promise<TransferStatus> {
+/** Status of a visible transfer (shared with transfer-actions.ts); the id is checked first (malformed → 404, never echoed). */
+export async function visibleStatus(
+  services: ApiServices,
+  req: Request,
+  p: Principal,
+): Promise<TransferStatus> {
   const raw = pathParam(req, "id");
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(raw)) throw notFound();
   await assertVisible(services, p, raw);
@@ -41,7 +39,6 @@ async function visibleStatus(services: ApiServices, req: Request, p: Principal):
 
 export function transferRoutes(services: ApiServices): Router {
   const r = Router();
-  const ctx = { db: services.db, trail: services.trail, clock: services.clock };
 
   r.post(
     "/transfers",
@@ -153,92 +150,6 @@ export function transferRoutes(services: ApiServices): Router {
         .type("application/pdf")
         .setHeader("Content-Disposition", `attachment; filename="passerelle-${s.transfer.sheetId}.pdf"`);
       res.send(payload.pdf);
-    }),
-  );
-
-  r.post(
-    "/transfers/:id/acknowledge",
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      const s = await visibleStatus(services, req, p);
-      const member = p.member;
-      const isRecipient = member !== undefined && s.recipients.some((x) => x.memberId === member.id);
-      if (member?.matrixId === undefined || !isRecipient) {
-        throw new PasserelleError("FORBIDDEN", "only a recipient of the transfer can acknowledge it", {
-          issues: [
-            {
-              path: "id",
-              rule: "recipient",
-              message: { en: "not a recipient", fr: "vous n’êtes pas destinataire" },
-            },
-          ],
-        });
-      }
-      const outcome = await recordAcknowledgement(
-        ctx,
-        { transferId: s.transfer.id },
-        member.matrixId,
-        services.clock.now(),
-      );
-      if (outcome === "ignored") throw new PasserelleError("FORBIDDEN", "not a recipient of the transfer");
-      const after = await services.transferStatus(s.transfer.id);
-      res.json({ id: s.transfer.id, state: after.transfer.state, outcome });
-    }),
-  );
-
-  r.post(
-    "/transfers/:id/answer",
-    requireBody("application/json"),
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      const s = await visibleStatus(services, req, p);
-      const body = checkBody(req.body, "AnswerRequest") as { data: unknown };
-      const member = p.member;
-      if (
-        !hasRole(p, "specialist") ||
-        member?.matrixId === undefined ||
-        !s.recipients.some((x) => x.memberId === member.id)
-      ) {
-        throw new PasserelleError("FORBIDDEN", "only the requested specialist can answer", {
-          issues: [
-            {
-              path: "id",
-              rule: "specialist",
-              message: { en: "not the requested specialist", fr: "réservé au spécialiste sollicité" },
-            },
-          ],
-        });
-      }
-      if (s.transfer.kind !== "teleexpertise-request") {
-        throw new PasserelleError("CONFLICT", "only a tele-expertise request can be answered", {
-          issues: [
-            {
-              path: "id",
-              rule: "kind",
-              message: { en: "not a tele-expertise request", fr: "pas une demande de téléexpertise" },
-            },
-          ],
-        });
-      }
-      const answer = services.answerTeleexpertise;
-      if (answer === undefined) {
-        throw new PasserelleError("CONFLICT", "tele-expertise answers are not enabled on this server", {
-          issues: [
-            {
-              path: "id",
-              rule: "answersDisabled",
-              message: { en: "answers not enabled", fr: "réponses non activées" },
-            },
-          ],
-        });
-      }
-      const done = await answer({
-        transferId: s.transfer.id,
-        data: body.data,
-        actor: p.actor,
-        matrixUserId: member.matrixId,
-      });
-      res.json({ id: done.transferId, state: done.state });
     }),
   );
 

@@ -30,6 +30,10 @@ const serve: CommandHandler = async (args, io) => {
   io.out(
     `send a sheet (another terminal): bin/passerelle transfer send liaison-forms/examples/discharge.json --to ${gp?.rpps ?? "<RPPS>"}`,
   );
+  const sender = app.demoAccounts.find((a) => a.userId.startsWith("@dr.berard:"));
+  io.out(
+    `API token for the demo (another terminal): bin/passerelle token issue --role sender --rpps ${sender?.rpps ?? "<RPPS>"}`,
+  );
   io.out("Ctrl-C to stop.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

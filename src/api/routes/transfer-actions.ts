@@ -1,0 +1,105 @@
+/**
+ * Actions on a transfer: `POST /transfers/{id}/acknowledge` (a recipient; the same
+ * `recordAcknowledgement` as a ✅ in the room) and `POST /transfers/{id}/answer` (the requested
+ * specialist; the service function is wired by the tele-expertise work — absent, a 409).
+ */
+import { Router } from "express";
+import { PasserelleError } from "../../core/index.ts";
+import { recordAcknowledgement } from "../../transfers/index.ts";
+import { handler, requireBody } from "../http.ts";
+import { hasRole, principalOf } from "../principal.ts";
+import type { ApiServices } from "../services.ts";
+import { checkBody } from "../validate.ts";
+import { visibleStatus } from "./transfers.ts";
+
+export function transferActionRoutes(services: ApiServices): Router {
+  const r = Router();
+  const ctx = { db: services.db, trail: services.trail, clock: services.clock };
+  r.post(
+    "/transfers/:id/acknowledge",
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const s = await visibleStatus(services, req, p);
+      const member = p.member;
+      const isRecipient = member !== undefined && s.recipients.some((x) => x.memberId === member.id);
+      if (member?.matrixId === undefined || !isRecipient) {
+        throw new PasserelleError("FORBIDDEN", "only a recipient of the transfer can acknowledge it", {
+          issues: [
+            {
+              path: "id",
+              rule: "recipient",
+              message: { en: "not a recipient", fr: "vous n’êtes pas destinataire" },
+            },
+          ],
+        });
+      }
+      const outcome = await recordAcknowledgement(
+        ctx,
+        { transferId: s.transfer.id },
+        member.matrixId,
+        services.clock.now(),
+      );
+      if (outcome === "ignored") throw new PasserelleError("FORBIDDEN", "not a recipient of the transfer");
+      const after = await services.transferStatus(s.transfer.id);
+      res.json({ id: s.transfer.id, state: after.transfer.state, outcome });
+    }),
+  );
+
+  r.post(
+    "/transfers/:id/answer",
+    requireBody("application/json"),
+    handler(async (req, res) => {
+      const p = principalOf(res);
+      const s = await visibleStatus(services, req, p);
+      const body = checkBody(req.body, "AnswerRequest") as { data: unknown };
+      const member = p.member;
+      if (
+        !hasRole(p, "specialist") ||
+        member?.matrixId === undefined ||
+        !s.recipients.some((x) => x.memberId === member.id)
+      ) {
+        throw new PasserelleError("FORBIDDEN", "only the requested specialist can answer", {
+          issues: [
+            {
+              path: "id",
+              rule: "specialist",
+              message: { en: "not the requested specialist", fr: "réservé au spécialiste sollicité" },
+            },
+          ],
+        });
+      }
+      if (s.transfer.kind !== "teleexpertise-request") {
+        throw new PasserelleError("CONFLICT", "only a tele-expertise request can be answered", {
+          issues: [
+            {
+              path: "id",
+              rule: "kind",
+              message: { en: "not a tele-expertise request", fr: "pas une demande de téléexpertise" },
+            },
+          ],
+        });
+      }
+      const answer = services.answerTeleexpertise;
+      if (answer === undefined) {
+        throw new PasserelleError("CONFLICT", "tele-expertise answers are not enabled on this server", {
+          issues: [
+            {
+              path: "id",
+              rule: "answersDisabled",
+              message: { en: "answers not enabled", fr: "réponses non activées" },
+            },
+          ],
+        });
+      }
+      const done = await answer({
+        transferId: s.transfer.id,
+        data: body.data,
+        actor: p.actor,
+        matrixUserId: member.matrixId,
+      });
+      res.json({ id: done.transferId, state: done.state });
+    }),
+  );
+
+  return r;
+}
