@@ -4,7 +4,6 @@
  * functions as the CLI; security headers (helmet), rate limit per token (express-rate-limit),
  * body limits, problem details (RFC 9457) for every error, an access log without URLs or bodies.
  */
-import { createHash } from "node:crypto";
 import express from "express";
 import type { Express } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
@@ -13,7 +12,7 @@ import type { HttpConfig } from "../config/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { accessLog, errorMiddleware } from "./http.ts";
 import { ApiMetrics } from "./metrics.ts";
-import { authenticate } from "./principal.ts";
+import { authenticate, principalOf } from "./principal.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { directoryRoutes } from "./routes/directory.ts";
 import { fhirRoutes } from "./routes/fhir.ts";
@@ -30,9 +29,32 @@ export const JSON_LIMIT = "1mb";
 /** `POST /verify`: signed PDFs. */
 export const PDF_LIMIT = "20mb";
 
-/** The rate-limit key of a bearer token (hashed: the key store never holds a token). */
-const tokenKey = (authorization: string): string =>
-  `token:${createHash("sha256").update(authorization).digest("hex").slice(0, 32)}`;
+const limited = (what: string) => (_req: unknown, _res: unknown, next: (e: unknown) => void) => {
+  next(new PasserelleError("RATE_LIMITED", `too many requests ${what}; retry later`));
+};
+
+/**
+ * Two windows of one minute: per client address before authentication (10× the limit: a flood of
+ * made-up tokens cannot open a fresh window each), then per verified token subject.
+ */
+function limiters(config: HttpConfig) {
+  const common = { windowMs: 60_000, standardHeaders: "draft-8", legacyHeaders: false } as const;
+  return {
+    perAddress: rateLimit({
+      ...common,
+      limit: config.rateLimitPerMinute * 10,
+      keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? "unknown")}`,
+      handler: limited("from this address"),
+    }),
+    perToken: rateLimit({
+      ...common,
+      limit: config.rateLimitPerMinute,
+      identifier: "per-token",
+      keyGenerator: (_req, res) => `token:${principalOf(res).subject}`,
+      handler: limited("for this token"),
+    }),
+  };
+}
 
 export function createHttpApp(services: ApiServices, config: HttpConfig): Express {
   const app = express();
@@ -47,27 +69,14 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
     res.setHeader("Cache-Control", "no-store"); // sheets and statuses must not sit in shared caches
     next();
   });
-  api.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.rateLimitPerMinute,
-      standardHeaders: "draft-8",
-      legacyHeaders: false,
-      // Per token; requests without one, per client address (IPv6 by /56 subnet).
-      keyGenerator: (req) =>
-        req.headers.authorization === undefined
-          ? `ip:${ipKeyGenerator(req.ip ?? "unknown")}`
-          : tokenKey(req.headers.authorization),
-      handler: (_req, _res, next) => {
-        next(new PasserelleError("RATE_LIMITED", "too many requests for this token; retry later"));
-      },
-    }),
-  );
+  const { perAddress, perToken } = limiters(config);
+  api.use(perAddress);
+  api.use(opsRoutes(services, metrics));
+  // Bodies are read only for authenticated callers.
+  api.use(authenticate(services));
+  api.use(perToken);
   api.use(express.json({ limit: JSON_LIMIT, strict: true }));
   api.use(express.raw({ type: "application/pdf", limit: PDF_LIMIT }));
-
-  api.use(opsRoutes(services, metrics));
-  api.use(authenticate(services));
   api.use(formRoutes(services));
   api.use(sheetRoutes(services));
   api.use(transferRoutes(services));

@@ -147,7 +147,7 @@ export const SCHEMAS: Record<string, Schema> = {
     ["id", "state", "outcome"],
   ),
   AnswerRequest: obj({ data: { type: "object" } }, ["data"]),
-  AnswerResult: obj({ id: str, state: str }, ["id", "state"]),
+  AnswerResult: obj({ id: str, state: { const: "answered" }, answerId: str }, ["id", "state", "answerId"]),
   PdfReport: obj(
     {
       valid: { type: "boolean" },

@@ -30,6 +30,8 @@ interface Op {
   readonly parameters?: readonly Schema[];
   readonly body?: Schema;
   readonly ok: { readonly status: number; readonly content: Schema };
+  /** Another documented non-problem response (`/ready` → 503). */
+  readonly also?: { readonly status: number; readonly content: Schema };
 }
 
 const OPS: Record<string, Record<string, Op>> = {
@@ -37,7 +39,12 @@ const OPS: Record<string, Record<string, Op>> = {
     get: { summary: "Liveness", public: true, ok: { status: 200, content: json(ref("Health")) } },
   },
   "/ready": {
-    get: { summary: "Readiness (database)", public: true, ok: { status: 200, content: json(ref("Ready")) } },
+    get: {
+      summary: "Readiness (database)",
+      public: true,
+      ok: { status: 200, content: json(ref("Ready")) },
+      also: { status: 503, content: json(ref("Ready")) },
+    },
   },
   "/metrics": {
     get: {
@@ -125,7 +132,8 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   "/transfers/{id}/answer": {
     post: {
-      summary: "Answer a tele-expertise request (the requested specialist)",
+      summary:
+        "Answer a tele-expertise request (the requested specialist); data: the answer section of teleexpertise-answer@1",
       parameters: [idParam],
       body: json(ref("AnswerRequest")),
       ok: { status: 200, content: json(ref("AnswerResult")) },
@@ -206,6 +214,9 @@ function operation(op: Op): Schema {
     ...(op.body === undefined ? {} : { requestBody: { required: true, content: op.body } }),
     responses: {
       [String(op.ok.status)]: { description: "success", content: op.ok.content },
+      ...(op.also === undefined
+        ? {}
+        : { [String(op.also.status)]: { description: "unavailable", content: op.also.content } }),
       ...errors,
       default: { description: "problem details (RFC 9457)", content: problem },
     },

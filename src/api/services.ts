@@ -14,13 +14,15 @@ export type ApiLog = (
   fields?: Record<string, string>,
 ) => void;
 
-/** A tele-expertise answer (wired by the escalation work; absent → the route answers 409). */
-export type AnswerTeleexpertise = (input: {
-  readonly transferId: string;
-  readonly data: unknown;
-  readonly actor: string;
-  readonly matrixUserId: string;
-}) => Promise<{ readonly transferId: string; readonly state: string }>;
+/**
+ * A tele-expertise answer: the shape of `answerTeleexpertise(deps, …)` from the tele-expertise work
+ * (`data` is the `answer` section of `teleexpertise-answer@1`). Absent → the route answers 409.
+ */
+export type AnswerTeleexpertise = (
+  transferId: string,
+  answerData: unknown,
+  specialist: { readonly rpps: string },
+) => Promise<{ readonly requestId: string; readonly answer: { readonly transferId: string } }>;
 
 export interface ApiServices {
   readonly db: Database;

@@ -84,6 +84,13 @@ describe("tokens", () => {
     const r = await expectProblem(me(), 401, "UNAUTHENTICATED", "authorization");
     expect(r.headers.get("www-authenticate")).toContain("Bearer");
     await expectProblem(call(`${f.api}/me`, { token: "not a token" }), 401, "UNAUTHENTICATED");
+    // Without a valid token no body is read, however large or malformed.
+    const body = "{" + "x".repeat(3_000_000);
+    await expectProblem(
+      call(`${f.api}/transfers`, { body, contentType: "application/json" }),
+      401,
+      "UNAUTHENTICATED",
+    );
     await expectProblem(me("abc.def.ghi"), 401, "UNAUTHENTICATED");
     const none = `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: "x", role: "coordinator", exp: now() + 600 })}.`;
     await expectProblem(me(none), 401, "UNAUTHENTICATED");
@@ -357,8 +364,26 @@ describe("token issue (CLI)", () => {
   });
 });
 
+describe("readiness", () => {
+  it("/ready answers 503 once the database is gone, /health still 200", async () => {
+    const t = await tempDir("passerelle-api-ready-");
+    const g = await openApiFixture(t.dir);
+    try {
+      expect((await call(`${g.api}/ready`)).status).toBe(200);
+      await g.services.db.close();
+      const r = await call(`${g.api}/ready`);
+      expect(r.status).toBe(503);
+      expect(r.json).toEqual({ status: "unavailable", checks: { database: "down" } });
+      expect((await call(`${g.api}/health`)).status).toBe(200);
+    } finally {
+      await g.close().catch(() => undefined); // the database is already closed
+      await t.cleanup();
+    }
+  });
+});
+
 describe("rate limit per token", () => {
-  it("answers 429 past the limit for one token while another token goes on", async () => {
+  it("answers 429 past the limit for one token while another goes on, and per address before authentication", async () => {
     const t = await tempDir("passerelle-api-rate-");
     const g = await openApiFixture(t.dir, { env: { PASSERELLE_HTTP_RATE_LIMIT: "5" } });
     try {
@@ -368,6 +393,12 @@ describe("rate limit per token", () => {
       const limited = await expectProblem(call(`${g.api}/me`, { token: a }), 429, "RATE_LIMITED");
       expect(limited.headers.get("ratelimit-policy") ?? limited.headers.get("ratelimit")).toBeTruthy();
       expect((await call(`${g.api}/me`, { token: b })).status).toBe(200);
+      // Made-up tokens do not open fresh windows: the address's window (10× the limit) closes.
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++)
+        statuses.push((await call(`${g.api}/me`, { token: `x${String(i)}` })).status);
+      expect(statuses.slice(0, 43).every((s) => s === 401)).toBe(true); // 7 requests above + 43 = 50
+      expect(statuses.slice(43).every((s) => s === 429)).toBe(true);
     } finally {
       await g.close();
       await t.cleanup();

@@ -55,7 +55,7 @@ export function transferActionRoutes(services: ApiServices): Router {
       const member = p.member;
       if (
         !hasRole(p, "specialist") ||
-        member?.matrixId === undefined ||
+        member?.rpps === undefined ||
         !s.recipients.some((x) => x.memberId === member.id)
       ) {
         throw new PasserelleError("FORBIDDEN", "only the requested specialist can answer", {
@@ -91,13 +91,8 @@ export function transferActionRoutes(services: ApiServices): Router {
           ],
         });
       }
-      const done = await answer({
-        transferId: s.transfer.id,
-        data: body.data,
-        actor: p.actor,
-        matrixUserId: member.matrixId,
-      });
-      res.json({ id: done.transferId, state: done.state });
+      const done = await answer(s.transfer.id, body.data, { rpps: member.rpps });
+      res.json({ id: done.requestId, state: "answered", answerId: done.answer.transferId });
     }),
   );
 
