@@ -185,6 +185,7 @@ describe("the OpenAPI document", () => {
     await op("get", "/transfers/{id}", { token: specialist, path: { id } });
     await op("get", "/transfers/{id}/history", { token: gp, path: { id } });
     const pdf = await op("get", "/transfers/{id}/pdf", { token: gp, path: { id } });
+    await op("get", "/transfers/{id}/fhir", { token: gp, path: { id } }); // FHIR export (fhir helper)
     await op("post", "/transfers/{id}/acknowledge", { token: gp, path: { id } });
     await op("post", "/transfers/{id}/acknowledge", { token: sender, path: { id } });
     await op("post", "/transfers/{id}/answer", {
