@@ -4,14 +4,13 @@
  * rate is what one thread sustains.
  */
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 
-// A full collection before each timed run, so that garbage left by the previous variant (the
-// per-document font parsing allocates megabytes) is not collected, and charged, during the next one.
-// `--expose-gc` set at run time: the benches also run as plain `node bench/x.ts`.
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
+// No forced garbage collection before a timed run (an earlier version called gc() here): a forced
+// full GC clears the weak references that V8's optimised code embeds, so V8 deoptimises and
+// recompiles the hot rendering code during the next second — measured here as +12 ms of CPU per
+// sheet over the next 60 sheets, most of it on V8's helper threads, which a lone thread gets for free
+// on an idle second core and a full pool does not. Instead each variant runs in its own worker
+// isolate (lib/pool.ts), so no variant's garbage is collected during another's run.
 
 export type BenchFn = () => Promise<unknown>;
 
@@ -30,10 +29,9 @@ export interface Sample {
 
 /**
  * Calls `fn` until `seconds` have passed (the last call may run over; it is counted and so is its
- * time). At least one call. Starts with a full garbage collection (not timed).
+ * time). At least one call.
  */
 export async function runFor(fn: BenchFn, seconds: number): Promise<Sample> {
-  collectGarbage();
   const budget = seconds * 1000;
   const cpu = process.cpuUsage();
   const start = performance.now();
