@@ -6,8 +6,8 @@
  * Method: every variant's output is checked once (a valid signed PDF, or a valid unsigned one for
  * rendering alone). Each variant then gets its own worker isolates: one for the single-thread run,
  * BENCH_WORKERS for the pool (the same code in the same kind of isolate, no variant shaping
- * another's optimised code). Each is warmed up (≥ BENCH_WARMUP_SECONDS, default 3, so that V8's
- * optimising compilers have settled: they run on helper threads that compete with a full pool), then measured
+ * another's optimised code). Each is warmed up (≥ BENCH_WARMUP_SECONDS, default 3, and ≥
+ * BENCH_WARMUP_CALLS, default 300, within 10 × the seconds, so that V8's optimising compilers have settled: they run on helper threads that compete with a full pool), then measured
  * for BENCH_SECONDS (default 3) in each of BENCH_ROUNDS (default 3) rounds; within a round the
  * variants follow each other (a, then a in the pool, b, b in the pool, …), so slow drifts of the
  * machine's other load hit them all alike. The median round is reported with the spread, next to
@@ -57,6 +57,11 @@ import {
 const SECONDS = envNumber("BENCH_SECONDS", 3);
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 3));
 const WARMUP_SECONDS = envNumber("BENCH_WARMUP_SECONDS", 3);
+/**
+ * Warm-up also lasts at least this many calls per worker (within 10 × BENCH_WARMUP_SECONDS): V8 was
+ * seen still compiling pdfkit's and fontkit's hot functions for the first ~300 sheets.
+ */
+const WARMUP_CALLS = Math.round(envNumber("BENCH_WARMUP_CALLS", 300));
 const POOL_SIZE = Math.round(envNumber("BENCH_WORKERS", os.availableParallelism()));
 /** Measured single-threaded (all) and in the pool (the four the targets are about). */
 const SINGLE: readonly VariantId[] = VARIANT_IDS;
@@ -233,7 +238,8 @@ async function main(): Promise<void> {
   console.log("# Sheets benchmark: example discharge sheet (liaison-forms/examples/discharge.json)");
   console.log(`node ${process.version}, ${cpu}, ${String(cores)} cores; before: ${describeBusyness(before)}`);
   console.log(
-    `method: output checked once per variant; warm-up ≥ ${String(WARMUP_SECONDS)} s each; then ${String(ROUNDS)} ` +
+    `method: output checked once per variant; warm-up ≥ ${String(WARMUP_SECONDS)} s and ≥ ${String(WARMUP_CALLS)} calls ` +
+      `(at most ${String(WARMUP_SECONDS * 10)} s) each; then ${String(ROUNDS)} ` +
       `rounds of ${String(SECONDS)} s per variant, variants interleaved, single thread and pool alternating ` +
       "(BENCH_SECONDS, BENCH_ROUNDS, BENCH_WORKERS); median round reported; each variant in its own worker " +
       `isolates; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--")).join(" ") || "none"}`,
@@ -343,8 +349,8 @@ async function main(): Promise<void> {
       };
       const poolOf = (id: VariantId): BenchPool | undefined => pools.get(id);
       for (const id of SINGLE) {
-        await singlePool(id).warmUp(id, WARMUP_SECONDS);
-        await poolOf(id)?.warmUp(id, WARMUP_SECONDS);
+        await singlePool(id).warmUp(id, WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+        await poolOf(id)?.warmUp(id, WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
       }
       for (let round = 1; round <= ROUNDS; round++) {
         const singleParts: string[] = [];

@@ -45,14 +45,28 @@ export async function runFor(fn: BenchFn, seconds: number): Promise<Sample> {
   return { iterations, elapsedMs, rate: (iterations * 1000) / elapsedMs, cpuMs: cpuMsSince(cpu) };
 }
 
-/** Warm-up: at least `seconds` and at least `minIterations` calls, results discarded. */
-export async function warmUp(fn: BenchFn, seconds: number, minIterations = 2): Promise<Sample> {
+/**
+ * Warm-up: at least `seconds` and at least `minIterations` calls, but no longer than `maxSeconds`
+ * (default: no cap beyond `seconds` once `minIterations` is reached); results discarded. A count as
+ * well as a time, because V8 optimises after a number of calls, not after a time: on a loaded machine
+ * a time alone leaves the code half-compiled when the timed runs start.
+ */
+export async function warmUp(
+  fn: BenchFn,
+  seconds: number,
+  minIterations = 2,
+  maxSeconds = Number.POSITIVE_INFINITY,
+): Promise<Sample> {
   const budget = seconds * 1000;
+  const cap = Math.max(budget, maxSeconds * 1000);
   const cpu = process.cpuUsage();
   const start = performance.now();
   let iterations = 0;
   let elapsedMs = 0;
-  while (elapsedMs < budget || iterations < minIterations) {
+  while (
+    (elapsedMs < budget || iterations < Math.max(2, minIterations)) &&
+    (elapsedMs < cap || iterations < 2)
+  ) {
     await fn();
     iterations++;
     elapsedMs = performance.now() - start;
