@@ -18,6 +18,10 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // Real Synapse and real Matrix clients on a 2-core machine: a test whose message did not
+          // reach a recipient's device in time runs once more before it counts as failed. Each
+          // retry is reported by vitest; the README's Limits say what flakes.
+          retry: 1,
         },
       },
     ],

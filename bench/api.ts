@@ -9,14 +9,16 @@
  * demo CPTS, dev signer; no Matrix: transfers stay queued). autocannon runs in a child process so
  * that the load generator does not share the server's event loop (the in-process callers are
  * ordinary promises in the server's own loop). Each side makes the same number of transfers
- * (BENCH_TRANSFERS, default 300, per round) with the same concurrency — a fixed amount rather than
+ * (BENCH_TRANSFERS, default 150, per round) with the same concurrency — a fixed amount rather than
  * a fixed time, since under load one creation can take longer than a short round. Warm-up, then
- * BENCH_ROUNDS (default 3) rounds alternating in-process and HTTP so that drifts in the machine's
- * load hit both; the median round is reported with the spread. Checks: every HTTP answer is 201,
+ * BENCH_ROUNDS (default 5) rounds alternating in-process and HTTP so that drifts in the machine's
+ * load hit both; the median round is reported with the spread, the target is on the median of the
+ * paired rounds' ratios, and the server process's CPU time per transfer is printed beside it (it
+ * does not grow when other processes take the CPU). Checks: every HTTP answer is 201,
  * and the transfers table grew by exactly the number of transfers made.
  *
  *   node bench/api.ts          (or `npm run bench -- api`)
- *   BENCH_CONNECTIONS=50 BENCH_TRANSFERS=300 BENCH_ROUNDS=3
+ *   BENCH_CONNECTIONS=50 BENCH_TRANSFERS=150 BENCH_ROUNDS=5
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -31,8 +33,8 @@ import { fmt, fmtRatio, printTable, target, writeResults } from "./lib/report.ts
 import { envNumber, median } from "./lib/timing.ts";
 
 const CONNECTIONS = Math.round(envNumber("BENCH_CONNECTIONS", 50));
-const TRANSFERS = Math.round(envNumber("BENCH_TRANSFERS", 300));
-const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 3));
+const TRANSFERS = Math.round(envNumber("BENCH_TRANSFERS", 150));
+const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 5));
 const TARGET_RATIO = 1.3;
 const AUTOCANNON = path.resolve(import.meta.dirname, "../node_modules/autocannon/autocannon.js");
 const run = promisify(execFile);
@@ -42,6 +44,16 @@ interface Round {
   readonly p50: number;
   readonly p99: number;
   readonly count: number;
+  /** CPU time of this (the server's) process per transfer, ms: insensitive to other processes' load. */
+  readonly cpuMs?: number;
+}
+
+/** Runs a round and adds the process's CPU time per transfer. */
+async function withCpu(f: () => Promise<Round>): Promise<Round> {
+  const cpu = process.cpuUsage();
+  const r = await f();
+  const { user, system } = process.cpuUsage(cpu);
+  return { ...r, cpuMs: (user + system) / 1000 / r.count };
 }
 
 const quantile = (sorted: readonly number[], q: number): number =>
@@ -123,6 +135,7 @@ const summary = (rounds: readonly Round[]) => ({
   max: Math.max(...rounds.map((r) => r.rate)),
   p50: median(rounds.map((r) => r.p50)),
   p99: median(rounds.map((r) => r.p99)),
+  cpuMs: median(rounds.map((r) => r.cpuMs ?? Number.NaN)),
 });
 
 async function main(): Promise<void> {
@@ -164,9 +177,14 @@ async function main(): Promise<void> {
     const direct: Round[] = [];
     const http: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      direct.push(await inProcess(create, CONNECTIONS, TRANSFERS));
-      http.push(await overHttp(url, token, bodyFile, TRANSFERS));
-      await settle();
+      direct.push(await withCpu(() => inProcess(create, CONNECTIONS, TRANSFERS)));
+      http.push(
+        await withCpu(async () => {
+          const r = await overHttp(url, token, bodyFile, TRANSFERS);
+          await settle();
+          return r;
+        }),
+      );
     }
     const made = [...direct, ...http].reduce((n, r) => n + r.count, 0);
     const stored = (await count()) - rows0;
@@ -175,7 +193,10 @@ async function main(): Promise<void> {
     }
     const d = summary(direct);
     const h = summary(http);
-    const ratio = d.rate / h.rate;
+    // Rounds are paired (in-process then HTTP, back to back): the median of the pairs' ratios
+    // resists a load swing better than the ratio of the medians.
+    const ratio = median(direct.map((r, i) => r.rate / (http[i]?.rate ?? Number.NaN)));
+    const cpuRatio = median(direct.map((r, i) => (http[i]?.cpuMs ?? Number.NaN) / (r.cpuMs ?? Number.NaN)));
     printTable(
       [
         { header: "variant" },
@@ -183,6 +204,7 @@ async function main(): Promise<void> {
         { header: "spread", align: "right" },
         { header: "p50", align: "right" },
         { header: "p99", align: "right" },
+        { header: "CPU/transfer", align: "right" },
       ],
       [
         [
@@ -191,6 +213,7 @@ async function main(): Promise<void> {
           `${fmt(d.min)}–${fmt(d.max)}`,
           `${fmt(d.p50)} ms`,
           `${fmt(d.p99)} ms`,
+          `${fmt(d.cpuMs)} ms`,
         ],
         [
           "POST /api/v1/transfers",
@@ -198,10 +221,15 @@ async function main(): Promise<void> {
           `${fmt(h.min)}–${fmt(h.max)}`,
           `${fmt(h.p50)} ms`,
           `${fmt(h.p99)} ms`,
+          `${fmt(h.cpuMs)} ms`,
         ],
       ],
     );
     console.log(`checked: every HTTP answer 201; ${stored} transfers stored for ${made} reported`);
+    console.log(
+      `per round (in-process/HTTP rate): ${direct.map((r, i) => fmtRatio(r.rate / (http[i]?.rate ?? Number.NaN))).join(" ")}; ` +
+        `server CPU per transfer, HTTP/in-process: ${fmtRatio(cpuRatio)} (insensitive to other processes' load)`,
+    );
     console.log(
       target(ratio <= TARGET_RATIO, `HTTP overhead ratio ${fmtRatio(ratio)} (target ≤ ${TARGET_RATIO}×)`),
     );
@@ -212,6 +240,7 @@ async function main(): Promise<void> {
       direct: d,
       http: h,
       ratio,
+      cpuRatio,
       machine: { before, after: busyness() },
     });
     console.log(`results: ${file}`);

@@ -4,12 +4,16 @@
  * `openssl speed rsa2048` — single-threaded and with a worker pool over all cores.
  *
  * Method: every variant's output is checked once (a valid signed PDF, or a valid unsigned one for
- * rendering alone), every variant is warmed up (≥ BENCH_WARMUP_SECONDS, default 1), then measured
+ * rendering alone). Each variant then gets its own worker isolates: one for the single-thread run,
+ * BENCH_WORKERS for the pool (the same code in the same kind of isolate, no variant shaping
+ * another's optimised code). Each is warmed up (≥ BENCH_WARMUP_SECONDS, default 3, and ≥
+ * BENCH_WARMUP_CALLS, default 300, within 10 × the seconds, so that V8's optimising compilers have settled: they run on helper threads that compete with a full pool), then measured
  * for BENCH_SECONDS (default 3) in each of BENCH_ROUNDS (default 3) rounds; within a round the
  * variants follow each other (a, then a in the pool, b, b in the pool, …), so slow drifts of the
  * machine's other load hit them all alike. The median round is reported with the spread, next to
  * the CPU time per call and the cores a run actually got, which tell a slow variant from a starved
- * one. A full GC precedes each timed run. Targets print PASS/MISS and never fail the run.
+ * one, and for (a) the CPU of V8's helper threads beside the JavaScript threads. No GC is forced
+ * (see lib/timing.ts). Targets print PASS/MISS and never fail the run.
  *
  *   node bench/sheets.ts        (or `npm run bench`, which runs every bench)
  *   BENCH_SECONDS=1 BENCH_ROUNDS=1 node bench/sheets.ts     (quick look, ~40 s)
@@ -39,6 +43,7 @@ import { loadCertificate } from "../src/pdf/verify-chain.ts";
 import { busyness, describeBusyness } from "./lib/machine.ts";
 import { opensslRsa2048 } from "./lib/openssl.ts";
 import { BenchPool, poolRate } from "./lib/pool.ts";
+import { threadCpu, threadCpuSince, type ThreadCpu } from "./lib/threads.ts";
 import { fmt, fmtRatio, msPerOp, printTable, target, writeResults } from "./lib/report.ts";
 import { envNumber, median, runFor, warmUp, type Sample } from "./lib/timing.ts";
 import {
@@ -51,7 +56,12 @@ import {
 
 const SECONDS = envNumber("BENCH_SECONDS", 3);
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 3));
-const WARMUP_SECONDS = envNumber("BENCH_WARMUP_SECONDS", 1);
+const WARMUP_SECONDS = envNumber("BENCH_WARMUP_SECONDS", 3);
+/**
+ * Warm-up also lasts at least this many calls per worker (within 10 × BENCH_WARMUP_SECONDS): V8 was
+ * seen still compiling pdfkit's and fontkit's hot functions for the first ~300 sheets.
+ */
+const WARMUP_CALLS = Math.round(envNumber("BENCH_WARMUP_CALLS", 300));
 const POOL_SIZE = Math.round(envNumber("BENCH_WORKERS", os.availableParallelism()));
 /** Measured single-threaded (all) and in the pool (the four the targets are about). */
 const SINGLE: readonly VariantId[] = VARIANT_IDS;
@@ -228,9 +238,11 @@ async function main(): Promise<void> {
   console.log("# Sheets benchmark: example discharge sheet (liaison-forms/examples/discharge.json)");
   console.log(`node ${process.version}, ${cpu}, ${String(cores)} cores; before: ${describeBusyness(before)}`);
   console.log(
-    `method: output checked once per variant; warm-up ≥ ${String(WARMUP_SECONDS)} s each; then ${String(ROUNDS)} ` +
+    `method: output checked once per variant; warm-up ≥ ${String(WARMUP_SECONDS)} s and ≥ ${String(WARMUP_CALLS)} calls ` +
+      `(at most ${String(WARMUP_SECONDS * 10)} s) each; then ${String(ROUNDS)} ` +
       `rounds of ${String(SECONDS)} s per variant, variants interleaved, single thread and pool alternating ` +
-      "(BENCH_SECONDS, BENCH_ROUNDS, BENCH_WORKERS); median round reported; full GC before each timed run",
+      "(BENCH_SECONDS, BENCH_ROUNDS, BENCH_WORKERS); median round reported; each variant in its own worker " +
+      `isolates; V8 flags: ${process.execArgv.filter((a) => a.startsWith("--")).join(" ") || "none"}`,
   );
 
   const tmp = await mkdtemp(path.join(os.tmpdir(), "passerelle-bench-"));
@@ -285,11 +297,17 @@ async function main(): Promise<void> {
 
     // -- measurement: single thread and pool, interleaved ------------------------------------------
     console.log(
-      `\n## Timing: ${String(ROUNDS)} rounds; in each, every variant runs ${String(SECONDS)} s in the main thread ` +
+      `\n## Timing: ${String(ROUNDS)} rounds; in each, every variant runs ${String(SECONDS)} s in one worker thread ` +
         `("1t"), and a, b, b', c then run ${String(SECONDS)} s in ${String(POOL_SIZE)} worker threads at once ("pool", ` +
-        "each worker with its own signer and caches, rates summed). Rates in calls/s.",
+        "rates summed). Every variant has its own isolates, one for 1t and one per pool worker, each with its " +
+        "own signer and caches: a variant's run never meets another's garbage or deoptimises code another " +
+        "variant's types shaped, and 1t and pool run the same code in the same kind of isolate. Rates in calls/s.",
     );
-    const pool = await BenchPool.start(new URL("./sheets-worker.ts", import.meta.url), POOL_SIZE, setup);
+    const workerUrl = new URL("./sheets-worker.ts", import.meta.url);
+    const singlePools = new Map<VariantId, BenchPool>();
+    const pools = new Map<VariantId, BenchPool>();
+    /** Per-thread CPU of (a): JS threads vs V8 helper threads, ms per sheet, per round. */
+    const threadRounds: { single: ThreadCpu[]; pool: ThreadCpu[] } = { single: [], pool: [] };
     const singleRounds = new Map<VariantId, number[]>(SINGLE.map((id) => [id, []]));
     const cpuRounds = new Map<VariantId, number[]>(SINGLE.map((id) => [id, []]));
     const poolRounds = new Map<VariantId, number[]>(POOLED.map((id) => [id, []]));
@@ -298,37 +316,67 @@ async function main(): Promise<void> {
     const coreUseRounds = new Map<VariantId, number[]>(SINGLE.map((id) => [id, []]));
     const poolCoreUseRounds = new Map<VariantId, number[]>(POOLED.map((id) => [id, []]));
     const poolSamples: Record<string, Sample[][]> = {};
+    /** Runs `id` in `pool` for SECONDS; CPU is the whole process's, taken here around the run. */
+    const measure = async (pool: BenchPool, id: VariantId) => {
+      const cpu = process.cpuUsage();
+      const threads = threadCpu();
+      const wallStart = performance.now();
+      const samples = await pool.measure(id, SECONDS);
+      const wallMs = performance.now() - wallStart;
+      const { user, system } = process.cpuUsage(cpu);
+      const calls = samples.reduce((n, s) => n + s.iterations, 0);
+      const perCall = (t: ThreadCpu): ThreadCpu => ({
+        jsMs: t.jsMs / calls,
+        v8HelpersMs: t.v8HelpersMs / calls,
+        otherMs: t.otherMs / calls,
+      });
+      const byThread = threadCpuSince(threads);
+      return {
+        samples,
+        rate: poolRate(samples),
+        cpuPerCall: (user + system) / 1000 / calls,
+        coreUse: (user + system) / 1000 / wallMs,
+        threads: byThread && perCall(byThread),
+      };
+    };
     try {
-      for (const id of SINGLE) await warmUp(variant(variants, id).run, WARMUP_SECONDS);
-      for (const id of POOLED) await pool.warmUp(id, WARMUP_SECONDS);
+      for (const id of SINGLE) singlePools.set(id, await BenchPool.start(workerUrl, 1, setup));
+      for (const id of POOLED) pools.set(id, await BenchPool.start(workerUrl, POOL_SIZE, setup));
+      const singlePool = (id: VariantId): BenchPool => {
+        const p = singlePools.get(id);
+        if (p === undefined) throw new Error(`no 1t worker for ${id}`);
+        return p;
+      };
+      const poolOf = (id: VariantId): BenchPool | undefined => pools.get(id);
+      for (const id of SINGLE) {
+        await singlePool(id).warmUp(id, WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+        await poolOf(id)?.warmUp(id, WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+      }
       for (let round = 1; round <= ROUNDS; round++) {
         const singleParts: string[] = [];
         const poolParts: string[] = [];
         for (const id of SINGLE) {
-          const sample = await runFor(variant(variants, id).run, SECONDS);
-          singleRounds.get(id)?.push(sample.rate);
-          cpuRounds.get(id)?.push(sample.cpuMs / sample.iterations);
-          coreUseRounds.get(id)?.push(sample.cpuMs / sample.elapsedMs);
-          singleParts.push(`${id} ${fmt(sample.rate)}`);
-          if (!POOLED.includes(id)) continue;
-          // Workers report their own rates; CPU is the whole process's, taken here around the run.
-          const cpu = process.cpuUsage();
-          const wallStart = performance.now();
-          const samples = await pool.measure(id, SECONDS);
-          const wallMs = performance.now() - wallStart;
-          const { user, system } = process.cpuUsage(cpu);
-          poolCoreUseRounds.get(id)?.push((user + system) / 1000 / wallMs);
-          const calls = samples.reduce((n, s) => n + s.iterations, 0);
-          (poolSamples[id] ??= []).push(samples);
-          poolRounds.get(id)?.push(poolRate(samples));
-          poolCpuRounds.get(id)?.push((user + system) / 1000 / calls);
-          poolParts.push(`${id} ${fmt(poolRate(samples))} (${samples.map((s) => fmt(s.rate)).join("+")})`);
+          const one = await measure(singlePool(id), id);
+          singleRounds.get(id)?.push(one.rate);
+          cpuRounds.get(id)?.push(one.cpuPerCall);
+          coreUseRounds.get(id)?.push(one.coreUse);
+          if (id === "a" && one.threads) threadRounds.single.push(one.threads);
+          singleParts.push(`${id} ${fmt(one.rate)}`);
+          const pool = poolOf(id);
+          if (pool === undefined) continue;
+          const many = await measure(pool, id);
+          poolCoreUseRounds.get(id)?.push(many.coreUse);
+          (poolSamples[id] ??= []).push(many.samples);
+          poolRounds.get(id)?.push(many.rate);
+          poolCpuRounds.get(id)?.push(many.cpuPerCall);
+          if (id === "a" && many.threads) threadRounds.pool.push(many.threads);
+          poolParts.push(`${id} ${fmt(many.rate)} (${many.samples.map((s) => fmt(s.rate)).join("+")})`);
         }
         console.log(`round ${String(round)}/${String(ROUNDS)} 1t:   ${singleParts.join(" · ")}`);
         console.log(`round ${String(round)}/${String(ROUNDS)} pool: ${poolParts.join(" · ")}`);
       }
     } finally {
-      await pool.close();
+      await Promise.all([...singlePools.values(), ...pools.values()].map((p) => p.close()));
     }
     const single = new Map([...singleRounds].map(([id, r]) => [id, summarize(r)]));
     /** Process CPU ms per call (single thread), median round: robust to other load on the machine. */
@@ -356,7 +404,7 @@ async function main(): Promise<void> {
     const med = (m: ReadonlyMap<VariantId, Measured>, id: VariantId): number =>
       m.get(id)?.median ?? Number.NaN;
     console.log(
-      `\n## Results: median of ${String(ROUNDS)} rounds × ${String(SECONDS)} s; 1 thread = main thread, ` +
+      `\n## Results: median of ${String(ROUNDS)} rounds × ${String(SECONDS)} s; 1 thread = one worker thread, ` +
         `pool = ${String(POOL_SIZE)} workers on ${String(cores)} cores`,
     );
     const rows: string[][] = SINGLE.map((id) => {
@@ -522,6 +570,17 @@ async function main(): Promise<void> {
         ? `${String(POOL_SIZE)} workers on ${String(cores)} cores`
         : `${String(POOL_SIZE)} workers on ${String(cores)} cores (the target is stated for ${String(TARGETS.scalingCores)})`;
 
+    const threadMedian = (list: readonly ThreadCpu[]): { js: number; helpers: number } => ({
+      js: median(list.map((t) => t.jsMs)),
+      helpers: median(list.map((t) => t.v8HelpersMs)),
+    });
+    const threadsA = { single: threadMedian(threadRounds.single), pool: threadMedian(threadRounds.pool) };
+    const threadLine =
+      threadRounds.single.length === 0
+        ? "CPU per thread: not available on this platform"
+        : `CPU per sheet by thread: 1 thread JS ${msText(threadsA.single.js)} + V8 helpers (GC, optimising compilers) ` +
+          `${msText(threadsA.single.helpers)}; pool JS ${msText(threadsA.pool.js)} + V8 helpers ${msText(threadsA.pool.helpers)} ` +
+          `(helpers run on a free core beside one thread, but take it from the other workers in a full pool)`;
     const targets = [
       {
         name: "a/b single-threaded",
@@ -579,6 +638,7 @@ async function main(): Promise<void> {
           `above 1 = the threads slow each other) → on ${String(POOL_SIZE)} idle cores at most ${fmtRatio(cpuScalingBound)} ` +
           `→ ${verdict(tScaling.cpuPass)} (an upper bound: it assumes one thread uses exactly one core)`,
         `best rounds: pool ${fmt(pooledA?.max ?? Number.NaN)} / 1 thread ${fmt(singleA?.max ?? Number.NaN)} = ${fmtRatio(bestScaling)}`,
+        threadLine,
         ...disturbance(tScaling.disturbed),
       ]);
     }
@@ -628,6 +688,7 @@ async function main(): Promise<void> {
       },
       targets,
       coreUse: { single: Object.fromEntries(coreUse), pool: Object.fromEntries(poolCoreUse) },
+      threadCpuMsPerSheetA: { rounds: threadRounds, median: threadsA },
     });
     console.log(
       `\nresults: ${path.relative(process.cwd(), file)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,

@@ -12,6 +12,9 @@ interface Request {
   readonly op: "warmup" | "measure";
   readonly name: string;
   readonly seconds: number;
+  /** Warm-up only: at least this many calls, within maxSeconds. */
+  readonly minCalls?: number;
+  readonly maxSeconds?: number;
 }
 
 type Reply =
@@ -47,7 +50,9 @@ export function serveBench(fns: Readonly<Record<string, BenchFn>>): void {
       try {
         if (fn === undefined) throw new Error(`unknown bench function ${message.name}`);
         const sample =
-          message.op === "warmup" ? await warmUp(fn, message.seconds) : await runFor(fn, message.seconds);
+          message.op === "warmup"
+            ? await warmUp(fn, message.seconds, message.minCalls, message.maxSeconds)
+            : await runFor(fn, message.seconds);
         port.postMessage({ kind: "done", id: message.id, sample } satisfies Reply);
       } catch (error) {
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -95,11 +100,16 @@ class PoolWorker {
     });
   }
 
-  request(op: Request["op"], name: string, seconds: number): Promise<Sample> {
+  request(
+    op: Request["op"],
+    name: string,
+    seconds: number,
+    limits: { minCalls?: number; maxSeconds?: number } = {},
+  ): Promise<Sample> {
     const id = this.#nextId++;
     return new Promise<Sample>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, op, name, seconds } satisfies Request);
+      this.#worker.postMessage({ id, op, name, seconds, ...limits } satisfies Request);
     });
   }
 
@@ -130,9 +140,10 @@ export class BenchPool {
     return new BenchPool(workers);
   }
 
-  /** Warms `name` up in every worker at once. */
-  async warmUp(name: string, seconds: number): Promise<Sample[]> {
-    return Promise.all(this.#workers.map((w) => w.request("warmup", name, seconds)));
+  /** Warms `name` up in every worker at once: ≥ `seconds` and ≥ `minCalls` calls, within `maxSeconds`. */
+  async warmUp(name: string, seconds: number, minCalls = 2, maxSeconds?: number): Promise<Sample[]> {
+    const limits = maxSeconds === undefined ? { minCalls } : { minCalls, maxSeconds };
+    return Promise.all(this.#workers.map((w) => w.request("warmup", name, seconds, limits)));
   }
 
   /** Runs `name` for `seconds` in every worker at once; one sample per worker. */

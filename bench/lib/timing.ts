@@ -4,14 +4,13 @@
  * rate is what one thread sustains.
  */
 import { performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 
-// A full collection before each timed run, so that garbage left by the previous variant (the
-// per-document font parsing allocates megabytes) is not collected, and charged, during the next one.
-// `--expose-gc` set at run time: the benches also run as plain `node bench/x.ts`.
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
+// No forced garbage collection before a timed run (an earlier version called gc() here): a forced
+// full GC clears the weak references that V8's optimised code embeds, so V8 deoptimises and
+// recompiles the hot rendering code during the next second — measured here as +12 ms of CPU per
+// sheet over the next 60 sheets, most of it on V8's helper threads, which a lone thread gets for free
+// on an idle second core and a full pool does not. Instead each variant runs in its own worker
+// isolate (lib/pool.ts), so no variant's garbage is collected during another's run.
 
 export type BenchFn = () => Promise<unknown>;
 
@@ -30,10 +29,9 @@ export interface Sample {
 
 /**
  * Calls `fn` until `seconds` have passed (the last call may run over; it is counted and so is its
- * time). At least one call. Starts with a full garbage collection (not timed).
+ * time). At least one call.
  */
 export async function runFor(fn: BenchFn, seconds: number): Promise<Sample> {
-  collectGarbage();
   const budget = seconds * 1000;
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -47,14 +45,28 @@ export async function runFor(fn: BenchFn, seconds: number): Promise<Sample> {
   return { iterations, elapsedMs, rate: (iterations * 1000) / elapsedMs, cpuMs: cpuMsSince(cpu) };
 }
 
-/** Warm-up: at least `seconds` and at least `minIterations` calls, results discarded. */
-export async function warmUp(fn: BenchFn, seconds: number, minIterations = 2): Promise<Sample> {
+/**
+ * Warm-up: at least `seconds` and at least `minIterations` calls, but no longer than `maxSeconds`
+ * (default: no cap beyond `seconds` once `minIterations` is reached); results discarded. A count as
+ * well as a time, because V8 optimises after a number of calls, not after a time: on a loaded machine
+ * a time alone leaves the code half-compiled when the timed runs start.
+ */
+export async function warmUp(
+  fn: BenchFn,
+  seconds: number,
+  minIterations = 2,
+  maxSeconds = Number.POSITIVE_INFINITY,
+): Promise<Sample> {
   const budget = seconds * 1000;
+  const cap = Math.max(budget, maxSeconds * 1000);
   const cpu = process.cpuUsage();
   const start = performance.now();
   let iterations = 0;
   let elapsedMs = 0;
-  while (elapsedMs < budget || iterations < minIterations) {
+  while (
+    (elapsedMs < budget || iterations < Math.max(2, minIterations)) &&
+    (elapsedMs < cap || iterations < 2)
+  ) {
     await fn();
     iterations++;
     elapsedMs = performance.now() - start;

@@ -82,8 +82,8 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   api.use(formRoutes(services));
   api.use(sheetRoutes(services));
   api.use(transferRoutes(services));
-  api.use(transferActionRoutes(services));
   api.use(fhirRoutes(services));
+  api.use(transferActionRoutes(services));
   api.use(directoryRoutes(services));
   api.use(auditRoutes(services));
   api.use(adtRoutes(services));

@@ -1,7 +1,8 @@
 /**
  * GET /api/v1/transfers/{id}/fhir over real HTTP: the document bundle, the role rules of the
  * transfer (sender, recipient, coordinator yes; another recipient 404; auditor 403), and the
- * `access.exported` audit entry — written for each export and never for a refusal.
+ * `access.exported` audit entry — written for each export and never for a refusal. On sqlite and
+ * PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bundle } from "../../src/fhir/index.ts";
@@ -10,6 +11,7 @@ import { tempDir } from "../helpers/tmp.ts";
 import { bundleProblems, ofType } from "../unit/fhir/bundle-checks.ts";
 import type { ApiFixture } from "./api/fixture.ts";
 import { demo, openApiFixture } from "./api/fixture.ts";
+import { engines, envFor } from "./postgres.ts";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let h: ApiFixture;
@@ -39,23 +41,25 @@ const exports = async (): Promise<{ actor: string }[]> =>
     actor: string;
   }[];
 
-beforeAll(async () => {
-  tmp = await tempDir("passerelle-api-fhir-");
-  h = await openApiFixture(tmp.dir);
-  const res = await fetch(`${h.api}/transfers`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${await token("sender")}`, "content-type": "application/json" },
-    body: JSON.stringify({ sheet: exampleSheet("discharge"), to: [demo("dr.martin").rpps] }),
+describe.each(engines())("GET /transfers/{id}/fhir on $name", (engine) => {
+  beforeAll(async () => {
+    await engine.setup();
+    tmp = await tempDir("passerelle-api-fhir-");
+    h = await openApiFixture(tmp.dir, { env: envFor(await engine.fresh(), tmp.dir) });
+    const res = await fetch(`${h.api}/transfers`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await token("sender")}`, "content-type": "application/json" },
+      body: JSON.stringify({ sheet: exampleSheet("discharge"), to: [demo("dr.martin").rpps] }),
+    });
+    expect(res.status).toBe(201);
+    transferId = ((await res.json()) as { id: string }).id;
+  }, 120_000);
+  afterAll(async () => {
+    await h.close();
+    await tmp.cleanup();
+    await engine.teardown();
   });
-  expect(res.status).toBe(201);
-  transferId = ((await res.json()) as { id: string }).id;
-}, 120_000);
-afterAll(async () => {
-  await h.close();
-  await tmp.cleanup();
-});
 
-describe("GET /transfers/{id}/fhir", () => {
   it("gives the sender the FHIR document bundle as application/fhir+json, and audits the export", async () => {
     const res = await get(`/transfers/${transferId}/fhir`, "sender");
     expect(res.status).toBe(200);

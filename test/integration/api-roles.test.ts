@@ -83,7 +83,8 @@ describe.each(engines())("API roles on $name", (engine) => {
       expect(await ids(await f.token("dr.berard"))).toEqual([discharge]);
       expect(await ids(await f.token("dr.martin", "recipient"))).toEqual([discharge]);
       expect(await ids(await f.token("dr.martin", "sender"))).toEqual([request]);
-      expect(await ids(await f.token("ide.bernard", "recipient"))).toEqual([discharge]);
+      // The nurse is the example request's requester: she is in its room, and its answer comes back to her.
+      expect(await ids(await f.token("ide.bernard", "recipient"))).toEqual([discharge, request].sort());
       expect(await ids(await f.token("ide.haddad", "recipient"))).toEqual([]);
       expect(await ids(await f.token("dr.roussel", "specialist"))).toEqual([request]);
       expect(await ids(await f.token("coord.morel", "coordinator"))).toEqual([discharge, request].sort());

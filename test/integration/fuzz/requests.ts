@@ -147,7 +147,10 @@ export function requestArbitrary(op: Operation, inputs: FuzzInputs, base: string
   );
   const pathParams = op.parameters.filter((p) => p.in === "path");
   const queryParams = op.parameters.filter((p) => p.in === "query");
-  const pathArb = fc.tuple(...pathParams.map((p) => paramValue(p, inputs.pathValues[p.name] ?? [])));
+  // An empty path segment is another route (`/forms/` is `/forms`), not a value of the parameter.
+  const pathArb = fc.tuple(
+    ...pathParams.map((p) => paramValue(p, inputs.pathValues[p.name] ?? []).filter((v) => v !== "")),
+  );
   const queryArb = fc.tuple(
     ...queryParams.map((p) =>
       fc.option(paramValue(p, inputs.pathValues[p.name] ?? []), { nil: undefined, freq: 2 }),
