@@ -37,7 +37,7 @@ import { adtMessage, hl7Now, insOf, pamFixture, PATIENT } from "../helpers/adt.t
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
-import { addRecipients, openFixture, type TransferFixture } from "./transfers/fixture.ts";
+import { addRecipients, openFixture, SENT_OR_LATER, type TransferFixture } from "./transfers/fixture.ts";
 import { autoJoin } from "./transfers/recipient.ts";
 
 let server: TestHomeserver;
@@ -82,7 +82,7 @@ const sentRoom = (transferId: string) =>
     async () => {
       const t = (await transferStatus(f.db.knex, transferId).catch(() => undefined))?.transfer;
       if (t === undefined) return undefined;
-      return t.state === "sent" && t.roomId !== undefined ? t : undefined;
+      return SENT_OR_LATER.includes(t.state) && t.roomId !== undefined ? t : undefined;
     },
     60_000,
     100,

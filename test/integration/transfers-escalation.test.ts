@@ -37,7 +37,7 @@ import {
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
-import { openFixture, rppsOf, type TransferFixture } from "./transfers/fixture.ts";
+import { openFixture, rppsOf, SENT_OR_LATER, type TransferFixture } from "./transfers/fixture.ts";
 import { autoJoin } from "./transfers/recipient.ts";
 
 const HOUR = 3_600_000;
@@ -63,7 +63,7 @@ const commandOutcomes: string[] = [];
 
 const stateOf = async (id: string) => (await transferStatus(f.db.knex, id)).transfer.state;
 const sentTransfer = async (id: string) => {
-  await waitFor("sent", async () => ((await stateOf(id)) === "sent" ? true : undefined), 60_000);
+  await waitFor("sent", async () => (SENT_OR_LATER.includes(await stateOf(id)) ? true : undefined), 60_000);
   return (await transferStatus(f.db.knex, id)).transfer;
 };
 const textEvents = (c: MatrixClient, roomId: string, needle: string): MatrixEvent[] =>

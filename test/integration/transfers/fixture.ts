@@ -18,6 +18,12 @@ import type { CreateTransferDeps } from "../../../src/transfers/index.ts";
 
 export const PKI_PASSPHRASE = "transfers-test";
 
+/**
+ * States a transfer reaches once the homeserver has its sheet event. Evidence moves a sent transfer
+ * on within moments (the hub's own echo makes it `delivered`), so "sent" means any of these.
+ */
+export const SENT_OR_LATER: readonly string[] = ["sent", "delivered", "read", "acknowledged", "answered"];
+
 /** A valid RPPS number (Luhn) from a small integer. */
 export const rppsOf = (n: number): string => withCheckKey("rpps", `8880000${String(n).padStart(3, "0")}`);
 
