@@ -19,7 +19,7 @@ import type { EmbeddedHomeserver } from "./demo/homeserver.ts";
 import { DEMO_PASSWORD, startEmbeddedHomeserver } from "./demo/homeserver.ts";
 import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
-import { DirectoryRepository, DirectoryService } from "./directory/index.ts";
+import { DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
 import type { Hub, InboundHandler, NoticeTransport } from "./matrix/index.ts";
 import { openHub, serveDirectCommands } from "./matrix/index.ts";
@@ -196,8 +196,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     closers.push(() => escalation.stop());
 
     // ADT feed (issue 7): stored messages become notices; the MLLP listener is on when configured.
-    const adtDeps = deps;
-    const adt = new AdtProcessor(adtDeps, {
+    const adt = new AdtProcessor(deps, {
       onFailed: (message, reason) => {
         log("warn", "adt message failed", { message: String(message), reason });
       },
@@ -210,18 +209,15 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const services = {
       // The JSON twin of the MLLP intake (`POST /api/v1/adt/events`), waking the processor.
       receiveAdt: async (input: unknown, actor: string) => {
-        const a = await receiveAdtJson(adtDeps, input, actor);
+        const a = await receiveAdtJson(deps, input, actor);
         adt.poke();
         return a;
       },
       createTransfer: (input: CreateTransferInput) => createTransfer(deps, input),
       transferStatus: (id: string) => transferStatus(db.knex, id),
-      // The same service function as the `!answer` room command.
-      answerTeleexpertise: async (id: string, data: unknown, specialist: SpecialistRef) => {
-        const done = await answerTeleexpertise(deps, id, data, specialist);
-        late.worker?.wake();
-        return done;
-      },
+      // The same service function as the `!answer` room command (it wakes the worker through `onQueued`).
+      answerTeleexpertise: (id: string, data: unknown, specialist: SpecialistRef) =>
+        answerTeleexpertise(deps, id, data, specialist),
     };
     const localKey = await loadLocalIssuerKey(config.dataDir);
     const tokens = new TokenVerifier(localKey, config.http.oidc, clock);
@@ -250,7 +246,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const mllp =
       config.adt === undefined
         ? undefined
-        : await startMllpListener(adtDeps, {
+        : await startMllpListener(deps, {
             port: config.adt.port,
             host: config.adt.host,
             encoding: config.adt.encoding,
@@ -262,7 +258,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
           });
     if (mllp !== undefined) closers.push(() => mllp.close());
     // `!circle join <INS>` in an encrypted direct room with the hub (issue 7).
-    const members = new DirectoryRepository(db.knex);
+    const members = directory.repository;
     const direct = serveDirectCommands(
       hub.client,
       {

@@ -133,6 +133,7 @@ export async function answerTeleexpertise(
     ]);
     await storeTransfer(trx, deps, prepared);
   });
+  deps.onQueued?.(prepared.transferId);
   return {
     requestId: request.id,
     answer: {
