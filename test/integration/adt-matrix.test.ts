@@ -237,7 +237,10 @@ describe("ADT feed → notices over a real homeserver", () => {
       (e) => e.getId() === t.sheetEventId,
     );
     expect(ev.isEncrypted()).toBe(true);
-    expect(ev.getContent<SheetEventContent>()).toMatchObject({ form: "admission@1", pdfSha256: t.pdfSha256 });
+    expect(ev.getContent<SheetEventContent>()).toMatchObject({
+      form: "admission@1",
+      pdf_sha256: t.pdfSha256,
+    });
     // the unit's room holds the hub and the unit's staff only, not the care circle
     const joined =
       members[3]!
