@@ -2,7 +2,8 @@
  * The data of the `admission-notice@1` and `discharge-notice@1` sheets (liaison-forms/): what a
  * city professional needs and nothing more — who (identity traits and INS), where (establishment,
  * unit, contact), when — and, on admission, the invitation to send the `admission` sheet back to
- * the unit's correspondent.
+ * the unit: `stay.unitStructureId` is what `POST /api/v1/transfers` takes as `toUnit.structureId`
+ * (or `transfer send --to-unit`), else `stay.contactRpps` as `to`.
  */
 import { checkIdentifier } from "../forms/index.ts";
 import type { AdtEvent } from "./event.ts";
@@ -32,6 +33,7 @@ export function noticeSheet(
     ...(kind === "discharge" ? { dischargedAt: s.dischargedAt ?? event.occurredAt } : {}),
     ...(unit?.phone === undefined ? {} : { contactPhone: unit.phone }),
     ...(unit?.contactRpps === undefined ? {} : { contactRpps: unit.contactRpps }),
+    ...(unit?.structureId === undefined ? {} : { unitStructureId: unit.structureId }),
   };
   if (kind === "admission" && stay.admittedAt === undefined) stay.admittedAt = event.occurredAt;
   return {
@@ -46,7 +48,9 @@ export function noticeSheet(
       stay,
       notice: {
         status,
-        ...(kind === "admission" && status === "issued" && unit?.contactRpps !== undefined
+        ...(kind === "admission" &&
+        status === "issued" &&
+        (unit?.contactRpps !== undefined || unit?.structureId !== undefined)
           ? { admissionSheetRequested: true }
           : {}),
       },

@@ -4,8 +4,8 @@
  * - A01: an `admission-notice` to every member of the patient's care circle, in their care-team
  *   room (one transfer context: the patient, `care-team`, the circle), inviting the admission sheet;
  * - A02: the stay's unit is updated (no notice);
- * - A03: a `discharge-notice` to the circle, a reminder (`letterDue`) to the unit's correspondent,
- *   and the stay enters the same-day letter check;
+ * - A03: a `discharge-notice` to the circle, a reminder (`letterDue`) to the unit (its staff in
+ *   its room, or its correspondent), and the stay enters the same-day letter check;
  * - A11 / A13: the admission / discharge notice is withdrawn by a follow-up notice (`withdrawn`,
  *   naming the sheet it replaces) to the same recipients, hence in the same room.
  * A recorded objection stops every notice (audited `circle.notice_suppressed`). Transfer ids derive
@@ -23,7 +23,8 @@ import type { NoticeSheet } from "./notices.ts";
 import { noticeSheet, withdrawal } from "./notices.ts";
 import type { AdtDeps } from "./store.ts";
 import { parisDay } from "./time.ts";
-import { adtUnit } from "./units.ts";
+import type { UnitAddress } from "./units.ts";
+import { adtUnit, unitAddress } from "./units.ts";
 
 export interface AdtProcessorDeps extends AdtDeps {
   readonly forms: FormRegistry;
@@ -44,18 +45,22 @@ interface MessageRow {
 export const stayKey = (e: AdtEvent): string =>
   createHash("sha256").update(`passerelle/stay/v1\n${e.stay.facility}\n${e.stay.visit}`).digest("hex");
 
-/** Creates the notice transfer `id` unless it exists (idempotent); returns its id. */
+/**
+ * Creates the notice transfer `id` unless it exists (idempotent); returns its id. `to` is a list of
+ * RPPS numbers, or a unit's address ({@link unitAddress}: its structure's staff, in the unit's room).
+ */
 export async function sendNotice(
   deps: AdtProcessorDeps,
   id: string,
   sheet: NoticeSheet,
-  to: readonly string[],
+  to: readonly string[] | UnitAddress,
 ): Promise<string> {
   const existing: unknown = await deps.db.knex("transfers").where({ id }).first("id");
   if (existing !== undefined) return id;
+  const address = Array.isArray(to) ? { to } : (to as UnitAddress);
   await createTransfer(
     { ...deps, newId: () => id },
-    { sheet, to, actor: ADT_ACTOR, senderUnit: CARE_TEAM_UNIT },
+    { sheet, ...address, actor: ADT_ACTOR, senderUnit: CARE_TEAM_UNIT },
   );
   return id;
 }
@@ -136,10 +141,11 @@ export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow)
         );
         await upsert({ discharge_notice: id });
       }
-      // the unit's correspondent is reminded that the letter is due today (R1112-1-2 CSP)
-      if (unit?.contactRpps !== undefined) {
+      // the unit is reminded that the letter is due today (R1112-1-2 CSP), in its own room
+      const address = unitAddress(unit);
+      if (address !== undefined) {
         const reminder = noticeSheet("discharge", event, unit, "letterDue");
-        await sendNotice(deps, `adt-${row.id}-reminder`, reminder, [unit.contactRpps]);
+        await sendNotice(deps, `adt-${row.id}-reminder`, reminder, address);
       }
       return;
     }

@@ -2,8 +2,9 @@
  * The HAS « document de sortie le jour même » indicator (art. R1112-1-2 CSP: the discharge letter
  * is sent the same day): for each discharge (A03) the stay waits, `pending`, for a `discharge`
  * transfer about the same patient created on the discharge's Paris calendar day. Found → `on_time`.
- * Still none once that day is over → `missing`: audited (`adt.letter_missing`), and the unit's
- * correspondent and the CPTS coordinators get a `discharge-notice` with status `letterMissing`.
+ * Still none once that day is over → `missing`: audited (`adt.letter_missing`), and the unit (its
+ * staff in its room, or its correspondent) and the CPTS coordinators get a `discharge-notice` with
+ * status `letterMissing`.
  */
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
@@ -12,7 +13,7 @@ import { noticeSheet } from "./notices.ts";
 import type { AdtProcessorDeps } from "./processor.ts";
 import { ADT_ACTOR, sendNotice } from "./processor.ts";
 import { parisDay } from "./time.ts";
-import { adtUnit } from "./units.ts";
+import { adtUnit, unitAddress } from "./units.ts";
 
 interface StayRow {
   stay_key: string;
@@ -65,7 +66,7 @@ export async function checkSameDayLetters(
   return { onTime, missing };
 }
 
-/** The unit's correspondent and the coordinators are told (a notice with status `letterMissing`). */
+/** The unit and the coordinators are told (a notice with status `letterMissing`). */
 async function alert(deps: AdtProcessorDeps, s: StayRow): Promise<void> {
   const knex = deps.db.knex;
   if (s.discharge_message === null) return;
@@ -81,14 +82,18 @@ async function alert(deps: AdtProcessorDeps, s: StayRow): Promise<void> {
     .whereNotNull("members.rpps")
     .whereNotNull("members.matrix_id")
     .pluck<string[]>("members.rpps");
-  const to = [...new Set([...(unit?.contactRpps === undefined ? [] : [unit.contactRpps]), ...coordinators])];
+  const sheet = noticeSheet("discharge", event, unit, "letterMissing");
+  const address = unitAddress(unit);
+  if (address !== undefined && "toUnit" in address) {
+    // the unit in its own room, the coordinators in theirs
+    await sendNotice(deps, `adt-${s.discharge_message}-missing`, sheet, address);
+    if (coordinators.length > 0)
+      await sendNotice(deps, `adt-${s.discharge_message}-missing-cpts`, sheet, coordinators);
+    return;
+  }
+  const to = [...new Set([...(address?.to ?? []), ...coordinators])];
   if (to.length === 0) return;
-  await sendNotice(
-    deps,
-    `adt-${s.discharge_message}-missing`,
-    noticeSheet("discharge", event, unit, "letterMissing"),
-    to,
-  );
+  await sendNotice(deps, `adt-${s.discharge_message}-missing`, sheet, to);
 }
 
 export interface SameDayIndicator {

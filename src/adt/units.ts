@@ -1,7 +1,9 @@
 /**
  * Hospital units as the notices name them: for a facility (FINESS) and a unit code (ZBE-7 / PV1-3),
- * the label, the contact phone printed on the notice, and the RPPS of the unit's correspondent,
- * to whom admission sheets go back and who is told when a discharge letter is missing.
+ * the label, the contact phone printed on the notice, and where the unit is reached: its directory
+ * structure (kind `unit`: its staff with the role `recipient`, in the unit's room) and/or the RPPS
+ * of its correspondent. Admission sheets go back there, and the unit is told there when a discharge
+ * letter is due or missing; the structure wins when both are set.
  */
 import type { Knex } from "knex";
 
@@ -11,6 +13,8 @@ export interface AdtUnit {
   readonly name: string;
   readonly phone?: string;
   readonly contactRpps?: string;
+  /** Directory structure of kind `unit` (see `transfers` `toUnit`). */
+  readonly structureId?: number;
 }
 
 interface UnitRow {
@@ -19,6 +23,7 @@ interface UnitRow {
   name: string;
   phone: string | null;
   contact_rpps: string | null;
+  structure_id: number | null;
 }
 
 /** Creates or replaces a unit's record. */
@@ -30,6 +35,7 @@ export async function setAdtUnit(knex: Knex, u: AdtUnit): Promise<void> {
       name: u.name,
       phone: u.phone ?? null,
       contact_rpps: u.contactRpps ?? null,
+      structure_id: u.structureId ?? null,
     })
     .onConflict(["facility", "unit"])
     .merge();
@@ -44,5 +50,17 @@ export async function adtUnit(knex: Knex, facility: string, unit: string): Promi
     name: r.name,
     ...(r.phone === null ? {} : { phone: r.phone }),
     ...(r.contact_rpps === null ? {} : { contactRpps: r.contact_rpps }),
+    ...(r.structure_id === null ? {} : { structureId: r.structure_id }),
   };
+}
+
+/** Where a unit's notices and sheets go: its structure's staff, else its correspondent. */
+export type UnitAddress =
+  { readonly toUnit: { readonly structureId: number } } | { readonly to: readonly string[] };
+
+/** The unit's address, or undefined when the unit has neither a structure nor a correspondent. */
+export function unitAddress(u: AdtUnit | undefined): UnitAddress | undefined {
+  if (u?.structureId !== undefined) return { toUnit: { structureId: u.structureId } };
+  if (u?.contactRpps !== undefined) return { to: [u.contactRpps] };
+  return undefined;
 }

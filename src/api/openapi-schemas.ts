@@ -104,10 +104,24 @@ export const SCHEMAS: Record<string, Schema> = {
     ["ref", "id", "version", "title", "legalBasis", "definition", "schema"],
   ),
   Sheet: obj({ form: formRef, data: { type: "object" } }, ["form", "data"]),
-  CreateTransferRequest: obj(
-    { sheet: ref("Sheet"), to: { type: "array", items: rpps, minItems: 1, maxItems: 20 } },
-    ["sheet", "to"],
-  ),
+  CreateTransferRequest: {
+    ...obj(
+      {
+        sheet: ref("Sheet"),
+        to: { type: "array", items: rpps, minItems: 1, maxItems: 20 },
+        toUnit: ref("UnitRef"),
+      },
+      ["sheet"],
+    ),
+    description:
+      "`to` (RPPS numbers), `toUnit` (a hospital unit: its staff with the role recipient, in the unit's room), or both. A tele-expertise request may omit both: it goes to `data.expert.rpps`.",
+  },
+  UnitRef: {
+    oneOf: [
+      obj({ structureId: { type: "integer", minimum: 1, maximum: 2147483647 } }, ["structureId"]),
+      obj({ finess: { type: "string", pattern: "^[0-9]{2}[0-9AB][0-9]{6}$" } }, ["finess"]),
+    ],
+  },
   CreatedTransfer: obj({ id: str, sheetId: str, state: { enum: [...TRANSFER_STATES] }, pdfSha256: sha256 }, [
     "id",
     "sheetId",

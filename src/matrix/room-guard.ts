@@ -81,8 +81,21 @@ export async function assertRoomSafe(
   if (!room.hasEncryptionStateEvent() || !(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
     throw notYet("local client has not seen the room's encryption yet");
   }
-  const localTargets = (await room.getEncryptionTargetMembers()).map((m) => m.userId);
-  if (localTargets.some((m) => !allowed.has(m)))
-    throw notYet("local member list includes someone the server no longer lists");
-  return serverMembers;
+  // The room key is shared with the members of the LOCAL view at encryption time: a member the
+  // server lists but the sync has not brought yet (a fresh invite) would miss the key of the first
+  // event and read the next ones only (OLM_UNKNOWN_MESSAGE_INDEX). Wait for the sync to catch up.
+  const deadline = Date.now() + LOCAL_VIEW_WAIT_MS;
+  for (;;) {
+    const localTargets = new Set((await room.getEncryptionTargetMembers()).map((m) => m.userId));
+    if ([...localTargets].some((m) => !allowed.has(m)))
+      throw notYet("local member list includes someone the server no longer lists");
+    const missing = serverMembers.filter((m) => m !== self && !localTargets.has(m));
+    if (missing.length === 0) return serverMembers;
+    if (Date.now() >= deadline)
+      throw notYet(`local member list lacks ${missing.length} member(s) the server lists`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
+
+/** How long a send waits for the local sync to show every member the server lists. */
+const LOCAL_VIEW_WAIT_MS = 10_000;

@@ -315,6 +315,21 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    // issue 7: an ADT unit may name its directory structure (kind `unit`), whose staff receive the
+    // unit's reminders and the admission sheets sent back by the care circle, in the unit's room
+    name: "0008_adt_unit_structure",
+    async up(knex) {
+      await knex.schema.alterTable("adt_units", (t) => {
+        t.integer("structure_id");
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable("adt_units", (t) => {
+        t.dropColumn("structure_id");
+      });
+    },
+  },
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

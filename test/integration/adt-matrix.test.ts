@@ -21,7 +21,7 @@ import {
   startMllpListener,
 } from "../../src/adt/index.ts";
 import { CircleService, isCircleCommand, runCircleCommand } from "../../src/circles/index.ts";
-import { DirectoryRepository } from "../../src/directory/index.ts";
+import { DirectoryRepository, DirectoryService } from "../../src/directory/index.ts";
 import type { Hub, SheetEventContent } from "../../src/matrix/index.ts";
 import {
   downloadEncryptedFile,
@@ -52,6 +52,8 @@ let members: MatrixClient[];
 let rpps: string[];
 let circles: CircleService;
 let direct: { stop(): void };
+/** The hospital unit 3B as a directory structure: members[3] is its staff. */
+let unitId: number;
 
 const send = async (text: string) =>
   ackCode(await mllp.sendAndWait(Hl7Message.parse(text), { timeoutMs: 10_000 }));
@@ -106,6 +108,24 @@ beforeAll(async () => {
     f,
     users.map((u) => u.userId),
   );
+  const directory = new DirectoryService(f.db, f.trail);
+  const hospital = await directory.addStructure({
+    kind: "hospital",
+    name: "CH de test",
+    finess: "699990016",
+  });
+  unitId = (await directory.addStructure({ kind: "unit", name: "Unité 3B", parentId: hospital.id })).id;
+  await directory.addMember(
+    {
+      rpps: rpps[3]!,
+      matrixId: users[3]!.userId,
+      professionCode: "10",
+      name: "Docteur Test 4",
+      roles: ["recipient"],
+      structureId: unitId,
+    },
+    "cli:test",
+  );
   circles = new CircleService(f.deps);
   for (const r of rpps.slice(0, 3))
     await circles.join({ ins: PATIENT.ins, rpps: r, source: "cli" }, "cli:test");
@@ -115,6 +135,7 @@ beforeAll(async () => {
     name: "Médecine gériatrique aiguë — unité 3B",
     phone: "04 72 00 31 10",
     contactRpps: rpps[3]!,
+    structureId: unitId,
   });
   worker = new OutboxWorker(f.deps, hub.transport, {
     pollMs: 100,
@@ -173,6 +194,7 @@ describe("ADT feed → notices over a real homeserver", () => {
           unit: "Médecine gériatrique aiguë — unité 3B",
           contactPhone: "04 72 00 31 10",
           contactRpps: rpps[3],
+          unitStructureId: unitId,
         },
         notice: { status: "issued", admissionSheetRequested: true },
       });
@@ -194,6 +216,46 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(verifyPdf(pdf, { trustedCas: [ca] }).valid).toBe(true);
     // the unit's correspondent is not in the patient's care-team room
     expect(members[3]!.getRoom(t.roomId)?.getMyMembership()).not.toBe("join");
+  });
+
+  it("the admission sheet a circle member sends back (toUnit from the notice) reaches the unit's room, audited", async () => {
+    const notice = (await transferStatus(f.db.knex, `adt-${await messageId("VALM20260302101500001")}-notice`))
+      .transfer;
+    const sheet = exampleSheet("admission");
+    const sent = await createTransfer(f.deps, {
+      sheet: { ...sheet, data: { ...sheet.data, patient: { ...sheet.data.patient, ins: PATIENT.ins } } },
+      toUnit: { structureId: unitId },
+      actor: `rpps:${rpps[0]!}`,
+    });
+    const t = await sentRoom(sent.transferId);
+    expect(t.roomId).not.toBe(notice.roomId);
+    const ev = await waitForEvent(
+      members[3]!,
+      t.roomId!,
+      SHEET_EVENT_TYPE,
+      30_000,
+      (e) => e.getId() === t.sheetEventId,
+    );
+    expect(ev.isEncrypted()).toBe(true);
+    expect(ev.getContent<SheetEventContent>()).toMatchObject({
+      form: "admission@1",
+      pdf_sha256: t.pdfSha256,
+    });
+    // the unit's room holds the hub and the unit's staff only, not the care circle
+    const joined =
+      members[3]!
+        .getRoom(t.roomId)
+        ?.getJoinedMembers()
+        .map((m) => m.userId) ?? [];
+    expect(joined.sort()).toEqual([hub.client.getUserId(), members[3]!.getUserId()].sort());
+    const actions = await f.db
+      .knex("audit_entries")
+      .where("transfer_id", sent.transferId)
+      .orderBy("seq")
+      .pluck("action");
+    expect(actions).toEqual(
+      expect.arrayContaining(["transfer.created", "transfer.signed", "transfer.queued", "transfer.sent"]),
+    );
   });
 
   it("the same message again (same MSH-10): AA, audited as a duplicate, not stored or sent twice", async () => {

@@ -176,6 +176,31 @@ describe("the OpenAPI document", () => {
       json: { sheet: exampleSheet("teleexpertise-request"), to: [demo("dr.roussel").rpps] },
     });
     const teleId = (tele.json as { id: string }).id;
+    // an admission sheet to a hospital unit (its staff with the role recipient: Dr Roussel in cardiology)
+    const cardio = (await f.services.directory.repository.findByRpps(demo("dr.roussel").rpps))?.structureId;
+    const toUnit = await op("post", "/transfers", {
+      token: await f.token("ide.bernard", "sender"),
+      json: { sheet: exampleSheet("admission"), toUnit: { structureId: cardio } },
+    });
+    expect(toUnit.status).toBe(201);
+    const unitTransfer = await f.services.transferStatus((toUnit.json as { id: string }).id);
+    expect(unitTransfer.recipients.map((r) => r.memberRef)).toEqual([`rpps:${demo("dr.roussel").rpps}`]);
+    for (const bad of [
+      { structureId: 999_999 },
+      { finess: "123" },
+      { structureId: cardio, finess: "699990016" },
+    ]) {
+      await op("post", "/transfers", {
+        token: await f.token("ide.bernard", "sender"),
+        json: { sheet: exampleSheet("admission"), toUnit: bad },
+        bad: true,
+      });
+    }
+    await op("post", "/transfers", {
+      token: await f.token("ide.bernard", "sender"),
+      json: { sheet: exampleSheet("admission") },
+      bad: true,
+    });
 
     await op("get", "/transfers", {
       token: gp,
@@ -262,7 +287,7 @@ describe("the OpenAPI document", () => {
     });
     const metrics = await op("get", "/metrics");
     expect(metrics.body.toString()).toMatch(/passerelle_transfers\{state="acknowledged"\} 1/);
-    expect(metrics.body.toString()).toMatch(/passerelle_outbox_depth 1/);
+    expect(metrics.body.toString()).toMatch(/passerelle_outbox_depth 2/); // one more queued than before: the admission sheet to the unit;
     expect(metrics.body.toString()).toMatch(/passerelle_audit_head_seq [1-9]\d*/);
     expect(metrics.body.toString()).toContain("passerelle_delivery_latency_seconds_bucket");
 

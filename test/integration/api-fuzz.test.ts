@@ -106,6 +106,7 @@ beforeAll(async () => {
   };
   Object.assign(tokens, await brokenTokens(tokens["sender"] ?? ""));
   const payload = await new TransferRepository(h.services.db.knex).payload(discharge.id);
+  const cardiology = (await h.services.directory.repository.findByRpps(rpps("dr.roussel")))?.structureId;
   inputs = {
     tokens,
     pathValues: {
@@ -122,6 +123,7 @@ beforeAll(async () => {
       "POST /transfers": [
         { sheet: exampleSheet("discharge"), to: [rpps("dr.martin")] },
         { sheet: exampleSheet("admission"), to: [rpps("ide.bernard")] },
+        { sheet: exampleSheet("admission"), toUnit: { structureId: cardiology } },
       ],
       "POST /sheets/preview": [exampleSheet("discharge"), exampleSheet("teleexpertise-request")],
       "POST /transfers/{id}/answer": [{ data: exampleSheet("teleexpertise-answer").data }],

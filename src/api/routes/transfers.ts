@@ -8,7 +8,7 @@ import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import type { TransferStatus } from "../../transfers/index.ts";
+import type { TransferStatus, UnitRef } from "../../transfers/index.ts";
 import { TRANSFER_STATES, TransferRepository, isOverdue, listTransfers } from "../../transfers/index.ts";
 import { handler, pathParam, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
@@ -46,11 +46,16 @@ export function transferRoutes(services: ApiServices): Router {
     requireBody("application/json"),
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(req.body, "CreateTransferRequest") as { sheet: unknown; to: string[] };
+      const body = checkBody(req.body, "CreateTransferRequest") as {
+        sheet: unknown;
+        to?: string[];
+        toUnit?: UnitRef;
+      };
       const unit = senderUnitOf(p);
       const created = await services.createTransfer({
         sheet: body.sheet,
-        to: body.to,
+        ...(body.to === undefined ? {} : { to: body.to }),
+        ...(body.toUnit === undefined ? {} : { toUnit: body.toUnit }),
         actor: p.actor,
         ...(unit === undefined ? {} : { senderUnit: unit }),
       });

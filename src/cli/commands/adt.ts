@@ -1,11 +1,13 @@
 /**
- * `adt unit --facility FINESS --unit CODE --name N [--phone P] [--contact RPPS]`: what the notices
- * print for a hospital unit (label, phone, correspondent). `adt indicator --from D [--to D]
+ * `adt unit --facility FINESS --unit CODE --name N [--phone P] [--contact RPPS] [--structure ID]`:
+ * what the notices print for a hospital unit (label, phone, correspondent) and where the unit is
+ * reached (`--structure`: its directory structure of kind `unit`, whose staff get its notices). `adt indicator --from D [--to D]
  * [--json]`: the HAS « document de sortie le jour même » indicator over discharge days (Paris).
  * `adt messages [--json]`: counts of stored ADT messages by state.
  */
 import { sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
 import { PasserelleError } from "../../core/index.ts";
+import { DirectoryRepository } from "../../directory/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
 import { parse, required } from "../args.ts";
 import type { CommandHandler } from "../io.ts";
@@ -25,6 +27,7 @@ const unit: CommandHandler = async (args, io) => {
     name: { type: "string" },
     phone: { type: "string" },
     contact: { type: "string" },
+    structure: { type: "string" },
   });
   const facility = required(values.facility, "--facility");
   const code = required(values.unit, "--unit");
@@ -37,15 +40,24 @@ const unit: CommandHandler = async (args, io) => {
     throw bad("phone", "must be a phone number");
   }
   if (name.length > 200 || code.length > 64) throw bad(name.length > 200 ? "name" : "unit", "too long");
-  await withRuntime(io, (rt) =>
-    setAdtUnit(rt.db.knex, {
+  const structureId = values.structure === undefined ? undefined : Number(values.structure);
+  if (structureId !== undefined && !(Number.isSafeInteger(structureId) && structureId > 0)) {
+    throw bad("structure", "must be a structure id (a positive integer)");
+  }
+  await withRuntime(io, async (rt) => {
+    if (structureId !== undefined) {
+      const s = await new DirectoryRepository(rt.db.knex).getStructure(structureId);
+      if (s?.kind !== "unit") throw bad("structure", "must be a directory structure of kind unit");
+    }
+    await setAdtUnit(rt.db.knex, {
       facility,
       unit: code,
       name,
       ...(values.phone === undefined ? {} : { phone: values.phone }),
       ...(values.contact === undefined ? {} : { contactRpps: values.contact }),
-    }),
-  );
+      ...(structureId === undefined ? {} : { structureId }),
+    });
+  });
   io.out(`unit ${code} of ${facility} saved`);
   return EXIT.ok;
 };

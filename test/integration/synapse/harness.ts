@@ -92,6 +92,22 @@ export function waitForEvent(
       ?.getLiveTimeline()
       .getEvents()
       .find((e) => !e.isBeingDecrypted() && !e.isDecryptionFailure() && e.getType() === type && match(e));
+  /** What the client has of the room, for the timeout message (types and decryption states only). */
+  const seen = (): string => {
+    const room = client.getRoom(roomId);
+    if (room === null) return "the client has no such room";
+    const events = room
+      .getLiveTimeline()
+      .getEvents()
+      .map((e) =>
+        e.isDecryptionFailure()
+          ? `UTD(${e.decryptionFailureReason ?? "?"})`
+          : e.isBeingDecrypted()
+            ? "decrypting"
+            : e.getType(),
+      );
+    return `membership ${room.getMyMembership()}, timeline [${events.join(", ")}]`;
+  };
   return new Promise((resolve, reject) => {
     const check = (): void => {
       const e = find();
@@ -102,7 +118,7 @@ export function waitForEvent(
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${type} in ${roomId}`));
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${type} in ${roomId}: ${seen()}`));
     }, timeoutMs);
     const poll = setInterval(check, 50);
     const done = (): void => {

@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adtUnit } from "../../../src/adt/index.ts";
 import { runCli } from "../../../src/cli/index.ts";
+import { systemClock } from "../../../src/core/index.ts";
+import { addStructure } from "../../../src/directory/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import { captureIo } from "../../helpers/io.ts";
 import { tempDir } from "../../helpers/tmp.ts";
@@ -48,6 +50,34 @@ describe("adt commands", () => {
     expect(bad.code).toBe(1);
     expect(bad.io.text()).toMatch(/facility/);
     expect((await cli("adt", "unit", "--unit", "3B")).code).toBe(2);
+  });
+
+  it("adt unit --structure names the unit's directory structure, which must be of kind unit", async () => {
+    expect((await cli("adt", "unit", "--facility", "699990016", "--unit", "X", "--name", "X")).code).toBe(0);
+    const db = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` });
+    let hospital: number;
+    let unit: number;
+    try {
+      hospital = (await addStructure(db, { kind: "hospital", name: "CH", finess: "699990016" }, systemClock))
+        .id;
+      unit = (await addStructure(db, { kind: "unit", name: "3B", parentId: hospital }, systemClock)).id;
+    } finally {
+      await db.close();
+    }
+    const args = ["adt", "unit", "--facility", "699990016", "--unit", "3B", "--name", "Gériatrie 3B"];
+    const ok = await cli(...args, "--structure", String(unit));
+    expect(ok.code, ok.io.text()).toBe(0);
+    for (const bad of [String(hospital), "999", "0", "abc"]) {
+      const r = await cli(...args, "--structure", bad);
+      expect(r.code, bad).toBe(1);
+      expect(r.io.text()).toMatch(/structure/);
+    }
+    const check = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` });
+    try {
+      expect(await adtUnit(check.knex, "699990016", "3B")).toMatchObject({ structureId: unit });
+    } finally {
+      await check.close();
+    }
   });
 
   it("adt indicator and messages on an empty feed", async () => {
