@@ -3,7 +3,8 @@
  * extension, HL7 v2.5) → {@link AdtEvent}. What is read:
  * - MSH-9 message type and trigger, MSH-10 control id, MSH-3/MSH-4 sender;
  * - PID-3 identifiers: the INS is the repetition whose assigning authority (CX-4) carries the
- *   INS-NIR OID 1.2.250.1.213.1.4.8 (or INS-NIA .9), its check key verified; PID-5 names, PID-7 birth date;
+ *   INS-NIR OID 1.2.250.1.213.1.4.8 (or INS-NIA .9), its check key verified; PID-32 identity
+ *   reliability (QUAL required when given); PID-5 names, PID-7 birth date;
  * - PV1-3 location (point of care, facility), PV1-19 visit number, PV1-44/45 admit and discharge times;
  * - ZBE-1 movement id, ZBE-2 movement time, ZBE-4 action (INSERT/UPDATE/CANCEL), ZBE-6 original
  *   trigger, ZBE-7 medical ward (XON name and code); EVN-2/EVN-6 as fallbacks.
@@ -97,6 +98,22 @@ export function parseAdt(msg: Hl7Message): ParseResult {
       "102",
       "PID^1^3",
       `INS in PID-3 invalid (${insCheck.reason})`,
+    );
+  }
+  // PID-32 (identity reliability, PAM France table 0445): the INS may be used only for an
+  // identity "qualifiée" (RNIV, ANS). Absent PID-32 (older feeds) is accepted; a status given
+  // without QUAL (PROV, VALI, RECUP, DOUTE, FICTI…) is refused, so no notice goes out on an
+  // identity the hospital has not qualified.
+  const reliability = Array.from({ length: reps(pid, 32) }, (_, r) => comp(pid, 32, 1, r).trim()).filter(
+    (c) => c !== "",
+  );
+  if (reliability.length > 0 && !reliability.includes("QUAL")) {
+    return reject(
+      "AE",
+      "ins.not_qualified",
+      "102",
+      "PID^1^32",
+      "PID-32 identity status is not QUAL: the INS cannot be used",
     );
   }
   // PID-5: the legal name (type L, nom de naissance) first; given names XPN-2 and XPN-3.

@@ -70,6 +70,22 @@ describe("PAM France ADT parsing", () => {
     });
   });
 
+  it("PID-32: an INS counts only with the identity status QUAL; an absent PID-32 is accepted", () => {
+    const withStatus = (status: string): string =>
+      pamFixture("a01-admit.hl7").replace(/\|QUAL(\r?\n|\r)/, `|${status}$1`);
+    expect(withStatus("QUAL")).toBe(pamFixture("a01-admit.hl7"));
+    for (const status of ["PROV", "VALI", "RECUP", "DOUTE", "VALI~DOUTE"]) {
+      expect(parseAdt(Hl7Message.parse(withStatus(status))), status).toMatchObject({
+        ok: false,
+        ack: "AE",
+        reason: "ins.not_qualified",
+        location: "PID^1^32",
+      });
+    }
+    expect(parseAdt(Hl7Message.parse(withStatus("VALI~QUAL"))).ok).toBe(true);
+    expect(parseAdt(Hl7Message.parse(withStatus(""))).ok).toBe(true);
+  });
+
   it("ACK: AA echoes MSH-10; AE carries MSA-3 text and ERR (location, HL7 0357 code, reason), no patient data", () => {
     const msg = Hl7Message.parse(pamFixture("a01-bad-ins-key.hl7"));
     const r = parseAdt(msg);
