@@ -1,29 +1,24 @@
 /**
  * The service, assembled: `start(config) → { stop }`. Used by `bin/passerelle serve` and by tests
- * in-process. Wiring only — every rule lives in the domain modules.
+ * in-process. Wiring only (src/wiring) — every rule lives in the domain modules.
  *
  * Embedded default (no `PASSERELLE_HOMESERVER_URL`): a local Synapse in `<data>/synapse` with a demo
  * CPTS (see src/demo). Otherwise the configured homeserver and the directory as it is.
  */
 import type { Acceptance } from "./adt/index.ts";
-import { AdtProcessor, receiveAdtJson, startMllpListener } from "./adt/index.ts";
+import { receiveAdtJson } from "./adt/index.ts";
 import type { HttpServer } from "./api/index.ts";
 import { TokenVerifier, createHttpApp, loadLocalIssuerKey } from "./api/index.ts";
-import type { AuditTrail } from "./audit/index.ts";
-import { CircleService, isCircleCommand, runCircleCommand } from "./circles/index.ts";
 import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
+import { CircleService } from "./circles/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
 import type { Clock } from "./core/index.ts";
-import { isPasserelleError, systemClock } from "./core/index.ts";
-import type { EmbeddedHomeserver } from "./demo/homeserver.ts";
-import { DEMO_PASSWORD, startEmbeddedHomeserver } from "./demo/homeserver.ts";
-import { DEMO_MEMBERS, seedDemoCpts } from "./demo/cpts.ts";
+import { systemClock } from "./core/index.ts";
+import { DEMO_PASSWORD } from "./demo/homeserver.ts";
+import { DEMO_MEMBERS } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
-import type { Hub, InboundHandler, NoticeTransport } from "./matrix/index.ts";
-import { openHub, serveDirectCommands } from "./matrix/index.ts";
-import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
 import { demoWebOptions, listenWithWeb } from "./web/index.ts";
 import type {
@@ -39,18 +34,18 @@ import {
   OutboxWorker,
   answerTeleexpertise,
   createTransfer,
-  evidenceCatchUp,
-  handleRoomCommand,
-  inboundEvidence,
   transferStatus,
 } from "./transfers/index.ts";
+import type { AppLog } from "./wiring/index.ts";
+import {
+  Closers,
+  openServiceHub,
+  resolveHomeserver,
+  serveCircleCommands,
+  startAdtFeed,
+} from "./wiring/index.ts";
 
-/** Where the service writes operational messages: codes and ids only, never patient data. */
-export type AppLog = (
-  level: "info" | "warn" | "error",
-  message: string,
-  fields?: Record<string, string>,
-) => void;
+export type { AppLog } from "./wiring/index.ts";
 
 export interface StartOptions {
   readonly clock?: Clock;
@@ -94,38 +89,17 @@ export interface App {
 export async function start(config: PasserelleConfig, options: StartOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const log: AppLog = options.log ?? (() => undefined);
-  const closers: (() => Promise<void>)[] = [];
-  const stop = async (): Promise<void> => {
-    for (const close of closers.reverse()) {
-      await close().catch((e: unknown) => {
-        log("error", "shutdown step failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
-      });
-    }
-  };
+  const closers = new Closers(log);
+  const stop = (): Promise<void> => closers.closeAll();
   try {
-    const db: Database = await openDatabase(config.database);
-    closers.push(() => db.close());
-    const trail: AuditTrail = await openAuditTrail(config, db, clock);
-    closers.push(() => trail.close());
+    const db = await openDatabase(config.database);
+    closers.add(() => db.close());
+    const trail = await openAuditTrail(config, db, clock);
+    closers.add(() => trail.close());
     const ctx: TransferContext = { db, trail, clock };
     const directory = new DirectoryService(db, trail, clock);
     const signer = await loadSigner(config.signer, config.dataDir);
-
-    let embedded: EmbeddedHomeserver | undefined;
-    if (config.matrix.mode === "embedded") {
-      embedded = await startEmbeddedHomeserver(config.dataDir, options.homeserverPort);
-      const server = embedded.server;
-      closers.push(() => server.stop());
-      await seedDemoCpts(directory, embedded.matrixIdOf);
-    }
-    const matrix =
-      config.matrix.mode === "external"
-        ? config.matrix
-        : {
-            homeserverUrl: embedded?.server.baseUrl ?? "",
-            userId: embedded?.hub.userId ?? "",
-            password: embedded?.hub.password,
-          };
+    const { login, embedded } = await resolveHomeserver(config, directory, closers, options.homeserverPort);
 
     const forms = await loadFormRegistry();
     const pseudonymKey = await loadPseudonymKey(config.dataDir);
@@ -139,42 +113,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         late.worker?.wake();
       },
     };
-    // Room commands reply through the hub's transport: those heard during the first sync wait for it.
-    let notices: (t: NoticeTransport) => void = () => undefined;
-    const hubNotices = new Promise<NoticeTransport>((resolve) => {
-      notices = resolve;
-    });
-    const hub: Hub = await openHub({
-      homeserverUrl: matrix.homeserverUrl,
-      userId: matrix.userId,
-      dataDir: config.dataDir,
-      ...(matrix.password === undefined ? {} : { password: matrix.password }),
-      ...("accessToken" in matrix && matrix.accessToken !== undefined
-        ? { accessToken: matrix.accessToken }
-        : {}),
-      inbound: {
-        handler: {
-          ...inboundEvidence(ctx, matrix.userId, (code) => {
-            log("warn", "inbound evidence not recorded", { code });
-          }),
-          onCommand: roomCommands(deps, hubNotices, log),
-        },
-      },
-      log: (level, message) => {
-        log(level, message);
-      },
-    });
-    closers.push(() => hub.close());
-    // What came in while the hub was down: replay the rooms of transfers still awaiting evidence.
-    for (const { roomId, since } of await evidenceCatchUp(ctx)) {
-      await hub.inbound?.catchUp(roomId, since).catch((e: unknown) => {
-        log("warn", "evidence catch-up failed", {
-          room: roomId,
-          code: isPasserelleError(e) ? e.code : "INTERNAL",
-        });
-      });
-    }
-    notices(hub.transport);
+    const hub = await openServiceHub(config, login, ctx, deps, log, closers);
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       concurrency: config.outbox.concurrency,
@@ -184,7 +123,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     });
     late.worker = worker;
     worker.start();
-    closers.push(() => worker.stop());
+    closers.add(() => worker.stop());
     const escalation = new EscalationScheduler(ctx, hub.transport, {
       delays: config.escalation.delays,
       intervalMs: config.escalation.intervalMs,
@@ -193,24 +132,18 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       },
     });
     escalation.start();
-    closers.push(() => escalation.stop());
+    closers.add(() => escalation.stop());
 
-    // ADT feed (issue 7): stored messages become notices; the MLLP listener is on when configured.
-    const adt = new AdtProcessor(deps, {
-      onFailed: (message, reason) => {
-        log("warn", "adt message failed", { message: String(message), reason });
-      },
-    });
-    adt.start();
-    closers.push(() => adt.stop());
-    // Care circles (issue 7): one service behind the CLI, `!circle` and the API.
+    // ADT feed and care circles (issue 7): one circle service behind the CLI, `!circle` and the API.
+    const adt = await startAdtFeed(config, deps, log, closers);
     const circles = new CircleService({ db, trail, clock, pseudonymKey });
+    serveCircleCommands(hub, circles, directory.repository, log, closers);
 
     const services = {
       // The JSON twin of the MLLP intake (`POST /api/v1/adt/events`), waking the processor.
       receiveAdt: async (input: unknown, actor: string) => {
         const a = await receiveAdtJson(deps, input, actor);
-        adt.poke();
+        adt.processor.poke();
         return a;
       },
       createTransfer: (input: CreateTransferInput) => createTransfer(deps, input),
@@ -241,48 +174,16 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       ),
       config.http,
     );
-    closers.push(() => http.close());
-
-    const mllp =
-      config.adt === undefined
-        ? undefined
-        : await startMllpListener(deps, {
-            port: config.adt.port,
-            host: config.adt.host,
-            encoding: config.adt.encoding,
-            ...(config.adt.tls === undefined ? {} : { tls: config.adt.tls }),
-            onAccepted: () => {
-              adt.poke();
-            },
-            log,
-          });
-    if (mllp !== undefined) closers.push(() => mllp.close());
-    // `!circle join <INS>` in an encrypted direct room with the hub (issue 7).
-    const members = directory.repository;
-    const direct = serveDirectCommands(
-      hub.client,
-      {
-        accept: async (userId) => (await members.findByMatrixId(userId))?.active === true,
-        handles: isCircleCommand,
-        run: (userId, text) => runCircleCommand(circles, members, userId, text),
-      },
-      (level, message) => {
-        log(level, message);
-      },
-    );
-    closers.push(() => {
-      direct.stop();
-      return Promise.resolve();
-    });
+    closers.add(() => http.close());
     log("info", "passerelle started", {
-      homeserver: matrix.homeserverUrl,
+      homeserver: login.homeserverUrl,
       hub: hub.userId,
       device: hub.deviceId,
       http: http.url,
     });
     return {
       httpUrl: http.url,
-      homeserverUrl: matrix.homeserverUrl,
+      homeserverUrl: login.homeserverUrl,
       hubUserId: hub.userId,
       hubDeviceId: hub.deviceId,
       caPem: signer.caPem,
@@ -296,30 +197,11 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
               password: DEMO_PASSWORD,
             })),
       ...services,
-      mllpPort: mllp?.port,
+      mllpPort: adt.mllp?.port,
       stop,
     };
   } catch (e) {
     await stop();
     throw e;
   }
-}
-
-/** `!` commands from the rooms (today `!answer`), answered through the hub's transport once it is open. */
-function roomCommands(
-  deps: CreateTransferDeps,
-  hub: Promise<NoticeTransport>,
-  log: AppLog,
-): NonNullable<InboundHandler["onCommand"]> {
-  return (roomId, userId, text, eventId) =>
-    hub
-      .then((t) => handleRoomCommand(deps, t, roomId, userId, text, eventId))
-      .then(
-        (o) => {
-          if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
-        },
-        (e: unknown) => {
-          log("warn", "room command failed", { code: isPasserelleError(e) ? e.code : "INTERNAL" });
-        },
-      );
 }

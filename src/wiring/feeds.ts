@@ -1,0 +1,73 @@
+/**
+ * The hospital side of issue 7 as the service runs it: the ADT processor (stored messages become
+ * notices), the MLLP listener when `PASSERELLE_MLLP_PORT` is set, and `!circle join|leave <INS>`
+ * in an encrypted direct room with the hub — all over the one {@link CircleService}.
+ */
+import type { MllpListener } from "../adt/index.ts";
+import { AdtProcessor, startMllpListener } from "../adt/index.ts";
+import type { CircleService } from "../circles/index.ts";
+import { isCircleCommand, runCircleCommand } from "../circles/index.ts";
+import type { PasserelleConfig } from "../config/index.ts";
+import type { DirectoryRepository } from "../directory/index.ts";
+import type { Hub } from "../matrix/index.ts";
+import { serveDirectCommands } from "../matrix/index.ts";
+import type { CreateTransferDeps } from "../transfers/index.ts";
+import type { AppLog, Closers } from "./log.ts";
+
+export interface AdtFeed {
+  readonly processor: AdtProcessor;
+  readonly mllp?: MllpListener;
+}
+
+/** Starts the ADT processor, and the MLLP listener when configured. */
+export async function startAdtFeed(
+  config: PasserelleConfig,
+  deps: CreateTransferDeps,
+  log: AppLog,
+  closers: Closers,
+): Promise<AdtFeed> {
+  const processor = new AdtProcessor(deps, {
+    onFailed: (message, reason) => {
+      log("warn", "adt message failed", { message: String(message), reason });
+    },
+  });
+  processor.start();
+  closers.add(() => processor.stop());
+  if (config.adt === undefined) return { processor };
+  const mllp = await startMllpListener(deps, {
+    port: config.adt.port,
+    host: config.adt.host,
+    encoding: config.adt.encoding,
+    ...(config.adt.tls === undefined ? {} : { tls: config.adt.tls }),
+    onAccepted: () => {
+      processor.poke();
+    },
+    log,
+  });
+  closers.add(() => mllp.close());
+  return { processor, mllp };
+}
+
+/** Answers `!circle …` from active directory members in direct rooms with the hub. */
+export function serveCircleCommands(
+  hub: Hub,
+  circles: CircleService,
+  members: DirectoryRepository,
+  log: AppLog,
+  closers: Closers,
+): void {
+  const direct = serveDirectCommands(
+    hub.client,
+    {
+      accept: async (userId) => (await members.findByMatrixId(userId))?.active === true,
+      handles: isCircleCommand,
+      run: (userId, text) => runCircleCommand(circles, members, userId, text),
+    },
+    (level, message) => {
+      log(level, message);
+    },
+  );
+  closers.add(() => {
+    direct.stop();
+  });
+}
