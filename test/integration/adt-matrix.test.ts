@@ -90,6 +90,13 @@ const sentRoom = (transferId: string) =>
     100,
   );
 
+/** The transfer's sheet event as `client` decrypts it (waits up to `timeoutMs`). */
+const sheetEvent = (
+  client: MatrixClient,
+  t: { roomId?: string; sheetEventId?: string },
+  timeoutMs = 30_000,
+) => waitForEvent(client, t.roomId ?? "", SHEET_EVENT_TYPE, timeoutMs, (e) => e.getId() === t.sheetEventId);
+
 beforeAll(async () => {
   server = await startTestHomeserver();
   tmp = await tempDir("passerelle-adt-matrix-");
@@ -178,13 +185,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     const id = await messageId("VALM20260302101500001");
     const t = await sentRoom(`adt-${id}-notice`);
     for (const c of members.slice(0, 3)) {
-      const ev = await waitForEvent(
-        c,
-        t.roomId!,
-        SHEET_EVENT_TYPE,
-        30_000,
-        (e) => e.getId() === t.sheetEventId,
-      );
+      const ev = await sheetEvent(c, t);
       expect(ev.isEncrypted()).toBe(true);
       const content = ev.getContent<SheetEventContent>();
       expect(content.form).toBe("admission-notice@1");
@@ -201,15 +202,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     }
     const pdf = await downloadEncryptedFile(
       members[0]!,
-      (
-        await waitForEvent(
-          members[0]!,
-          t.roomId!,
-          SHEET_EVENT_TYPE,
-          10_000,
-          (e) => e.getId() === t.sheetEventId,
-        )
-      ).getContent<SheetEventContent>().file,
+      (await sheetEvent(members[0]!, t, 10_000)).getContent<SheetEventContent>().file,
     );
     expect(sha256Hex(pdf)).toBe(t.pdfSha256);
     const ca = await readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8");
@@ -229,13 +222,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     });
     const t = await sentRoom(sent.transferId);
     expect(t.roomId).not.toBe(notice.roomId);
-    const ev = await waitForEvent(
-      members[3]!,
-      t.roomId!,
-      SHEET_EVENT_TYPE,
-      30_000,
-      (e) => e.getId() === t.sheetEventId,
-    );
+    const ev = await sheetEvent(members[3]!, t);
     expect(ev.isEncrypted()).toBe(true);
     expect(ev.getContent<SheetEventContent>()).toMatchObject({
       form: "admission@1",
@@ -274,13 +261,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     const id = await messageId("VALM20260302113000004");
     const t = await sentRoom(`adt-${id}-withdrawal`);
     expect(t.roomId).toBe(original.roomId);
-    const ev = await waitForEvent(
-      members[1]!,
-      t.roomId!,
-      SHEET_EVENT_TYPE,
-      30_000,
-      (e) => e.getId() === t.sheetEventId,
-    );
+    const ev = await sheetEvent(members[1]!, t);
     expect(ev.getContent<SheetEventContent>().data).toMatchObject({
       notice: { status: "withdrawn", replaces: original.sheetId },
     });
@@ -297,23 +278,11 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect((await send(text)).code).toBe("AA");
     const id = await messageId("VALM-A03-TODAY");
     const t = await sentRoom(`adt-${id}-notice`);
-    const ev = await waitForEvent(
-      members[2]!,
-      t.roomId!,
-      SHEET_EVENT_TYPE,
-      30_000,
-      (e) => e.getId() === t.sheetEventId,
-    );
+    const ev = await sheetEvent(members[2]!, t);
     expect(ev.getContent<SheetEventContent>().form).toBe("discharge-notice@1");
     const reminder = await sentRoom(`adt-${id}-reminder`);
     expect(reminder.roomId).not.toBe(t.roomId);
-    const r = await waitForEvent(
-      members[3]!,
-      reminder.roomId!,
-      SHEET_EVENT_TYPE,
-      30_000,
-      (e) => e.getId() === reminder.sheetEventId,
-    );
+    const r = await sheetEvent(members[3]!, reminder);
     expect(r.getContent<SheetEventContent>().data).toMatchObject({ notice: { status: "letterDue" } });
     const day = parisDay(now);
     expect(await sameDayIndicator(f, day, day)).toMatchObject({ discharges: 1, pending: 1, sameDay: 0 });
@@ -352,13 +321,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(await checkSameDayLetters(f.deps)).toEqual({ onTime: 0, missing: 1 });
     expect(await count("audit_entries", { action: "adt.letter_missing" })).toBe(1);
     const t = await sentRoom(`adt-${id}-missing`);
-    const ev = await waitForEvent(
-      members[3]!,
-      t.roomId!,
-      SHEET_EVENT_TYPE,
-      30_000,
-      (e) => e.getId() === t.sheetEventId,
-    );
+    const ev = await sheetEvent(members[3]!, t);
     expect(ev.getContent<SheetEventContent>().data).toMatchObject({ notice: { status: "letterMissing" } });
     const day = parisDay(yesterday);
     expect(await sameDayIndicator(f, day, day)).toMatchObject({ missing: 1, sameDay: 0, rate: 0 });
