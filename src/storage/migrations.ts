@@ -354,14 +354,20 @@ const migratorConfig = (): Knex.MigratorConfig => ({
   tableName: MIGRATIONS_TABLE,
 });
 
+/** How long an instance waits for another one's migrations before giving up. */
+const MIGRATION_WAIT_MS = 60_000;
+
 /** Applies pending migrations; safe when several instances start at once. Returns their names. */
 export async function migrateLatest(knex: Knex): Promise<string[]> {
-  for (let attempt = 1; ; attempt++) {
+  // Time-bound, not count-bound: on a loaded machine the winner's migrations (fsync'd) took longer
+  // than 30 short retries, and the loser gave up with MigrationLocked.
+  const deadline = Date.now() + MIGRATION_WAIT_MS;
+  for (;;) {
     try {
       const [, applied] = (await knex.migrate.latest(migratorConfig())) as [number, string[]];
       return applied;
     } catch (e) {
-      if (attempt >= 30 || !isStartupRace(e)) throw e;
+      if (Date.now() >= deadline || !isStartupRace(e)) throw e;
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
     }
   }
