@@ -8,7 +8,9 @@
  * A refusal of the room itself is `FORBIDDEN` with the rule as its issue (`room.unencrypted`,
  * `room.not_invite_only`, `room.history_visible`, `room.stranger`): retrying cannot fix it, and the
  * outbox fails the transfer at once. When only the local view lags behind the server (room or its
- * encryption not yet synced, a member the server no longer lists) it is `UNAVAILABLE`: retry.
+ * encryption not yet synced, a member the server no longer lists, or a member the server lists
+ * that the local view lacks — the room key is shared with the local view's members only) it is
+ * `UNAVAILABLE`: retry.
  */
 import type { MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
@@ -84,5 +86,11 @@ export async function assertRoomSafe(
   const localTargets = (await room.getEncryptionTargetMembers()).map((m) => m.userId);
   if (localTargets.some((m) => !allowed.has(m)))
     throw notYet("local member list includes someone the server no longer lists");
+  // The room key is shared with the local targets only: a member the server lists but the local
+  // view lacks yet (its invite not synced) would get the key only from a later message on, and
+  // this one would stay undecryptable for them for ever.
+  const local = new Set(localTargets);
+  if (serverMembers.some((m) => m !== self && !local.has(m)))
+    throw notYet("local member list lacks a member the server lists (the room key would miss them)");
   return serverMembers;
 }
