@@ -8,7 +8,9 @@
  * A refusal of the room itself is `FORBIDDEN` with the rule as its issue (`room.unencrypted`,
  * `room.not_invite_only`, `room.history_visible`, `room.stranger`): retrying cannot fix it, and the
  * outbox fails the transfer at once. When only the local view lags behind the server (room or its
- * encryption not yet synced, a member the server no longer lists) it is `UNAVAILABLE`: retry.
+ * encryption not yet synced, a member the server no longer lists, or a member the server lists
+ * that the local view lacks — the room key is shared with the local view's members only) it is
+ * `UNAVAILABLE`: retry.
  */
 import type { MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";

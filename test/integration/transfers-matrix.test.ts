@@ -116,9 +116,7 @@ describe.each(engines())("transfers over a real homeserver on $name", (engine) =
   });
 
   // 30 s down, then up to 90 s to send and 90 s to decrypt: more than the default test timeout.
-  // On sqlite only: on the PostgreSQL pass (the second outage of this file's hub) the recipient
-  // sometimes never gets the room key of the sheets sent as the server comes back (README, Limits).
-  it.runIf(engine.name === "sqlite")(
+  it(
     "homeserver down with 50 queued, back after 30 s: all 50 delivered exactly once, audit verifies",
     { timeout: 240_000 },
     async () => {
