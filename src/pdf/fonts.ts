@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as fontkit from "fontkit";
+import { cacheSubsetGlyphs } from "./font-subset.ts";
 
 const require = createRequire(import.meta.url);
 const dir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
@@ -24,7 +25,8 @@ const cache = new Map<string, ParsedFont>();
 /**
  * Parses a TrueType font once per process. pdfkit accepts a fontkit font object and would otherwise
  * re-read and re-parse DejaVu's large GSUB/GPOS tables for every document (~190 ms of a ~200 ms render).
- * Each document still builds its own subset, so output is unchanged.
+ * Each document still builds its own subset (from a per-glyph cache, see font-subset.ts), so output
+ * is unchanged.
  */
 function load(file: string): ParsedFont {
   let font = cache.get(file);
@@ -32,6 +34,7 @@ function load(file: string): ParsedFont {
     const parsed = fontkit.create(readFileSync(path.join(dir, file)));
     if (!("layout" in parsed)) throw new Error(`${file} is a font collection, not a font`);
     font = parsed;
+    cacheSubsetGlyphs(font);
     cache.set(file, font);
   }
   return font;
