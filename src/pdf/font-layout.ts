@@ -1,11 +1,12 @@
 /**
- * Leaner versions of pdfkit 0.20's `EmbeddedFont.layout` and `EmbeddedFont.encode`, installed on
+ * Leaner versions of pdfkit 0.20's `EmbeddedFont.layout`, `widthOfString` and `encode`, installed on
  * the sheet fonts of each document (see fonts.ts). Same results, less work per call:
  *
  * - `layout` splits the text into words after each space or tab and looks each word up in the
  *   layout cache, as pdfkit does, but scans character codes instead of building a one-character
  *   string and a two-element array per character, and appends each word's glyphs in place instead
  *   of copying the whole line's arrays again for every word (`concat`, quadratic in the words).
+ * - `widthOfString` sums the words' cached advances without building glyph arrays or a result.
  * - `encode` takes each glyph's 4-digit hex code from a table instead of formatting a new string
  *   per glyph.
  *
@@ -37,6 +38,7 @@ interface EmbeddedFontInternals {
   layoutRun(text: string, features?: unknown): GlyphRun;
   layout(text: string, features?: unknown, onlyWidth?: boolean): LayoutResult | GlyphRun;
   encode(text: string, features?: unknown): [string[], object[]];
+  widthOfString(text: string, size: number, features?: unknown): number;
   subset: { includeGlyph(gid: number): number };
   widths: (number | undefined)[];
   unicode: (number[] | undefined)[];
@@ -83,6 +85,23 @@ function layout(
   return { glyphs, positions, advanceWidth };
 }
 
+/** `layout(text).advanceWidth` scaled to `size`, without building a result (one call per word wrapped). */
+function widthOfString(this: EmbeddedFontInternals, text: string, size: number, features?: unknown): number {
+  if (features) return this.layoutRun(text, features).advanceWidth * (size / 1000);
+  let width = 0;
+  let last = 0;
+  while (last < text.length) {
+    let end = last;
+    while (end < text.length) {
+      const c = text.charCodeAt(end++);
+      if (c === 32 || c === 9) break;
+    }
+    width += this.layoutCached(last === 0 && end === text.length ? text : text.slice(last, end)).advanceWidth;
+    last = end;
+  }
+  return width * (size / 1000); // pdfkit's rounding: width * scale
+}
+
 function encode(this: EmbeddedFontInternals, text: string, features?: unknown): [string[], object[]] {
   const { glyphs, positions } = this.layout(text, features) as GlyphRun;
   const res: string[] = [];
@@ -95,7 +114,7 @@ function encode(this: EmbeddedFontInternals, text: string, features?: unknown): 
   return [res, positions];
 }
 
-/** Installs the lean `layout` and `encode` on one pdfkit EmbeddedFont; false when it is not one. */
+/** Installs the lean `layout`, `encode` and `widthOfString` on one pdfkit EmbeddedFont; false when it is not one. */
 export function installLeanLayout(embedded: object): boolean {
   const f = embedded as Partial<EmbeddedFontInternals>;
   if (
@@ -110,5 +129,6 @@ export function installLeanLayout(embedded: object): boolean {
   }
   f.layout = layout;
   f.encode = encode;
+  f.widthOfString = widthOfString;
   return true;
 }

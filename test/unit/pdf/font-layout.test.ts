@@ -14,6 +14,7 @@ interface Run {
 interface Embedded {
   layout(text: string, features?: unknown, onlyWidth?: boolean): Run;
   encode(text: string, features?: unknown): [string[], object[]];
+  widthOfString(text: string, size: number, features?: unknown): number;
   widths: unknown[];
   unicode: unknown[];
   subset: { glyphs: number[] };
@@ -29,6 +30,7 @@ function embeddedFont(name: string, lean: boolean): Embedded {
     // Back to pdfkit's own methods (on the prototype).
     delete (font as Partial<Embedded>).layout;
     delete (font as Partial<Embedded>).encode;
+    delete (font as Partial<Embedded>).widthOfString;
   }
   return font;
 }
@@ -75,6 +77,10 @@ describe("lean EmbeddedFont layout and encode", () => {
       expect(a.advanceWidth).toBe(b.advanceWidth);
       expect(lean.layout(text, undefined, true).advanceWidth).toBe(b.advanceWidth);
       expect(lean.layout(text, undefined, true).glyphs).toBeNull();
+      for (const size of [7.5, 8.5, 9.5, 11.5, 16]) {
+        expect(lean.widthOfString(text, size)).toBe(stock.widthOfString(text, size));
+        expect(lean.widthOfString(text, size, ["kern"])).toBe(stock.widthOfString(text, size, ["kern"]));
+      }
       const features = ["liga"];
       expect(lean.layout(text, features).advanceWidth).toBe(stock.layout(text, features).advanceWidth);
     }
