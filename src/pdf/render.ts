@@ -2,6 +2,7 @@ import PDFDocument from "pdfkit";
 import type { Clock } from "../core/index.ts";
 import type { FormDefinition } from "../forms/definition.ts";
 import { formRef } from "../forms/definition.ts";
+import { batchPageContent } from "./content-stream.ts";
 import { FONTS, FONT_FILES, registerFontFiles, registerSheetFonts } from "./fonts.ts";
 import { formatInstantDate, patientLine, valueAt } from "./format.ts";
 import { COLORS, PAGE, SIZES } from "./layout.ts";
@@ -19,7 +20,7 @@ export interface RenderOptions {
   /**
    * `shared` (default): fonts parsed once per process with a shared layout cache (see fonts.ts).
    * `per-document`: what plain pdfkit does — read and parse the font files for each document; kept
-   * as the benchmark's stock baseline.
+   * as the benchmark's stock baseline (and with pdfkit's own page content writing, see content-stream.ts).
    */
   readonly fonts?: "shared" | "per-document";
 }
@@ -79,7 +80,10 @@ export async function renderSheet(
   });
 
   if (opts.fonts === "per-document") registerFontFiles(doc);
-  else registerSheetFonts(doc);
+  else {
+    registerSheetFonts(doc);
+    batchPageContent(doc);
+  }
 
   titleBlock(doc, form, now);
   for (const section of form.sections) renderSection(doc, section, data[section.id]);
