@@ -91,6 +91,10 @@ export function registerSheetFonts(doc: PDFKit.PDFDocument): void {
     _fontFamilies?: Record<string, EmbeddedFontInternals>;
   };
   const families = internals._fontFamilies ?? {};
+  // The document's default font (the `font` option of renderSheet) already is DejaVu Sans regular:
+  // pin "regular" to it, rather than building a second instance that pdfkit then compares with it
+  // (JSON of the whole name table) and drops.
+  if (internals._font?.font === FONTS.regular && !("regular" in families)) families.regular = internals._font;
   for (const name of ["italic", "bold", "regular"]) {
     doc.font(name);
     if (internals._font !== undefined) families[name] = internals._font;

@@ -2,7 +2,7 @@ import PDFDocument from "pdfkit";
 import { describe, expect, it } from "vitest";
 import { fixedClock } from "../../../src/core/index.ts";
 import { installLeanLayout } from "../../../src/pdf/font-layout.ts";
-import { registerSheetFonts } from "../../../src/pdf/fonts.ts";
+import { FONTS, registerSheetFonts } from "../../../src/pdf/fonts.ts";
 import { renderSheet } from "../../../src/pdf/index.ts";
 import { EXAMPLE_KINDS, validatedExample } from "../../helpers/sheets.ts";
 
@@ -100,5 +100,19 @@ describe("lean EmbeddedFont layout and encode", () => {
   it("leaves objects that are not pdfkit embedded fonts alone", () => {
     expect(installLeanLayout({})).toBe(false);
     expect(installLeanLayout({ layoutCached: () => null })).toBe(false);
+  });
+});
+
+describe("registerSheetFonts", () => {
+  it("builds one pdfkit font per style when the document's default font is the regular one", () => {
+    const doc = new PDFDocument({ autoFirstPage: false, font: FONTS.regular as unknown as string });
+    registerSheetFonts(doc);
+    const internals = doc as unknown as { _fontCount: number; _fontFamilies: Record<string, { id: string }> };
+    expect(internals._fontCount).toBe(3);
+    expect(internals._fontFamilies.regular?.id).toBe("F1");
+    for (const name of ["regular", "bold", "italic"]) {
+      expect(Object.hasOwn(doc.font(name) as unknown as { _font: object }, "_font")).toBe(true);
+    }
+    expect(internals._fontCount).toBe(3);
   });
 });
