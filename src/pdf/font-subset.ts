@@ -6,7 +6,7 @@
  * `glyf` bytes, for every document — about a fifth of a sheet's CPU time. What it extracts per
  * glyph is a pure function of the font and the glyph id, so it is kept here, once per font and
  * glyph: the raw `glyf` bytes, the components' offsets, the advance and left bearing. Each subset
- * still numbers its glyphs itself, in first-use order, so the embedded font is byte for byte what
+ * still numbers its glyphs itself, in first-use order (with a Map rather than fontkit's object), so the embedded font is byte for byte what
  * fontkit builds (test/unit/pdf/font-subset.test.ts compares them).
  *
  * Bounded by the font's own glyph count (DejaVu Sans: ~6 000 glyphs, a few hundred used by French
@@ -45,7 +45,9 @@ interface TrueTypeFontInternals {
 /** The fontkit TTFSubset internals `_addGlyph` fills in. */
 interface TrueTypeSubsetInternals {
   _addGlyph(gid: number): number;
-  includeGlyph(gid: number): number;
+  includeGlyph(glyph: number | { id: number }): number;
+  glyphs: number[];
+  mapping: Record<number, number>;
   glyf: Uint8Array[];
   loca: { offsets: number[] };
   hmtx: { metrics: { advance: number; bearing: number }[] };
@@ -73,7 +75,13 @@ function readGlyph(font: TrueTypeFontInternals, gid: number): GlyphRecord {
 
 function isTrueTypeSubset(subset: unknown): subset is TrueTypeSubsetInternals {
   const s = subset as Partial<TrueTypeSubsetInternals> | null;
-  return typeof s?._addGlyph === "function" && typeof s.includeGlyph === "function" && !("cff" in s);
+  return (
+    typeof s?._addGlyph === "function" &&
+    typeof s.includeGlyph === "function" &&
+    Array.isArray(s.glyphs) &&
+    typeof s.mapping === "object" &&
+    !("cff" in s)
+  );
 }
 
 /**
@@ -101,6 +109,22 @@ export function cacheSubsetGlyphs(font: object): void {
     value: (): unknown => {
       const subset = createSubset();
       if (!isTrueTypeSubset(subset)) return subset;
+      // fontkit maps glyph ids to subset ids in a plain object keyed by numbers (slow to probe, once
+      // per glyph drawn); a Map gives the same numbering, in first-use order.
+      const ids = new Map<number, number>(subset.glyphs.map((gid, i) => [gid, i]));
+      subset.includeGlyph = function includeGlyph(
+        this: TrueTypeSubsetInternals,
+        glyph: number | { id: number },
+      ) {
+        const gid = typeof glyph === "object" ? glyph.id : glyph;
+        let id = ids.get(gid);
+        if (id === undefined) {
+          id = this.glyphs.push(gid) - 1;
+          ids.set(gid, id);
+          this.mapping[gid] = id;
+        }
+        return id;
+      };
       // Same steps as fontkit's TTFSubset._addGlyph, from the cached record.
       subset._addGlyph = function addGlyph(this: TrueTypeSubsetInternals, gid: number): number {
         const r = record(gid);
