@@ -2,6 +2,8 @@ import PDFDocument from "pdfkit";
 import type { Clock } from "../core/index.ts";
 import type { FormDefinition } from "../forms/definition.ts";
 import { formRef } from "../forms/definition.ts";
+import { batchPageContent } from "./content-stream.ts";
+import { SHEET_DEFLATE_LEVEL, withDeflateLevel } from "./deflate.ts";
 import { FONTS, FONT_FILES, registerFontFiles, registerSheetFonts } from "./fonts.ts";
 import { formatInstantDate, patientLine, valueAt } from "./format.ts";
 import { COLORS, PAGE, SIZES } from "./layout.ts";
@@ -19,7 +21,8 @@ export interface RenderOptions {
   /**
    * `shared` (default): fonts parsed once per process with a shared layout cache (see fonts.ts).
    * `per-document`: what plain pdfkit does — read and parse the font files for each document; kept
-   * as the benchmark's stock baseline.
+   * as the benchmark's stock baseline (also with pdfkit's own page content writing and zlib level, see
+   * content-stream.ts and deflate.ts).
    */
   readonly fonts?: "shared" | "per-document";
 }
@@ -78,9 +81,29 @@ export async function renderSheet(
     doc.on("error", reject);
   });
 
-  if (opts.fonts === "per-document") registerFontFiles(doc);
-  else registerSheetFonts(doc);
+  if (opts.fonts === "per-document") {
+    registerFontFiles(doc);
+    drawAndEnd(doc, form, data, opts, now);
+  } else {
+    registerSheetFonts(doc);
+    batchPageContent(doc);
+    // Synchronous up to doc.end(): pdfkit compresses every stream within this call.
+    withDeflateLevel(SHEET_DEFLATE_LEVEL, () => {
+      drawAndEnd(doc, form, data, opts, now);
+    });
+  }
+  return done;
+}
 
+/** Draws the sheet, embeds its data, runs `beforeEnd` and ends the document (all synchronous). */
+function drawAndEnd(
+  doc: PDFKit.PDFDocument,
+  form: FormDefinition,
+  data: Readonly<Record<string, unknown>>,
+  opts: RenderOptions,
+  now: Date,
+): void {
+  const ref = formRef(form);
   titleBlock(doc, form, now);
   for (const section of form.sections) renderSection(doc, section, data[section.id]);
   pageFurniture(doc, form, data, opts.sheetId);
@@ -98,7 +121,6 @@ export async function renderSheet(
 
   opts.beforeEnd?.(doc);
   doc.end();
-  return done;
 }
 
 function titleBlock(doc: PDFKit.PDFDocument, form: FormDefinition, now: Date): void {
