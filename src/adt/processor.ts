@@ -24,7 +24,7 @@ import { noticeSheet, withdrawal } from "./notices.ts";
 import type { AdtDeps } from "./store.ts";
 import { parisDay } from "./time.ts";
 import type { UnitAddress } from "./units.ts";
-import { adtUnit, unitAddress } from "./units.ts";
+import { adtUnit, reachableUnitAddress } from "./units.ts";
 
 export interface AdtProcessorDeps extends AdtDeps {
   readonly forms: FormRegistry;
@@ -47,7 +47,8 @@ export const stayKey = (e: AdtEvent): string =>
 
 /**
  * Creates the notice transfer `id` unless it exists (idempotent); returns its id. `to` is a list of
- * RPPS numbers, or a unit's address ({@link unitAddress}: its structure's staff, in the unit's room).
+ * RPPS numbers, or a unit's address ({@link reachableUnitAddress}: its structure's staff, in the unit's
+ * room).
  */
 export async function sendNotice(
   deps: AdtProcessorDeps,
@@ -142,7 +143,7 @@ export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow)
         await upsert({ discharge_notice: id });
       }
       // the unit is reminded that the letter is due today (R1112-1-2 CSP), in its own room
-      const address = unitAddress(unit);
+      const address = await reachableUnitAddress(knex, unit);
       if (address !== undefined) {
         const reminder = noticeSheet("discharge", event, unit, "letterDue");
         await sendNotice(deps, `adt-${row.id}-reminder`, reminder, address);

@@ -13,7 +13,7 @@ import { noticeSheet } from "./notices.ts";
 import type { AdtProcessorDeps } from "./processor.ts";
 import { ADT_ACTOR, sendNotice } from "./processor.ts";
 import { parisDay } from "./time.ts";
-import { adtUnit, unitAddress } from "./units.ts";
+import { adtUnit, reachableUnitAddress } from "./units.ts";
 
 interface StayRow {
   stay_key: string;
@@ -51,6 +51,9 @@ export async function checkSameDayLetters(
       continue;
     }
     if (today <= s.discharge_day) continue;
+    // told first, then marked: the notices' ids are fixed, so a check interrupted in between
+    // (crash, storage down) sends nothing twice and leaves the stay pending for the next check
+    await alert(deps, s);
     missing++;
     await knex("adt_stays").where({ stay_key: s.stay_key }).update({ letter_check: "missing" });
     await deps.trail.append(
@@ -61,12 +64,15 @@ export async function checkSameDayLetters(
         patient: s.patient_ref as PatientRef,
       }),
     );
-    await alert(deps, s);
   }
   return { onTime, missing };
 }
 
-/** The unit and the coordinators are told (a notice with status `letterMissing`). */
+/**
+ * The unit and the coordinators are told (a notice with status `letterMissing`): the unit's staff
+ * in its room and the coordinators in theirs, or one notice to the correspondent and the
+ * coordinators; only the coordinators when the unit cannot be reached ({@link reachableUnitAddress}).
+ */
 async function alert(deps: AdtProcessorDeps, s: StayRow): Promise<void> {
   const knex = deps.db.knex;
   if (s.discharge_message === null) return;
@@ -83,7 +89,7 @@ async function alert(deps: AdtProcessorDeps, s: StayRow): Promise<void> {
     .whereNotNull("members.matrix_id")
     .pluck<string[]>("members.rpps");
   const sheet = noticeSheet("discharge", event, unit, "letterMissing");
-  const address = unitAddress(unit);
+  const address = await reachableUnitAddress(knex, unit);
   if (address !== undefined && "toUnit" in address) {
     // the unit in its own room, the coordinators in theirs
     await sendNotice(deps, `adt-${s.discharge_message}-missing`, sheet, address);

@@ -6,6 +6,7 @@
  * letter is due or missing; the structure wins when both are set.
  */
 import type { Knex } from "knex";
+import { DirectoryRepository } from "../directory/index.ts";
 
 export interface AdtUnit {
   readonly facility: string;
@@ -62,5 +63,29 @@ export type UnitAddress =
 export function unitAddress(u: AdtUnit | undefined): UnitAddress | undefined {
   if (u?.structureId !== undefined) return { toUnit: { structureId: u.structureId } };
   if (u?.contactRpps !== undefined) return { to: [u.contactRpps] };
+  return undefined;
+}
+
+/**
+ * The unit's address as it can be reached now: its structure while the structure is a unit with
+ * at least one active recipient holding a Matrix id, else its correspondent while they are an
+ * active member with a Matrix id, else undefined. `createTransfer` refuses a unit with nobody to
+ * receive, or an unreachable correspondent: without this check an A03 whose unit's directory is not
+ * filled in failed, and a missing letter was marked missing with nobody — not even the CPTS — told.
+ */
+export async function reachableUnitAddress(
+  knex: Knex,
+  u: AdtUnit | undefined,
+): Promise<UnitAddress | undefined> {
+  const directory = new DirectoryRepository(knex);
+  if (u?.structureId !== undefined) {
+    const s = await directory.getStructure(u.structureId);
+    const staff = s?.kind === "unit" ? await directory.membersWithRole("recipient", s.id) : [];
+    if (staff.some((m) => m.matrixId !== undefined)) return { toUnit: { structureId: u.structureId } };
+  }
+  if (u?.contactRpps !== undefined) {
+    const c = await directory.findByRpps(u.contactRpps);
+    if (c?.active === true && c.matrixId !== undefined) return { to: [u.contactRpps] };
+  }
   return undefined;
 }
