@@ -23,5 +23,5 @@ export { checkSameDayLetters, sameDayIndicator } from "./sameday.ts";
 export type { SameDayIndicator } from "./sameday.ts";
 export { noticeSheet, withdrawal } from "./notices.ts";
 export type { NoticeSheet, NoticeStatus } from "./notices.ts";
-export { adtUnit, setAdtUnit, unitAddress } from "./units.ts";
+export { adtUnit, reachableUnitAddress, setAdtUnit } from "./units.ts";
 export type { AdtUnit, UnitAddress } from "./units.ts";

@@ -8,6 +8,7 @@
  */
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
+import { DirectoryRepository } from "../directory/index.ts";
 import type { AdtEvent } from "./event.ts";
 import { noticeSheet } from "./notices.ts";
 import type { AdtProcessorDeps } from "./processor.ts";
@@ -82,12 +83,9 @@ async function alert(deps: AdtProcessorDeps, s: StayRow): Promise<void> {
   if (msg === undefined) return;
   const event = JSON.parse(msg.event_json) as AdtEvent;
   const unit = await adtUnit(knex, s.facility, s.unit ?? "");
-  const coordinators = await knex("members")
-    .join("member_roles", "members.id", "member_roles.member_id")
-    .where({ "member_roles.role": "coordinator", "members.active": true })
-    .whereNotNull("members.rpps")
-    .whereNotNull("members.matrix_id")
-    .pluck<string[]>("members.rpps");
+  const coordinators = (await new DirectoryRepository(knex).membersWithRole("coordinator")).flatMap((m) =>
+    m.rpps !== undefined && m.matrixId !== undefined ? [m.rpps] : [],
+  );
   const sheet = noticeSheet("discharge", event, unit, "letterMissing");
   const address = await reachableUnitAddress(knex, unit);
   if (address !== undefined && "toUnit" in address) {

@@ -59,13 +59,6 @@ export async function adtUnit(knex: Knex, facility: string, unit: string): Promi
 export type UnitAddress =
   { readonly toUnit: { readonly structureId: number } } | { readonly to: readonly string[] };
 
-/** The unit's address, or undefined when the unit has neither a structure nor a correspondent. */
-export function unitAddress(u: AdtUnit | undefined): UnitAddress | undefined {
-  if (u?.structureId !== undefined) return { toUnit: { structureId: u.structureId } };
-  if (u?.contactRpps !== undefined) return { to: [u.contactRpps] };
-  return undefined;
-}
-
 /**
  * The unit's address as it can be reached now: its structure while the structure is a unit with
  * at least one active recipient holding a Matrix id, else its correspondent while they are an

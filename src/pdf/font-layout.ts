@@ -66,39 +66,38 @@ function layout(
   const glyphs: Glyph[] | null = onlyWidth ? null : [];
   const positions: object[] | null = onlyWidth ? null : [];
   let advanceWidth = 0;
-  let last = 0;
-  while (last < text.length) {
-    // A word runs up to and including the next space or tab (pdfkit's split).
-    let end = last;
-    while (end < text.length) {
-      const c = text.charCodeAt(end++);
-      if (c === 32 || c === 9) break;
-    }
-    const run = this.layoutCached(text.slice(last, end));
+  forEachWord(text, (word) => {
+    const run = this.layoutCached(word);
     if (glyphs !== null && positions !== null) {
       for (const g of run.glyphs) glyphs.push(g);
       for (const p of run.positions) positions.push(p);
     }
     advanceWidth += run.advanceWidth;
+  });
+  return { glyphs, positions, advanceWidth };
+}
+
+/** Calls `fn` on each word of `text`: up to and including the next space or tab (pdfkit's split). */
+function forEachWord(text: string, fn: (word: string) => void): void {
+  let last = 0;
+  while (last < text.length) {
+    let end = last;
+    while (end < text.length) {
+      const c = text.charCodeAt(end++);
+      if (c === 32 || c === 9) break;
+    }
+    fn(last === 0 && end === text.length ? text : text.slice(last, end));
     last = end;
   }
-  return { glyphs, positions, advanceWidth };
 }
 
 /** `layout(text).advanceWidth` scaled to `size`, without building a result (one call per word wrapped). */
 function widthOfString(this: EmbeddedFontInternals, text: string, size: number, features?: unknown): number {
   if (features) return this.layoutRun(text, features).advanceWidth * (size / 1000);
   let width = 0;
-  let last = 0;
-  while (last < text.length) {
-    let end = last;
-    while (end < text.length) {
-      const c = text.charCodeAt(end++);
-      if (c === 32 || c === 9) break;
-    }
-    width += this.layoutCached(last === 0 && end === text.length ? text : text.slice(last, end)).advanceWidth;
-    last = end;
-  }
+  forEachWord(text, (word) => {
+    width += this.layoutCached(word).advanceWidth;
+  });
   return width * (size / 1000); // pdfkit's rounding: width * scale
 }
 
