@@ -42,6 +42,7 @@ import { OID } from "../src/pdf/oids.ts";
 import { loadCertificate } from "../src/pdf/verify-chain.ts";
 import { busyness, describeBusyness } from "./lib/machine.ts";
 import { opensslRsa2048 } from "./lib/openssl.ts";
+import { pairedRatio, type PairedRatio, type Slice } from "./lib/paired.ts";
 import { BenchPool, poolRate } from "./lib/pool.ts";
 import { threadCpu, threadCpuSince, type ThreadCpu } from "./lib/threads.ts";
 import { fmt, fmtRatio, msPerOp, printTable, target, writeResults } from "./lib/report.ts";
@@ -63,6 +64,11 @@ const WARMUP_SECONDS = envNumber("BENCH_WARMUP_SECONDS", 3);
  */
 const WARMUP_CALLS = Math.round(envNumber("BENCH_WARMUP_CALLS", 300));
 const POOL_SIZE = Math.round(envNumber("BENCH_WORKERS", os.availableParallelism()));
+/** Paired runs behind the targets (lib/paired.ts): this many pairs of BENCH_PAIR_SECONDS each. */
+const PAIRS = Math.round(envNumber("BENCH_PAIRS", 18));
+/** Sets of isolates (a, c, a's pool) the pairs are spread over, round robin. */
+const ISOLATE_SETS = Math.round(envNumber("BENCH_ISOLATE_SETS", 3));
+const PAIR_SECONDS = envNumber("BENCH_PAIR_SECONDS", 1);
 /** Measured single-threaded (all) and in the pool (the four the targets are about). */
 const SINGLE: readonly VariantId[] = VARIANT_IDS;
 const POOLED: readonly VariantId[] = ["a", "b", "b'", "c"];
@@ -306,6 +312,7 @@ async function main(): Promise<void> {
     const workerUrl = new URL("./sheets-worker.ts", import.meta.url);
     const singlePools = new Map<VariantId, BenchPool>();
     const pools = new Map<VariantId, BenchPool>();
+    const extraPools: BenchPool[] = [];
     /** Per-thread CPU of (a): JS threads vs V8 helper threads, ms per sheet, per round. */
     const threadRounds: { single: ThreadCpu[]; pool: ThreadCpu[] } = { single: [], pool: [] };
     const singleRounds = new Map<VariantId, number[]>(SINGLE.map((id) => [id, []]));
@@ -316,12 +323,13 @@ async function main(): Promise<void> {
     const coreUseRounds = new Map<VariantId, number[]>(SINGLE.map((id) => [id, []]));
     const poolCoreUseRounds = new Map<VariantId, number[]>(POOLED.map((id) => [id, []]));
     const poolSamples: Record<string, Sample[][]> = {};
+    let paired: { ab: PairedRatio; ac: PairedRatio; scaling: PairedRatio } | undefined;
     /** Runs `id` in `pool` for SECONDS; CPU is the whole process's, taken here around the run. */
-    const measure = async (pool: BenchPool, id: VariantId) => {
+    const measure = async (pool: BenchPool, id: VariantId, seconds = SECONDS) => {
       const cpu = process.cpuUsage();
       const threads = threadCpu();
       const wallStart = performance.now();
-      const samples = await pool.measure(id, SECONDS);
+      const samples = await pool.measure(id, seconds);
       const wallMs = performance.now() - wallStart;
       const { user, system } = process.cpuUsage(cpu);
       const calls = samples.reduce((n, s) => n + s.iterations, 0);
@@ -375,8 +383,65 @@ async function main(): Promise<void> {
         console.log(`round ${String(round)}/${String(ROUNDS)} 1t:   ${singleParts.join(" · ")}`);
         console.log(`round ${String(round)}/${String(ROUNDS)} pool: ${poolParts.join(" · ")}`);
       }
+      // Extra isolates of the sides the ratios compare (lib/paired.ts: isolates differ by up to ~10 %).
+      const sets: { a: BenchPool; c: BenchPool; aPool: BenchPool | undefined }[] = [
+        { a: singlePool("a"), c: singlePool("c"), aPool: poolOf("a") },
+      ];
+      for (let k = 1; k < ISOLATE_SETS; k++) {
+        const set = {
+          a: await BenchPool.start(workerUrl, 1, setup),
+          c: await BenchPool.start(workerUrl, 1, setup),
+          aPool: await BenchPool.start(workerUrl, POOL_SIZE, setup),
+        };
+        extraPools.push(set.a, set.c, set.aPool);
+        await set.a.warmUp("a", WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+        await set.c.warmUp("c", WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+        await set.aPool.warmUp("a", WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+        sets.push(set);
+      }
+      console.log(
+        `\n## Paired runs behind the targets: ${String(PAIRS)} pairs of ${String(PAIR_SECONDS)} s runs per ratio, ` +
+          `back to back, order alternating, spread over ${String(sets.length)} sets of isolates (a, c, a's pool); ` +
+          "the median pair is the verdict (BENCH_PAIRS, BENCH_PAIR_SECONDS, BENCH_ISOLATE_SETS)",
+      );
+      const setOf = (pair: number) => {
+        const set = sets[pair % sets.length];
+        if (set === undefined) throw new Error("no isolate set");
+        return set;
+      };
+      const slice =
+        (id: VariantId, pick: (pair: number) => BenchPool | undefined) =>
+        async (pair: number): Promise<Slice> => {
+          const pool = pick(pair);
+          if (pool === undefined) throw new Error(`no pool for ${id}`);
+          const m = await measure(pool, id, PAIR_SECONDS);
+          return { rate: m.rate, cpuPerCall: m.cpuPerCall };
+        };
+      const oneA = slice("a", (i) => setOf(i).a);
+      paired = {
+        ac: await pairedRatio(
+          oneA,
+          slice("c", (i) => setOf(i).c),
+          PAIRS,
+        ),
+        ab: await pairedRatio(
+          oneA,
+          slice("b", () => singlePool("b")),
+          PAIRS,
+        ),
+        scaling: await pairedRatio(
+          slice("a", (i) => setOf(i).aPool),
+          oneA,
+          PAIRS,
+          POOL_SIZE,
+        ),
+      };
+      for (const [name, r] of Object.entries(paired)) {
+        console.log(`${name.padEnd(8)} wall ${r.wall.map((x) => x.toFixed(2)).join(" ")}`);
+        console.log(`${"".padEnd(8)} CPU  ${r.cpu.map((x) => x.toFixed(2)).join(" ")}`);
+      }
     } finally {
-      await Promise.all([...singlePools.values(), ...pools.values()].map((p) => p.close()));
+      await Promise.all([...singlePools.values(), ...pools.values(), ...extraPools].map((p) => p.close()));
     }
     const single = new Map([...singleRounds].map(([id, r]) => [id, summarize(r)]));
     /** Process CPU ms per call (single thread), median round: robust to other load on the machine. */
@@ -581,36 +646,48 @@ async function main(): Promise<void> {
         : `CPU per sheet by thread: 1 thread JS ${msText(threadsA.single.js)} + V8 helpers (GC, optimising compilers) ` +
           `${msText(threadsA.single.helpers)}; pool JS ${msText(threadsA.pool.js)} + V8 helpers ${msText(threadsA.pool.helpers)} ` +
           `(helpers run on a free core beside one thread, but take it from the other workers in a full pool)`;
+    const pr = paired;
+    const iqrText = (r: PairedRatio, key: "wallIqr" | "cpuIqr", digits = 2): string =>
+      `middle half of the pairs ${r[key][0].toFixed(digits)}–${r[key][1].toFixed(digits)}`;
     const targets = [
       {
         name: "a/b single-threaded",
         min: TARGETS.abSingle,
-        value: ab,
-        cpuValue: cpuAb,
+        r: pr.ab,
         disturbed: disturbed(["a", "b"], false),
       },
       {
         name: "a/c (signing adds ≤ 15 % to rendering alone)",
         min: TARGETS.ac,
-        value: ac,
-        cpuValue: cpuAc,
+        r: pr.ac,
         disturbed: disturbed(["a", "c"], false),
       },
       {
         name: "pool scaling of (a)",
         min: TARGETS.scaling,
-        value: scaling,
-        cpuValue: cpuScalingBound,
+        r: pr.scaling,
         disturbed: [...disturbed(["a"], false), ...disturbed(["a"], true)],
       },
-    ].map((t) => ({ ...t, pass: t.value >= t.min, cpuPass: t.cpuValue >= t.min }));
+    ].map((t) => ({
+      name: t.name,
+      min: t.min,
+      value: t.r.wallMedian,
+      cpuValue: t.r.cpuMedian,
+      disturbed: t.disturbed,
+      pass: t.r.wallMedian >= t.min,
+      cpuPass: t.r.cpuMedian >= t.min,
+    }));
     const [tAb, tAc, tScaling] = targets;
     if (tAb) {
       console.log(
-        target(tAb.pass, `a/b = ${fmtRatio(ab)} single-threaded (target ≥ ${String(TARGETS.abSingle)})`),
+        target(
+          tAb.pass,
+          `a/b = ${fmtRatio(tAb.value)} single-threaded, median of ${String(PAIRS)} pairs (target ≥ ${String(TARGETS.abSingle)}; ${iqrText(pr.ab, "wallIqr")})`,
+        ),
       );
       context([
-        `by CPU time per sheet: ${fmtRatio(cpuAb)} → ${verdict(tAb.cpuPass)}`,
+        `by CPU time per sheet, same pairs: ${fmtRatio(tAb.cpuValue)} → ${verdict(tAb.cpuPass)}`,
+        `from the rounds above: ${fmtRatio(ab)} wall, ${fmtRatio(cpuAb)} by CPU time`,
         ...disturbance(tAb.disturbed),
       ]);
     }
@@ -618,11 +695,13 @@ async function main(): Promise<void> {
       console.log(
         target(
           tAc.pass,
-          `a/c = ${ac.toFixed(3)} (target ≥ ${String(TARGETS.ac)}): signing adds ${(signingShare * 100).toFixed(1)} % to rendering alone`,
+          `a/c = ${tAc.value.toFixed(3)}, median of ${String(PAIRS)} pairs (target ≥ ${String(TARGETS.ac)}): signing adds ` +
+            `${((1 / tAc.value - 1) * 100).toFixed(1)} % to rendering alone (${iqrText(pr.ac, "wallIqr", 3)})`,
         ),
       );
       context([
-        `by CPU time per sheet: a/c = ${cpuAc.toFixed(3)}, signing adds ${((1 / cpuAc - 1) * 100).toFixed(1)} % → ${verdict(tAc.cpuPass)}`,
+        `by CPU time per sheet, same pairs: a/c = ${tAc.cpuValue.toFixed(3)}, signing adds ${((1 / tAc.cpuValue - 1) * 100).toFixed(1)} % → ${verdict(tAc.cpuPass)} (${iqrText(pr.ac, "cpuIqr", 3)})`,
+        `from the rounds above (runs tens of seconds apart): a/c = ${ac.toFixed(3)} wall, ${cpuAc.toFixed(3)} by CPU time, signing adds ${(signingShare * 100).toFixed(1)} %`,
         ...disturbance(tAc.disturbed),
       ]);
     }
@@ -630,14 +709,16 @@ async function main(): Promise<void> {
       console.log(
         target(
           tScaling.pass,
-          `pool scaling of (a) = ${fmtRatio(scaling)} with ${scalingNote} (target ≥ ${String(TARGETS.scaling)}×)`,
+          `pool scaling of (a) = ${fmtRatio(tScaling.value)} with ${scalingNote}, median of ${String(PAIRS)} pairs ` +
+            `(target ≥ ${String(TARGETS.scaling)}×; ${iqrText(pr.scaling, "wallIqr")})`,
         ),
       );
       context([
-        `CPU time per sheet: pool ${msText(cpuPoolA)}, 1 thread ${msText(cpuSingleA)} (×${(cpuPoolA / cpuSingleA).toFixed(2)}; ` +
-          `above 1 = the threads slow each other) → on ${String(POOL_SIZE)} idle cores at most ${fmtRatio(cpuScalingBound)} ` +
-          `→ ${verdict(tScaling.cpuPass)} (an upper bound: it assumes one thread uses exactly one core)`,
-        `best rounds: pool ${fmt(pooledA?.max ?? Number.NaN)} / 1 thread ${fmt(singleA?.max ?? Number.NaN)} = ${fmtRatio(bestScaling)}`,
+        `CPU bound, same pairs: ${String(POOL_SIZE)} × CPU per sheet of 1 thread / of the pool = ${fmtRatio(tScaling.cpuValue)} ` +
+          `→ ${verdict(tScaling.cpuPass)} (the speed-up on ${String(POOL_SIZE)} idle cores if one thread used exactly one core)`,
+        `from the rounds above: ${fmtRatio(scaling)}; CPU time per sheet: pool ${msText(cpuPoolA)}, 1 thread ${msText(cpuSingleA)} ` +
+          `(×${(cpuPoolA / cpuSingleA).toFixed(2)}; above 1 = the threads slow each other) → at most ${fmtRatio(cpuScalingBound)}; ` +
+          `best rounds: pool ${fmt(pooledA?.max ?? Number.NaN)} / 1 thread ${fmt(singleA?.max ?? Number.NaN)} = ${fmtRatio(bestScaling)}`,
         threadLine,
         ...disturbance(tScaling.disturbed),
       ]);
@@ -686,6 +767,7 @@ async function main(): Promise<void> {
         },
         poolScalingA: scaling,
       },
+      paired: pr,
       targets,
       coreUse: { single: Object.fromEntries(coreUse), pool: Object.fromEntries(poolCoreUse) },
       threadCpuMsPerSheetA: { rounds: threadRounds, median: threadsA },
