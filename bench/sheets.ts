@@ -66,6 +66,8 @@ const WARMUP_CALLS = Math.round(envNumber("BENCH_WARMUP_CALLS", 300));
 const POOL_SIZE = Math.round(envNumber("BENCH_WORKERS", os.availableParallelism()));
 /** Paired runs behind the targets (lib/paired.ts): this many pairs of BENCH_PAIR_SECONDS each. */
 const PAIRS = Math.round(envNumber("BENCH_PAIRS", 18));
+/** Pause before each phase of paired runs, after its isolates ran again (see there). */
+const SETTLE_SECONDS = envNumber("BENCH_SETTLE_SECONDS", 2);
 /** Sets of isolates (a, c, a's pool) the pairs are spread over, round robin. */
 const ISOLATE_SETS = Math.round(envNumber("BENCH_ISOLATE_SETS", 3));
 const PAIR_SECONDS = envNumber("BENCH_PAIR_SECONDS", 1);
@@ -418,24 +420,51 @@ async function main(): Promise<void> {
           return { rate: m.rate, cpuPerCall: m.cpuPerCall };
         };
       const oneA = slice("a", (i) => setOf(i).a);
-      paired = {
-        ac: await pairedRatio(
-          oneA,
-          slice("c", (i) => setOf(i).c),
-          PAIRS,
-        ),
-        ab: await pairedRatio(
-          oneA,
-          slice("b", () => singlePool("b")),
-          PAIRS,
-        ),
-        scaling: await pairedRatio(
-          slice("a", (i) => setOf(i).aPool),
-          oneA,
-          PAIRS,
-          POOL_SIZE,
-        ),
+      // Before each phase every isolate it uses runs again for a second (discarded), then a pause.
+      // An isolate left idle for a minute (V8's idle-time GC can flush unused bytecode) and one that
+      // just stopped (helper threads still compiling, collecting) made the first pairs of a phase
+      // 30–60 % low in three runs.
+      type Part = readonly [BenchPool | undefined, VariantId];
+      const prepare = async (parts: readonly Part[]): Promise<void> => {
+        for (const [pool, id] of parts) await pool?.measure(id, 1);
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
       };
+      await prepare(
+        sets.flatMap(
+          (t) =>
+            [
+              [t.a, "a"],
+              [t.c, "c"],
+            ] as const,
+        ),
+      );
+      const ac = await pairedRatio(
+        oneA,
+        slice("c", (i) => setOf(i).c),
+        PAIRS,
+      );
+      await prepare([...sets.map((t) => [t.a, "a"] as const), [singlePool("b"), "b"] as const]);
+      const ab = await pairedRatio(
+        oneA,
+        slice("b", () => singlePool("b")),
+        PAIRS,
+      );
+      await prepare(
+        sets.flatMap(
+          (t) =>
+            [
+              [t.aPool, "a"],
+              [t.a, "a"],
+            ] as const,
+        ),
+      );
+      const scaling = await pairedRatio(
+        slice("a", (i) => setOf(i).aPool),
+        oneA,
+        PAIRS,
+        POOL_SIZE,
+      );
+      paired = { ac, ab, scaling };
       for (const [name, r] of Object.entries(paired)) {
         console.log(`${name.padEnd(8)} wall ${r.wall.map((x) => x.toFixed(2)).join(" ")}`);
         console.log(`${"".padEnd(8)} CPU  ${r.cpu.map((x) => x.toFixed(2)).join(" ")}`);
