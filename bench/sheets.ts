@@ -358,9 +358,12 @@ async function main(): Promise<void> {
         return p;
       };
       const poolOf = (id: VariantId): BenchPool | undefined => pools.get(id);
+      const warm = async (pool: BenchPool | undefined, id: VariantId): Promise<void> => {
+        await pool?.warmUp(id, WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+      };
       for (const id of SINGLE) {
-        await singlePool(id).warmUp(id, WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
-        await poolOf(id)?.warmUp(id, WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+        await warm(singlePool(id), id);
+        await warm(poolOf(id), id);
       }
       for (let round = 1; round <= ROUNDS; round++) {
         const singleParts: string[] = [];
@@ -396,9 +399,9 @@ async function main(): Promise<void> {
           aPool: await BenchPool.start(workerUrl, POOL_SIZE, setup),
         };
         extraPools.push(set.a, set.c, set.aPool);
-        await set.a.warmUp("a", WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
-        await set.c.warmUp("c", WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
-        await set.aPool.warmUp("a", WARMUP_SECONDS, WARMUP_CALLS, WARMUP_SECONDS * 10);
+        await warm(set.a, "a");
+        await warm(set.c, "c");
+        await warm(set.aPool, "a");
         sets.push(set);
       }
       console.log(
@@ -424,44 +427,32 @@ async function main(): Promise<void> {
       // An isolate left idle for a minute (V8's idle-time GC can flush unused bytecode) and one that
       // just stopped (helper threads still compiling, collecting) made the first pairs of a phase
       // 30–60 % low in three runs.
+      type IsolateSet = (typeof sets)[number];
       type Part = readonly [BenchPool | undefined, VariantId];
-      const prepare = async (parts: readonly Part[]): Promise<void> => {
+      const each = (pick: (set: IsolateSet) => BenchPool | undefined, id: VariantId): Part[] =>
+        sets.map((set) => [pick(set), id]);
+      const phase = async (
+        parts: readonly Part[],
+        x: (pair: number) => Promise<Slice>,
+        y: (pair: number) => Promise<Slice>,
+        cpuScale = 1,
+      ): Promise<PairedRatio> => {
         for (const [pool, id] of parts) await pool?.measure(id, 1);
         await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
+        return pairedRatio(x, y, PAIRS, cpuScale);
       };
-      await prepare(
-        sets.flatMap(
-          (t) =>
-            [
-              [t.a, "a"],
-              [t.c, "c"],
-            ] as const,
-        ),
-      );
-      const ac = await pairedRatio(
+      const oneB = slice("b", () => singlePool("b"));
+      const ac = await phase(
+        [...each((t) => t.a, "a"), ...each((t) => t.c, "c")],
         oneA,
         slice("c", (i) => setOf(i).c),
-        PAIRS,
       );
-      await prepare([...sets.map((t) => [t.a, "a"] as const), [singlePool("b"), "b"] as const]);
-      const ab = await pairedRatio(
+      const ab = await phase([...each((t) => t.a, "a"), [singlePool("b"), "b"]], oneA, oneB);
+      const aPool = slice("a", (i) => setOf(i).aPool);
+      const scaling = await phase(
+        [...each((t) => t.aPool, "a"), ...each((t) => t.a, "a")],
+        aPool,
         oneA,
-        slice("b", () => singlePool("b")),
-        PAIRS,
-      );
-      await prepare(
-        sets.flatMap(
-          (t) =>
-            [
-              [t.aPool, "a"],
-              [t.a, "a"],
-            ] as const,
-        ),
-      );
-      const scaling = await pairedRatio(
-        slice("a", (i) => setOf(i).aPool),
-        oneA,
-        PAIRS,
         POOL_SIZE,
       );
       paired = { ac, ab, scaling };
@@ -675,26 +666,25 @@ async function main(): Promise<void> {
         : `CPU per sheet by thread: 1 thread JS ${msText(threadsA.single.js)} + V8 helpers (GC, optimising compilers) ` +
           `${msText(threadsA.single.helpers)}; pool JS ${msText(threadsA.pool.js)} + V8 helpers ${msText(threadsA.pool.helpers)} ` +
           `(helpers run on a free core beside one thread, but take it from the other workers in a full pool)`;
-    const pr = paired;
     const iqrText = (r: PairedRatio, key: "wallIqr" | "cpuIqr", digits = 2): string =>
       `middle half of the pairs ${r[key][0].toFixed(digits)}–${r[key][1].toFixed(digits)}`;
     const targets = [
       {
         name: "a/b single-threaded",
         min: TARGETS.abSingle,
-        r: pr.ab,
+        r: paired.ab,
         disturbed: disturbed(["a", "b"], false),
       },
       {
         name: "a/c (signing adds ≤ 15 % to rendering alone)",
         min: TARGETS.ac,
-        r: pr.ac,
+        r: paired.ac,
         disturbed: disturbed(["a", "c"], false),
       },
       {
         name: "pool scaling of (a)",
         min: TARGETS.scaling,
-        r: pr.scaling,
+        r: paired.scaling,
         disturbed: [...disturbed(["a"], false), ...disturbed(["a"], true)],
       },
     ].map((t) => ({
@@ -711,7 +701,7 @@ async function main(): Promise<void> {
       console.log(
         target(
           tAb.pass,
-          `a/b = ${fmtRatio(tAb.value)} single-threaded, median of ${String(PAIRS)} pairs (target ≥ ${String(TARGETS.abSingle)}; ${iqrText(pr.ab, "wallIqr")})`,
+          `a/b = ${fmtRatio(tAb.value)} single-threaded, median of ${String(PAIRS)} pairs (target ≥ ${String(TARGETS.abSingle)}; ${iqrText(paired.ab, "wallIqr")})`,
         ),
       );
       context([
@@ -725,11 +715,11 @@ async function main(): Promise<void> {
         target(
           tAc.pass,
           `a/c = ${tAc.value.toFixed(3)}, median of ${String(PAIRS)} pairs (target ≥ ${String(TARGETS.ac)}): signing adds ` +
-            `${((1 / tAc.value - 1) * 100).toFixed(1)} % to rendering alone (${iqrText(pr.ac, "wallIqr", 3)})`,
+            `${((1 / tAc.value - 1) * 100).toFixed(1)} % to rendering alone (${iqrText(paired.ac, "wallIqr", 3)})`,
         ),
       );
       context([
-        `by CPU time per sheet, same pairs: a/c = ${tAc.cpuValue.toFixed(3)}, signing adds ${((1 / tAc.cpuValue - 1) * 100).toFixed(1)} % → ${verdict(tAc.cpuPass)} (${iqrText(pr.ac, "cpuIqr", 3)})`,
+        `by CPU time per sheet, same pairs: a/c = ${tAc.cpuValue.toFixed(3)}, signing adds ${((1 / tAc.cpuValue - 1) * 100).toFixed(1)} % → ${verdict(tAc.cpuPass)} (${iqrText(paired.ac, "cpuIqr", 3)})`,
         `from the rounds above (runs tens of seconds apart): a/c = ${ac.toFixed(3)} wall, ${cpuAc.toFixed(3)} by CPU time, signing adds ${(signingShare * 100).toFixed(1)} %`,
         ...disturbance(tAc.disturbed),
       ]);
@@ -739,7 +729,7 @@ async function main(): Promise<void> {
         target(
           tScaling.pass,
           `pool scaling of (a) = ${fmtRatio(tScaling.value)} with ${scalingNote}, median of ${String(PAIRS)} pairs ` +
-            `(target ≥ ${String(TARGETS.scaling)}×; ${iqrText(pr.scaling, "wallIqr")})`,
+            `(target ≥ ${String(TARGETS.scaling)}×; ${iqrText(paired.scaling, "wallIqr")})`,
         ),
       );
       context([
@@ -796,7 +786,7 @@ async function main(): Promise<void> {
         },
         poolScalingA: scaling,
       },
-      paired: pr,
+      paired,
       targets,
       coreUse: { single: Object.fromEntries(coreUse), pool: Object.fromEntries(poolCoreUse) },
       threadCpuMsPerSheetA: { rounds: threadRounds, median: threadsA },

@@ -12,7 +12,7 @@
  * and their decisions depend on timing. The benches therefore spread the pairs over several isolates
  * of each side.
  */
-import { median } from "./timing.ts";
+import { median, quantile } from "./timing.ts";
 
 /** One short run: its rate (calls/s, wall clock) and process CPU time per call. */
 export interface Slice {
@@ -30,16 +30,6 @@ export interface PairedRatio {
   /** Interquartile range of the wall ratios: where the middle half of the pairs fell. */
   readonly wallIqr: readonly [number, number];
   readonly cpuIqr: readonly [number, number];
-}
-
-/** The q-quantile (0…1) of `values`, by linear interpolation. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 const iqr = (values: readonly number[]): [number, number] => [quantile(values, 0.25), quantile(values, 0.75)];

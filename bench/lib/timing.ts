@@ -79,12 +79,18 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (user + system) / 1000;
 }
 
-export function median(values: readonly number[]): number {
+/** The q-quantile (0…1) of `values`, by linear interpolation between the two nearest; NaN when empty. */
+export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
+
+/** The middle value (the mean of the two middle ones for an even count); NaN when empty. */
+export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
 /** A positive number from the environment (e.g. BENCH_SECONDS), else `fallback`. */
 export function envNumber(name: string, fallback: number): number {
