@@ -4,12 +4,13 @@
  * document served at /api/v1/openapi.json with ajv (JSON Schema 2020-12); every operation is
  * exercised, and every route the server answers is documented.
  */
+import { randomUUID } from "node:crypto";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/api/openapi.ts";
 import { PATIENT } from "../helpers/adt.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
-import { tempDir } from "../helpers/tmp.ts";
+import { tempDir, waitFor } from "../helpers/tmp.ts";
 import type { ApiResponse } from "./api/client.ts";
 import { call } from "./api/client.ts";
 import type { ApiFixture } from "./api/fixture.ts";
@@ -263,9 +264,10 @@ describe("the OpenAPI document", () => {
     await op("post", "/circles/objection", { token: coordinator, json: { ins, objected: false } });
     await op("post", "/circles/leave", { token: gp, json: { ins } });
     const hospital = await f.token({ role: "sender" });
+    const attempt = randomUUID().slice(0, 8); // a retry of this test must not re-post the same control ids
     const event = {
       trigger: "A01",
-      controlId: "CONTRACT-1",
+      controlId: `CONTRACT-${attempt}-1`,
       sender: "SIH_VALMONT/CH VALMONT",
       occurredAt: "2026-03-02T10:15:00+01:00",
       patient: { ins, lastName: "MARCHAL", firstNames: "Odette Marie", birthDate: "1948-03-12" },
@@ -279,15 +281,26 @@ describe("the OpenAPI document", () => {
     const accepted = await op("post", "/adt/events", { token: hospital, json: event });
     expect(accepted.status).toBe(202);
     expect((accepted.json as { outcome: string }).outcome).toBe("accepted");
-    await op("post", "/adt/events", { token: sender, json: { ...event, controlId: "CONTRACT-2" } });
+    await op("post", "/adt/events", {
+      token: sender,
+      json: { ...event, controlId: `CONTRACT-${attempt}-2` },
+    });
     await op("post", "/adt/events", {
       token: hospital,
       json: { ...event, patient: { ...event.patient, ins: "248037511204722" } },
       bad: true,
     });
-    const metrics = await op("get", "/metrics");
+    // The ADT processor queues the admission sheet after the 202, on its own loop: wait for it.
+    const metrics = await waitFor(
+      "the admission sheet queued (outbox depth 2)",
+      async () => {
+        const m = await op("get", "/metrics");
+        return /passerelle_outbox_depth 2\n/.test(m.body.toString()) ? m : undefined;
+      },
+      15_000,
+      100,
+    );
     expect(metrics.body.toString()).toMatch(/passerelle_transfers\{state="acknowledged"\} 1/);
-    expect(metrics.body.toString()).toMatch(/passerelle_outbox_depth 2/); // one more queued than before: the admission sheet to the unit;
     expect(metrics.body.toString()).toMatch(/passerelle_audit_head_seq [1-9]\d*/);
     expect(metrics.body.toString()).toContain("passerelle_delivery_latency_seconds_bucket");
 
