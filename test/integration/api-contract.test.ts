@@ -46,6 +46,13 @@ function validate(ref: string, value: unknown, what: string): void {
   expect(v(value), `${what}: ${ajv.errorsText(v.errors)}`).toBe(true);
 }
 
+/** The `passerelle_outbox_depth` gauge of a /metrics body. */
+function outboxDepth(metrics: string): number {
+  const m = /^passerelle_outbox_depth (\d+)$/m.exec(metrics);
+  if (m?.[1] === undefined) throw new Error("no passerelle_outbox_depth in /metrics");
+  return Number(m[1]);
+}
+
 /** Sends a request described by (method, template, params) and checks both sides against the document. */
 async function op(
   method: "get" | "post",
@@ -264,6 +271,8 @@ describe("the OpenAPI document", () => {
     await op("post", "/circles/objection", { token: coordinator, json: { ins, objected: false } });
     await op("post", "/circles/leave", { token: gp, json: { ins } });
     const hospital = await f.token({ role: "sender" });
+    // Nothing else moves the outbox here (no worker runs): the depth before the ADT events is stable.
+    const depthBefore = outboxDepth((await op("get", "/metrics")).body.toString());
     const attempt = randomUUID().slice(0, 8); // a retry of this test must not re-post the same control ids
     const event = {
       trigger: "A01",
@@ -290,16 +299,21 @@ describe("the OpenAPI document", () => {
       json: { ...event, patient: { ...event.patient, ins: "248037511204722" } },
       bad: true,
     });
-    // The ADT processor queues the admission sheet after the 202, on its own loop: wait for it.
+    // The ADT processor queues one admission notice per accepted A01 (the service account's and the
+    // member's, two control ids) after the 202, on its own loop: wait for both.
+    let depth = depthBefore;
     const metrics = await waitFor(
-      "the admission sheet queued (outbox depth 2)",
+      `two admission notices queued (outbox depth ${String(depthBefore)} + 2)`,
       async () => {
         const m = await op("get", "/metrics");
-        return /passerelle_outbox_depth 2\n/.test(m.body.toString()) ? m : undefined;
+        depth = outboxDepth(m.body.toString());
+        return depth === depthBefore + 2 ? m : undefined;
       },
       15_000,
       100,
-    );
+    ).catch((e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; last depth read: ${String(depth)}`);
+    });
     expect(metrics.body.toString()).toMatch(/passerelle_transfers\{state="acknowledged"\} 1/);
     expect(metrics.body.toString()).toMatch(/passerelle_audit_head_seq [1-9]\d*/);
     expect(metrics.body.toString()).toContain("passerelle_delivery_latency_seconds_bucket");
