@@ -1,6 +1,6 @@
 import PDFDocument from "pdfkit";
 import { describe, expect, it } from "vitest";
-import { addSignaturePlaceholder } from "../../../src/pdf/placeholder.ts";
+import { addSignaturePlaceholder, DEFAULT_SIGNATURE_LENGTH } from "../../../src/pdf/placeholder.ts";
 import {
   dictGet,
   indirectObjects,
@@ -32,6 +32,29 @@ describe("addSignaturePlaceholder", () => {
     const widget = find(all, (v) => isName(dictGet(v, "FT"), "Sig"));
     expect(dictGet(widget?.value, "Rect")).toEqual([0, 0, 0, 0]);
     expect(dictGet(widget?.value, "F")).toBe(132);
+  });
+
+  it("reserves /Contents as the zero hex string pdfkit writes for zeroed bytes, of the requested length", async () => {
+    const reserved = (pdf: Buffer): string | undefined =>
+      /\/Contents (<[0-9a-f]*>)/.exec(pdf.toString("latin1"))?.[1];
+    expect(reserved(await renderSample())).toBe(`<${"00".repeat(DEFAULT_SIGNATURE_LENGTH)}>`);
+    expect(reserved(await renderSample({ placeholder: { signatureLength: 2048 } }))).toBe(
+      `<${"00".repeat(2048)}>`,
+    );
+    // pdfkit's own writing of a Uint8Array, for comparison.
+    const doc = new PDFDocument({ compress: false });
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    const ended = new Promise<void>((resolve) =>
+      doc.on("end", () => {
+        resolve();
+      }),
+    );
+    // pdfkit's typings declare end(chunk); PDFReference.end() takes none.
+    (doc.ref({ Contents: new Uint8Array(2048) }) as unknown as { end(): void }).end();
+    doc.end();
+    await ended;
+    expect(reserved(Buffer.concat(chunks))).toBe(`<${"00".repeat(2048)}>`);
   });
 
   it("puts the widget on page 1 of a buffered multi-page document", async () => {
