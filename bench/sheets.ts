@@ -423,38 +423,43 @@ async function main(): Promise<void> {
           return { rate: m.rate, cpuPerCall: m.cpuPerCall };
         };
       const oneA = slice("a", (i) => setOf(i).a);
-      // Before each phase every isolate it uses runs again for a second (discarded), then a pause.
-      // An isolate left idle for a minute (V8's idle-time GC can flush unused bytecode) and one that
-      // just stopped (helper threads still compiling, collecting) made the first pairs of a phase
-      // 30–60 % low in three runs.
+      // Before each phase every isolate it uses is warmed up again as at the start (≥ BENCH_WARMUP_SECONDS
+      // and ≥ BENCH_WARMUP_CALLS calls, discarded), then a pause. An isolate left idle for minutes
+      // while the other variants ran (V8's idle-time GC can flush unused bytecode and shrink the young
+      // generation) and one that just stopped (helper threads still compiling, collecting) made the
+      // first pairs of a phase 30–60 % low in three runs; a 1 s re-run did not cure it: in the first
+      // pair of each set the pool spent up to 2.2 × the single thread's CPU per sheet (0.81× scaling),
+      // re-optimising on helper threads that a lone thread gets for free on the idle core.
+      // Warmed in reverse order of first use (set 0's isolates last), each once, so that none idles long
+      // between its warm-up and its first pair.
       type IsolateSet = (typeof sets)[number];
       type Part = readonly [BenchPool | undefined, VariantId];
-      const each = (pick: (set: IsolateSet) => BenchPool | undefined, id: VariantId): Part[] =>
-        sets.map((set) => [pick(set), id]);
+      const each = (...picks: [(set: IsolateSet) => BenchPool | undefined, VariantId][]): Part[] =>
+        sets.flatMap((set) => picks.map(([pick, id]): Part => [pick(set), id]));
       const phase = async (
         parts: readonly Part[],
         x: (pair: number) => Promise<Slice>,
         y: (pair: number) => Promise<Slice>,
         cpuScale = 1,
       ): Promise<PairedRatio> => {
-        for (const [pool, id] of parts) await pool?.measure(id, 1);
+        const warmed = new Set<BenchPool>();
+        for (const [pool, id] of [...parts].reverse()) {
+          if (pool === undefined || warmed.has(pool)) continue;
+          warmed.add(pool);
+          await warm(pool, id);
+        }
         await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
         return pairedRatio(x, y, PAIRS, cpuScale);
       };
       const oneB = slice("b", () => singlePool("b"));
       const ac = await phase(
-        [...each((t) => t.a, "a"), ...each((t) => t.c, "c")],
+        each([(t) => t.a, "a"], [(t) => t.c, "c"]),
         oneA,
         slice("c", (i) => setOf(i).c),
       );
-      const ab = await phase([...each((t) => t.a, "a"), [singlePool("b"), "b"]], oneA, oneB);
+      const ab = await phase([...each([(t) => t.a, "a"]), [singlePool("b"), "b"]], oneA, oneB);
       const aPool = slice("a", (i) => setOf(i).aPool);
-      const scaling = await phase(
-        [...each((t) => t.aPool, "a"), ...each((t) => t.a, "a")],
-        aPool,
-        oneA,
-        POOL_SIZE,
-      );
+      const scaling = await phase(each([(t) => t.aPool, "a"], [(t) => t.a, "a"]), aPool, oneA, POOL_SIZE);
       paired = { ac, ab, scaling };
       for (const [name, r] of Object.entries(paired)) {
         console.log(`${name.padEnd(8)} wall ${r.wall.map((x) => x.toFixed(2)).join(" ")}`);
