@@ -424,14 +424,13 @@ async function main(): Promise<void> {
         };
       const oneA = slice("a", (i) => setOf(i).a);
       // Before each phase every isolate it uses is warmed up again as at the start (≥ BENCH_WARMUP_SECONDS
-      // and ≥ BENCH_WARMUP_CALLS calls, discarded), then a pause. An isolate left idle for minutes
+      // and ≥ BENCH_WARMUP_CALLS calls, discarded), each once, in reverse order of first use (set 0's
+      // last, so none idles long before its first pair), then a pause. Isolates left idle for minutes
       // while the other variants ran (V8's idle-time GC can flush unused bytecode and shrink the young
-      // generation) and one that just stopped (helper threads still compiling, collecting) made the
-      // first pairs of a phase 30–60 % low in three runs; a 1 s re-run did not cure it: in the first
-      // pair of each set the pool spent up to 2.2 × the single thread's CPU per sheet (0.81× scaling),
-      // re-optimising on helper threads that a lone thread gets for free on the idle core.
-      // Warmed in reverse order of first use (set 0's isolates last), each once, so that none idles long
-      // between its warm-up and its first pair.
+      // generation), or that had just stopped (helper threads still compiling, collecting), made the
+      // first pairs of a phase 30–60 % low; a 1 s re-run did not cure it: in the first pair of each set
+      // the pool spent up to 2.2 × the single thread's CPU per sheet (0.81× scaling), re-optimising on
+      // helper threads that a lone thread gets for free on the idle core.
       type IsolateSet = (typeof sets)[number];
       type Part = readonly [BenchPool | undefined, VariantId];
       const each = (...picks: [(set: IsolateSet) => BenchPool | undefined, VariantId][]): Part[] =>
