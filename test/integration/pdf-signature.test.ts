@@ -14,6 +14,7 @@ import { addSignaturePlaceholder } from "../../src/pdf/placeholder.ts";
 import { signPdf } from "../../src/pdf/sign.ts";
 import { P12Signer } from "../../src/pdf/signer.ts";
 import { extractSignature, verifyPdf } from "../../src/pdf/verify.ts";
+import { collectPdf } from "../helpers/pdfkit.ts";
 
 const run = promisify(execFile);
 const PASSPHRASE = "integration-passphrase";
@@ -34,13 +35,7 @@ async function tool(cmd: string, args: readonly string[]): Promise<{ out: string
 
 async function render(): Promise<Buffer> {
   const doc = new PDFDocument({ pdfVersion: "1.7", info: { Title: "Fiche de liaison (test)" } });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve) =>
-    doc.on("end", () => {
-      resolve();
-    }),
-  );
+  const bytes = collectPdf(doc);
   doc.fontSize(16).text("Fiche de liaison — test d'intégration");
   doc.fontSize(10).text("Document de test, sans donnée patient. ".repeat(40));
   doc.file(Buffer.from(JSON.stringify({ form: "test", ok: true })), {
@@ -49,8 +44,7 @@ async function render(): Promise<Buffer> {
   });
   addSignaturePlaceholder(doc, { signingTime: new Date(), reason: "Test d'intégration", name: "Passerelle" });
   doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return bytes;
 }
 
 let dir: string;

@@ -2,6 +2,7 @@ import PDFDocument from "pdfkit";
 import { describe, expect, it } from "vitest";
 import { batchPageContent } from "../../../src/pdf/content-stream.ts";
 import { registerSheetFonts } from "../../../src/pdf/fonts.ts";
+import { collectPdf } from "../../helpers/pdfkit.ts";
 
 const AT = new Date("2026-01-16T09:30:00Z");
 
@@ -10,13 +11,7 @@ async function build(batched: boolean, compress = true): Promise<Buffer> {
   const doc = new PDFDocument({ bufferPages: true, compress, info: { CreationDate: AT, ModDate: AT } });
   registerSheetFonts(doc);
   if (batched) batchPageContent(doc);
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) =>
-    doc.on("end", () => {
-      resolve(Buffer.concat(chunks));
-    }),
-  );
+  const done = collectPdf(doc);
   doc.font("bold").fontSize(14).fillColor("#1f4e79").text("Compte rendu — « sortie » œdème ≥ 38 °C");
   doc.font("regular").fontSize(9.5).fillColor("#111111");
   doc.text("Évolution favorable. ".repeat(400), { width: 400, lineGap: 1 });

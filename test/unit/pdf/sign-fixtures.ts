@@ -6,6 +6,7 @@ import PDFDocument from "pdfkit";
 import { fixedClock } from "../../../src/core/clock.ts";
 import { createDevPki, type DevPki } from "../../../src/pdf/dev-pki.ts";
 import { addSignaturePlaceholder, type SignaturePlaceholderOptions } from "../../../src/pdf/placeholder.ts";
+import { collectPdf } from "../../helpers/pdfkit.ts";
 
 export const PASSPHRASE = "correct horse battery staple";
 export const PKI_TIME = "2025-03-01T08:00:00Z";
@@ -52,13 +53,7 @@ export async function renderSample(opts: SampleOptions = {}): Promise<Buffer> {
     bufferPages: opts.bufferPages ?? false,
     info: { CreationDate: new Date("2025-03-10T14:29:00Z"), Title: "Fiche de liaison" },
   });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve) =>
-    doc.on("end", () => {
-      resolve();
-    }),
-  );
+  const bytes = collectPdf(doc);
   for (let p = 0; p < (opts.pages ?? 1); p++) {
     if (p > 0) doc.addPage();
     doc.fontSize(14).text(`Fiche de liaison — page ${String(p + 1)}`);
@@ -80,6 +75,5 @@ export async function renderSample(opts: SampleOptions = {}): Promise<Buffer> {
     });
   }
   doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return bytes;
 }

@@ -9,6 +9,7 @@ import {
   type IndirectObject,
   type PdfValue,
 } from "../../../src/pdf/pdf-objects.ts";
+import { collectPdf } from "../../helpers/pdfkit.ts";
 import { renderSample } from "./sign-fixtures.ts";
 
 function objects(pdf: Buffer): Map<number, IndirectObject> {
@@ -43,18 +44,11 @@ describe("addSignaturePlaceholder", () => {
     );
     // pdfkit's own writing of a Uint8Array, for comparison.
     const doc = new PDFDocument({ compress: false });
-    const chunks: Buffer[] = [];
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    const ended = new Promise<void>((resolve) =>
-      doc.on("end", () => {
-        resolve();
-      }),
-    );
+    const bytes = collectPdf(doc);
     // pdfkit's typings declare end(chunk); PDFReference.end() takes none.
     (doc.ref({ Contents: new Uint8Array(2048) }) as unknown as { end(): void }).end();
     doc.end();
-    await ended;
-    expect(reserved(Buffer.concat(chunks))).toBe(`<${"00".repeat(2048)}>`);
+    expect(reserved(await bytes)).toBe(`<${"00".repeat(2048)}>`);
   });
 
   it("puts the widget on page 1 of a buffered multi-page document", async () => {
