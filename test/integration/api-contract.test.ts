@@ -311,9 +311,8 @@ describe("the OpenAPI document", () => {
       },
       15_000,
       100,
-    ).catch((e: unknown) => {
-      throw new Error(`${e instanceof Error ? e.message : String(e)}; last depth read: ${String(depth)}`);
-    });
+      () => `outbox depth ${String(depth)}`,
+    );
     expect(metrics.body.toString()).toMatch(/passerelle_transfers\{state="acknowledged"\} 1/);
     expect(metrics.body.toString()).toMatch(/passerelle_audit_head_seq [1-9]\d*/);
     expect(metrics.body.toString()).toContain("passerelle_delivery_latency_seconds_bucket");
