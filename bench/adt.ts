@@ -1,5 +1,5 @@
 /**
- * ADT feed benchmark (issue 7, "Speed"):
+ * ADT feed benchmark:
  * - ADT messages accepted per second on ONE MLLP connection (each stored durably — sqlite WAL,
  *   synchronous=FULL — with its audit entry, then ACKed AA; the sender waits for each ACK, as MLLP
  *   senders do), against a baseline in the same run: the same connection and parsing answering AA

@@ -1,5 +1,5 @@
 /**
- * API benchmark (issue 6, "Speed"): throughput and latency of `POST /api/v1/transfers` (validate,
+ * API benchmark: throughput and latency of `POST /api/v1/transfers` (validate,
  * resolve recipients, render, sign, store and queue, in one transaction with its audit entries)
  * with 50 concurrent clients (autocannon), against the same `createTransfer` service function
  * called in-process by 50 concurrent callers, in the same run. Target: HTTP overhead ratio

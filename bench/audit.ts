@@ -1,5 +1,5 @@
 /**
- * Audit and directory benchmark (issue 4, "Speed"):
+ * Audit and directory benchmark:
  * - audit appends per second on sqlite and PostgreSQL: one at a time (each awaited: one commit,
  *   one fsync each), single appends from concurrent callers (group commit), and `appendBatch`;
  * - full-chain verification of 1 000 000 entries against the raw SHA-256 rate of the same bytes

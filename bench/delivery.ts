@@ -1,5 +1,5 @@
 /**
- * Delivery latency benchmark (issue 5, "Speed"): from "create transfer" to "the recipient has
+ * Delivery latency benchmark: from "create transfer" to "the recipient has
  * decrypted the attachment and verified it (signature + SHA-256)", p50/p95, with 1 and with
  * BENCH_DELIVERY_N (100) concurrent transfers, on a real local Synapse (DevHomeserver), against a
  * bare matrix-js-sdk client sending the same signed PDF (encrypted attachment + one event in an

@@ -1,5 +1,5 @@
 /**
- * Sheet benchmark (issue 3, "Speed"): sheets rendered + signed per second for the example discharge
+ * Sheet benchmark: sheets rendered + signed per second for the example discharge
  * sheet — Passerelle's pipeline against the stock pdfkit + @signpdf pipeline, rendering alone, and
  * `openssl speed rsa2048` — single-threaded and with a worker pool over all cores.
  *
@@ -620,9 +620,7 @@ async function main(): Promise<void> {
       `b' ${msText(cpuMs("b'"))} ≈ our rendering ${msText(cpuMs("c"))} + stock signing alone ${msText(cpuMs("stock-sign"))}`,
     );
 
-    console.log(
-      "\n## Targets (issue 3): verdict on the wall-clock medians; CPU-time view and disturbance below each",
-    );
+    console.log("\n## Targets: verdict on the wall-clock medians; CPU-time view and disturbance below each");
     /** Below this share of the expected cores (1 per thread), other processes took a run's CPU away. */
     const DISTURBED = 0.85;
     const disturbed = (ids: readonly VariantId[], inPool: boolean): string[] =>

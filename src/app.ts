@@ -73,7 +73,7 @@ export interface App {
   /** The service functions the CLI and the HTTP handlers share. */
   createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
   transferStatus(transferId: string): ReturnType<typeof transferStatus>;
-  /** The JSON equivalent of an ADT message (issue 7; the API route calls it). */
+  /** The JSON equivalent of an ADT message (the API route calls it). */
   receiveAdt(input: unknown, actor: string): Promise<Acceptance>;
   /** The MLLP listener's port, when `PASSERELLE_MLLP_PORT` is set. */
   readonly mllpPort: number | undefined;
@@ -134,7 +134,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     escalation.start();
     closers.add(() => escalation.stop());
 
-    // ADT feed and care circles (issue 7): one circle service behind the CLI, `!circle` and the API.
+    // ADT feed and care circles: one circle service behind the CLI, `!circle` and the API.
     const adt = await startAdtFeed(config, deps, log, closers);
     const circles = new CircleService({ db, trail, clock, pseudonymKey });
     serveCircleCommands(hub, circles, directory.repository, log, closers);

@@ -1,5 +1,5 @@
 /**
- * The hospital's ADT feed (issue 7): HL7 v2.5 ADT messages as IHE PAM France profiles them, over
+ * The hospital's ADT feed: HL7 v2.5 ADT messages as IHE PAM France profiles them, over
  * MLLP ({@link startMllpListener}) or as JSON ({@link receiveAdtJson}); each accepted message is
  * stored before its ACK, then turned into admission and discharge notices for the patient's care
  * circle by the {@link AdtProcessor}; {@link checkSameDayLetters} follows the HAS « document de

@@ -1,5 +1,5 @@
 /**
- * `createHttpApp(services, config)`: the versioned REST API under `/api/v1` (issue 6), described
+ * `createHttpApp(services, config)`: the versioned REST API under `/api/v1`, described
  * by the OpenAPI 3.1 document at `/api/v1/openapi.json`. Thin routes over the same service
  * functions as the CLI; security headers (helmet), rate limit per token (express-rate-limit),
  * body limits, problem details (RFC 9457) for every error, an access log without URLs or bodies.

@@ -1,5 +1,5 @@
 /**
- * The HTTP adapter (issue 6): the REST API under `/api/v1` — the only folder besides the CLI that
+ * The HTTP adapter: the REST API under `/api/v1` — the only folder besides the CLI that
  * imports express. Routes are thin and call the same service functions as the CLI.
  */
 export { createHttpApp, API_PREFIX } from "./app.ts";

@@ -1,5 +1,5 @@
 /**
- * JSON Schemas (2020-12) of the ADT feed and care-circle operations (issue 7), merged into the
+ * JSON Schemas (2020-12) of the ADT feed and care-circle operations, merged into the
  * OpenAPI document's components by `openapi-schemas.ts`. `AdtEvent` is what `receiveAdtJson`
  * (src/adt/event.ts) accepts; the circle bodies are checked by ajv before `CircleService` runs.
  */

@@ -275,7 +275,7 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ["generatedAt", "dischargeSameDay", "overdue", "teleexpertise"],
   ),
-  // FHIR export (issue 6): the document Bundle's outer shape; its content is FHIR R4 (src/fhir).
+  // FHIR export: the document Bundle's outer shape; its content is FHIR R4 (src/fhir).
   FhirBundle: {
     type: "object",
     properties: {

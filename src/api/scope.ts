@@ -1,5 +1,5 @@
 /**
- * Who sees which transfer (issue 6): the coordinator all of the CPTS; a recipient (or specialist)
+ * Who sees which transfer: the coordinator all of the CPTS; a recipient (or specialist)
  * the transfers addressed to them or to their structure; a sender their unit's and their own; an
  * auditor none (audit only). A transfer outside the caller's scope is answered 404, as if absent.
  */

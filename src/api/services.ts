@@ -40,10 +40,10 @@ export interface ApiServices {
   transferStatus(transferId: string): Promise<TransferStatus>;
   readonly answerTeleexpertise?: AnswerTeleexpertise;
   /**
-   * `receiveAdtJson` (issue 7), the JSON twin of the MLLP intake, with the ADT processor woken after
+   * `receiveAdtJson`, the JSON twin of the MLLP intake, with the ADT processor woken after
    * acceptance. Absent → `POST /adt/events` answers 409.
    */
   readonly receiveAdt?: (input: unknown, actor: string) => Promise<Acceptance>;
-  /** The care-circle service behind the CLI and `!circle` (issue 7). Absent → the circle routes answer 409. */
+  /** The care-circle service behind the CLI and `!circle`. Absent → the circle routes answer 409. */
   readonly circles?: CircleService;
 }

@@ -31,9 +31,9 @@ export type DirectoryAction = "member.added" | "member.changed" | "member.remove
 export type AccessAction =
   | "access.downloaded"
   | "access.verified"
-  // HTTP API (issue 6): a sheet's status was read
+  // HTTP API: a sheet's status was read
   | "access.viewed"
-  // FHIR export (issue 6): a transfer was exported as a FHIR document bundle
+  // FHIR export: a transfer was exported as a FHIR document bundle
   | "access.exported";
 /** Care circles (src/circles): a member joins or leaves a patient's circle; the patient objects. */
 export type CircleAction =
@@ -54,9 +54,9 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "member.removed",
   "access.downloaded",
   "access.verified",
-  // HTTP API (issue 6)
+  // HTTP API
   "access.viewed",
-  // FHIR export (issue 6)
+  // FHIR export
   "access.exported",
   "circle.joined",
   "circle.left",

@@ -1,5 +1,5 @@
 /**
- * Care circles (cercle de soins, issue 7): which city professionals follow a patient, keyed by the
+ * Care circles (cercle de soins): which city professionals follow a patient, keyed by the
  * pseudonym of the INS; the patient's objection stops every notice. {@link CircleService} is the
  * one service behind the CLI (`circle add/remove/list/object/import`), the Matrix `!circle`
  * command and the API. Domain code: no express, no matrix-js-sdk.

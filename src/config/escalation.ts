@@ -3,7 +3,7 @@ import type { RawConfig } from "./config.ts";
 import { issue, value } from "./issues.ts";
 
 /**
- * Escalation (issue 5): a sheet not acknowledged within its delay is re-notified and the CPTS
+ * Escalation: a sheet not acknowledged within its delay is re-notified and the CPTS
  * coordinator told. Delays in hours by sheet kind (discharge: décret 2016-995 expects the letter on
  * the day of discharge, hence 24 h; others 72 h), and how often the scheduler looks.
  */

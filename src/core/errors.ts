@@ -25,7 +25,7 @@ export type ErrorCode =
   // Not ready yet, try again later (e.g. a room the hub's sync has not caught up with).
   | "UNAVAILABLE"
   | "INTERNAL"
-  // HTTP API (issue 6)
+  // HTTP API
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "RATE_LIMITED";
@@ -50,7 +50,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   IO_ERROR: 500,
   UNAVAILABLE: 503,
   INTERNAL: 500,
-  // HTTP API (issue 6)
+  // HTTP API
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

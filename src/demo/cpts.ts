@@ -2,8 +2,8 @@ import { withCheckKey } from "../forms/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 
 /**
- * The demo CPTS of the run command's embedded default: a hospital with two units and the city team
- * of issue 6 — a GP, two nurses, a pharmacist, a cardiologist for tele-expertise, a coordinator.
+ * The demo CPTS of the run command's embedded default: a hospital with two units and the city team:
+ * a GP, two nurses, a pharmacist, a cardiologist for tele-expertise, a coordinator.
  * Everyone is fictional; RPPS numbers start with 999 (never a real practitioner), keys computed.
  */
 export interface DemoMember {

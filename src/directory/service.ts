@@ -12,7 +12,7 @@ import type { Member, Structure, Territory } from "./types.ts";
 import { memberAuditId, nameKey } from "./types.ts";
 import { checkId, checkMatrixId, checkProfession, checkRoles, checkText, Issues } from "./validate.ts";
 
-/** `directory add-member` input (issue 5 contract). Upserts by RPPS (or ADELI). */
+/** `directory add-member` input. Upserts by RPPS (or ADELI). */
 export interface AddMemberInput {
   readonly rpps?: string;
   readonly adeli?: string;

@@ -1,5 +1,5 @@
 /**
- * FHIR R4 export of a transfer (issue 6): a `Bundle` of type `document` — Composition (LOINC per
+ * FHIR R4 export of a transfer: a `Bundle` of type `document` — Composition (LOINC per
  * ANS CI-SIS LDL-SES / LDL-EES), Patient with the INS, Practitioner/PractitionerRole with the
  * IdNatPS, Organization with the FINESS (FR Core identifier systems), the signed PDF as a Binary
  * behind a DocumentReference, a tele-expertise request as a ServiceRequest with its Consent, and

@@ -110,7 +110,7 @@ export function addParties(c: EntryCollector, kind: FormKind, data: SheetData): 
     }
     case "admission-notice":
     case "discharge-notice": {
-      // An ADT notice (issue 7): the establishment and unit of the stay, the hospital contact.
+      // An ADT notice: the establishment and unit of the stay, the hospital contact.
       const st = sec(data, "stay");
       const org = addOrganization(c, "stay.establishment", {
         ...opt("name", text(st, "establishment")),

@@ -23,7 +23,7 @@ export const DOCUMENT_TYPE: Readonly<Record<FormKind, Code>> = {
   admission: { code: "18761-7", display: "Provider-unspecified transfer summary", source: "ans" },
   "teleexpertise-request": { code: "57133-1", display: "Referral note", source: "ihe" },
   "teleexpertise-answer": { code: "11488-4", display: "Consult note", source: "ihe" },
-  // ADT notices (issue 7): no ANS model; a generic episode summary type until one is published.
+  // ADT notices: no ANS model; a generic episode summary type until one is published.
   "admission-notice": { code: "34133-9", display: "Summary of episode note", source: "ihe" },
   "discharge-notice": { code: "34133-9", display: "Summary of episode note", source: "ihe" },
 };

@@ -2,7 +2,7 @@
  * The ajv instance sheets are validated with: all errors, no coercion, strict; the formats `date`,
  * `date-time`, `phone`, `email` and the `x-identifier` keyword (check keys of `identifiers.ts`).
  * Browser-safe (no Node import): the web app compiles the same JSON Schema with it, so client-side
- * and server-side validation agree (issue 6, "Web app").
+ * and server-side validation agree.
  */
 import { Ajv } from "ajv";
 import type { SchemaValidateFunction } from "ajv";

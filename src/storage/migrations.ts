@@ -244,7 +244,7 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
-  // ---- adt (issue 7): care circles and the ADT feed. ----
+  // ---- adt: care circles and the ADT feed. ----
   {
     // Care circles (src/circles): keyed by the patient pseudonym (HMAC of the INS), never the INS.
     // ADT messages (src/adt) are kept whole (raw HL7 or JSON) because the notices need the
@@ -316,7 +316,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    // issue 7: an ADT unit may name its directory structure (kind `unit`), whose staff receive the
+    // An ADT unit may name its directory structure (kind `unit`), whose staff receive the
     // unit's reminders and the admission sheets sent back by the care circle, in the unit's room
     name: "0008_adt_unit_structure",
     async up(knex) {

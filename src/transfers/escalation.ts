@@ -1,5 +1,5 @@
 /**
- * The escalation scheduler (issue 5): every `intervalMs`, {@link findOverdue} lists the transfers
+ * The escalation scheduler: every `intervalMs`, {@link findOverdue} lists the transfers
  * past their delay; for each one it
  *
  * 1. posts a French reminder in the transfer's room, as a reply to the sheet (so that ✅ on it

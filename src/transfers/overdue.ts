@@ -1,5 +1,5 @@
 /**
- * Escalation (issue 5): sent transfers not acknowledged in time — by default 24 h for discharge
+ * Escalation: sent transfers not acknowledged in time — by default 24 h for discharge
  * sheets, 72 h for the other kinds, counted from `sent_at` — and tele-expertise requests not
  * answered by their deadline (`request.answerBy`, see `deadline.ts`; without one, the kind's
  * delay). An acknowledgement does not stop a tele-expertise request's clock: only the answer does.

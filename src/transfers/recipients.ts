@@ -1,5 +1,5 @@
 /**
- * Who receives a sheet, resolved in the directory (issue 5):
+ * Who receives a sheet, resolved in the directory:
  *
  * - `to`: professionals by RPPS — known, active, with a Matrix id; else refused naming `to[i]`.
  * - `toUnit`: a hospital unit (a structure of kind `unit`, by structure id or by its own FINESS).

@@ -1,5 +1,5 @@
 /**
- * The coordinator's dashboard figures (issue 6), aggregates only:
+ * The coordinator's dashboard figures, aggregates only:
  * - the HAS indicator: share of discharge letters sent on the day of discharge (the letter's
  *   `stay.dischargeDate` against the transfer's creation day in Europe/Paris);
  * - transfers awaiting acknowledgement past their delay (`overdue.ts`), by kind;

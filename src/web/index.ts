@@ -1,5 +1,5 @@
 /**
- * The web app (issue 6, "Web app"): a French single-page app for discharge teams, recipients and
+ * The web app: a French single-page app for discharge teams, recipients and
  * coordinators, served by the service's own HTTP server; its browser code is in `client/`.
  */
 export { WEB_CSP, listenWithWeb, webRouter, withWebApp } from "./router.ts";

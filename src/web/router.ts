@@ -1,5 +1,5 @@
 /**
- * The web app's HTTP side (issue 6, "Web app"): `/` serves the single page, `/assets/app.js` the
+ * The web app's HTTP side: `/` serves the single page, `/assets/app.js` the
  * bundle (built in memory by esbuild, see `bundle.ts`), `/assets/app.css` the stylesheet. On the
  * embedded default only, `/web/demo/accounts` and `POST /web/demo/token` let a visitor log in as
  * a fictional demo member with a token of the local issuer. Everything else goes to the API.

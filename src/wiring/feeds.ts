@@ -1,5 +1,5 @@
 /**
- * The hospital side of issue 7 as the service runs it: the ADT processor (stored messages become
+ * The hospital side (ADT feed, care circles) as the service runs it: the ADT processor (stored messages become
  * notices), the MLLP listener when `PASSERELLE_MLLP_PORT` is set, and `!circle join|leave <INS>`
  * in an encrypted direct room with the hub — all over the one {@link CircleService}.
  */

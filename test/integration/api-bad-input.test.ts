@@ -1,8 +1,8 @@
 /**
- * Bad input on every route of the HTTP API (issue 6): forged and expired tokens (alg none, HS/RS
+ * Bad input on every route of the HTTP API: forged and expired tokens (alg none, HS/RS
  * confusion, wrong audience or issuer, another key), malformed JSON, wrong content types, huge
  * bodies, wrong types, missing fields, bad query parameters — each a 4xx problem document naming
- * the field, never a 5xx, and nothing written (also for ADT events and care circles, issue 7). Tokens of a real JWKS endpoint (RS256, ES256).
+ * the field, never a 5xx, and nothing written (also for ADT events and care circles). Tokens of a real JWKS endpoint (RS256, ES256).
  */
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";

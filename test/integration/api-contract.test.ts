@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.1 document is true (issue 6): real requests to every documented operation, each
+ * The OpenAPI 3.1 document is true: real requests to every documented operation, each
  * request (parameters, body) and response (status, media type, body) validated against the
  * document served at /api/v1/openapi.json with ajv (JSON Schema 2020-12); every operation is
  * exercised, and every route the server answers is documented.
@@ -256,7 +256,7 @@ describe("the OpenAPI document", () => {
     });
     await op("get", "/stats", { token: coordinator });
 
-    // ADT feed and care circles (issue 7).
+    // ADT feed and care circles.
     const ins = PATIENT.ins;
     await op("post", "/circles/join", { token: gp, json: { ins, consent: "explicit" } });
     await op("post", "/circles/join", {

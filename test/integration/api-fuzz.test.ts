@@ -1,5 +1,5 @@
 /**
- * Schema-driven fuzz run over the served OpenAPI document (issue 6, "Bad input"): for every
+ * Schema-driven fuzz run over the served OpenAPI document: for every
  * documented operation, fast-check generates valid and invalid requests (see fuzz/requests.ts)
  * that are sent over real HTTP to the API on the transfer fixture. Every response must be below
  * 500 and match the document (status, media type, JSON schema); a refused `POST /transfers`

@@ -1,8 +1,8 @@
 /**
- * The HTTP API's roles (issue 6) over real sqlite and PostgreSQL, audit, directory and signer: who sees which
+ * The HTTP API's roles over real sqlite and PostgreSQL, audit, directory and signer: who sees which
  * transfer, who may create, acknowledge, answer, read the audit and the dashboard, and that every
  * read of a sheet is audited (access.viewed, access.downloaded); who may post ADT events and change
- * care circles (issue 7), and an A01 posted as JSON becoming the circle's admission notice.
+ * care circles, and an A01 posted as JSON becoming the circle's admission notice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_UNITS } from "../../src/demo/cpts.ts";
@@ -268,7 +268,7 @@ describe.each(engines())("API roles on $name", (engine) => {
       expect([page1.items[0]?.id, page2.items[0]?.id].sort()).toEqual([discharge, request].sort());
     });
   });
-  describe("ADT feed and care circles (issue 7)", () => {
+  describe("ADT feed and care circles", () => {
     const count = async (table: string): Promise<number> =>
       Number((await f.services.db.knex(table).count({ n: "*" }).first())?.n ?? 0);
     const post = (path: string, token: string, json: unknown) => call(`${f.api}${path}`, { token, json });

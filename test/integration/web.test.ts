@@ -1,5 +1,5 @@
 /**
- * The web app end to end (issue 6, "Web app"): Debian's chromium (playwright-core) against the
+ * The web app end to end: Debian's chromium (playwright-core) against the
  * whole service on its embedded default — real Synapse, demo CPTS, sqlite, dev signer — and the
  * GP's own Matrix client (Rust crypto), which decrypts the sheet and acknowledges it with ✅.
  * Screenshots of every page go to test-results/screenshots/.

@@ -1,5 +1,5 @@
 /**
- * `POST /adt/events` (issue 7): the JSON equivalent of an HL7 v2.5 ADT message (IHE PAM France),
+ * `POST /adt/events`: the JSON equivalent of an HL7 v2.5 ADT message (IHE PAM France),
  * for hospitals without an ADT interface. The body is validated field by field, stored and audited
  * by the same `receiveAdtJson` as the MLLP intake, then the ADT processor is woken.
  *

@@ -1,5 +1,5 @@
 /**
- * Care circles over HTTP (issue 7): `POST /circles/join`, `/circles/leave`, `/circles/objection`,
+ * Care circles over HTTP: `POST /circles/join`, `/circles/leave`, `/circles/objection`,
  * `/circles/list`. The INS travels in the JSON body only, never in a URL or a log. Each calls the
  * same `CircleService` as the CLI and the Matrix `!circle` command, which audits every change
  * (`circle.joined`, `circle.left`, `circle.objection_*`) with the caller as actor.

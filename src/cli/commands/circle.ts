@@ -1,7 +1,7 @@
 /**
  * `circle add --ins I --rpps R [--since D] [--consent informed|explicit]`, `circle remove --ins I
  * --rpps R`, `circle list --ins I [--json]`, `circle object --ins I [--lift]` and `circle import
- * FILE.csv [--json]`: the care circles of issue 7, through {@link CircleService}. The INS is read
+ * FILE.csv [--json]`: the care circles, through {@link CircleService}. The INS is read
  * from the flag or `--ins-file` (so it need not appear in the shell history) and is never printed.
  */
 import { readFile } from "node:fs/promises";

@@ -9,7 +9,7 @@ import { EXIT } from "../io.ts";
  * `serve [--homeserver-port N]`: runs the service (outbox worker, inbound receipts and
  * acknowledgements) until SIGINT/SIGTERM. With no homeserver configured it starts the embedded
  * default: a local Synapse and a demo CPTS. Prints the web app's URL, the demo logins (web and
- * Matrix) and how to connect Element to the local homeserver (issue 6, "The run command").
+ * Matrix) and how to connect Element to the local homeserver.
  */
 const serve: CommandHandler = async (args, io) => {
   const { values } = parse(args, { "homeserver-port": { type: "string" } });

@@ -1,7 +1,7 @@
 /**
  * One control per scalar field of a form definition (`liaison-forms/*.json`): its DOM, how to read
  * a value in the JSON shape of the form's schema, and where its error message goes. Labels, help,
- * bounds and options all come from the definition (issue 6, "Web app": form generated from it).
+ * bounds and options all come from the definition (the form is generated from it).
  */
 import type { ScalarField } from "../../forms/browser.ts";
 import { h } from "./dom.ts";

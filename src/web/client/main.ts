@@ -1,5 +1,5 @@
 /**
- * The Passerelle web app (issue 6, "Web app"): a French single-page app served by the service
+ * The Passerelle web app: a French single-page app served by the service
  * itself. Hash routes carry only page names and transfer ids — never patient data:
  * `#/connexion`, `#/nouvelle`, `#/suivi[/<id>]`, `#/tableau`, `#/verifier`.
  */
