@@ -7,7 +7,8 @@
  *   reliability (see {@link checkReliability}); PID-5 names, PID-7 birth date;
  * - PV1-3 location (point of care, facility), PV1-19 visit number, PV1-44/45 admit and discharge times;
  * - ZBE-1 movement id, ZBE-2 movement time, ZBE-4 action (INSERT/UPDATE/CANCEL), ZBE-6 original
- *   trigger, ZBE-7 medical ward (XON name and code); EVN-2/EVN-6 as fallbacks.
+ *   trigger, ZBE-7 medical ward (XON name and code; else ZBE-8 nursing ward); EVN-2/EVN-6 as
+ *   fallbacks.
  * Fields are read with the total ER7 reader (`er7.ts`): whatever a sender leaves out reads as
  * empty, so a short segment or a missing one is a refusal naming the field, never an exception.
  * A message that cannot be used gives a {@link Rejection}: AE (application error) with a stable
@@ -153,10 +154,12 @@ export function parseAdt(msg: Er7Message): ParseResult {
     (facilityIds[0] !== "" ? facilityIds[0] : undefined) ??
     (get(msh, 4, 2).trim() || get(msh, 4, 1).trim() || "unknown")
   ).slice(0, 64);
-  const unit = get(zbe, 7, 10).trim() || get(pv1, 3, 1).trim();
-  if (unit === "") return reject("AE", "unit.missing", "101", "PV1^1^3", "no unit (ZBE-7 or PV1-3)");
+  // ZBE-7 medical ward, else ZBE-8 nursing ward (UF de soins), else PV1-3.1 point of care
+  const ward = get(zbe, 7, 10).trim() !== "" ? 7 : 8;
+  const unit = get(zbe, ward, 10).trim() || get(pv1, 3, 1).trim();
+  if (unit === "") return reject("AE", "unit.missing", "101", "PV1^1^3", "no unit (ZBE-7, ZBE-8 or PV1-3)");
   if (unit.length > 64) return reject("AE", "unit.too_long", "102", "ZBE^1^7", "unit code too long");
-  const unitName = get(zbe, 7, 1).trim().slice(0, 200);
+  const unitName = get(zbe, ward, 1).trim().slice(0, 200);
   const facilityName = get(msh, 4, 1).trim().slice(0, 200);
 
   const occurredAt =
