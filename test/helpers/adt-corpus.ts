@@ -8,6 +8,7 @@
  */
 import { readdirSync } from "node:fs";
 import net from "node:net";
+import { ackCode, parseEr7 } from "../../src/adt/index.ts";
 import { checkIdentifier } from "../../src/forms/index.ts";
 import { FIXTURES_DIR, pamFixture } from "./adt.ts";
 
@@ -199,4 +200,22 @@ export function exchange(
     });
     pump();
   });
+}
+
+/** Checks one answer against its frame; returns a description of the mismatch, or "". */
+export function answerProblem(frame: CorpusFrame, answer: Buffer): string {
+  const text = answer.toString("latin1");
+  const ack = parseEr7(text);
+  if (ack === undefined) return `${frame.label}: answer is not HL7`;
+  const { code } = ackCode(text);
+  const msa = ack.segments.find((s) => s.name === "MSA");
+  const err = ack.segments.find((s) => s.name === "ERR");
+  if (code !== frame.expected.code)
+    return `${frame.label}: ${code} (${ackCode(text).text}), expected ${frame.expected.code}`;
+  if ((msa?.fields[2] ?? "") !== (frame.controlId ?? "")) return `${frame.label}: MSA-2 does not echo MSH-10`;
+  if (frame.expected.location !== undefined && err?.fields[2] !== frame.expected.location)
+    return `${frame.label}: ERR-2 ${err?.fields[2]}, expected ${frame.expected.location}`;
+  if (code !== "AA" && !/^\d{3}\^.+\^HL70357$/.test(err?.fields[3] ?? ""))
+    return `${frame.label}: ERR-3 not a table 0357 code`;
+  return "";
 }

@@ -13,9 +13,8 @@ import { createHash } from "node:crypto";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MllpListener } from "../../src/adt/index.ts";
-import { ackCode, parseEr7, startMllpListener } from "../../src/adt/index.ts";
-import type { CorpusFrame } from "../helpers/adt-corpus.ts";
-import { buildCorpus, exchange, mllpFrame } from "../helpers/adt-corpus.ts";
+import { ackCode, startMllpListener } from "../../src/adt/index.ts";
+import { answerProblem, buildCorpus, exchange, mllpFrame } from "../helpers/adt-corpus.ts";
 import { pamFixture } from "../helpers/adt.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { openFixture, type TransferFixture } from "./transfers/fixture.ts";
@@ -48,24 +47,6 @@ afterAll(async () => {
   await tmp.cleanup();
 });
 
-/** Checks one answer against its frame; returns a description of the mismatch, or "". */
-function check(frame: CorpusFrame, answer: Buffer): string {
-  const text = answer.toString("latin1");
-  const ack = parseEr7(text);
-  if (ack === undefined) return `${frame.label}: answer is not HL7`;
-  const { code } = ackCode(text);
-  const msa = ack.segments.find((s) => s.name === "MSA");
-  const err = ack.segments.find((s) => s.name === "ERR");
-  if (code !== frame.expected.code)
-    return `${frame.label}: ${code} (${ackCode(text).text}), expected ${frame.expected.code}`;
-  if ((msa?.fields[2] ?? "") !== (frame.controlId ?? "")) return `${frame.label}: MSA-2 does not echo MSH-10`;
-  if (frame.expected.location !== undefined && err?.fields[2] !== frame.expected.location)
-    return `${frame.label}: ERR-2 ${err?.fields[2]}, expected ${frame.expected.location}`;
-  if (code !== "AA" && !/^\d{3}\^.+\^HL70357$/.test(err?.fields[3] ?? ""))
-    return `${frame.label}: ERR-3 not a table 0357 code`;
-  return "";
-}
-
 describe("MLLP corpus: every message answered, stored exactly once", () => {
   it("the PAM France corpus, cut at every field, segments removed, 8859/1 and UTF-8 mixed on two connections", async () => {
     const corpus = buildCorpus("CORPUS-");
@@ -85,7 +66,7 @@ describe("MLLP corpus: every message answered, stored exactly once", () => {
     const ms = performance.now() - t0;
     for (const s of sockets) s.destroy();
     const problems = halves.flatMap((h, i) =>
-      h.map((c, j) => check(c, answers[i]![j]!)).filter((p) => p !== ""),
+      h.map((c, j) => answerProblem(c, answers[i]![j]!)).filter((p) => p !== ""),
     );
     expect(problems.slice(0, 20)).toEqual([]);
     const counts = { AA: 0, AE: 0, AR: 0 };
