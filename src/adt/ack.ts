@@ -89,7 +89,9 @@ export function buildAck(msg: Er7Message, charset: Hl7Charset, rejection?: Rejec
       facility: rawField(msh, 4),
       toApp: rawField(msh, 5),
       toFacility: rawField(msh, 6),
-      trigger: plain(valueOf(msg, msh, 9, 2)).trim().slice(0, 3),
+      trigger: plain(valueOf(msg, msh, 9, 2))
+        .trim()
+        .slice(0, 3),
     },
     {
       controlId: rawField(msh, 10),

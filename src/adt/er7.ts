@@ -69,7 +69,10 @@ export function er7Delimiters(text: string): Er7Delimiters | undefined {
 }
 
 /** Parses ER7 text; `undefined` when it does not start with a usable MSH (see {@link er7Delimiters}). */
-export function parseEr7(text: string, decodeHex: (bytes: Uint8Array) => string = latin1): Er7Message | undefined {
+export function parseEr7(
+  text: string,
+  decodeHex: (bytes: Uint8Array) => string = latin1,
+): Er7Message | undefined {
   const delimiters = er7Delimiters(text);
   if (delimiters === undefined) return undefined;
   const segments: Er7Segment[] = [];
@@ -146,7 +149,7 @@ export function unescapeEr7(msg: Er7Message, v: string): string {
       break;
     }
     const code = v.slice(i + 1, end);
-    const simple: Record<string, string> = {
+    const simple: Partial<Record<string, string>> = {
       F: d.field,
       S: d.component,
       T: d.subcomponent,
@@ -155,13 +158,15 @@ export function unescapeEr7(msg: Er7Message, v: string): string {
       H: "",
       N: "",
     };
-    if (code in simple) out += simple[code];
+    const plain = simple[code];
+    if (plain !== undefined) out += plain;
     else if (/^X([0-9A-Fa-f]{2})+$/.test(code)) {
       const bytes = Uint8Array.from(code.slice(1).match(/../g) ?? [], (h) => parseInt(h, 16));
       out += msg.decodeHex(bytes);
     } else if (/^\.(br|sp\d*)$/.test(code)) out += " ";
-    else if (FORMATTING.test(code) || /^(C[0-9A-Fa-f]{4}|M[0-9A-Fa-f]{6}|Z.*)$/.test(code)) out += "";
-    else out += v.slice(i, end + 1);
+    else if (!FORMATTING.test(code) && !/^(C[0-9A-Fa-f]{4}|M[0-9A-Fa-f]{6}|Z.*)$/.test(code)) {
+      out += v.slice(i, end + 1); // unknown: kept as sent
+    }
     i = end + 1;
   }
   return out;

@@ -48,7 +48,13 @@ const reject = (
 ): ParseResult => ({ ok: false, ack, reason, hl7Error, location, text });
 
 /** Control characters (C0, DEL, C1) or U+FFFD: a value decoded wrong, never printed on a notice. */
-const GARBLED = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+const garbled = (v: string): boolean => {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfffd) return true;
+  }
+  return false;
+};
 
 /** Parses one ADT message (never throws). */
 export function parseAdt(msg: Er7Message): ParseResult {
@@ -131,7 +137,7 @@ export function parseAdt(msg: Er7Message): ParseResult {
   if (lastName === "" || firstNames === "") {
     return reject("AE", "pid5.missing", "101", "PID^1^5", "PID-5 patient name missing");
   }
-  if (GARBLED.test(lastName + firstNames)) {
+  if (garbled(lastName + firstNames)) {
     return reject("AE", "pid5.garbled", "102", "PID^1^5", "PID-5 holds control or undecodable characters");
   }
   if (lastName.length > 100 || firstNames.length > 150) {

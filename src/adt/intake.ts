@@ -79,7 +79,11 @@ async function answer(ctx: FrameContext, frame: Buffer): Promise<FrameAnswer> {
       location: "MSH^1",
       text: "not an HL7 v2 message (no MSH segment first)",
     };
-    await storeRefused(ctx.deps, { raw: frame, ack: "AR", reason: r.reason, location: r.location }, ctx.actor);
+    await storeRefused(
+      ctx.deps,
+      { raw: frame, ack: "AR", reason: r.reason, location: r.location },
+      ctx.actor,
+    );
     ctx.log?.("warn", "adt frame refused", { reason: r.reason });
     return { bytes: encodeHl7(buildBareAck(ctx.charset, r), ctx.charset), code: "AR", reason: r.reason };
   }
@@ -112,7 +116,11 @@ async function answer(ctx: FrameContext, frame: Buffer): Promise<FrameAnswer> {
   } catch (e) {
     const r = resend(isPasserelleError(e) ? e.code : "internal");
     ctx.log?.("error", "adt message not stored", { reason: r.reason });
-    return { bytes: encodeHl7(buildAck(msg, decoded.charset, r), decoded.charset), code: "AR", reason: r.reason };
+    return {
+      bytes: encodeHl7(buildAck(msg, decoded.charset, r), decoded.charset),
+      code: "AR",
+      reason: r.reason,
+    };
   }
   queueMicrotask(() => ctx.onAccepted?.(accepted));
   return { bytes: encodeHl7(buildAck(msg, decoded.charset), decoded.charset), code: "AA" };

@@ -59,7 +59,8 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
       chain = chain
         .then(async () => {
           const bytes = await work();
-          if (!socket.destroyed) socket.write(Buffer.concat([Buffer.from([0x0b]), bytes, Buffer.from([0x1c, 0x0d])]));
+          if (!socket.destroyed)
+            socket.write(Buffer.concat([Buffer.from([0x0b]), bytes, Buffer.from([0x1c, 0x0d])]));
         })
         .catch(() => {
           log("error", "mllp answer not written", { reason: "socket.write" });
@@ -80,7 +81,10 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
     socket.on("close", () => {
       sockets.delete(socket);
       if (framer.pending > 0)
-        log("warn", "mllp frame incomplete at close", { reason: "frame.incomplete", bytes: String(framer.pending) });
+        log("warn", "mllp frame incomplete at close", {
+          reason: "frame.incomplete",
+          bytes: String(framer.pending),
+        });
     });
   };
   const server =

@@ -58,7 +58,7 @@ export async function storeRefused(
         await deps.trail.appendWithin(trx, [
           auditEvent("adt.duplicate", { actor, outcome: "failure", reason: code(frame.reason) }),
         ]);
-        return { id: Number(seen.id), duplicate: true };
+        return { id: seen.id, duplicate: true };
       }
       await trx("adt_rejected").insert({
         digest,
@@ -83,12 +83,9 @@ export async function storeRefused(
     return await attempt();
   } catch (e) {
     // the same frame on two connections at once: the loser sees the winner's row
-    const seen = await deps.db
-      .knex("adt_rejected")
-      .where({ digest })
-      .first<{ id: number } | undefined>("id");
+    const seen = await deps.db.knex("adt_rejected").where({ digest }).first<{ id: number } | undefined>("id");
     if (seen === undefined) throw e;
-    return { id: Number(seen.id), duplicate: true };
+    return { id: seen.id, duplicate: true };
   }
 }
 

@@ -7,7 +7,7 @@
  * test's own field splitting (not the code under test).
  */
 import { readdirSync } from "node:fs";
-import net from "node:net";
+import type net from "node:net";
 import { ackCode, parseEr7 } from "../../src/adt/index.ts";
 import { checkIdentifier } from "../../src/forms/index.ts";
 import { FIXTURES_DIR, pamFixture } from "./adt.ts";
@@ -35,7 +35,7 @@ export function expectedAnswer(text: string, encoding: "utf8" | "latin1"): Corpu
   const segs = text.split("\r").map((s) => s.split("|"));
   const seg = (name: string) => segs.find((s) => s[0] === name);
   const msh = seg("MSH");
-  const nonAscii = /[^\x00-\x7f]/.test(text);
+  const nonAscii = Buffer.byteLength(text, "utf8") !== text.length;
   const declared = hf(msh, 18) || "UNICODE UTF-8";
   if (nonAscii && (encoding === "latin1") !== (declared === "8859/1"))
     return { code: "AE", location: "MSH^1^18" };
@@ -138,7 +138,7 @@ export function buildCorpus(prefix: string, names: readonly string[] = fixtureNa
       }
     }
     // the two mislabellings: UTF-8 bytes under 8859/1, 8859/1 bytes under UTF-8
-    const mis = (encoding: "utf8" | "latin1", charset: string) =>
+    const mis = (encoding: "utf8" | "latin1", charset: string): void => {
       add(
         `${name} ${encoding} bytes labelled ${charset}`,
         base.map((s) =>
@@ -147,6 +147,7 @@ export function buildCorpus(prefix: string, names: readonly string[] = fixtureNa
         encoding,
         charset,
       );
+    };
     mis("utf8", "8859/1");
     mis("latin1", "UNICODE UTF-8");
   }

@@ -133,7 +133,11 @@ describe("MLLP over TLS", () => {
   it("the MLLP guarantees over TLS: a cut and re-encoded corpus, not-HL7 and junk on one TLS connection, each frame answered right and stored once", async () => {
     const corpus = buildCorpus("TLS-", ["ans-a01-consentement.hl7", "a03-discharge.hl7", "a08-update.hl7"]);
     const socket = tls.connect({ host: "127.0.0.1", port: listener.port, ca });
-    await new Promise<void>((resolve) => socket.once("secureConnect", () => resolve()));
+    await new Promise<void>((resolve) =>
+      socket.once("secureConnect", () => {
+        resolve();
+      }),
+    );
     const answers = await pipeline(
       socket,
       [

@@ -16,7 +16,7 @@ import { unescapeEr7 } from "../../../src/adt/er7.ts";
 import { MllpFramer } from "../../../src/adt/mllp.ts";
 import { insOf } from "../../helpers/adt.ts";
 
-const RUNS = 400;
+const RUNS = Number(process.env.ADT_PROPERTY_RUNS ?? 400);
 
 /** Text as a sender may put it in a component: plain, accented, escape sequences good and bad. */
 const piece = fc.oneof(
@@ -33,33 +33,43 @@ const randomField = fc.array(repetition, { minLength: 1, maxLength: 3 }).map((r)
 /** A plausible value at a known position, or random, or empty. */
 const fieldOr = (plausible: fc.Arbitrary<string>) =>
   fc.oneof(
-    { weight: 3, arbitrary: plausible },
+    { weight: 8, arbitrary: plausible },
     { weight: 1, arbitrary: randomField },
     { weight: 1, arbitrary: fc.constant("") },
   );
 
-const dtm = fc.oneof(
-  fc.constantFrom(
-    "20260302101500",
-    "202603021015",
-    "20260302",
-    "20261301",
-    "20260230",
-    "2026030225",
-    "20260302101500+0100",
-    "x",
+/** `usual` three times in four, else `other`. */
+const mostly = <T>(usual: T, other: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: other });
+
+const dtm = mostly(
+  "20260302101500",
+  fc.oneof(
+    fc.constantFrom(
+      "20260302101500",
+      "202603021015",
+      "20260302",
+      "20261301",
+      "20260230",
+      "2026030225",
+      "20260302101500+0100",
+      "x",
+    ),
+    fc.integer({ min: 0, max: 99_999_999 }).map((n) => `2026${String(n).padStart(8, "0")}`),
   ),
-  fc.integer({ min: 0, max: 99_999_999 }).map((n) => `2026${String(n).padStart(8, "0")}`),
 );
 const ins = fc.integer({ min: 0, max: 50 }).map((n) => insOf(n));
 const pid3 = fc
-  .tuple(ins, fc.constantFrom("1.2.250.1.213.1.4.8", "1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10", "9.9"))
+  .tuple(
+    ins,
+    mostly("1.2.250.1.213.1.4.8", fc.constantFrom("1.2.250.1.213.1.4.9", "1.2.250.1.213.1.4.10", "9.9")),
+  )
   .map(([i, oid]) => `${i}^^^ASIP-SANTE-INS-NIR&${oid}&ISO^INS~000456789^^^CHV&1.2.250.1.71&ISO^PI`);
 
 /** Fields 1..n of a segment, then cut at a random field boundary (HL7 §2.5.3 lets a sender stop early). */
 const segment = (name: string, fields: fc.Arbitrary<string>[]) =>
   fc
-    .tuple(fc.tuple(...fields), fc.integer({ min: 0, max: fields.length }))
+    .tuple(fc.tuple(...fields), mostly(fields.length, fc.integer({ min: 0, max: fields.length })))
     .map(([fs, keep]) => [name, ...fs.slice(0, keep)].join("|"));
 
 const positions = (n: number, known: Record<number, fc.Arbitrary<string>>) =>
@@ -71,18 +81,24 @@ const message = fc
   .tuple(
     fc.tuple(
       fc.constantFrom("A01", "A02", "A03", "A11", "A13", "A08", ""),
-      fc.string({ minLength: 0, maxLength: 70 }).map((s) => s.replace(/[|\r\n]/g, "")),
+      mostly(
+        "C1",
+        fc.string({ minLength: 0, maxLength: 70 }).map((s) => s.replace(/[|\r\n]/g, "")),
+      ),
       fc.constantFrom("", "UNICODE UTF-8", "8859/1", "ASCII"),
-      fc.integer({ min: 9, max: 19 }),
+      mostly(19, fc.integer({ min: 9, max: 19 })),
     ),
     segment("EVN", positions(6, { 2: dtm, 6: dtm })),
     segment(
       "PID",
       positions(33, {
         3: pid3,
-        5: fc.tuple(piece, piece, piece).map(([l, f, s]) => `${l}^${f}^${s}^^^^L`),
+        5: mostly(
+          "MARCHAL^Odette^Marie^^^^L",
+          fc.tuple(piece, piece, piece).map(([l, f, s]) => `${l}^${f}^${s}^^^^L`),
+        ),
         7: dtm,
-        32: fc.constantFrom("VALI", "PROV", "QUAL", "VALI~DOUT", ""),
+        32: mostly("VALI", fc.constantFrom("PROV", "QUAL", "VALI~DOUT", "")),
       }),
     ),
     segment(
@@ -104,7 +120,7 @@ const message = fc
         7: fc.constant("Gériatrie^^^^^CHV^UF^^^3B"),
       }),
     ),
-    fc.subarray(["EVN", "PID", "PV1", "ZBE", "PD1"]),
+    mostly(["EVN", "PID", "PD1", "PV1", "ZBE"], fc.subarray(["EVN", "PID", "PV1", "ZBE", "PD1"])),
     fc.constantFrom("\r", "\n", "\r\n"),
   )
   .map(([[trigger, controlId, charset, mshLength], evn, pid, pv1, zbe, keep, eol]) => {
@@ -156,7 +172,8 @@ describe("ADT reader, property-based", () => {
       }),
       { numRuns: RUNS },
     );
-    expect(accepted).toBeGreaterThan(0);
+    // the generator reaches accepted messages too (a share of the runs, not a lucky one)
+    expect(accepted).toBeGreaterThan(RUNS / 50);
   });
 
   it("escaping a text (\\F\\ \\S\\ \\T\\ \\R\\ \\E\\) and reading it back gives the text", () => {

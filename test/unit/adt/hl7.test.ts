@@ -60,9 +60,7 @@ describe("PAM France ADT parsing", () => {
       location: "PID^1^3",
     });
     expect(parse("a01-no-pid3.hl7")).toMatchObject({ ok: false, ack: "AE", reason: "pid3.missing" });
-    expect(
-      parseAdt(er7(adtMessage({ trigger: "A01", controlId: "X1", ins: null }))),
-    ).toMatchObject({
+    expect(parseAdt(er7(adtMessage({ trigger: "A01", controlId: "X1", ins: null })))).toMatchObject({
       ok: false,
       ack: "AE",
       reason: "ins.missing",
@@ -82,7 +80,16 @@ describe("PAM France ADT parsing", () => {
     for (const status of ["VALI", "", "VALI~HOMD", "VALI~DOUB", "VALI~IDVER"]) {
       expect(parseAdt(er7(withStatus(status))).ok, status).toBe(true);
     }
-    for (const status of ["PROV", "VIDE", "DOUT", "FICT", "VALI~DOUT", "VALI~FICT", "PROV~VALI", "VALI~COLV"]) {
+    for (const status of [
+      "PROV",
+      "VIDE",
+      "DOUT",
+      "FICT",
+      "VALI~DOUT",
+      "VALI~FICT",
+      "PROV~VALI",
+      "VALI~COLV",
+    ]) {
       expect(parseAdt(er7(withStatus(status))), status).toMatchObject({
         ok: false,
         ack: "AE",
