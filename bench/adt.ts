@@ -16,7 +16,7 @@ import path from "node:path";
 import { Hl7Message } from "@medplum/core";
 import { Hl7Client, Hl7Connection } from "@medplum/hl7";
 import type { Hl7MessageEvent } from "@medplum/hl7";
-import { AdtProcessor, ackCode, parseAdt, startMllpListener } from "../src/adt/index.ts";
+import { AdtProcessor, ackCode, parseAdt, parseEr7, startMllpListener } from "../src/adt/index.ts";
 import { CircleService } from "../src/circles/index.ts";
 import { openHub, SHEET_EVENT_TYPE } from "../src/matrix/index.ts";
 import type { SheetEventContent } from "../src/matrix/index.ts";
@@ -64,7 +64,8 @@ async function echoServer(): Promise<{ port: number; close: () => Promise<void> 
   const server = net.createServer((socket) => {
     const conn = new Hl7Connection(socket);
     conn.addEventListener("message", (ev: Hl7MessageEvent) => {
-      parseAdt(ev.message);
+      const m = parseEr7(ev.message.toString());
+      if (m !== undefined) parseAdt(m);
       conn.send(ev.message.buildAck({ ackCode: "AA" }));
     });
   });

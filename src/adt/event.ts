@@ -14,6 +14,11 @@ export type AdtTrigger = (typeof ADT_TRIGGERS)[number];
 
 /** OIDs of the national health identifier (INS): INS-NIR and INS-NIA (ANS, référentiel INS). */
 export const INS_OIDS = { nir: "1.2.250.1.213.1.4.8", nia: "1.2.250.1.213.1.4.9" } as const;
+/**
+ * Assigning authorities of the INS-NIR "de test" and "de démonstration" (fictional patients, as in the
+ * ANS example messages; FR Core profile fr-core-patient-ins): refused by the feed.
+ */
+export const INS_TEST_OIDS = { test: "1.2.250.1.213.1.4.10", demo: "1.2.250.1.213.1.4.11" } as const;
 
 export interface AdtEvent {
   readonly trigger: AdtTrigger;

@@ -5,14 +5,20 @@
  * circle by the {@link AdtProcessor}; {@link checkSameDayLetters} follows the HAS « document de
  * sortie le jour même » indicator. Domain code: no express, no matrix-js-sdk.
  */
-export { ADT_TRIGGERS, INS_OIDS, validateAdtEvent } from "./event.ts";
+export { ADT_TRIGGERS, INS_OIDS, INS_TEST_OIDS, validateAdtEvent } from "./event.ts";
 export type { AdtEvent, AdtTrigger } from "./event.ts";
 export { parseAdt } from "./hl7.ts";
+export { parseEr7 } from "./er7.ts";
+export type { Er7Message } from "./er7.ts";
+export { answerFrame } from "./intake.ts";
+export type { FrameAnswer, FrameContext } from "./intake.ts";
+export { listRefused, storeRefused } from "./review.ts";
+export type { RefusedFrame, RefusedRow } from "./review.ts";
 export type { ParseResult, Rejection } from "./hl7.ts";
-export { ackCode, buildAck } from "./ack.ts";
+export { ackCode, buildAck, buildBareAck } from "./ack.ts";
 export { acceptAdtEvent, receiveAdtJson, recordRejection } from "./store.ts";
 export type { Acceptance, AdtDeps } from "./store.ts";
-export { handleHl7, startMllpListener } from "./listener.ts";
+export { startMllpListener } from "./listener.ts";
 export type { MllpListener, MllpListenerOptions } from "./listener.ts";
 export { HOSPITAL_TIME_ZONE, hl7Time, parisDay, toParisIso } from "./time.ts";
 export { AdtProcessor } from "./worker.ts";

@@ -1,35 +1,34 @@
 /**
- * The MLLP listener (HL7 v2 Minimal Lower Layer Protocol, HL7 v2.5 appendix C: VT … FS CR framing).
- * Framing, character decoding and HL7 parsing are @medplum/hl7's `Hl7Connection` over each
- * socket; the listening socket is our own `net`/`tls` server, because medplum's `Hl7Server` binds
- * every interface, retries forever on EADDRINUSE and has no TLS. Messages of one connection are
- * handled one after another, in order: parse → store (durable) → ACK AA; AE/AR with the reason
- * otherwise. A storage failure answers AR (HL7: the sender may resend), never AA.
+ * The MLLP listener (HL7 v2.5 appendix C, Minimal Lower Layer Protocol: VT … FS CR framing) over
+ * plain TCP or TLS. Each connection's frames are answered one after another, in order, each with
+ * exactly one ACK ({@link answerFrame}: AA once stored, AE/AR once stored for review, AR "resend"
+ * when storage fails). Bytes outside any frame, an interrupted frame and a frame still open at
+ * close cannot be answered (there is no frame to answer): they are logged with a reason code.
+ * The log never holds message content.
  */
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
-import type { Hl7Message } from "@medplum/core";
-import { Hl7Connection } from "@medplum/hl7";
-import type { Hl7MessageEvent } from "@medplum/hl7";
-import { isPasserelleError } from "../core/index.ts";
-import { buildAck } from "./ack.ts";
-import { parseAdt } from "./hl7.ts";
+import { defaultCharset } from "./charset.ts";
+import type { FrameContext } from "./intake.ts";
+import { answerFrame, answerOversize } from "./intake.ts";
+import { MllpFramer } from "./mllp.ts";
 import type { Acceptance, AdtDeps } from "./store.ts";
-import { acceptAdtEvent, recordRejection } from "./store.ts";
 
 export interface MllpListenerOptions {
   /** Default 127.0.0.1; `0.0.0.0` to accept the hospital's interface engine from the network. */
   readonly host?: string;
   /** TCP port; 0 picks a free one (tests). */
   readonly port: number;
-  /** Character set of the feed (MSH-18): `latin1` for 8859/1, default `utf-8`. */
+  /** Character set when a message's MSH-18 is empty: `latin1` for 8859/1, default `utf-8`. */
   readonly encoding?: string;
   /** PEM files for MLLP over TLS (optional). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** Audit actor (default `system:adt-mllp`). */
   readonly actor?: string;
+  /** Largest frame accepted, in bytes (default 1 MiB); a larger one is answered AR. */
+  readonly maxFrameBytes?: number;
   /** Told of every stored (or duplicate) message, after its ACK was written. */
   readonly onAccepted?: (a: Acceptance) => void;
   /** Operational log: codes only. */
@@ -41,56 +40,51 @@ export interface MllpListener {
   close(): Promise<void>;
 }
 
-/** Handles one message: the ACK to send back (never throws). */
-export async function handleHl7(
-  deps: AdtDeps,
-  msg: Hl7Message,
-  actor: string,
-  onAccepted?: (a: Acceptance) => void,
-): Promise<Hl7Message> {
-  const parsed = parseAdt(msg);
-  if (!parsed.ok) {
-    await recordRejection(deps, parsed.reason, actor).catch(() => undefined);
-    return buildAck(msg, parsed);
-  }
-  try {
-    const a = await acceptAdtEvent(deps, parsed.event, msg.toString(), actor);
-    queueMicrotask(() => onAccepted?.(a));
-    return buildAck(msg);
-  } catch (e) {
-    const code = isPasserelleError(e) ? e.code : "INTERNAL";
-    return buildAck(msg, {
-      ack: "AR",
-      reason: `storage.${code.toLowerCase()}`,
-      hl7Error: "207",
-      location: "MSH^1",
-      text: "message not stored, please resend",
-    });
-  }
-}
-
 /** Starts listening; resolves once the port is bound. */
 export async function startMllpListener(deps: AdtDeps, options: MllpListenerOptions): Promise<MllpListener> {
-  const actor = options.actor ?? "system:adt-mllp";
+  const ctx: FrameContext = {
+    deps,
+    actor: options.actor ?? "system:adt-mllp",
+    charset: defaultCharset(options.encoding),
+    ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }),
+    ...(options.log === undefined ? {} : { log: options.log }),
+  };
+  const log = options.log ?? (() => undefined);
   const sockets = new Set<net.Socket>();
   const onSocket = (socket: net.Socket): void => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    const conn = new Hl7Connection(socket, options.encoding ?? "utf-8");
+    const framer = new MllpFramer(options.maxFrameBytes ?? 1024 * 1024);
     let chain: Promise<void> = Promise.resolve();
-    conn.addEventListener("message", (ev: Hl7MessageEvent) => {
+    const reply = (work: () => Promise<Buffer> | Buffer): void => {
       chain = chain
         .then(async () => {
-          const ack = await handleHl7(deps, ev.message, actor, options.onAccepted);
-          if (!socket.destroyed) conn.send(ack);
+          const bytes = await work();
+          if (!socket.destroyed)
+            socket.write(Buffer.concat([Buffer.from([0x0b]), bytes, Buffer.from([0x1c, 0x0d])]));
         })
         .catch(() => {
-          // no ACK could be built or written: the sender times out and resends (nothing was lost)
-          options.log?.("error", "mllp message not acknowledged");
+          log("error", "mllp answer not written", { reason: "socket.write" });
         });
+    };
+    socket.on("data", (chunk: Buffer) => {
+      for (const ev of framer.push(chunk)) {
+        if (ev.kind === "frame") reply(async () => (await answerFrame(ctx, ev.bytes)).bytes);
+        else if (ev.kind === "oversize") reply(() => answerOversize(ctx).bytes);
+        else if (ev.kind === "outside")
+          log("warn", "mllp bytes outside a frame", { reason: "frame.outside", bytes: String(ev.bytes) });
+        else log("warn", "mllp frame interrupted", { reason: "frame.interrupted", bytes: String(ev.bytes) });
+      }
     });
-    conn.addEventListener("error", () => {
-      options.log?.("warn", "mllp connection error");
+    socket.on("error", () => {
+      log("warn", "mllp connection error", { reason: "socket.error" });
+    });
+    socket.on("close", () => {
+      sockets.delete(socket);
+      if (framer.pending > 0)
+        log("warn", "mllp frame incomplete at close", {
+          reason: "frame.incomplete",
+          bytes: String(framer.pending),
+        });
     });
   };
   const server =
@@ -100,6 +94,11 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
           { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
           onSocket,
         );
+  if (options.tls !== undefined) {
+    server.on("tlsClientError", () => {
+      log("warn", "mllp tls handshake failed", { reason: "tls.handshake" });
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "127.0.0.1", () => {
@@ -108,7 +107,7 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
     });
   });
   const port = (server.address() as AddressInfo).port;
-  options.log?.("info", "mllp listening", { port: String(port) });
+  log("info", "mllp listening", { port: String(port) });
   return {
     port,
     close: () =>

@@ -9,21 +9,30 @@ import { checkIdentifier } from "../forms/index.ts";
 import type { AdtEvent } from "./event.ts";
 import type { AdtUnit } from "./units.ts";
 
-export type NoticeStatus = "issued" | "withdrawn" | "letterDue" | "letterMissing";
+/**
+ * `admissionUnknown`: a discharge (A03) for a stay whose admission the feed never accepted (never
+ * received, refused, or cancelled by an A11) — worded « Sortie — admission non reçue », and the
+ * notice then carries no admission date, so it never presents an admission as known.
+ */
+export type NoticeStatus = "issued" | "admissionUnknown" | "withdrawn" | "letterDue" | "letterMissing";
 
 export interface NoticeSheet {
   readonly form: "admission-notice@1" | "discharge-notice@1";
   readonly data: Record<string, Record<string, unknown>>;
 }
 
-/** The notice for an A01 (admission) or A03 (discharge) event. */
+/**
+ * The notice for an A01 (admission) or A03 (discharge) event. `admissionKnown: false` (a discharge
+ * whose admission the feed never accepted) leaves the admission date out.
+ */
 export function noticeSheet(
   kind: "admission" | "discharge",
   event: AdtEvent,
   unit: AdtUnit | undefined,
   status: NoticeStatus = "issued",
+  admissionKnown = true,
 ): NoticeSheet {
-  const s = event.stay;
+  const s = admissionKnown ? event.stay : withoutAdmission(event.stay);
   const finess = checkIdentifier("finess", s.facility).ok ? s.facility : undefined;
   const stay: Record<string, unknown> = {
     establishment: (s.facilityName ?? finess ?? s.facility).slice(0, 200),
@@ -57,6 +66,11 @@ export function noticeSheet(
     },
   };
 }
+
+const withoutAdmission = (stay: AdtEvent["stay"]): AdtEvent["stay"] => {
+  const { admittedAt: _dropped, ...rest } = stay;
+  return rest;
+};
 
 /** The follow-up that withdraws a notice already sent: same data, status `withdrawn`, `replaces` its sheet id. */
 export function withdrawal(original: NoticeSheet["data"], form: string, sheetId: string): NoticeSheet {

@@ -5,9 +5,12 @@
  *   room (one transfer context: the patient, `care-team`, the circle), inviting the admission sheet;
  * - A02: the stay's unit is updated (no notice);
  * - A03: a `discharge-notice` to the circle, a reminder (`letterDue`) to the unit (its staff in
- *   its room, or its correspondent), and the stay enters the same-day letter check;
+ *   its room, or its correspondent), and the stay enters the same-day letter check; when the feed
+ *   never accepted the stay's admission, the notice says so (`admissionUnknown`) and has no
+ *   admission date;
  * - A11 / A13: the admission / discharge notice is withdrawn by a follow-up notice (`withdrawn`,
- *   naming the sheet it replaces) to the same recipients, hence in the same room.
+ *   naming the sheet it replaces) to the same recipients, hence in the same room; when no notice
+ *   was sent (admission never received or refused) nothing is sent: there is nothing to withdraw.
  * A recorded objection stops every notice (audited `circle.notice_suppressed`). Transfer ids derive
  * from the message id, so a crash between the notice and the `processed` mark never sends twice.
  */
@@ -124,6 +127,10 @@ export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow)
       await upsert({ unit: event.stay.unit });
       return;
     case "A03": {
+      // An admission the feed accepted (A01 processed, not cancelled by an A11). Otherwise — never
+      // received, or refused (AE) and kept for review — the circle is told of the discharge only:
+      // status `admissionUnknown` (« Sortie — admission non reçue »), no admission date.
+      const admissionKnown = stay?.admitted_at != null && stay.cancelled !== "yes";
       const at = event.stay.dischargedAt ?? event.occurredAt;
       await upsert({
         unit: event.stay.unit,
@@ -134,10 +141,11 @@ export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow)
       });
       if (await blocked()) return;
       if (recipients.length > 0) {
+        const status = admissionKnown ? "issued" : "admissionUnknown";
         const id = await sendNotice(
           deps,
           `adt-${row.id}-notice`,
-          noticeSheet("discharge", event, unit),
+          noticeSheet("discharge", event, unit, status, admissionKnown),
           recipients,
         );
         await upsert({ discharge_notice: id });
@@ -145,7 +153,7 @@ export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow)
       // the unit is reminded that the letter is due today (R1112-1-2 CSP), in its own room
       const address = await reachableUnitAddress(knex, unit);
       if (address !== undefined) {
-        const reminder = noticeSheet("discharge", event, unit, "letterDue");
+        const reminder = noticeSheet("discharge", event, unit, "letterDue", admissionKnown);
         await sendNotice(deps, `adt-${row.id}-reminder`, reminder, address);
       }
       return;

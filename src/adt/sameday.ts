@@ -24,6 +24,8 @@ interface StayRow {
   discharged_at: string;
   discharge_day: string;
   discharge_message: number | null;
+  admitted_at: string | null;
+  cancelled: string | null;
 }
 
 /** Checks every pending discharge; returns how many became `on_time` and `missing`. */
@@ -86,7 +88,8 @@ async function alert(deps: AdtProcessorDeps, s: StayRow): Promise<void> {
   const coordinators = (await new DirectoryRepository(knex).membersWithRole("coordinator")).flatMap((m) =>
     m.rpps !== undefined && m.matrixId !== undefined ? [m.rpps] : [],
   );
-  const sheet = noticeSheet("discharge", event, unit, "letterMissing");
+  const admissionKnown = s.admitted_at !== null && s.cancelled !== "yes";
+  const sheet = noticeSheet("discharge", event, unit, "letterMissing", admissionKnown);
   const address = await reachableUnitAddress(knex, unit);
   if (address !== undefined && "toUnit" in address) {
     // the unit in its own room, the coordinators in theirs

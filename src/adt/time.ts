@@ -47,8 +47,10 @@ export function hl7Time(dtm: string): string | undefined {
   const m = DTM.exec(dtm.trim());
   if (m === null) return undefined;
   const [, y, mo, d, h = "00", mi = "00", s = "00", tz] = m;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  if (tz !== undefined && (Number(tz.slice(1, 3)) > 14 || Number(tz.slice(3, 5)) > 59)) return undefined;
+  if (hl7Date(`${y}${mo}${d}`) === undefined) return undefined;
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== Number(d)) return undefined;
   let off: number;
   if (tz !== undefined) {
     off = (tz.startsWith("-") ? -1 : 1) * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(3, 5)));
@@ -64,6 +66,11 @@ export function hl7Time(dtm: string): string | undefined {
 export function hl7Date(dt: string): string | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})/.exec(dt.trim());
   if (m === null) return undefined;
-  const iso = `${m[1]}-${m[2]}-${m[3]}`;
-  return Number.isNaN(Date.parse(iso)) ? undefined : iso;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(y, mo - 1, d));
+  // a real calendar day (no 30 February, no month 13), from year 1000 on
+  if (y < 1000 || at.getUTCFullYear() !== y || at.getUTCMonth() !== mo - 1 || at.getUTCDate() !== d) {
+    return undefined;
+  }
+  return `${m[1]}-${m[2]}-${m[3]}`;
 }

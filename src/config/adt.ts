@@ -5,8 +5,9 @@ import { issue, value } from "./issues.ts";
 
 /**
  * The MLLP listener of the ADT feed, on when `PASSERELLE_MLLP_PORT` is set:
- * `PASSERELLE_MLLP_HOST` (default 127.0.0.1), `PASSERELLE_MLLP_ENCODING` (`utf-8` or `latin1`
- * for MSH-18 8859/1), and MLLP over TLS with `PASSERELLE_MLLP_TLS_CERT` + `PASSERELLE_MLLP_TLS_KEY`.
+ * `PASSERELLE_MLLP_HOST` (default 127.0.0.1), `PASSERELLE_MLLP_ENCODING` (`utf-8` or `latin1`:
+ * the character set of a message whose MSH-18 is empty; MSH-18 wins when given), and MLLP over
+ * TLS with `PASSERELLE_MLLP_TLS_CERT` + `PASSERELLE_MLLP_TLS_KEY`.
  */
 export interface AdtConfig {
   readonly port: number;

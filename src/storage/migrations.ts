@@ -330,6 +330,30 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  {
+    // ADT frames the feed refused (AE/AR), kept whole for review: raw bytes (patient data, like
+    // adt_messages.raw), reason code, ACK code and ERR-2 location; one row per distinct frame.
+    name: "0009_adt_rejected",
+    async up(knex) {
+      await knex.schema.createTable("adt_rejected", (t) => {
+        t.increments("id").primary();
+        t.string("digest", 64).notNullable().unique();
+        t.string("received_at", 30).notNullable();
+        t.string("ack", 2).notNullable();
+        t.string("reason", 64).notNullable();
+        t.string("location", 20).notNullable();
+        t.string("sender", 200);
+        t.string("control_id", 64);
+        t.string("trigger", 3);
+        t.string("charset", 20);
+        t.integer("size").notNullable();
+        t.binary("raw");
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable("adt_rejected");
+    },
+  },
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

@@ -65,7 +65,7 @@ export function adtMessage(o: AdtMessageOptions): string {
   return [
     `MSH|^~\\&|SIH_VALMONT|CH VALMONT^699990016^FINESS|PASSERELLE|CPTS_VALMONT|${at}||ADT^${o.trigger}^ADT_${structure}|${o.controlId}|P|2.5^FRA^2.11|||||FRA|UNICODE UTF-8|FR`,
     `EVN||${at}|||ADM01^ACCUEIL^Claire^^^^^^CHVALMONT&1.2.250.1.71.4.2.2&ISO^L^^^ADELI|${at}`,
-    `PID|||${ins}||${last}^${first[0] ?? ""}^${first.slice(1).join(" ")}^^^^L||${PATIENT.birthDate}|F|||14 RUE DE L'ABBE GREGOIRE^^MARCY L'ETOILE^^69280^FRA^H|||||||||||||||||||||QUAL`,
+    `PID|||${ins}||${last}^${first[0] ?? ""}^${first.slice(1).join(" ")}^^^^L||${PATIENT.birthDate}|F|||14 RUE DE L'ABBE GREGOIRE^^MARCY L'ETOILE^^69280^FRA^H|||||||||||||||||||||VALI`,
     `PD1||||||||||||N`,
     `PV1||I|${unit}^312^1^CHVALMONT&699990016&M|R|||||||||||||||${visit}^^^CHVALMONT&1.2.250.1.71.4.2.1.699990016&ISO^AN|||||||||||||||||||||||||${o.admittedAt ?? "20260302101500"}|${o.dischargedAt ?? (o.trigger === "A03" ? at : "")}`,
     `ZBE|MVT${o.controlId}^SIH_VALMONT^699990016^FINESS|${at}||${action}|N|${original}|${o.unitName ?? "Médecine gériatrique aiguë"}^^^^^CHVALMONT^UF^^^${unit}|${o.unitName ?? "Médecine gériatrique aiguë"}^^^^^CHVALMONT^UF^^^${unit}|HMS`,

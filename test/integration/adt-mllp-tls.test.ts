@@ -2,7 +2,9 @@
  * MLLP over TLS: the listener with a throwaway self-signed certificate (made by openssl in a temp
  * dir), a node:tls client that trusts only that certificate sends a framed PAM France A01 and gets
  * an ACK AA, and the message is stored. A plain-TCP client on the same port gets no ACK and
- * nothing is stored.
+ * nothing is stored. The guarantees of the plain listener hold over TLS too: a corpus of PAM France
+ * messages cut at every field, in 8859/1 and UTF-8 on one TLS connection, each answered right and
+ * stored exactly once; a payload that is not HL7 gets AR, junk between frames does not stop the feed.
  */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -15,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MllpListener } from "../../src/adt/index.ts";
 import { ackCode, startMllpListener } from "../../src/adt/index.ts";
 import { pamFixture } from "../helpers/adt.ts";
+import { answerProblem, buildCorpus, exchange as pipeline, mllpFrame } from "../helpers/adt-corpus.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { openFixture, type TransferFixture } from "./transfers/fixture.ts";
 
@@ -125,5 +128,37 @@ describe("MLLP over TLS", () => {
       exchange(socket, "secureConnect", frame(pamFixture("a01-admit.hl7").replace("A01|VALM", "A01|OTHER"))),
     ).rejects.toThrow(/self[- ]signed/i);
     expect(await stored()).toEqual(["VALM20260302101500001"]);
+  });
+
+  it("the MLLP guarantees over TLS: a cut and re-encoded corpus, not-HL7 and junk on one TLS connection, each frame answered right and stored once", async () => {
+    const corpus = buildCorpus("TLS-", ["ans-a01-consentement.hl7", "a03-discharge.hl7", "a08-update.hl7"]);
+    const socket = tls.connect({ host: "127.0.0.1", port: listener.port, ca });
+    await new Promise<void>((resolve) =>
+      socket.once("secureConnect", () => {
+        resolve();
+      }),
+    );
+    const answers = await pipeline(
+      socket,
+      [
+        ...corpus.map((c) => mllpFrame(c.bytes)),
+        mllpFrame(Buffer.from("not HL7 at all")),
+        Buffer.from("junk between frames"),
+        mllpFrame(
+          Buffer.from(pamFixture("a02-transfer.hl7").replace("VALM20260303090000002", "TLS-AFTER-JUNK")),
+        ),
+      ],
+      corpus.length + 2,
+    );
+    socket.destroy();
+    expect(corpus.map((c, i) => answerProblem(c, answers[i]!)).filter((p) => p !== "")).toEqual([]);
+    expect(answers.slice(-2).map((a) => ackCode(a.toString("latin1")).code)).toEqual(["AR", "AA"]);
+    const accepted = corpus.filter((c) => c.expected.code === "AA");
+    expect(accepted.length).toBeGreaterThan(20);
+    const stored = await f.db.knex("adt_messages").whereLike("control_id", "TLS-%").pluck("control_id");
+    expect(stored.sort()).toEqual([...accepted.map((c) => c.controlId!), "TLS-AFTER-JUNK"].sort());
+    expect(await f.db.knex("adt_rejected").count({ n: "*" }).first()).toEqual({
+      n: corpus.length - accepted.length + 1,
+    });
   });
 });

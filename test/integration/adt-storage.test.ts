@@ -15,7 +15,7 @@ import {
   sameDayIndicator,
 } from "../../src/adt/index.ts";
 import { CircleService } from "../../src/circles/index.ts";
-import { transferStatus } from "../../src/transfers/index.ts";
+import { TransferRepository, transferStatus } from "../../src/transfers/index.ts";
 import { insOf, PATIENT } from "../helpers/adt.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { engines } from "./postgres.ts";
@@ -105,6 +105,63 @@ describe.each(engines())("ADT intake and notices on $name", (engine) => {
     const w = (await transferStatus(f.db.knex, `adt-${a13.messageId}-withdrawal`)).transfer;
     expect(w.contextKey).toBe(notice.contextKey);
     expect(await count("adt_stays", { letter_check: "cancelled" })).toBe(1);
+  });
+
+  it("A03 for a stay whose admission was never accepted (never received, refused, or cancelled by A11): « Sortie — admission non reçue », no admission date; A11 without a notice sends nothing", async () => {
+    const repo = new TransferRepository(f.db.knex);
+    const noticeOf = async (messageId: number, suffix = "notice") =>
+      (await repo.payload(`adt-${messageId}-${suffix}`))?.data as
+        { stay: Record<string, unknown>; notice: Record<string, unknown> } | undefined;
+    // never received: no A01 for this visit (an A01 refused with AE never reaches adt_messages either)
+    const stay = {
+      facility: "699990016",
+      visit: "V-NO-ADM",
+      unit: "3B",
+      admittedAt: "2026-03-02T10:15:00+01:00",
+    };
+    const a03 = await receiveAdtJson(
+      f.deps,
+      event({
+        trigger: "A03",
+        controlId: "C-NOADM-3",
+        stay: { ...stay, dischargedAt: "2026-03-09T11:30:00+01:00" },
+      }),
+      "api:test",
+    );
+    await processor.runOnce();
+    const unknown = await noticeOf(a03.messageId);
+    expect(unknown?.notice).toEqual({ status: "admissionUnknown" });
+    expect(unknown?.stay.admittedAt).toBeUndefined();
+    expect(unknown?.stay.dischargedAt).toBe("2026-03-09T11:30:00+01:00");
+    // an A11 for an admission no notice announced: nothing to withdraw, nothing sent
+    const a11 = await receiveAdtJson(
+      f.deps,
+      event({ trigger: "A11", controlId: "C-NOADM-11", stay: { ...stay, visit: "V-NO-ADM-2" } }),
+      "api:test",
+    );
+    await processor.runOnce();
+    expect(await count("transfers", { id: `adt-${a11.messageId}-withdrawal` })).toBe(0);
+    // admitted, then the admission cancelled (A11), then discharged: the admission is not known either
+    const v3 = { ...stay, visit: "V-CANCELLED" };
+    await receiveAdtJson(f.deps, event({ trigger: "A01", controlId: "C-CX-1", stay: v3 }), "api:test");
+    await receiveAdtJson(f.deps, event({ trigger: "A11", controlId: "C-CX-11", stay: v3 }), "api:test");
+    const cx3 = await receiveAdtJson(
+      f.deps,
+      event({
+        trigger: "A03",
+        controlId: "C-CX-3",
+        stay: { ...v3, dischargedAt: "2026-03-09T11:30:00+01:00" },
+      }),
+      "api:test",
+    );
+    await processor.runOnce();
+    expect((await noticeOf(cx3.messageId))?.notice).toEqual({ status: "admissionUnknown" });
+    expect((await noticeOf(cx3.messageId))?.stay.admittedAt).toBeUndefined();
+    // the known admission of the first test still gives an ordinary discharge notice with its date
+    const known = await receiveAdtJson(f.deps, event({ trigger: "A03", controlId: "C-KNOWN-3" }), "api:test");
+    await processor.runOnce();
+    expect((await noticeOf(known.messageId))?.notice).toEqual({ status: "issued" });
+    expect((await noticeOf(known.messageId))?.stay.admittedAt).toBe("2026-03-02T10:15:00+01:00");
   });
 
   it("a patient who objected: accepted, nothing queued, suppression audited; the chain verifies", async () => {

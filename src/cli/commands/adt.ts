@@ -4,8 +4,10 @@
  * reached (`--structure`: its directory structure of kind `unit`, whose staff get its notices). `adt indicator --from D [--to D]
  * [--json]`: the HAS « document de sortie le jour même » indicator over discharge days (Paris).
  * `adt messages [--json]`: counts of stored ADT messages by state.
+ * `adt refused [--limit N] [--json]`: the frames the feed refused (AE/AR), kept for review, newest
+ * first: id, time, ACK code, reason code, ERR-2 location, sender and control id (no patient data).
  */
-import { sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
+import { listRefused, sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { DirectoryRepository } from "../../directory/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
@@ -103,5 +105,21 @@ const messages: CommandHandler = async (args, io) => {
   return EXIT.ok;
 };
 
+const refused: CommandHandler = async (args, io) => {
+  const { values } = parse(args, { json: { type: "boolean" }, limit: { type: "string" } });
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+    throw bad("limit", "an integer from 1 to 10000");
+  const rows = await withRuntime(io, (rt) => listRefused(rt, limit));
+  if (values.json === true) io.out(JSON.stringify(rows));
+  else if (rows.length === 0) io.out("none");
+  else
+    for (const r of rows)
+      io.out(
+        [r.id, r.receivedAt, r.ack, r.reason, r.location, r.sender ?? "-", r.controlId ?? "-"].join("\t"),
+      );
+  return EXIT.ok;
+};
+
 /** The `adt` command group. */
-export const adtCommands: Record<string, CommandHandler> = { unit, indicator, messages };
+export const adtCommands: Record<string, CommandHandler> = { unit, indicator, messages, refused };

@@ -1,12 +1,13 @@
-/** `bin/passerelle adt unit / indicator / messages` in-process on a real sqlite file. */
+/** `bin/passerelle adt unit / indicator / messages / refused` in-process on a real sqlite file. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { adtUnit } from "../../../src/adt/index.ts";
+import { adtUnit, storeRefused } from "../../../src/adt/index.ts";
 import { runCli } from "../../../src/cli/index.ts";
 import { systemClock } from "../../../src/core/index.ts";
 import { addStructure } from "../../../src/directory/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import { captureIo } from "../../helpers/io.ts";
 import { tempDir } from "../../helpers/tmp.ts";
+import { openFixture } from "../../integration/transfers/fixture.ts";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 const cli = async (...argv: string[]) => {
@@ -86,5 +87,41 @@ describe("adt commands", () => {
     expect(JSON.parse(r.io.stdout[0]!)).toEqual({ discharges: 0, sameDay: 0, missing: 0, pending: 0 });
     expect((await cli("adt", "indicator", "--from", "March")).code).toBe(1);
     expect((await cli("adt", "messages")).io.stdout).toEqual(["none"]);
+    expect((await cli("adt", "refused")).io.stdout).toEqual(["none"]);
+  });
+
+  it("adt refused lists the refused frames kept for review: codes and ids, never their content", async () => {
+    const f = await openFixture(tmp.dir);
+    try {
+      await storeRefused(
+        f.deps,
+        {
+          raw: Buffer.from("MSH|^~\\&|SIH|CHV|||||ADT^A01|C-9|P|2.5\rPID|||248037511204721"),
+          ack: "AE",
+          reason: "pid5.missing",
+          location: "PID^1^5",
+          sender: "SIH/CHV",
+          controlId: "C-9",
+          trigger: "A01",
+        },
+        "cli:test",
+      );
+    } finally {
+      await f.close();
+    }
+    const r = await cli("adt", "refused", "--json");
+    expect(r.code, r.io.text()).toBe(0);
+    expect(JSON.parse(r.io.stdout[0]!)).toMatchObject([
+      {
+        ack: "AE",
+        reason: "pid5.missing",
+        location: "PID^1^5",
+        sender: "SIH/CHV",
+        controlId: "C-9",
+        trigger: "A01",
+      },
+    ]);
+    expect(r.io.text()).not.toContain("248037511204721");
+    expect((await cli("adt", "refused", "--limit", "0")).code).toBe(1);
   });
 });

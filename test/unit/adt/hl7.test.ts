@@ -1,11 +1,16 @@
 /** PAM France parsing and ACKs on the fixtures of test/fixtures/pam-fr (see test/SOURCES.md). */
-import { Hl7Message } from "@medplum/core";
 import { describe, expect, it } from "vitest";
-import { ackCode, buildAck, parseAdt, validateAdtEvent } from "../../../src/adt/index.ts";
+import type { Er7Message } from "../../../src/adt/index.ts";
+import { ackCode, buildAck, parseAdt, parseEr7, validateAdtEvent } from "../../../src/adt/index.ts";
 import { hl7Time, parisDay } from "../../../src/adt/time.ts";
 import { adtMessage, pamFixture, PATIENT } from "../../helpers/adt.ts";
 
-const parse = (name: string) => parseAdt(Hl7Message.parse(pamFixture(name)));
+const er7 = (text: string): Er7Message => {
+  const m = parseEr7(text);
+  if (m === undefined) throw new Error("not HL7");
+  return m;
+};
+const parse = (name: string) => parseAdt(er7(pamFixture(name)));
 
 describe("PAM France ADT parsing", () => {
   it("A01: INS from PID-3 by its OID, names, birth date, visit, unit from ZBE-7, Paris times", () => {
@@ -55,52 +60,83 @@ describe("PAM France ADT parsing", () => {
       location: "PID^1^3",
     });
     expect(parse("a01-no-pid3.hl7")).toMatchObject({ ok: false, ack: "AE", reason: "pid3.missing" });
-    expect(
-      parseAdt(Hl7Message.parse(adtMessage({ trigger: "A01", controlId: "X1", ins: null }))),
-    ).toMatchObject({
+    expect(parseAdt(er7(adtMessage({ trigger: "A01", controlId: "X1", ins: null })))).toMatchObject({
       ok: false,
       ack: "AE",
       reason: "ins.missing",
     });
     expect(parse("a08-update.hl7")).toMatchObject({ ok: false, ack: "AR", reason: "trigger.unsupported" });
-    expect(parseAdt(Hl7Message.parse(adtMessage({ trigger: "A01", controlId: "" })))).toMatchObject({
+    expect(parseAdt(er7(adtMessage({ trigger: "A01", controlId: "" })))).toMatchObject({
       ok: false,
       ack: "AR",
       reason: "msh.control_id",
     });
   });
 
-  it("PID-32: an INS counts only with the identity status QUAL; an absent PID-32 is accepted", () => {
+  it("PID-32 (PAM France 2.11, table 0445 FR): VALI with the INS is a qualified identity; absent PID-32 is accepted", () => {
     const withStatus = (status: string): string =>
-      pamFixture("a01-admit.hl7").replace(/\|QUAL(\r?\n|\r)/, `|${status}$1`);
-    expect(withStatus("QUAL")).toBe(pamFixture("a01-admit.hl7"));
-    for (const status of ["PROV", "VALI", "RECUP", "DOUTE", "VALI~DOUTE"]) {
-      expect(parseAdt(Hl7Message.parse(withStatus(status))), status).toMatchObject({
+      pamFixture("a01-admit.hl7").replace(/\|VALI(\r?\n|\r)/, `|${status}$1`);
+    expect(withStatus("VALI")).toBe(pamFixture("a01-admit.hl7"));
+    for (const status of ["VALI", "", "VALI~HOMD", "VALI~DOUB", "VALI~IDVER"]) {
+      expect(parseAdt(er7(withStatus(status))).ok, status).toBe(true);
+    }
+    for (const status of [
+      "PROV",
+      "VIDE",
+      "DOUT",
+      "FICT",
+      "VALI~DOUT",
+      "VALI~FICT",
+      "PROV~VALI",
+      "VALI~COLV",
+    ]) {
+      expect(parseAdt(er7(withStatus(status))), status).toMatchObject({
         ok: false,
         ack: "AE",
         reason: "ins.not_qualified",
         location: "PID^1^32",
       });
     }
-    expect(parseAdt(Hl7Message.parse(withStatus("VALI~QUAL"))).ok).toBe(true);
-    expect(parseAdt(Hl7Message.parse(withStatus(""))).ok).toBe(true);
+    // codes outside the French table 0445 (QUAL and RECUP are RNIV statuses, not PID-32 codes)
+    for (const status of ["QUAL", "RECUP", "DOUTE", "FICTI", "VALI~QUAL"]) {
+      expect(parseAdt(er7(withStatus(status))), status).toMatchObject({
+        ok: false,
+        ack: "AE",
+        reason: "pid32.unknown_code",
+        hl7Error: "103",
+        location: "PID^1^32",
+      });
+    }
+  });
+
+  it("an INS from the test or demonstration assigning authority (ANS example messages) is refused", () => {
+    const text = pamFixture("a01-admit.hl7").replace("&1.2.250.1.213.1.4.8&", "&1.2.250.1.213.1.4.10&");
+    expect(parseAdt(er7(text))).toMatchObject({ ok: false, ack: "AE", reason: "ins.test_authority" });
   });
 
   it("ACK: AA echoes MSH-10; AE carries MSA-3 text and ERR (location, HL7 0357 code, reason), no patient data", () => {
-    const msg = Hl7Message.parse(pamFixture("a01-bad-ins-key.hl7"));
+    const msg = er7(pamFixture("a01-bad-ins-key.hl7"));
     const r = parseAdt(msg);
     if (r.ok) throw new Error("expected a refusal");
-    const ack = buildAck(msg, r);
-    expect(ack.getSegment("MSA")?.getField(2).toString()).toBe("VALM20260302101500006");
-    expect(ackCode(ack)).toEqual({ code: "AE", text: "INS in PID-3 invalid (key) [ins.key]" });
-    const err = ack.getSegment("ERR");
-    expect(err?.getField(2).toString()).toBe("PID^1^3");
-    expect(err?.getField(3).toString()).toBe("102^Data type error^HL70357");
-    expect(ack.toString()).not.toContain("MARCHAL");
-    expect(ack.toString()).not.toContain(PATIENT.ins.slice(0, 13));
-    const ok = buildAck(Hl7Message.parse(pamFixture("a01-admit.hl7")));
+    const ack = er7(buildAck(msg, "UNICODE UTF-8", r));
+    const seg = (name: string) => ack.segments.find((x) => x.name === name);
+    expect(seg("MSA")?.fields[2]).toBe("VALM20260302101500006");
+    expect(ackCode(buildAck(msg, "UNICODE UTF-8", r))).toEqual({
+      code: "AE",
+      text: "INS in PID-3 invalid (key) [ins.key]",
+    });
+    expect(seg("ERR")?.fields[2]).toBe("PID^1^3");
+    expect(seg("ERR")?.fields[3]).toBe("102^Data type error^HL70357");
+    expect(seg("ERR")?.fields[4]).toBe("E");
+    expect(buildAck(msg, "UNICODE UTF-8", r)).not.toContain("MARCHAL");
+    expect(buildAck(msg, "UNICODE UTF-8", r)).not.toContain(PATIENT.ins.slice(0, 13));
+    const ok = buildAck(er7(pamFixture("a01-admit.hl7")), "UNICODE UTF-8");
     expect(ackCode(ok).code).toBe("AA");
-    expect(ok.getSegment("MSH")?.getField(9).toString()).toMatch(/^ACK/);
+    const okMsh = er7(ok).segments[0];
+    expect(okMsh?.fields[9]).toBe("ACK^A01^ACK");
+    expect(okMsh?.fields[3]).toBe("PASSERELLE");
+    expect(okMsh?.fields[5]).toBe("SIH_VALMONT");
+    expect(okMsh?.fields[18]).toBe("UNICODE UTF-8");
   });
 
   it("HL7 times without offset are Paris local time (winter +01:00, summer +02:00)", () => {
