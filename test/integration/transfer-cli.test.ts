@@ -9,7 +9,6 @@ import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredUser } from "../../src/matrix/index.ts";
-import { SHEET_EVENT_TYPE } from "../../src/matrix/index.ts";
 import type { TransferStatus } from "../../src/transfers/index.ts";
 import { exampleSheet, examplePath } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -116,7 +115,7 @@ describe.each(engines())("bin/passerelle transfer on $name", (engine) => {
     const ev = await waitForEvent(
       aliceClient,
       s.transfer.roomId!,
-      SHEET_EVENT_TYPE,
+      "m.room.message",
       30_000,
       (e) => e.getId() === sheetEvent,
     );

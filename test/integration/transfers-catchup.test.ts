@@ -11,7 +11,6 @@ import type { MatrixClient } from "matrix-js-sdk";
 import { EventType, ReceiptType, RelationType } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredUser } from "../../src/matrix/index.ts";
-import { SHEET_EVENT_TYPE } from "../../src/matrix/index.ts";
 import type { TransferState } from "../../src/transfers/index.ts";
 import { createTransfer, transferStatus } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
@@ -95,7 +94,7 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
       await waitForEvent(
         aliceClient,
         roomId,
-        SHEET_EVENT_TYPE,
+        "m.room.message",
         30_000,
         (e) => e.getId() === transfer.sheetEventId,
       );

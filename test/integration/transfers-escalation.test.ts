@@ -15,12 +15,11 @@ import { EventTimeline, EventType, MsgType, RelationType } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/index.ts";
 import { addStructure, DirectoryService } from "../../src/directory/index.ts";
-import type { Hub, InboundListener, RegisteredUser, SheetEventContent } from "../../src/matrix/index.ts";
+import type { Hub, InboundListener, RegisteredUser } from "../../src/matrix/index.ts";
 import {
   downloadEncryptedFile,
   ESCALATION_KEY,
   openHub,
-  SHEET_EVENT_TYPE,
   sha256Hex,
 } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
@@ -38,7 +37,7 @@ import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
 import { openFixture, rppsOf, SENT_OR_LATER, type TransferFixture } from "./transfers/fixture.ts";
-import { autoJoin } from "./transfers/recipient.ts";
+import { autoJoin, sheetView } from "./transfers/recipient.ts";
 
 const HOUR = 3_600_000;
 let offset = 0;
@@ -148,7 +147,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     });
     const t = await sentTransfer(c.transferId);
     const roomId = t.roomId!;
-    await waitForEvent(clients.alice, roomId, SHEET_EVENT_TYPE, 30_000, (e) => e.getId() === t.sheetEventId);
+    await waitForEvent(clients.alice, roomId, "m.room.message", 30_000, (e) => e.getId() === t.sheetEventId);
     const scheduler = new EscalationScheduler(f.deps, hub.transport);
     expect(await scheduler.runOnce()).toBe(0);
     offset += 25 * HOUR;
@@ -230,12 +229,12 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     const ev = await waitForEvent(
       clients.nurse,
       t.roomId!,
-      SHEET_EVENT_TYPE,
+      "m.room.message",
       30_000,
       (e) => e.getId() === t.sheetEventId,
     );
     expect(ev.isEncrypted()).toBe(true);
-    const content = ev.getContent<SheetEventContent>();
+    const content = sheetView(ev);
     expect(content).toMatchObject({ form: "admission@1", pdf_sha256: c.pdfSha256 });
     const pdf = await downloadEncryptedFile(clients.nurse, content.file);
     expect(sha256Hex(pdf)).toBe(c.pdfSha256);
@@ -246,7 +245,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     const c = await createTransfer(f.deps, { sheet: tele, actor: `rpps:${REQUESTER}` });
     const t = await sentTransfer(c.transferId);
     const roomId = t.roomId!;
-    await waitForEvent(clients.derm, roomId, SHEET_EVENT_TYPE, 30_000, (e) => e.getId() === t.sheetEventId);
+    await waitForEvent(clients.derm, roomId, "m.room.message", 30_000, (e) => e.getId() === t.sheetEventId);
     await waitFor(
       "the requester in the room",
       () => (clients.alice.getRoom(roomId)?.getMyMembership() === "join" ? true : undefined),
@@ -259,12 +258,12 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     const answerEv = await waitForEvent(
       clients.alice,
       roomId,
-      SHEET_EVENT_TYPE,
+      "m.room.message",
       60_000,
-      (e) => e.getContent<SheetEventContent>().form === "teleexpertise-answer@1",
+      (e) => sheetView(e).form === "teleexpertise-answer@1",
     );
     expect(answerEv.isEncrypted()).toBe(true);
-    const content = answerEv.getContent<SheetEventContent>();
+    const content = sheetView(answerEv);
     const pdf = await downloadEncryptedFile(clients.alice, content.file);
     expect(sha256Hex(pdf)).toBe(content.pdf_sha256);
     const verified = verifyPdf(pdf, { trustedCas: [caPem], clock });

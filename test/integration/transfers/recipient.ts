@@ -1,6 +1,6 @@
 /** The recipient's side in transfer tests: auto-join invites, and count decrypted sheet events over /messages. */
 import { Direction, MatrixEvent, RoomMemberEvent, type MatrixClient } from "matrix-js-sdk";
-import { isSheetMessage, SHEET_KEY, type SheetData } from "../../../src/matrix/index.ts";
+import { isSheetMessage, SHEET_KEY, type EncryptedFile, type SheetData } from "../../../src/matrix/index.ts";
 
 /** Joins every room `client` is invited to (now and later). */
 export function autoJoin(client: MatrixClient): void {
@@ -61,4 +61,13 @@ export async function sheetEventsSeen(
     sha256.set(c.sheet_id, c.pdf_sha256);
   }
   return { bySheet, failures, sha256 };
+}
+
+/** A sheet message's structured data with its attachment, file name and caption. */
+export type SheetView = SheetData & { readonly file: EncryptedFile; readonly filename: string; readonly body: string };
+
+/** The {@link SheetView} of a decrypted event (empty data when it is not a sheet message). */
+export function sheetView(ev: MatrixEvent): SheetView {
+  const c = ev.getContent<{ file: EncryptedFile; filename: string; body: string }>();
+  return { ...((c as Record<string, unknown>)[SHEET_KEY] as SheetData), file: c.file, filename: c.filename, body: c.body };
 }
