@@ -31,7 +31,7 @@ import {
   sha256Hex,
 } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
-import { createTransfer, OutboxWorker, transferStatus } from "../../src/transfers/index.ts";
+import { createTransfer, OutboxWorker, transferReference, transferStatus } from "../../src/transfers/index.ts";
 import { adtMessage, hl7Now, insOf, pamFixture, PATIENT } from "../helpers/adt.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
@@ -188,6 +188,10 @@ describe("ADT feed → notices over a real homeserver", () => {
       expect(ev.isEncrypted()).toBe(true);
       const content = sheetView(ev);
       expect(content.form).toBe("admission-notice@1");
+      expect(content.body.split("\n")[0]).toMatch(/^Avis d’hospitalisation — MARCHAL /);
+      expect(content.body).toContain("Médecine gériatrique aiguë — unité 3B");
+      expect(content.body).toContain("l’unité attend la fiche de liaison d’entrée");
+      expect(content.filename).toMatch(/^avis-hospitalisation-MARCHAL-\d{4}-\d{2}-\d{2}\.pdf$/);
       expect(content.data).toMatchObject({
         patient: { ins: PATIENT.ins, lastName: "MARCHAL" },
         stay: {
@@ -253,7 +257,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(await count("transfers")).toBe(before);
   });
 
-  it("A11: the admission notice is withdrawn by a follow-up in the same room", async () => {
+  it("A11: the admission notice is withdrawn by a follow-up in the same room, worded as such, replying to it", async () => {
     const first = await messageId("VALM20260302101500001");
     const original = (await transferStatus(f.db.knex, `adt-${first}-notice`)).transfer;
     expect((await send(pamFixture("a11-cancel-admit.hl7"))).code).toBe("AA");
@@ -261,9 +265,17 @@ describe("ADT feed → notices over a real homeserver", () => {
     const t = await sentRoom(`adt-${id}-withdrawal`);
     expect(t.roomId).toBe(original.roomId);
     const ev = await sheetEvent(members[1]!, t);
-    expect(sheetView(ev).data).toMatchObject({
+    const view = sheetView(ev);
+    expect(view.data).toMatchObject({
       notice: { status: "withdrawn", replaces: original.sheetId },
     });
+    // Its own wording and file name, naming the notice it withdraws, asking for nothing…
+    expect(view.body.split("\n")[0]).toMatch(/^Annulation : avis d’hospitalisation — MARCHAL /);
+    expect(view.body).toContain(`L’avis réf. ${transferReference("admission-notice", original.id)} est retiré`);
+    expect(view.body).not.toContain("✅");
+    expect(view.filename).toMatch(/^annulation-avis-hospitalisation-MARCHAL-\d{4}-\d{2}-\d{2}\.pdf$/);
+    // …and a reply to the original notice's message.
+    expect(ev.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: original.sheetEventId } });
   });
 
   it("A03 → discharge notice at once; the letter sent the same day counts in the HAS indicator", async () => {

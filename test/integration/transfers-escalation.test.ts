@@ -31,6 +31,7 @@ import {
   OutboxWorker,
   recordAcknowledgement,
   TransferRepository,
+  transferReference,
   transferStatus,
 } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
@@ -158,7 +159,8 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     );
     expect(reminder.isEncrypted()).toBe(true);
     expect(reminder.getSender()).toBe(hub.userId);
-    expect(reminder.getContent().body).toContain(`réf. ${c.transferId}`);
+    const ref = transferReference(t.kind, c.transferId);
+    expect(reminder.getContent().body).toContain(`réf. ${ref}`);
     expect(reminder.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: t.sheetEventId } });
 
     const coordRoom = (await f.db
@@ -166,12 +168,12 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
       .where("context_key", coordinatorContextKey(ids.coord, users.coord.userId))
       .first("room_id"))!;
     const notice = await waitForEvent(clients.coord, coordRoom.room_id, "m.room.message", 30_000, (e) =>
-      String(e.getContent().body).includes(c.transferId),
+      String(e.getContent().body).includes(ref),
     );
     expect(notice.isEncrypted()).toBe(true);
     expect(notice.getContent()[ESCALATION_KEY]).toEqual({ transfer_id: c.transferId, delay_hours: 25 });
     expect(notice.getContent().body).toBe(
-      `Relance Passerelle : la transmission réf. ${c.transferId} est sans accusé de réception depuis 25 h. Un rappel a été envoyé dans son salon.`,
+      `Relance Passerelle : la transmission réf. ${ref} est sans accusé de réception depuis 25 h. Un rappel a été envoyé dans son salon.`,
     );
     const room = clients.coord.getRoom(coordRoom.room_id)!;
     expect(room.name).toMatch(/^Passerelle · T-[0-9A-F]{10}$/);
@@ -198,7 +200,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     expect(again).toBe(reminder.getId());
     await new Promise((r) => setTimeout(r, 2000));
     expect(textEvents(clients.alice, roomId, "Rappel")).toHaveLength(1);
-    expect(textEvents(clients.coord, coordRoom.room_id, c.transferId)).toHaveLength(1);
+    expect(textEvents(clients.coord, coordRoom.room_id, ref)).toHaveLength(1);
     const audit = await f.db
       .knex("audit_entries")
       .where({ transfer_id: c.transferId, action: "transfer.escalated" });
@@ -264,6 +266,10 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     );
     expect(answerEv.isEncrypted()).toBe(true);
     const content = sheetView(answerEv);
+    // An answer: its own wording and file name, naming the request it answers, and a reply to it.
+    expect(content.body).toContain(`Réponse à la demande réf. ${transferReference("teleexpertise-request", c.transferId)}`);
+    expect(content.filename).toMatch(/^reponse-teleexpertise-BENSAID-\d{4}-\d{2}-\d{2}\.pdf$/);
+    expect(answerEv.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: t.sheetEventId } });
     const pdf = await downloadEncryptedFile(clients.alice, content.file);
     expect(sha256Hex(pdf)).toBe(content.pdf_sha256);
     const verified = verifyPdf(pdf, { trustedCas: [caPem], clock });
