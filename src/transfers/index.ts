@@ -40,6 +40,8 @@ export { sheetCaption, sheetRole, needsFr, asciiSlug } from "./caption.ts";
 export type { Caption, CaptionInput, SheetRole } from "./caption.ts";
 export { transferReference, parseReference, referencePrefix } from "./reference.ts";
 export { KIND_FR, kindFr } from "./kinds.ts";
+export { patientSummaries } from "./patient-summary.ts";
+export type { PatientSummary } from "./patient-summary.ts";
 export { backoffMs, reasonOf, WORKER_ACTOR } from "./outcome.ts";
 export { TRANSFER_STATES, STATE_RANK } from "./types.ts";
 export type {
