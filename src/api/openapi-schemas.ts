@@ -129,7 +129,13 @@ export const SCHEMAS: Record<string, Schema> = {
     ],
   },
   CreatedTransfer: obj(
-    { id: str, reference: transferRef, sheetId: str, state: { enum: [...TRANSFER_STATES] }, pdfSha256: sha256 },
+    {
+      id: str,
+      reference: transferRef,
+      sheetId: str,
+      state: { enum: [...TRANSFER_STATES] },
+      pdfSha256: sha256,
+    },
     ["id", "reference", "sheetId", "state", "pdfSha256"],
   ),
   PatientSummary: {

@@ -91,7 +91,10 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     const { content_uri } = await (early ?? upload());
     const file = { url: content_uri, ...keys };
     if (!FILENAME.test(sheet.filename)) {
-      throw new PasserelleError("VALIDATION_FAILED", "filename must be ASCII letters, digits, '.', '_' or '-'");
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "filename must be ASCII letters, digits, '.', '_' or '-'",
+      );
     }
     await turn?.();
     const replyTo = await sheet.replyTo?.();
@@ -116,7 +119,12 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       },
       ...(replyTo === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: replyTo } } }),
     };
-    const eventId = await this.#send(roomId, "m.room.message", content, `passerelle.${sheet.transferId}.message`);
+    const eventId = await this.#send(
+      roomId,
+      "m.room.message",
+      content,
+      `passerelle.${sheet.transferId}.message`,
+    );
     return { eventId, pdfSha256, contentUri: content_uri };
   }
 

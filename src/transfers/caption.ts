@@ -51,8 +51,10 @@ const FILE_SLUG: Readonly<Record<string, string>> = {
 
 const ACK_FR = "Pour en accuser réception : réagissez ✅ à ce message ou répondez !ack.";
 
-const rec = (v: unknown): Data => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Data) : {});
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+const rec = (v: unknown): Data =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Data) : {};
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
 const count = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 
 /** `YYYY-MM-DD` of an ISO date or date-time, as written (the sheet's own local date). */
@@ -126,7 +128,8 @@ function dateLine(d: Data): string | undefined {
   if (planned !== undefined) return `Entrée prévue le ${planned}`;
   const asked = frDay(rec(d.request).requestedAt);
   const answered = frDay(rec(d.answer).answeredAt);
-  if (answered !== undefined) return `Avis du ${answered}${asked === undefined ? "" : ` (demande du ${asked})`}`;
+  if (answered !== undefined)
+    return `Avis du ${answered}${asked === undefined ? "" : ` (demande du ${asked})`}`;
   return asked === undefined ? undefined : `Demande du ${asked}`;
 }
 
@@ -141,7 +144,8 @@ export function needsFr(kind: string, data: unknown): string[] {
       t.atDischarge.some((m) => rec(m).status === "started" || rec(m).status === "modified"));
   if (kind === "discharge" && changed) out.push("traitement de sortie modifié");
   const pending = count(rec(d.pending).items);
-  if (pending > 0) out.push(`${String(pending)} résultat${pending > 1 ? "s" : ""} attendu${pending > 1 ? "s" : ""}`);
+  if (pending > 0)
+    out.push(`${String(pending)} résultat${pending > 1 ? "s" : ""} attendu${pending > 1 ? "s" : ""}`);
   const f = rec(d.followUp);
   const rdv = count(f.appointments);
   if (rdv > 0 || str(f.socialFollowUp) !== undefined || str(f.nursingInstructions) !== undefined)
@@ -149,10 +153,14 @@ export function needsFr(kind: string, data: unknown): string[] {
   const r = rec(d.request);
   const by = frDay(r.answerBy);
   if (kind === "teleexpertise-request")
-    out.push(`avis demandé${r.urgency === "urgent" ? " en urgence" : ""}${by === undefined ? "" : ` avant le ${by}`}`);
+    out.push(
+      `avis demandé${r.urgency === "urgent" ? " en urgence" : ""}${by === undefined ? "" : ` avant le ${by}`}`,
+    );
   const a = rec(d.answer);
   if (a.consultationNeeded === true)
-    out.push(`consultation à prévoir${str(a.consultationDelay) === undefined ? "" : ` : ${str(a.consultationDelay) ?? ""}`}`);
+    out.push(
+      `consultation à prévoir${str(a.consultationDelay) === undefined ? "" : ` : ${str(a.consultationDelay) ?? ""}`}`,
+    );
   const n = rec(d.notice);
   if (n.admissionSheetRequested === true) out.push("l’unité attend la fiche de liaison d’entrée");
   if (n.status === "letterDue") out.push("la lettre de liaison de sortie est due le jour de la sortie");
@@ -185,7 +193,9 @@ export function sheetCaption(input: CaptionInput): Caption {
   const kindFr = KIND_FR[input.kind] ?? "Fiche de liaison";
   const reference = transferReference(input.kind, input.transferId);
   const earlier =
-    input.concerns === undefined ? undefined : transferReference(input.concerns.kind, input.concerns.transferId);
+    input.concerns === undefined
+      ? undefined
+      : transferReference(input.concerns.kind, input.concerns.transferId);
   const lowerKind = kindFr.charAt(0).toLowerCase() + kindFr.slice(1);
   const title =
     role === "withdrawal"
@@ -202,7 +212,9 @@ export function sheetCaption(input: CaptionInput): Caption {
       `${earlier === undefined ? "L’avis envoyé plus tôt" : `L’avis réf. ${earlier}`} est retiré : l’établissement a annulé ce mouvement. Ne pas en tenir compte.`,
     );
   if (role === "replacement")
-    lines.push(`Remplace ${earlier === undefined ? "la fiche envoyée plus tôt" : `la fiche réf. ${earlier}`}.`);
+    lines.push(
+      `Remplace ${earlier === undefined ? "la fiche envoyée plus tôt" : `la fiche réf. ${earlier}`}.`,
+    );
   if (role === "answer" && earlier !== undefined) lines.push(`Réponse à la demande réf. ${earlier}.`);
   const place = placeLine(d);
   if (place !== undefined) lines.push(place);

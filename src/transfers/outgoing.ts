@@ -22,15 +22,17 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v !== 
 /** The sheet id an update names as the sheet it replaces (a withdrawal is one), if any. */
 function replacedSheetId(data: unknown): string | undefined {
   const d = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
-  const notice = (typeof d.notice === "object" && d.notice !== null ? d.notice : {}) as Record<string, unknown>;
+  const notice = (typeof d.notice === "object" && d.notice !== null ? d.notice : {}) as Record<
+    string,
+    unknown
+  >;
   return str(notice.replaces) ?? str(d.replaces);
 }
 
 /** The earlier transfer that `row` concerns, in the same room (same context), if any. */
 async function earlierOf(q: Queryable, row: TransferRow, data: unknown): Promise<EarlierRow | undefined> {
   const inReplyTo = (await q("transfers").select("in_reply_to").where("id", row.id).first()) as
-    | { in_reply_to: string | null }
-    | undefined;
+    { in_reply_to: string | null } | undefined;
   const select = q("transfers").select("id", "kind", "sheet_event_id").where("context_key", row.context_key);
   if (inReplyTo?.in_reply_to != null)
     return (await select.where("id", inReplyTo.in_reply_to).first()) as EarlierRow | undefined;
@@ -64,8 +66,7 @@ export async function outgoingSheet(
           const known = sentNow.get(earlier.id) ?? earlier.sheet_event_id ?? undefined;
           if (known !== undefined) return known;
           const r = (await q("transfers").select("sheet_event_id").where("id", earlier.id).first()) as
-            | { sheet_event_id: string | null }
-            | undefined;
+            { sheet_event_id: string | null } | undefined;
           return r?.sheet_event_id ?? undefined;
         };
   return {

@@ -11,18 +11,24 @@ export interface PatientSummary {
   readonly birthDate?: string;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
 
 /** Transfer id → patient summary, for the transfers of `ids` whose data name the patient. */
-export async function patientSummaries(q: Queryable, ids: readonly string[]): Promise<Map<string, PatientSummary>> {
+export async function patientSummaries(
+  q: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, PatientSummary>> {
   const out = new Map<string, PatientSummary>();
   if (ids.length === 0) return out;
-  const rows = (await q("transfers").select("id", "payload_json").whereIn("id", [...ids])) as {
+  const rows = (await q("transfers")
+    .select("id", "payload_json")
+    .whereIn("id", [...ids])) as {
     id: string;
     payload_json: string;
   }[];
   for (const r of rows) {
-    let p: Record<string, unknown> = {};
+    let p: Record<string, unknown>;
     try {
       const data = JSON.parse(r.payload_json) as { patient?: Record<string, unknown> };
       p = data.patient ?? {};

@@ -49,13 +49,9 @@ export function transferReference(kind: string, transferId: string): string {
 export function parseReference(text: string): string | undefined {
   const m = /^([A-Za-z]{3})-?([0-9A-Za-z-]{7,9})$/.exec(text.trim());
   if (!m) return undefined;
-  const body = (m[2] ?? "")
-    .replace(/-/g, "")
-    .toUpperCase()
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  const body = (m[2] ?? "").replace(/-/g, "").toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
   if (body.length !== 7) return undefined;
-  const values = [...body].map((c) => ALPHABET.indexOf(c));
+  const values = Array.from({ length: body.length }, (_, i) => ALPHABET.indexOf(body.charAt(i)));
   if (values.some((v) => v < 0)) return undefined;
   if (check(values.slice(0, 6)) !== values[6]) return undefined;
   return `${(m[1] ?? "").toUpperCase()}-${body.slice(0, 4)}-${body.slice(4)}`;

@@ -34,7 +34,9 @@ export async function handleRoomCommand(
   const cmd = parseAnswerCommand(text);
   if (cmd === undefined) return { kind: "ignored" };
   const found =
-    cmd.requestId === undefined ? await openRequestOf(deps, roomId) : await requestNamed(deps, roomId, cmd.requestId);
+    cmd.requestId === undefined
+      ? await openRequestOf(deps, roomId)
+      : await requestNamed(deps, roomId, cmd.requestId);
   const requestId = found === AMBIGUOUS ? undefined : found;
   let outcome: CommandOutcome;
   if (found === AMBIGUOUS) {

@@ -31,7 +31,12 @@ import {
   sha256Hex,
 } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
-import { createTransfer, OutboxWorker, transferReference, transferStatus } from "../../src/transfers/index.ts";
+import {
+  createTransfer,
+  OutboxWorker,
+  transferReference,
+  transferStatus,
+} from "../../src/transfers/index.ts";
 import { adtMessage, hl7Now, insOf, pamFixture, PATIENT } from "../helpers/adt.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
@@ -205,7 +210,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     }
     const pdf = await downloadEncryptedFile(
       members[0]!,
-      sheetView((await sheetEvent(members[0]!, t, 10_000))).file,
+      sheetView(await sheetEvent(members[0]!, t, 10_000)).file,
     );
     expect(sha256Hex(pdf)).toBe(t.pdfSha256);
     const ca = await readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8");
@@ -271,7 +276,9 @@ describe("ADT feed → notices over a real homeserver", () => {
     });
     // Its own wording and file name, naming the notice it withdraws, asking for nothing…
     expect(view.body.split("\n")[0]).toMatch(/^Annulation : avis d’hospitalisation — MARCHAL /);
-    expect(view.body).toContain(`L’avis réf. ${transferReference("admission-notice", original.id)} est retiré`);
+    expect(view.body).toContain(
+      `L’avis réf. ${transferReference("admission-notice", original.id)} est retiré`,
+    );
     expect(view.body).not.toContain("✅");
     expect(view.filename).toMatch(/^annulation-avis-hospitalisation-MARCHAL-\d{4}-\d{2}-\d{2}\.pdf$/);
     // …and a reply to the original notice's message.

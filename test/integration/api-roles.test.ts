@@ -91,7 +91,12 @@ describe.each(engines())("API roles on $name", (engine) => {
     });
 
     it("the list shows each transfer's short reference; the patient only to those who handle sheets", async () => {
-      type Item = { id: string; kind: string; reference: string; patient?: { lastName: string; birthDate?: string } };
+      type Item = {
+        id: string;
+        kind: string;
+        reference: string;
+        patient?: { lastName: string; birthDate?: string };
+      };
       const list = async (token: string): Promise<Item[]> =>
         ((await call(`${f.api}/transfers`, { token })).json as { items: Item[] }).items;
       const asRecipient = await list(await f.token("dr.martin", "recipient"));

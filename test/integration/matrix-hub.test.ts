@@ -133,7 +133,13 @@ describe("hub session", () => {
     const seenByAlice = await aliceClient.getCrypto()!.getDeviceVerificationStatus(hub.userId, hub.deviceId);
     expect(seenByAlice?.signedByOwner).toBe(true);
     sent = await hub.transport.sendSheet(roomId, [alice.userId], sheet("tr-hub-1"));
-    const ev = await waitForEvent(aliceClient, roomId, "m.room.message", 20_000, (e) => e.getId() === sent.eventId);
+    const ev = await waitForEvent(
+      aliceClient,
+      roomId,
+      "m.room.message",
+      20_000,
+      (e) => e.getId() === sent.eventId,
+    );
     expect(ev.isEncrypted()).toBe(true);
     await aliceClient.sendTextMessage(roomId, "bien reçu");
     const reply = await waitForEvent(
@@ -218,8 +224,18 @@ describe("inbound events", () => {
       pdfSha256: "0".repeat(64),
       data: { test: true },
     });
-    await waitFor("legacy delivered", () => (delivered.includes(legacy.sheetEventId) ? true : undefined), 20_000);
-    const text = await waitForEvent(aliceClient, roomId, "m.room.message", 20_000, (e) => e.getId() === legacy.textEventId);
+    await waitFor(
+      "legacy delivered",
+      () => (delivered.includes(legacy.sheetEventId) ? true : undefined),
+      20_000,
+    );
+    const text = await waitForEvent(
+      aliceClient,
+      roomId,
+      "m.room.message",
+      20_000,
+      (e) => e.getId() === legacy.textEventId,
+    );
     await react(aliceClient, roomId, legacy.fileEventId);
     await aliceClient.sendEvent(roomId, EventType.RoomMessage, {
       msgtype: MsgType.Text,

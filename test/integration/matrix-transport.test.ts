@@ -101,7 +101,13 @@ describe("hub → recipient over an encrypted room", () => {
 
     const t0 = Date.now();
     const sent = await transport.sendSheet(roomId, [alice.userId], sheet);
-    const ev = await waitForEvent(aliceClient, roomId, "m.room.message", 20_000, (e) => e.getId() === sent.eventId);
+    const ev = await waitForEvent(
+      aliceClient,
+      roomId,
+      "m.room.message",
+      20_000,
+      (e) => e.getId() === sent.eventId,
+    );
     const content = ev.getContent<SheetMessageContent>();
     const pdf = await downloadEncryptedFile(aliceClient, content.file);
     timings.sendToDecryptedPdfMs = Date.now() - t0;
@@ -140,7 +146,9 @@ describe("hub → recipient over an encrypted room", () => {
     expect(again.eventId).toBe(sent.eventId);
 
     // The hub posted exactly one message for the sheet, and nothing else.
-    const messages = (await decryptedMessages(aliceClient, roomId)).filter((e) => e.getSender() === hubUser.userId);
+    const messages = (await decryptedMessages(aliceClient, roomId)).filter(
+      (e) => e.getSender() === hubUser.userId,
+    );
     expect(messages.map((e) => e.getId())).toEqual([sent.eventId]);
     expect(sheetMessages(messages)).toHaveLength(1);
 
@@ -179,7 +187,13 @@ describe("hub → recipient over an encrypted room", () => {
       transferId: "tr-0003",
       replyTo: () => Promise.resolve(first.eventId),
     });
-    const ev = await waitForEvent(aliceClient, roomId, "m.room.message", 20_000, (e) => e.getId() === second.eventId);
+    const ev = await waitForEvent(
+      aliceClient,
+      roomId,
+      "m.room.message",
+      20_000,
+      (e) => e.getId() === second.eventId,
+    );
     expect(ev.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: first.eventId } });
   });
 });

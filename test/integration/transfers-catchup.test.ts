@@ -109,9 +109,17 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
       });
       // A sheet of the same room as the hub posted it before (three events, from another of the
       // hub's devices), recorded as sent with its three event ids; Alice reacts ✅ to its m.file.
-      const legacy = await createTransfer(f.deps, { sheet: exampleSheet("discharge"), to, actor: "cli:test" });
+      const legacy = await createTransfer(f.deps, {
+        sheet: exampleSheet("discharge"),
+        to,
+        actor: "cli:test",
+      });
       const hubDevice = await server.client(hubUser);
-      await waitFor("the hub's other device in the room", () => hubDevice.getRoom(roomId) ?? undefined, 20_000);
+      await waitFor(
+        "the hub's other device in the room",
+        () => hubDevice.getRoom(roomId) ?? undefined,
+        20_000,
+      );
       const posted = await postLegacySheet(hubDevice, roomId, {
         sheetId: legacy.sheetId,
         kind: "discharge",
@@ -119,18 +127,21 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
         pdfSha256: legacy.pdfSha256,
         data: {},
       });
-      await f.db
-        .knex("transfers")
-        .where("id", legacy.transferId)
-        .update({
-          state: "sent",
-          room_id: roomId,
-          sent_at: new Date().toISOString(),
-          sheet_event_id: posted.sheetEventId,
-          file_event_id: posted.fileEventId,
-          text_event_id: posted.textEventId,
-        });
-      await waitForEvent(aliceClient, roomId, "m.room.message", 30_000, (e) => e.getId() === posted.fileEventId);
+      await f.db.knex("transfers").where("id", legacy.transferId).update({
+        state: "sent",
+        room_id: roomId,
+        sent_at: new Date().toISOString(),
+        sheet_event_id: posted.sheetEventId,
+        file_event_id: posted.fileEventId,
+        text_event_id: posted.textEventId,
+      });
+      await waitForEvent(
+        aliceClient,
+        roomId,
+        "m.room.message",
+        30_000,
+        (e) => e.getId() === posted.fileEventId,
+      );
       const legacyReaction = await aliceClient.sendEvent(roomId, EventType.Reaction, {
         "m.relates_to": { rel_type: RelationType.Annotation, event_id: posted.fileEventId, key: "✅" },
       });

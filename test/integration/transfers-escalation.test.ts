@@ -16,12 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/index.ts";
 import { addStructure, DirectoryService } from "../../src/directory/index.ts";
 import type { Hub, InboundListener, RegisteredUser } from "../../src/matrix/index.ts";
-import {
-  downloadEncryptedFile,
-  ESCALATION_KEY,
-  openHub,
-  sha256Hex,
-} from "../../src/matrix/index.ts";
+import { downloadEncryptedFile, ESCALATION_KEY, openHub, sha256Hex } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
 import {
   coordinatorContextKey,
@@ -267,7 +262,9 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     expect(answerEv.isEncrypted()).toBe(true);
     const content = sheetView(answerEv);
     // An answer: its own wording and file name, naming the request it answers, and a reply to it.
-    expect(content.body).toContain(`Réponse à la demande réf. ${transferReference("teleexpertise-request", c.transferId)}`);
+    expect(content.body).toContain(
+      `Réponse à la demande réf. ${transferReference("teleexpertise-request", c.transferId)}`,
+    );
     expect(content.filename).toMatch(/^reponse-teleexpertise-BENSAID-\d{4}-\d{2}-\d{2}\.pdf$/);
     expect(answerEv.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: t.sheetEventId } });
     const pdf = await downloadEncryptedFile(clients.alice, content.file);

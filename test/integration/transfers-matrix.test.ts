@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hub, RegisteredUser } from "../../src/matrix/index.ts";
 import { downloadEncryptedFile, openHub, sha256Hex } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
-import { createTransfer, OutboxWorker, transferReference, transferStatus } from "../../src/transfers/index.ts";
+import {
+  createTransfer,
+  OutboxWorker,
+  transferReference,
+  transferStatus,
+} from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { engines } from "./postgres.ts";
@@ -187,7 +192,9 @@ describe.each(engines())("transfers over a real homeserver on $name", (engine) =
       );
       expect([...sheets.keys()].map((k) => seen.bySheet.get(k))).toEqual(Array(50).fill(1));
       // one hub message per sheet: the room's earlier sheet and these 50
-      const fromHub = (await decryptedMessages(aliceClient, roomId)).filter((e) => e.getSender() === hub.userId);
+      const fromHub = (await decryptedMessages(aliceClient, roomId)).filter(
+        (e) => e.getSender() === hub.userId,
+      );
       expect(fromHub).toHaveLength(51);
       const audit = await f.db
         .knex("audit_entries")

@@ -138,7 +138,10 @@ export function transferRoutes(services: ApiServices): Router {
         ? (await patientSummaries(services.db.knex, [s.transfer.id])).get(s.transfer.id)
         : undefined;
       res.json(
-        transferView({ ...s.transfer, recipients: s.recipients, overdue: isOverdue(s.transfer, now) }, patient),
+        transferView(
+          { ...s.transfer, recipients: s.recipients, overdue: isOverdue(s.transfer, now) },
+          patient,
+        ),
       );
     }),
   );

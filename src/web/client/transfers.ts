@@ -139,16 +139,7 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
   root.append(
     h("h1", {}, "Suivi des envois"),
     h("div", { class: "field inline no-print" }, h("label", { for: "state-filter" }, "Filtrer"), filter),
-    h(
-      "table",
-      { class: "transfers", id: "transfers" },
-      h(
-        "thead",
-        {},
-        head,
-      ),
-      body,
-    ),
+    h("table", { class: "transfers", id: "transfers" }, h("thead", {}, head), body),
     msg,
     detailHost,
   );
@@ -164,7 +155,14 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
       const patients = rows.some((t) => t.patient !== undefined);
       if (withPatient !== patients) {
         withPatient = patients;
-        const cols = ["Référence", "Fiche", ...(patients ? ["Patient"] : []), "Créé le", "Destinataires", "État"];
+        const cols = [
+          "Référence",
+          "Fiche",
+          ...(patients ? ["Patient"] : []),
+          "Créé le",
+          "Destinataires",
+          "État",
+        ];
         replace(head, ...cols.map((c) => h("th", { scope: "col" }, c)));
       }
       replace(body, ...rows.map((t) => row(t, selected, who, patients)));

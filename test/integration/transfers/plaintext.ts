@@ -9,7 +9,7 @@ import { Direction, type MatrixClient } from "matrix-js-sdk";
 
 /** The patient strings of a sheet's data that must never appear in clear. */
 export function patientNeedles(data: unknown): string[] {
-  const p = ((data as { patient?: Record<string, unknown> }).patient ?? {}) as Record<string, unknown>;
+  const p: Record<string, unknown> = (data as { patient?: Record<string, unknown> }).patient ?? {};
   const out: string[] = [];
   for (const k of ["lastName", "birthName", "firstNames", "usedFirstName", "ins", "address", "phone"]) {
     const v = p[k];

@@ -64,10 +64,19 @@ export async function sheetEventsSeen(
 }
 
 /** A sheet message's structured data with its attachment, file name and caption. */
-export type SheetView = SheetData & { readonly file: EncryptedFile; readonly filename: string; readonly body: string };
+export type SheetView = SheetData & {
+  readonly file: EncryptedFile;
+  readonly filename: string;
+  readonly body: string;
+};
 
 /** The {@link SheetView} of a decrypted event (empty data when it is not a sheet message). */
 export function sheetView(ev: MatrixEvent): SheetView {
   const c = ev.getContent<{ file: EncryptedFile; filename: string; body: string }>();
-  return { ...((c as Record<string, unknown>)[SHEET_KEY] as SheetData), file: c.file, filename: c.filename, body: c.body };
+  return {
+    ...((c as Record<string, unknown>)[SHEET_KEY] as SheetData),
+    file: c.file,
+    filename: c.filename,
+    body: c.body,
+  };
 }

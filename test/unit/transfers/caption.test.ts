@@ -25,7 +25,9 @@ describe("short reference", () => {
     expect(transferReference("teleexpertise-request", ID)).toMatch(/^DTE-/);
     expect(transferReference("admission-notice", ID)).toMatch(/^AVH-/);
     expect(transferReference("something-else", ID)).toMatch(/^FDL-/);
-    const many = new Set(Array.from({ length: 2000 }, () => transferReference("discharge", crypto.randomUUID())));
+    const many = new Set(
+      Array.from({ length: 2000 }, () => transferReference("discharge", crypto.randomUUID())),
+    );
     expect(many.size).toBeGreaterThan(1995);
   });
 
@@ -71,13 +73,19 @@ describe("caption", () => {
     const sheet = exampleSheet("discharge");
     const c = sheetCaption({ kind: "discharge", transferId: ID, data: sheet.data, fallbackDate: at });
     expect(c.body.split("\n")[0]).toBe("Lettre de liaison de sortie — MARCHAL Odette, née le 12/03/1948");
-    expect(c.body).toContain("Centre hospitalier de Valmont (établissement fictif) — Médecine gériatrique aiguë — unité 3B");
+    expect(c.body).toContain(
+      "Centre hospitalier de Valmont (établissement fictif) — Médecine gériatrique aiguë — unité 3B",
+    );
     expect(c.body).toContain("Séjour du 05/01/2026 au 16/01/2026");
-    expect(c.body).toMatch(/À faire : traitement de sortie modifié ; \d résultats attendus ; suivi à organiser \(\d rendez-vous\)\./);
+    expect(c.body).toMatch(
+      /À faire : traitement de sortie modifié ; \d résultats attendus ; suivi à organiser \(\d rendez-vous\)\./,
+    );
     expect(c.filename).toBe("lettre-de-sortie-MARCHAL-2026-01-16.pdf");
     // without pending results nor follow-up, nothing is invented
     const bare = { ...sheet.data, pending: {}, followUp: {}, treatments: { atDischarge: [] } };
-    expect(sheetCaption({ kind: "discharge", transferId: ID, data: bare, fallbackDate: at }).body).not.toContain("À faire");
+    expect(
+      sheetCaption({ kind: "discharge", transferId: ID, data: bare, fallbackDate: at }).body,
+    ).not.toContain("À faire");
   });
 
   it("a withdrawal says so, names the earlier notice, asks for nothing; its own file name", () => {
@@ -92,7 +100,9 @@ describe("caption", () => {
       fallbackDate: at,
       concerns: { kind: "admission-notice", transferId: earlier },
     });
-    expect(c.body.split("\n")[0]).toBe("Annulation : avis d’hospitalisation — MARCHAL Odette, né(e) le 12/03/1948");
+    expect(c.body.split("\n")[0]).toBe(
+      "Annulation : avis d’hospitalisation — MARCHAL Odette, né(e) le 12/03/1948",
+    );
     expect(c.body).toContain(`L’avis réf. ${transferReference("admission-notice", earlier)} est retiré`);
     expect(c.body).not.toContain("✅");
     expect(c.body).not.toContain("À faire");
@@ -114,7 +124,9 @@ describe("caption", () => {
       fallbackDate: at,
       concerns: { kind: "teleexpertise-request", transferId: request },
     });
-    expect(a.body).toContain(`Réponse à la demande réf. ${transferReference("teleexpertise-request", request)}`);
+    expect(a.body).toContain(
+      `Réponse à la demande réf. ${transferReference("teleexpertise-request", request)}`,
+    );
     expect(a.body).toContain("consultation à prévoir");
     expect(a.filename).toBe("reponse-teleexpertise-BENSAID-2026-03-03.pdf");
   });
