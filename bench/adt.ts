@@ -18,8 +18,8 @@ import { Hl7Client, Hl7Connection } from "@medplum/hl7";
 import type { Hl7MessageEvent } from "@medplum/hl7";
 import { AdtProcessor, ackCode, parseAdt, parseEr7, startMllpListener } from "../src/adt/index.ts";
 import { CircleService } from "../src/circles/index.ts";
-import { openHub, SHEET_EVENT_TYPE } from "../src/matrix/index.ts";
-import type { SheetEventContent } from "../src/matrix/index.ts";
+import { openHub, SHEET_KEY } from "../src/matrix/index.ts";
+import type { SheetData } from "../src/matrix/index.ts";
 import { OutboxWorker } from "../src/transfers/index.ts";
 import { adtMessage, insOf } from "../test/helpers/adt.ts";
 import { tempDir, waitFor } from "../test/helpers/tmp.ts";
@@ -173,9 +173,9 @@ async function latency(): Promise<Record<string, number>> {
       await waitForEvent(
         client,
         t.room_id!,
-        SHEET_EVENT_TYPE,
+        "m.room.message",
         60_000,
-        (e) => e.getContent<SheetEventContent>().sheet_id === t.sheet_id,
+        (e) => (e.getContent()[SHEET_KEY] as SheetData | undefined)?.sheet_id === t.sheet_id,
       );
       if (i > 0) times.push(performance.now() - acked); // the first one creates the room
     }

@@ -7,7 +7,7 @@
  *
  * Passerelle's latency is split into: createTransfer (validate, render, sign, store, audit), queue
  * wait (queued → the worker's send starts: claim, payload, room), Matrix send (room guard, upload,
- * the three events) and receive (sent → the recipient has decrypted and verified the PDF).
+ * the one sheet message) and receive (sent → the recipient has decrypted and verified the PDF).
  * Scenarios: the same context (one room, created during warm-up; the targets) and, with
  * BENCH_DELIVERY_CONTEXTS=1, a concurrent run with one new context per transfer (a new room each).
  *

@@ -3,15 +3,15 @@
  * event it decrypts, finds the encrypted attachment, downloads and decrypts it, checks its SHA-256
  * against the one announced in the event and verifies the PDF's signature against the CA — and
  * only then marks the delivery done. Two kinds of events count:
- * - Passerelle's structured `fr.passerelle.sheet` event (keyed by `sheet_id`, hash `pdf_sha256`);
+ * - Passerelle's sheet message: one `m.file` whose `fr.passerelle.sheet` data key it by `sheet_id`
+ *   and give the hash `pdf_sha256`;
  * - the bare baseline's `m.file` event (keyed by `bench.id`, hash `bench.sha256`).
- * Passerelle's own `m.file` and `m.text` (no `bench.id`) are ignored: the sheet event carries the file.
  */
 import { performance } from "node:perf_hooks";
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { MatrixEventEvent, RoomEvent } from "matrix-js-sdk";
-import type { EncryptedFile, SheetEventContent } from "../../src/matrix/index.ts";
-import { downloadEncryptedFile, SHEET_EVENT_TYPE, sha256Hex } from "../../src/matrix/index.ts";
+import type { EncryptedFile, SheetData } from "../../src/matrix/index.ts";
+import { downloadEncryptedFile, isSheetMessage, SHEET_KEY, sha256Hex } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
 
 /** When the recipient had the event decrypted, and when the attachment verified (performance.now()). */
@@ -99,9 +99,9 @@ export class VerifyingRecipient {
   }
 
   #target(ev: MatrixEvent): { key: string; file: EncryptedFile; sha256: string } | undefined {
-    if (ev.getType() === SHEET_EVENT_TYPE) {
-      const c = ev.getContent<SheetEventContent>();
-      return { key: c.sheet_id, file: c.file, sha256: c.pdf_sha256 };
+    if (isSheetMessage(ev.getType(), ev.getContent())) {
+      const c = ev.getContent<{ file: EncryptedFile; [SHEET_KEY]: SheetData }>();
+      return { key: c[SHEET_KEY].sheet_id, file: c.file, sha256: c[SHEET_KEY].pdf_sha256 };
     }
     if (ev.getType() === "m.room.message") {
       const c = ev.getContent<Partial<BareFileContent>>();

@@ -37,7 +37,7 @@ interface Setup {
 /**
  * Milliseconds of one delivery: total and its parts. Passerelle: create + queue + receive = total,
  * where receive runs from the start of the hub's send to the recipient's verification; `send` (the
- * hub's whole send, three events) overlaps it. Bare: send + receive = total.
+ * hub's whole send, one message) overlaps it. Bare: send + receive = total.
  */
 type Split = Record<"total" | "create" | "queue" | "send" | "receive", number>;
 
@@ -61,8 +61,8 @@ async function passerelleOne(s: Setup, newContext: boolean): Promise<Split> {
         `last reason ${t?.lastReason ?? "none"}; recipient failures ${String(s.recipient.failures)})`,
     );
   });
-  // The sheet event goes first: the recipient may have verified it before the file and the text
-  // are posted, so the send's end is waited for (it does not count in the total).
+  // The recipient may have verified the sheet before the hub's send has returned (sync can overtake
+  // the homeserver's answer), so the send's end is waited for (it does not count in the total).
   const send = await waitFor(
     "the hub's send to return",
     () => s.transport.timings.get(c.transferId),

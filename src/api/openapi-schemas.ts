@@ -20,6 +20,12 @@ const obj = (properties: Record<string, Schema>, required: readonly string[], ex
 const localized = obj({ fr: str, en: str }, ["fr", "en"]);
 const rpps: Schema = { type: "string", pattern: "^[0-9]{11}$" };
 const sha256: Schema = { type: "string", pattern: "^[0-9a-f]{64}$" };
+/** The short human reference of a transfer (kind prefix, Crockford Base32, check symbol); `id` stays the identifier. */
+const transferRef: Schema = {
+  type: "string",
+  pattern: "^[A-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{3}$",
+  description: "Short human reference shown to people, e.g. LDL-7K3Q-2FX; not an identifier for the API.",
+};
 const formRef: Schema = { type: "string", pattern: "^[a-z][a-z-]{0,63}(@[1-9][0-9]{0,5})?$", maxLength: 80 };
 
 export const SCHEMAS: Record<string, Schema> = {
@@ -122,16 +128,26 @@ export const SCHEMAS: Record<string, Schema> = {
       obj({ finess: { type: "string", pattern: "^[0-9]{2}[0-9AB][0-9]{6}$" } }, ["finess"]),
     ],
   },
-  CreatedTransfer: obj({ id: str, sheetId: str, state: { enum: [...TRANSFER_STATES] }, pdfSha256: sha256 }, [
-    "id",
-    "sheetId",
-    "state",
-    "pdfSha256",
-  ]),
+  CreatedTransfer: obj(
+    {
+      id: str,
+      reference: transferRef,
+      sheetId: str,
+      state: { enum: [...TRANSFER_STATES] },
+      pdfSha256: sha256,
+    },
+    ["id", "reference", "sheetId", "state", "pdfSha256"],
+  ),
+  PatientSummary: {
+    ...obj({ lastName: str, firstName: str, birthDate: { type: "string", format: "date" } }, ["lastName"]),
+    description:
+      "The patient as the follow-up list shows it, to senders, recipients and specialists only (never in the audit).",
+  },
   Recipient: obj({ memberRef: str, deliveredAt: time, readAt: time, acknowledgedAt: time }, ["memberRef"]),
   Transfer: obj(
     {
       id: str,
+      reference: transferRef,
       form: str,
       kind: str,
       sheetId: str,
@@ -143,8 +159,21 @@ export const SCHEMAS: Record<string, Schema> = {
       sentAt: time,
       overdue: { type: "boolean" },
       recipients: { type: "array", items: ref("Recipient") },
+      patient: ref("PatientSummary"),
     },
-    ["id", "form", "kind", "sheetId", "pdfSha256", "state", "attempts", "createdAt", "overdue", "recipients"],
+    [
+      "id",
+      "reference",
+      "form",
+      "kind",
+      "sheetId",
+      "pdfSha256",
+      "state",
+      "attempts",
+      "createdAt",
+      "overdue",
+      "recipients",
+    ],
   ),
   TransferList: obj({ items: { type: "array", items: ref("Transfer") }, next: str }, ["items"]),
   TransferHistory: obj(

@@ -14,6 +14,13 @@ import type { ApiServices } from "./services.ts";
 export const senderUnitOf = (p: Principal): string | undefined =>
   p.member?.structureId === undefined ? undefined : `structure:${String(p.member.structureId)}`;
 
+/**
+ * Whether the follow-up list shows the caller each transfer's patient: the professionals who write
+ * or receive sheets (sender, recipient, specialist). The coordinator oversees states and delays;
+ * opening one transfer (audited) shows its sheet.
+ */
+export const readsSheets = (p: Principal): boolean => hasRole(p, "sender", "recipient", "specialist");
+
 export function scopeOf(p: Principal): TransferScope {
   if (hasRole(p, "coordinator")) return { all: true };
   const unit = senderUnitOf(p);

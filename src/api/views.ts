@@ -1,7 +1,7 @@
 /** JSON views of domain records for the API: ids, states and professional data, never sheet content. */
 import type { Member, Structure } from "../directory/index.ts";
 import type { VerificationReport } from "../pdf/index.ts";
-import type { TransferListItem } from "../transfers/index.ts";
+import type { PatientSummary, TransferListItem } from "../transfers/index.ts";
 
 export function memberView(m: Member): Record<string, unknown> {
   return {
@@ -19,9 +19,11 @@ export function memberView(m: Member): Record<string, unknown> {
 
 export const structureView = (s: Structure): Structure => s;
 
-export function transferView(t: TransferListItem): Record<string, unknown> {
+/** A transfer; `patient` only for the callers allowed to read its sheet (see `readsSheets`). */
+export function transferView(t: TransferListItem, patient?: PatientSummary): Record<string, unknown> {
   return {
     id: t.id,
+    reference: t.reference,
     form: t.form,
     kind: t.kind,
     sheetId: t.sheetId,
@@ -38,6 +40,7 @@ export function transferView(t: TransferListItem): Record<string, unknown> {
       ...(r.readAt === undefined ? {} : { readAt: r.readAt }),
       ...(r.acknowledgedAt === undefined ? {} : { acknowledgedAt: r.acknowledgedAt }),
     })),
+    ...(patient === undefined ? {} : { patient }),
   };
 }
 

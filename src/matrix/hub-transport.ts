@@ -3,8 +3,8 @@
  * from their first state (`m.room.encryption` in `initial_state`, client-server API §11.12.5),
  * private and invite-only, with history visible to members only. Events go out through
  * `PUT /rooms/{roomId}/send/{eventType}/{txnId}` (§7.6.2) with transaction ids derived from the
- * transfer id, so a retry is answered with the first event id instead of posting again. The
- * structured sheet event goes first; the `m.file` and `m.text` that follow name it (encrypted).
+ * transfer id, so a retry is answered with the first event id instead of posting again. A sheet is
+ * one encrypted `m.file` message: the PDF, its caption and the structured data (see sheet-event.ts).
  */
 import { Preset, Visibility, type EventType, type MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
@@ -13,8 +13,8 @@ import { assertRoomSafe, MEGOLM } from "./room-guard.ts";
 import type { SheetTransport } from "./index.ts";
 import type { NoticeTransport, OutgoingNotice } from "./notice.ts";
 import { ESCALATION_KEY } from "./notice.ts";
-import type { OutgoingSheet, SentSheet, SheetEventContent } from "./sheet-event.ts";
-import { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+import type { OutgoingSheet, SentSheet, SheetMessageContent } from "./sheet-event.ts";
+import { SHEET_KEY } from "./sheet-event.ts";
 import { SHEET_REF_KEY } from "./inbound-parse.ts";
 
 const REFERENCE = /^[A-Za-z0-9-]{1,32}$/;
@@ -30,19 +30,7 @@ export function roomName(reference: string): string {
   return `Passerelle · T-${reference}`;
 }
 
-const FILENAMES: Record<string, string> = {
-  admission: "fiche-de-liaison-entree.pdf",
-  discharge: "lettre-de-liaison.pdf",
-  "teleexpertise-request": "demande-teleexpertise.pdf",
-  "teleexpertise-answer": "reponse-teleexpertise.pdf",
-  "admission-notice": "avis-hospitalisation.pdf",
-  "discharge-notice": "avis-sortie.pdf",
-};
-
-/** Attachment file name by sheet kind; never derived from the sheet's content. */
-export function neutralFilename(kind: string): string {
-  return FILENAMES[kind] ?? "fiche-de-liaison.pdf";
-}
+const FILENAME = /^[A-Za-z0-9._-]{1,120}\.pdf$/;
 
 export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
   readonly #client: MatrixClient;
@@ -102,49 +90,42 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
     const { content_uri } = await (early ?? upload());
     const file = { url: content_uri, ...keys };
-    const filename = neutralFilename(sheet.kind);
-    const txn = (part: string): string => `passerelle.${sheet.transferId}.${part}`;
+    if (!FILENAME.test(sheet.filename)) {
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "filename must be ASCII letters, digits, '.', '_' or '-'",
+      );
+    }
     await turn?.();
-
-    const content: SheetEventContent = {
-      version: 1,
-      sheet_id: sheet.sheetId,
-      kind: sheet.kind,
-      form: sheet.form,
-      pdf_sha256: pdfSha256,
+    const replyTo = await sheet.replyTo?.();
+    const content: SheetMessageContent = {
+      msgtype: "m.file",
+      // A caption distinct from the file name (spec v1.10 media captions).
+      body: sheet.caption.body === sheet.filename ? `${sheet.caption.body}.` : sheet.caption.body,
+      ...(sheet.caption.html === undefined
+        ? {}
+        : { format: "org.matrix.custom.html" as const, formatted_body: sheet.caption.html }),
+      filename: sheet.filename,
+      info: { mimetype: "application/pdf", size: sheet.pdf.length },
       file,
-      filename,
-      data: sheet.data,
-    };
-    const sheetEvent = await this.#send(roomId, SHEET_EVENT_TYPE, content, txn("sheet"));
-    // The file and the summary name the sheet event, so that a ✅ on either acknowledges it.
-    const ref = { [SHEET_REF_KEY]: sheetEvent };
-    const fileEvent = await this.#send(
-      roomId,
-      "m.room.message",
-      {
-        msgtype: "m.file",
-        body: filename,
-        filename,
-        info: { mimetype: "application/pdf", size: sheet.pdf.length },
-        file,
-        ...ref,
+      [SHEET_KEY]: {
+        version: 2,
+        sheet_id: sheet.sheetId,
+        kind: sheet.kind,
+        form: sheet.form,
+        pdf_sha256: pdfSha256,
+        reference: sheet.reference,
+        data: sheet.data,
       },
-      txn("file"),
-    );
-    const textEvent = await this.#send(
+      ...(replyTo === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: replyTo } } }),
+    };
+    const eventId = await this.#send(
       roomId,
       "m.room.message",
-      { msgtype: "m.text", body: sheet.summaryFr, ...ref },
-      txn("text"),
+      content,
+      `passerelle.${sheet.transferId}.message`,
     );
-    return {
-      fileEventId: fileEvent,
-      sheetEventId: sheetEvent,
-      textEventId: textEvent,
-      pdfSha256,
-      contentUri: content_uri,
-    };
+    return { eventId, pdfSha256, contentUri: content_uri };
   }
 
   async sendNotice(

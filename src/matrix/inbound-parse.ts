@@ -2,9 +2,29 @@
  * Pure parsing of decrypted message contents into acknowledgements and commands (unit-tested).
  * See inbound.ts for the Matrix rules (m.annotation reactions, rich replies and their fallback).
  */
+import { SHEET_EVENT_TYPE, SHEET_KEY } from "./sheet-event.ts";
 
-/** Content key by which the hub's `m.file` and `m.text` name their sheet event (encrypted). */
+/**
+ * Content key by which the hub's other messages name the sheet they concern (encrypted): the
+ * `m.file` and `m.text` of the earlier three-event sheets, and reminders.
+ */
 export const SHEET_REF_KEY = "fr.passerelle.sheet_event_id";
+
+/**
+ * Whether a decrypted event is a sheet: the `m.file` message carrying the structured data under
+ * `fr.passerelle.sheet`, or the custom `fr.passerelle.sheet` event of an earlier three-event sheet.
+ */
+export function isSheetMessage(type: string, content: Readonly<Record<string, unknown>>): boolean {
+  if (type === SHEET_EVENT_TYPE) return true;
+  const data = content[SHEET_KEY];
+  return (
+    type === "m.room.message" &&
+    content.msgtype === "m.file" &&
+    typeof data === "object" &&
+    data !== null &&
+    typeof (data as { sheet_id?: unknown }).sheet_id === "string"
+  );
+}
 
 /** Reaction keys that acknowledge: ✅ with or without the emoji variation selector (U+FE0F). */
 export function isAckKey(key: unknown): boolean {

@@ -1,20 +1,22 @@
 /**
  * What comes back from the rooms, for the transfers module: delivery (remote echo of the hub's own
- * sheet event), public read receipts, and explicit acknowledgements. Decrypted events only.
+ * sheet message), public read receipts, and explicit acknowledgements. Decrypted events only.
  *
- * - Delivered: the hub's `fr.passerelle.sheet` event came back through `/sync` (the remote echo,
+ * - Delivered: the hub's sheet message came back through `/sync` (the remote echo,
  *   client-server API §7.6.1 "Local echo"): the homeserver has it in the room's DAG.
  * - Read: `m.receipt` with `m.read` (§11.6 "Receipts"). `m.read.private` is never shared with
  *   others and clients can switch receipts off, so a receipt is weak proof: it proves a client
  *   displayed the room, not that a professional took the sheet in charge. `m.read` means "read up
  *   to this event", so besides the receipt's own event the handler also hears of every earlier
- *   hub sheet event of the room that the client holds.
+ *   hub sheet of the room that the client holds.
  * - Acknowledged (the legal acknowledgement): an `m.reaction` whose `m.relates_to` is an
  *   `m.annotation` with key "✅" (§11.33 "Event annotations and reactions"), or a text message
  *   `!ack`, optionally a reply (`m.relates_to.m.in_reply_to`, §11.19 "Rich replies"; the
  *   `> ` reply fallback some clients still put in `body` is stripped). The target may be the
- *   sheet event or the hub's `m.file` / `m.text` of the same sheet (they name the sheet event in
- *   `fr.passerelle.sheet_event_id`); the handler always receives the sheet event id. A bare
+ *   sheet message (one `m.file` carrying `fr.passerelle.sheet`), a hub message naming a sheet in
+ *   `fr.passerelle.sheet_event_id` (a reminder), or any of the three events of an earlier
+ *   three-event sheet (custom `fr.passerelle.sheet` event, `m.file`, `m.text`); the handler
+ *   always receives the sheet's event id (for the earlier sheets, their custom event's). A bare
  *   `!ack` acknowledges the room's latest hub sheet before it.
  * - Other `!` commands go to `onCommand`. The hub's own events are ignored (except for
  *   delivery), events older than `since` are ignored, and every event is handled once (by id)
@@ -38,8 +40,7 @@ import {
 } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
 import type { MatrixLogSink } from "./client.ts";
-import { classifyMessage, SHEET_REF_KEY } from "./inbound-parse.ts";
-import { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+import { classifyMessage, isSheetMessage, SHEET_REF_KEY } from "./inbound-parse.ts";
 
 export type AckVia = "reaction" | "command";
 type Maybe = void | Promise<void>;
@@ -77,6 +78,9 @@ export interface InboundListener {
 }
 
 const MAX_SEEN = 50_000;
+
+/** A hub sheet, one `m.file` message or the custom event of an earlier three-event sheet (decrypted). */
+const isSheet = (ev: MatrixEvent): boolean => isSheetMessage(ev.getType(), ev.getContent());
 
 /** Starts listening on `client`; events already loaded and newer than `since` are handled too. */
 export function listenInbound(
@@ -120,7 +124,7 @@ export function listenInbound(
       }
       if (target.getSender() !== self) return undefined;
     }
-    if (target.getType() === SHEET_EVENT_TYPE) return targetId;
+    if (isSheet(target)) return targetId;
     const ref: unknown = target.getContent()[SHEET_REF_KEY];
     return typeof ref === "string" ? ref : undefined;
   };
@@ -129,7 +133,7 @@ export function listenInbound(
     room
       ?.getLiveTimeline()
       .getEvents()
-      .findLast((e) => e.getSender() === self && e.getType() === SHEET_EVENT_TYPE && e.getTs() <= ts)
+      .findLast((e) => e.getSender() === self && isSheet(e) && e.getTs() <= ts)
       ?.getId();
 
   const classify = async (ev: MatrixEvent, roomId: string, from: number): Promise<void> => {
@@ -137,7 +141,7 @@ export function listenInbound(
     const sender = ev.getSender();
     if (id === undefined || sender === undefined || ev.status !== null || ev.isDecryptionFailure()) return;
     if (sender === self) {
-      if (ev.getType() === SHEET_EVENT_TYPE && mark(id)) call(() => handler.onDelivered?.(roomId, id));
+      if (isSheet(ev) && mark(id)) call(() => handler.onDelivered?.(roomId, id));
       return;
     }
     if (ev.getTs() < from || !mark(id)) return;
@@ -181,7 +185,7 @@ export function listenInbound(
     const sheets = room
       .getLiveTimeline()
       .getEvents()
-      .filter((e) => e.getSender() === self && e.getType() === SHEET_EVENT_TYPE && e.getTs() <= upToTs)
+      .filter((e) => e.getSender() === self && isSheet(e) && e.getTs() <= upToTs)
       .map((e) => e.getId())
       .filter((x): x is string => x !== undefined);
     for (const id of new Set([eventId, ...sheets])) {

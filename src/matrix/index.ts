@@ -12,11 +12,12 @@ export interface SheetTransport {
   createRoom(reference: string, invite: readonly string[]): Promise<string>;
   invite(roomId: string, userId: string): Promise<void>;
   /**
-   * Sends the PDF (encrypted attachment), the structured event and the French summary, after
-   * checking the room (encrypted, only `expectedMembers` besides the hub). Retrying with the same
-   * `transferId` reuses the transaction ids, so the homeserver does not post twice.
-   * @param turn awaited after the checks and the upload, right before the events are posted: the
-   *   caller's per-room ordering (the events of earlier sheets of the room are posted first).
+   * Sends the sheet as one encrypted `m.file` message — the PDF (encrypted attachment), its French
+   * caption and the structured data — after checking the room (encrypted, only `expectedMembers`
+   * besides the hub). Retrying with the same `transferId` reuses the transaction id, so the
+   * homeserver does not post twice.
+   * @param turn awaited after the checks and the upload, right before the message is posted: the
+   *   caller's per-room ordering (the messages of earlier sheets of the room are posted first).
    */
   sendSheet(
     roomId: string,
@@ -26,11 +27,17 @@ export interface SheetTransport {
   ): Promise<SentSheet>;
 }
 
-export { SHEET_EVENT_TYPE } from "./sheet-event.ts";
+export { SHEET_EVENT_TYPE, SHEET_KEY } from "./sheet-event.ts";
 export { ESCALATION_KEY } from "./notice.ts";
 export type { NoticeTransport, OutgoingNotice } from "./notice.ts";
-export type { SheetEventContent, OutgoingSheet, SentSheet } from "./sheet-event.ts";
-export { MatrixSheetTransport, neutralFilename, roomName } from "./hub-transport.ts";
+export type {
+  LegacySheetEventContent,
+  OutgoingSheet,
+  SentSheet,
+  SheetData,
+  SheetMessageContent,
+} from "./sheet-event.ts";
+export { MatrixSheetTransport, roomName } from "./hub-transport.ts";
 export { assertRoomSafe, MEGOLM } from "./room-guard.ts";
 export { encryptAttachment, decryptAttachment, sha256Hex } from "./attachment.ts";
 export type { EncryptedFile } from "./attachment.ts";
@@ -46,7 +53,7 @@ export { openHub } from "./hub.ts";
 export type { Hub, HubStart, OpenHubOptions } from "./hub.ts";
 export { listenInbound } from "./inbound.ts";
 export type { AckVia, InboundHandler, InboundListener, InboundOptions } from "./inbound.ts";
-export { SHEET_REF_KEY } from "./inbound-parse.ts";
+export { SHEET_REF_KEY, isSheetMessage } from "./inbound-parse.ts";
 export { hubPaths } from "./hub-secrets.ts";
 export type { HubSession } from "./hub-secrets.ts";
 export { serveDirectCommands, isEncryptedDirectRoom } from "./direct.ts";

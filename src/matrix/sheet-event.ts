@@ -1,41 +1,84 @@
-/** The structured sheet event and the transport's input and output types. */
+/**
+ * The sheet message and the transport's input and output types.
+ *
+ * A sheet is ONE `m.room.message` of msgtype `m.file` (client-server API §11.3.6.1 "m.file"),
+ * always encrypted: the PDF as an `EncryptedFile`, a caption (`body` differs from `filename`, the
+ * media captions of spec v1.10), and the structured data under the namespaced content key
+ * {@link SHEET_KEY} (spec §7.1 "Namespacing": keys of an unspecified content use Java-package
+ * naming). Sheets sent before were three events: a custom `fr.passerelle.sheet` event, an `m.file`
+ * and an `m.text` naming it ({@link LegacySheetEventContent}); they are still recognised.
+ */
 import type { EncryptedFile } from "./attachment.ts";
 
-/** Event type of the structured sheet event (namespaced, per spec §7.1 "Types of room events"). */
+/** Content key of the structured sheet data within the `m.file` message. */
+export const SHEET_KEY = "fr.passerelle.sheet";
+/** Event type of the structured sheet event of the earlier three-event sheets (same name as the key). */
 export const SHEET_EVENT_TYPE = "fr.passerelle.sheet";
 
-/** Content of a {@link SHEET_EVENT_TYPE} event; always sent encrypted. */
-export interface SheetEventContent {
-  readonly version: 1;
+/** The structured part of a sheet message ({@link SHEET_KEY}). */
+export interface SheetData {
+  readonly version: 2;
   readonly sheet_id: string;
   readonly kind: string;
   /** Form id and version, e.g. `discharge@1`. */
   readonly form: string;
   /** Hex SHA-256 of the signed PDF (plaintext). */
   readonly pdf_sha256: string;
-  /** The encrypted PDF attachment, as in the `m.file` event. */
-  readonly file: EncryptedFile;
-  readonly filename: string;
+  /** The transfer's short human reference, e.g. `LDL-7K3Q-2FX`. */
+  readonly reference: string;
   /** The validated sheet data (JSON). */
   readonly data: unknown;
 }
 
-/** One sheet to deliver. `transferId` makes the sends idempotent (it seeds the transaction ids). */
+/** Content of a sheet message (sent encrypted). */
+export interface SheetMessageContent {
+  readonly msgtype: "m.file";
+  /** The caption (differs from `filename`). */
+  readonly body: string;
+  readonly format?: "org.matrix.custom.html";
+  readonly formatted_body?: string;
+  readonly filename: string;
+  readonly info: { readonly mimetype: "application/pdf"; readonly size: number };
+  readonly file: EncryptedFile;
+  readonly [SHEET_KEY]: SheetData;
+  readonly "m.relates_to"?: { readonly "m.in_reply_to": { readonly event_id: string } };
+}
+
+/** Content of a {@link SHEET_EVENT_TYPE} event of the earlier three-event sheets. */
+export interface LegacySheetEventContent {
+  readonly version: 1;
+  readonly sheet_id: string;
+  readonly kind: string;
+  readonly form: string;
+  readonly pdf_sha256: string;
+  readonly file: EncryptedFile;
+  readonly filename: string;
+  readonly data: unknown;
+}
+
+/** One sheet to deliver. `transferId` makes the send idempotent (it seeds the transaction id). */
 export interface OutgoingSheet {
   readonly transferId: string;
   readonly sheetId: string;
   readonly kind: string;
   readonly form: string;
+  readonly reference: string;
   readonly pdf: Uint8Array;
   readonly data: unknown;
-  /** Short French text for humans; sent encrypted. */
-  readonly summaryFr: string;
+  /** Caption for humans, plain text and HTML; sent encrypted. */
+  readonly caption: { readonly body: string; readonly html?: string };
+  /** Attachment file name (ASCII); sent encrypted. */
+  readonly filename: string;
+  /**
+   * The earlier sheet's event this one concerns (a withdrawal, a replacement, an answer), asked for
+   * when the room's turn comes (the earlier sheet may have just been posted): the message replies to it.
+   */
+  readonly replyTo?: () => Promise<string | undefined>;
 }
 
 export interface SentSheet {
-  readonly fileEventId: string;
-  readonly sheetEventId: string;
-  readonly textEventId: string;
+  /** The sheet message's event id. */
+  readonly eventId: string;
   readonly pdfSha256: string;
   readonly contentUri: string;
 }

@@ -21,6 +21,7 @@ import { contextKey, defaultSenderUnit } from "./context.ts";
 import { answerDueAt } from "./deadline.ts";
 import type { ResolvedRecipients, UnitRef } from "./recipients.ts";
 import { resolveRecipients } from "./recipients.ts";
+import { transferReference } from "./reference.ts";
 import { refuse } from "./refusal.ts";
 import type { TransferContext } from "./types.ts";
 
@@ -54,6 +55,8 @@ export interface CreateTransferInput {
 
 export interface CreatedTransfer {
   readonly transferId: string;
+  /** The short human reference (see `reference.ts`). */
+  readonly reference: string;
   readonly sheetId: string;
   readonly pdfSha256: string;
   readonly patientRef: PatientRef;
@@ -100,6 +103,7 @@ export async function createTransfer(
   deps.onQueued?.(prepared.transferId);
   return {
     transferId: prepared.transferId,
+    reference: transferReference(prepared.sheet.form.id, prepared.transferId),
     sheetId: prepared.signed.sheetId,
     pdfSha256: prepared.signed.sha256,
     patientRef: prepared.patient,

@@ -131,7 +131,7 @@ export class EscalationScheduler {
       );
       const notice = {
         txnId: `passerelle.${t.id}.escalation.${String(n)}.${String(c.id)}`,
-        bodyFr: coordinatorNoticeFr(t.id, hours, awaitingAnswer),
+        bodyFr: coordinatorNoticeFr(t.kind, t.id, hours, awaitingAnswer),
         escalation: { transfer_id: t.id, delay_hours: hours },
       };
       const eventId = await this.#whenReady(created, () =>

@@ -36,7 +36,12 @@ export { contextKey, defaultSenderUnit } from "./context.ts";
 export { TransferRepository } from "./repository.ts";
 export { transferStatus } from "./status.ts";
 export type { TransferLinks, TransferStatus } from "./status.ts";
-export { summaryFr } from "./summary.ts";
+export { sheetCaption, sheetRole, needsFr, asciiSlug } from "./caption.ts";
+export type { Caption, CaptionInput, SheetRole } from "./caption.ts";
+export { transferReference, parseReference, referencePrefix } from "./reference.ts";
+export { KIND_FR, kindFr } from "./kinds.ts";
+export { patientSummaries } from "./patient-summary.ts";
+export type { PatientSummary } from "./patient-summary.ts";
 export { backoffMs, reasonOf, WORKER_ACTOR } from "./outcome.ts";
 export { TRANSFER_STATES, STATE_RANK } from "./types.ts";
 export type {

@@ -68,9 +68,10 @@ export async function recordSent(
         sent_at: now,
         updated_at: now,
         attempts: row.attempts + 1,
-        file_event_id: sent.fileEventId,
-        sheet_event_id: sent.sheetEventId,
-        text_event_id: sent.textEventId,
+        // One message per sheet: it is both the sheet and the file event (no separate text).
+        file_event_id: sent.eventId,
+        sheet_event_id: sent.eventId,
+        text_event_id: null,
         lease_owner: null,
         lease_expires_at: null,
         last_reason: null,
@@ -80,7 +81,7 @@ export async function recordSent(
     await new TransferRepository(trx).addEvent(row.id, {
       step: "sent",
       at: now,
-      matrixEventId: sent.sheetEventId,
+      matrixEventId: sent.eventId,
     });
     await ctx.trail.appendWithin(trx, [
       auditEvent("transfer.sent", {
@@ -88,13 +89,13 @@ export async function recordSent(
         transfer: row.id,
         sheet: row.sheet_id,
         room: roomId,
-        event: sent.sheetEventId,
+        event: sent.eventId,
         pdfSha256: row.pdf_sha256,
         patient: row.patient_ref as PatientRef,
       }),
     ]);
     const t = { id: row.id, sheetId: row.sheet_id, patientRef: row.patient_ref, roomId };
-    await deliverIfEchoed(ctx, trx, t, sent.sheetEventId, now);
+    await deliverIfEchoed(ctx, trx, t, sent.eventId, now);
     return true;
   });
 }

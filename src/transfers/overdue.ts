@@ -5,14 +5,15 @@
  * delay). An acknowledgement does not stop a tele-expertise request's clock: only the answer does.
  * The {@link EscalationScheduler} calls {@link findOverdue}, re-notifies the room and tells the
  * CPTS coordinators, then calls {@link markEscalated}; a transfer is escalated again only after
- * another full delay.
+ * another full delay. Withdrawals of notices ask for nothing and are never escalated.
  */
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { WORKER_ACTOR } from "./outcome.ts";
 import type { TransferRow } from "./repository.ts";
-import { TRANSFER_COLUMNS, toTransfer } from "./repository.ts";
+import { TRANSFER_COLUMNS, toTransfer, TransferRepository } from "./repository.ts";
+import { sheetRole } from "./caption.ts";
 import type { Transfer, TransferContext } from "./types.ts";
 
 /** Acknowledgement delays in hours, by sheet kind, with a default. */
@@ -53,12 +54,20 @@ export async function findOverdue(
         .orWhere((a) => void a.where("state", "acknowledged").whereIn("kind", [...ANSWERED_KINDS]));
     })
     .orderBy("sent_at")) as OverdueRow[];
-  return rows
-    .filter((r) => {
-      const due = dueAt(r, delays);
-      return due !== undefined && due <= now.getTime();
-    })
-    .map(toTransfer);
+  const due = rows.filter((r) => {
+    const at = dueAt(r, delays);
+    return at !== undefined && at <= now.getTime();
+  });
+  const out: Transfer[] = [];
+  for (const r of due) if (!(await isWithdrawal(ctx, r))) out.push(toTransfer(r));
+  return out;
+}
+
+/** A withdrawal asks for nothing (its message says so): it is never escalated. */
+async function isWithdrawal(ctx: TransferContext, r: TransferRow): Promise<boolean> {
+  if (!r.kind.endsWith("-notice")) return false;
+  const payload = await new TransferRepository(ctx.db.knex).payload(r.id);
+  return payload !== undefined && sheetRole(r.kind, payload.data) === "withdrawal";
 }
 
 /** What an escalation sent: the reminder in the transfer's room and the coordinators' notices. */

@@ -1,8 +1,10 @@
 /**
- * The French texts of escalation (sent encrypted): the reminder in the transfer's room and the
- * notice to the CPTS coordinator. They carry the transfer reference and the delay only — no
- * patient data, and not even the kind of sheet in the coordinator's notice.
+ * The French texts of escalation (sent encrypted): the reminder in the transfer's room (a reply to
+ * the sheet, which carries the patient's identity) and the notice to the CPTS coordinator. They
+ * carry the transfer's short reference (see `reference.ts`) and the delay only — no patient data.
  */
+import { transferReference } from "./reference.ts";
+
 const TITLES: Record<string, string> = {
   admission: "la fiche de liaison d’entrée",
   discharge: "la lettre de liaison de sortie",
@@ -17,13 +19,19 @@ export const ANSWER_HELP_FR =
 /** The reminder posted (as a reply to the sheet) in the transfer's room. */
 export function reminderFr(kind: string, transferId: string, hours: number, awaitingAnswer: boolean): string {
   const title = TITLES[kind] ?? "la fiche de liaison";
+  const ref = transferReference(kind, transferId);
   return awaitingAnswer
-    ? `Rappel : ${title} (réf. ${transferId}) attend une réponse depuis ${hours} h. ${ANSWER_HELP_FR}`
-    : `Rappel : ${title} (réf. ${transferId}) attend un accusé de réception depuis ${hours} h. Merci d’en accuser réception : réagissez ✅ ou répondez !ack.`;
+    ? `Rappel : ${title} (réf. ${ref}) attend une réponse depuis ${hours} h. ${ANSWER_HELP_FR}`
+    : `Rappel : ${title} (réf. ${ref}) attend un accusé de réception depuis ${hours} h. Merci d’en accuser réception : réagissez ✅ au message de la fiche ou à celui-ci, ou répondez !ack.`;
 }
 
 /** The notice to a coordinator, in their own room with the hub. */
-export function coordinatorNoticeFr(transferId: string, hours: number, awaitingAnswer: boolean): string {
+export function coordinatorNoticeFr(
+  kind: string,
+  transferId: string,
+  hours: number,
+  awaitingAnswer: boolean,
+): string {
   const what = awaitingAnswer ? "sans réponse" : "sans accusé de réception";
-  return `Relance Passerelle : la transmission réf. ${transferId} est ${what} depuis ${hours} h. Un rappel a été envoyé dans son salon.`;
+  return `Relance Passerelle : la transmission réf. ${transferReference(kind, transferId)} est ${what} depuis ${hours} h. Un rappel a été envoyé dans son salon.`;
 }

@@ -1,5 +1,6 @@
 /** Reads and writes of the transfers tables; engine-agnostic knex on a database or a transaction. */
 import type { Queryable } from "../storage/index.ts";
+import { transferReference } from "./reference.ts";
 import type { Transfer, TransferEvent, TransferRecipient, TransferState, TransferStep } from "./types.ts";
 
 /** A row of `transfers` as stored (PDF excluded unless asked). */
@@ -65,6 +66,7 @@ const opt = <K extends string>(k: K, v: string | null): { [P in K]?: string } =>
 export function toTransfer(r: TransferRow): Transfer {
   return {
     id: r.id,
+    reference: transferReference(r.kind, r.id),
     form: r.form,
     kind: r.kind,
     sheetId: r.sheet_id,

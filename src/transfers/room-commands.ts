@@ -10,6 +10,7 @@ import { isPasserelleError } from "../core/index.ts";
 import type { NoticeTransport } from "../matrix/index.ts";
 import { parseAnswerCommand } from "./answer-command.ts";
 import type { CreateTransferDeps } from "./create.ts";
+import { parseReference, transferReference } from "./reference.ts";
 import { ANSWER_HELP_FR } from "./reminders.ts";
 import { TransferRepository } from "./repository.ts";
 import type { AnsweredTeleexpertise } from "./teleexpertise.ts";
@@ -32,7 +33,10 @@ export async function handleRoomCommand(
 ): Promise<CommandOutcome> {
   const cmd = parseAnswerCommand(text);
   if (cmd === undefined) return { kind: "ignored" };
-  const found = cmd.requestId ?? (await openRequestOf(deps, roomId));
+  const found =
+    cmd.requestId === undefined
+      ? await openRequestOf(deps, roomId)
+      : await requestNamed(deps, roomId, cmd.requestId);
   const requestId = found === AMBIGUOUS ? undefined : found;
   let outcome: CommandOutcome;
   if (found === AMBIGUOUS) {
@@ -78,6 +82,17 @@ async function openRequestOf(
   return rows.length > 1 ? AMBIGUOUS : rows[0]?.id;
 }
 
+/** The request named by its id or by its short reference (`DTE-…`, among the room's requests). */
+async function requestNamed(deps: CreateTransferDeps, roomId: string, name: string): Promise<string> {
+  const reference = parseReference(name);
+  if (reference === undefined) return name;
+  const ids = (await deps.db
+    .knex("transfers")
+    .where({ room_id: roomId, kind: "teleexpertise-request" })
+    .pluck("id")) as string[];
+  return ids.find((id) => transferReference("teleexpertise-request", id) === reference) ?? name;
+}
+
 /** Any transfer of the room (its members are the room's). */
 async function anyTransferOf(deps: CreateTransferDeps, roomId: string): Promise<string | undefined> {
   const row = (await deps.db.knex("transfers").select("id").where("room_id", roomId).first()) as
@@ -93,7 +108,7 @@ async function membersOf(deps: CreateTransferDeps, transferId: string | undefine
 function replyFr(o: CommandOutcome): string {
   switch (o.kind) {
     case "answered":
-      return `Réponse enregistrée : elle est signée et envoyée dans ce salon (réf. ${o.result.answer.transferId}).`;
+      return `Réponse enregistrée : elle est signée et envoyée dans ce salon (réf. ${transferReference("teleexpertise-answer", o.result.answer.transferId)}).`;
     case "refused": {
       const why =
         o.code === "VALIDATION_FAILED"
@@ -103,7 +118,7 @@ function replyFr(o: CommandOutcome): string {
             : o.code === "CONFLICT"
               ? "la demande a déjà une réponse ou n’est pas encore délivrée"
               : o.code === "AMBIGUOUS"
-                ? "plusieurs demandes attendent une réponse dans ce salon, précisez la référence : !answer <réf.>"
+                ? "plusieurs demandes attendent une réponse dans ce salon, précisez la référence de la demande : !answer DTE-…"
                 : "aucune demande de téléexpertise en attente dans ce salon";
       return `Réponse refusée : ${why}. ${ANSWER_HELP_FR}`;
     }

@@ -20,6 +20,7 @@ import { DirectoryRepository, memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import type { CreatedTransfer, CreateTransferDeps } from "./create.ts";
 import { prepareTransfer, storeTransfer } from "./create.ts";
+import { transferReference } from "./reference.ts";
 import { TransferRepository } from "./repository.ts";
 import type { Transfer } from "./types.ts";
 
@@ -138,6 +139,7 @@ export async function answerTeleexpertise(
     requestId: request.id,
     answer: {
       transferId: prepared.transferId,
+      reference: transferReference("teleexpertise-answer", prepared.transferId),
       sheetId: prepared.signed.sheetId,
       pdfSha256: prepared.signed.sha256,
       patientRef: prepared.patient,

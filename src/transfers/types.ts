@@ -35,6 +35,8 @@ export type TransferStep = TransferState | "created" | "retried" | "escalated";
 /** A stored transfer, without its PDF and payload (see `TransferRepository.payload`). */
 export interface Transfer {
   readonly id: string;
+  /** The short human reference (e.g. `LDL-7K3Q-2FX`, see `reference.ts`): what people are shown; `id` stays for APIs. */
+  readonly reference: string;
   readonly form: string;
   readonly kind: string;
   readonly sheetId: string;

@@ -20,7 +20,7 @@ import { TransferRepository } from "./repository.ts";
 import type { LanePlace } from "./lanes.ts";
 import { RoomLanes, Wakeup } from "./lanes.ts";
 import { ensureRoom } from "./rooms.ts";
-import { summaryFr } from "./summary.ts";
+import { outgoingSheet } from "./outgoing.ts";
 import type { TransferContext } from "./types.ts";
 
 export interface OutboxWorkerOptions {
@@ -68,6 +68,8 @@ export class OutboxWorker {
   #running: Promise<void> | undefined;
   #stopping = false;
   readonly #lanes = new RoomLanes();
+  /** Transfer id → sheet event id of the sheets this worker posted lately (replies may name them before they are recorded). */
+  readonly #posted = new Map<string, string>();
   readonly #wakeup = new Wakeup();
 
   constructor(ctx: TransferContext, transport: SheetTransport, options: OutboxWorkerOptions = {}) {
@@ -204,20 +206,14 @@ export class OutboxWorker {
       members,
       () => this.#ctx.clock.now(),
     );
-    const sheet = {
-      transferId: row.id,
-      sheetId: row.sheet_id,
-      kind: row.kind,
-      form: row.form,
-      pdf: payload.pdf,
-      data: payload.data,
-      summaryFr: summaryFr(row.kind, row.id),
-    };
+    const sheet = await outgoingSheet(this.#ctx.db.knex, row, payload, this.#posted);
     const deadline = Date.now() + this.#o.roomReadyMs;
     try {
       for (;;) {
         try {
-          return { roomId, sent: await this.#transport.sendSheet(roomId, members, sheet, place.turn) };
+          const sent = await this.#transport.sendSheet(roomId, members, sheet, place.turn);
+          this.#remember(row.id, sent.eventId);
+          return { roomId, sent };
         } catch (e) {
           // A room just made may not have reached the hub's sync yet (the transport refuses to send
           // into a room it does not know): wait for it rather than spend a backoff. A refused room
@@ -230,6 +226,11 @@ export class OutboxWorker {
       // The room's next sheet may post now; recording the outcome does not hold the lane.
       place.release();
     }
+  }
+
+  #remember(transferId: string, eventId: string): void {
+    if (this.#posted.size >= 1000) this.#posted.delete(this.#posted.keys().next().value as string);
+    this.#posted.set(transferId, eventId);
   }
 
   #withTimeout<T>(p: Promise<T>): Promise<T> {

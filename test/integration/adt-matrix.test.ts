@@ -22,23 +22,27 @@ import {
 } from "../../src/adt/index.ts";
 import { CircleService, isCircleCommand, runCircleCommand } from "../../src/circles/index.ts";
 import { DirectoryRepository, DirectoryService } from "../../src/directory/index.ts";
-import type { Hub, SheetEventContent } from "../../src/matrix/index.ts";
+import type { Hub } from "../../src/matrix/index.ts";
 import {
   downloadEncryptedFile,
   MEGOLM,
   openHub,
   serveDirectCommands,
-  SHEET_EVENT_TYPE,
   sha256Hex,
 } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
-import { createTransfer, OutboxWorker, transferStatus } from "../../src/transfers/index.ts";
+import {
+  createTransfer,
+  OutboxWorker,
+  transferReference,
+  transferStatus,
+} from "../../src/transfers/index.ts";
 import { adtMessage, hl7Now, insOf, pamFixture, PATIENT } from "../helpers/adt.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
 import { addRecipients, openFixture, SENT_OR_LATER, type TransferFixture } from "./transfers/fixture.ts";
-import { autoJoin } from "./transfers/recipient.ts";
+import { autoJoin, sheetView } from "./transfers/recipient.ts";
 
 let server: TestHomeserver;
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -95,7 +99,7 @@ const sheetEvent = (
   client: MatrixClient,
   t: { roomId?: string; sheetEventId?: string },
   timeoutMs = 30_000,
-) => waitForEvent(client, t.roomId ?? "", SHEET_EVENT_TYPE, timeoutMs, (e) => e.getId() === t.sheetEventId);
+) => waitForEvent(client, t.roomId ?? "", "m.room.message", timeoutMs, (e) => e.getId() === t.sheetEventId);
 
 beforeAll(async () => {
   server = await startTestHomeserver();
@@ -187,8 +191,12 @@ describe("ADT feed → notices over a real homeserver", () => {
     for (const c of members.slice(0, 3)) {
       const ev = await sheetEvent(c, t);
       expect(ev.isEncrypted()).toBe(true);
-      const content = ev.getContent<SheetEventContent>();
+      const content = sheetView(ev);
       expect(content.form).toBe("admission-notice@1");
+      expect(content.body.split("\n")[0]).toMatch(/^Avis d’hospitalisation — MARCHAL /);
+      expect(content.body).toContain("Médecine gériatrique aiguë — unité 3B");
+      expect(content.body).toContain("l’unité attend la fiche de liaison d’entrée");
+      expect(content.filename).toMatch(/^avis-hospitalisation-MARCHAL-\d{4}-\d{2}-\d{2}\.pdf$/);
       expect(content.data).toMatchObject({
         patient: { ins: PATIENT.ins, lastName: "MARCHAL" },
         stay: {
@@ -202,7 +210,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     }
     const pdf = await downloadEncryptedFile(
       members[0]!,
-      (await sheetEvent(members[0]!, t, 10_000)).getContent<SheetEventContent>().file,
+      sheetView(await sheetEvent(members[0]!, t, 10_000)).file,
     );
     expect(sha256Hex(pdf)).toBe(t.pdfSha256);
     const ca = await readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8");
@@ -224,7 +232,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(t.roomId).not.toBe(notice.roomId);
     const ev = await sheetEvent(members[3]!, t);
     expect(ev.isEncrypted()).toBe(true);
-    expect(ev.getContent<SheetEventContent>()).toMatchObject({
+    expect(sheetView(ev)).toMatchObject({
       form: "admission@1",
       pdf_sha256: t.pdfSha256,
     });
@@ -254,7 +262,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(await count("transfers")).toBe(before);
   });
 
-  it("A11: the admission notice is withdrawn by a follow-up in the same room", async () => {
+  it("A11: the admission notice is withdrawn by a follow-up in the same room, worded as such, replying to it", async () => {
     const first = await messageId("VALM20260302101500001");
     const original = (await transferStatus(f.db.knex, `adt-${first}-notice`)).transfer;
     expect((await send(pamFixture("a11-cancel-admit.hl7"))).code).toBe("AA");
@@ -262,9 +270,19 @@ describe("ADT feed → notices over a real homeserver", () => {
     const t = await sentRoom(`adt-${id}-withdrawal`);
     expect(t.roomId).toBe(original.roomId);
     const ev = await sheetEvent(members[1]!, t);
-    expect(ev.getContent<SheetEventContent>().data).toMatchObject({
+    const view = sheetView(ev);
+    expect(view.data).toMatchObject({
       notice: { status: "withdrawn", replaces: original.sheetId },
     });
+    // Its own wording and file name, naming the notice it withdraws, asking for nothing…
+    expect(view.body.split("\n")[0]).toMatch(/^Annulation : avis d’hospitalisation — MARCHAL /);
+    expect(view.body).toContain(
+      `L’avis réf. ${transferReference("admission-notice", original.id)} est retiré`,
+    );
+    expect(view.body).not.toContain("✅");
+    expect(view.filename).toMatch(/^annulation-avis-hospitalisation-MARCHAL-\d{4}-\d{2}-\d{2}\.pdf$/);
+    // …and a reply to the original notice's message.
+    expect(ev.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: original.sheetEventId } });
   });
 
   it("A03 → discharge notice at once; the letter sent the same day counts in the HAS indicator", async () => {
@@ -279,11 +297,11 @@ describe("ADT feed → notices over a real homeserver", () => {
     const id = await messageId("VALM-A03-TODAY");
     const t = await sentRoom(`adt-${id}-notice`);
     const ev = await sheetEvent(members[2]!, t);
-    expect(ev.getContent<SheetEventContent>().form).toBe("discharge-notice@1");
+    expect(sheetView(ev).form).toBe("discharge-notice@1");
     const reminder = await sentRoom(`adt-${id}-reminder`);
     expect(reminder.roomId).not.toBe(t.roomId);
     const r = await sheetEvent(members[3]!, reminder);
-    expect(r.getContent<SheetEventContent>().data).toMatchObject({ notice: { status: "letterDue" } });
+    expect(sheetView(r).data).toMatchObject({ notice: { status: "letterDue" } });
     const day = parisDay(now);
     expect(await sameDayIndicator(f, day, day)).toMatchObject({ discharges: 1, pending: 1, sameDay: 0 });
     const letter = await createTransfer(f.deps, {
@@ -322,7 +340,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(await count("audit_entries", { action: "adt.letter_missing" })).toBe(1);
     const t = await sentRoom(`adt-${id}-missing`);
     const ev = await sheetEvent(members[3]!, t);
-    expect(ev.getContent<SheetEventContent>().data).toMatchObject({ notice: { status: "letterMissing" } });
+    expect(sheetView(ev).data).toMatchObject({ notice: { status: "letterMissing" } });
     const day = parisDay(yesterday);
     expect(await sameDayIndicator(f, day, day)).toMatchObject({ missing: 1, sameDay: 0, rate: 0 });
   });

@@ -90,6 +90,30 @@ describe.each(engines())("API roles on $name", (engine) => {
       expect(await ids(await f.token("coord.morel", "coordinator"))).toEqual([discharge, request].sort());
     });
 
+    it("the list shows each transfer's short reference; the patient only to those who handle sheets", async () => {
+      type Item = {
+        id: string;
+        kind: string;
+        reference: string;
+        patient?: { lastName: string; birthDate?: string };
+      };
+      const list = async (token: string): Promise<Item[]> =>
+        ((await call(`${f.api}/transfers`, { token })).json as { items: Item[] }).items;
+      const asRecipient = await list(await f.token("dr.martin", "recipient"));
+      expect(asRecipient).toEqual([
+        expect.objectContaining({
+          id: discharge,
+          reference: expect.stringMatching(/^LDL-[0-9A-Z]{4}-[0-9A-Z]{3}$/) as unknown,
+          patient: { lastName: "MARCHAL", firstName: "Odette", birthDate: "1948-03-12" },
+        }),
+      ]);
+      const asCoordinator = await list(await f.token("coord.morel", "coordinator"));
+      expect(asCoordinator.map((t) => t.reference).sort()).toEqual(
+        expect.arrayContaining([asRecipient[0]!.reference]) as unknown,
+      );
+      expect(asCoordinator.every((t) => t.patient === undefined)).toBe(true);
+    });
+
     it("a recipient sees what is addressed to their structure", async () => {
       const { issueLocalToken } = await import("../../src/api/index.ts");
       const caron = await issueLocalToken(f.tokenKey, {

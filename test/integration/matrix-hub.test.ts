@@ -1,7 +1,8 @@
 /**
  * The hub's own session against a real Synapse: password login once, a cross-signed device that
  * recipients excluding unsigned devices still talk to, and the inbound events the transfers module
- * listens to (delivered, read receipt, ✅ reaction, `!ack` reply, a stranger's reaction elsewhere).
+ * listens to (delivered, read receipt, ✅ reaction, `!ack` reply, a stranger's reaction elsewhere),
+ * on the one-message sheets and on the three-event sheets posted before.
  */
 import { stat } from "node:fs/promises";
 import type { MatrixClient } from "matrix-js-sdk";
@@ -13,9 +14,11 @@ import {
   openHub,
   type AckVia,
   type Hub,
+  type OutgoingSheet,
   type RegisteredUser,
   type SentSheet,
 } from "../../src/matrix/index.ts";
+import { postLegacySheet, type LegacySheet } from "./transfers/legacy-sheet.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import {
   acceptInvite,
@@ -47,14 +50,16 @@ const reads: { roomId: string; eventId: string; userId: string }[] = [];
 const acks: Ack[] = [];
 const commands: string[] = [];
 
-const sheet = (transferId: string) => ({
+const sheet = (transferId: string): OutgoingSheet => ({
   transferId,
   sheetId: `sheet-${transferId}`,
   kind: "discharge",
   form: "discharge@1",
+  reference: "LDL-0000-000",
   pdf: new Uint8Array([37, 80, 68, 70, 45, 49, 46, 55]),
   data: { test: true },
-  summaryFr: "Nouvelle lettre de liaison. Merci d’en accuser réception (✅).",
+  caption: { body: "Lettre de liaison de sortie. Réagissez ✅ pour en accuser réception." },
+  filename: "lettre-de-sortie-2026-01-01.pdf",
 });
 const react = (c: MatrixClient, room: string, eventId: string) =>
   c.sendEvent(room, EventType.Reaction, {
@@ -128,8 +133,14 @@ describe("hub session", () => {
     const seenByAlice = await aliceClient.getCrypto()!.getDeviceVerificationStatus(hub.userId, hub.deviceId);
     expect(seenByAlice?.signedByOwner).toBe(true);
     sent = await hub.transport.sendSheet(roomId, [alice.userId], sheet("tr-hub-1"));
-    const ev = await waitForEvent(aliceClient, roomId, "fr.passerelle.sheet");
-    expect(ev.getId()).toBe(sent.sheetEventId);
+    const ev = await waitForEvent(
+      aliceClient,
+      roomId,
+      "m.room.message",
+      20_000,
+      (e) => e.getId() === sent.eventId,
+    );
+    expect(ev.isEncrypted()).toBe(true);
     await aliceClient.sendTextMessage(roomId, "bien reçu");
     const reply = await waitForEvent(
       hub.client,
@@ -142,22 +153,27 @@ describe("hub session", () => {
     expect(reply.getContent().body).toBe("bien reçu");
     expect(decryptionFailures(hub.client, roomId)).toEqual([]);
     expect(decryptionFailures(aliceClient, roomId)).toEqual([]);
-    await waitFor("delivered", () => (delivered.includes(sent.sheetEventId) ? true : undefined), 20_000);
+    await waitFor("delivered", () => (delivered.includes(sent.eventId) ? true : undefined), 20_000);
   });
 });
 
 describe("inbound events", () => {
-  it("a ✅ reaction on the sheet, or on its summary, acknowledges the sheet", async () => {
-    await react(aliceClient, roomId, sent.sheetEventId);
-    await react(aliceClient, roomId, sent.textEventId);
+  it("a ✅ reaction on the sheet message, or on a reminder naming it, acknowledges the sheet", async () => {
+    const reminder = await hub.transport.sendNotice(roomId, [alice.userId], {
+      txnId: "passerelle.tr-hub-1.reminder.1",
+      bodyFr: "Rappel",
+      sheetEventId: sent.eventId,
+    });
+    await react(aliceClient, roomId, sent.eventId);
+    await react(aliceClient, roomId, reminder);
     await waitFor(
       "two reaction acks",
       () => (acks.filter((a) => a.via === "reaction").length >= 2 ? true : undefined),
       20_000,
     );
     expect(acks.filter((a) => a.via === "reaction")).toEqual([
-      { roomId, target: sent.sheetEventId, userId: alice.userId, via: "reaction" },
-      { roomId, target: sent.sheetEventId, userId: alice.userId, via: "reaction" },
+      { roomId, target: sent.eventId, userId: alice.userId, via: "reaction" },
+      { roomId, target: sent.eventId, userId: alice.userId, via: "reaction" },
     ]);
   });
 
@@ -165,12 +181,12 @@ describe("inbound events", () => {
     await aliceClient.sendEvent(roomId, EventType.RoomMessage, {
       msgtype: MsgType.Text,
       body: `> <${hub.userId}> Nouvelle lettre de liaison.\n\n!ack`,
-      "m.relates_to": { "m.in_reply_to": { event_id: sent.fileEventId } },
+      "m.relates_to": { "m.in_reply_to": { event_id: sent.eventId } },
     });
     await aliceClient.sendTextMessage(roomId, "!statut");
     await waitFor("command ack", () => acks.find((a) => a.via === "command"), 20_000);
     expect(acks.filter((a) => a.via === "command")).toEqual([
-      { roomId, target: sent.sheetEventId, userId: alice.userId, via: "command" },
+      { roomId, target: sent.eventId, userId: alice.userId, via: "command" },
     ]);
     await waitFor("other command", () => (commands.includes("!statut") ? true : undefined), 20_000);
   });
@@ -180,7 +196,7 @@ describe("inbound events", () => {
     const last = aliceClient.getRoom(roomId)!.getLiveTimeline().getEvents().at(-1)!;
     await aliceClient.sendReadReceipt(last, ReceiptType.Read);
     await waitFor("read receipt", () => reads.find((r) => r.eventId === last.getId()), 20_000);
-    expect(reads).toContainEqual({ roomId, eventId: sent.sheetEventId, userId: alice.userId });
+    expect(reads).toContainEqual({ roomId, eventId: sent.eventId, userId: alice.userId });
     expect(reads.every((r) => r.userId === alice.userId)).toBe(true);
   });
 
@@ -189,14 +205,50 @@ describe("inbound events", () => {
     await acceptInvite(malloryClient, other);
     await waitForJoin(hub.client, other, mallory.userId);
     const s2 = await hub.transport.sendSheet(other, [mallory.userId], sheet("tr-hub-2"));
-    await waitForEvent(malloryClient, other, "fr.passerelle.sheet");
-    await react(malloryClient, other, s2.sheetEventId);
+    await waitForEvent(malloryClient, other, "m.room.message", 20_000, (e) => e.getId() === s2.eventId);
+    await react(malloryClient, other, s2.eventId);
     await waitFor("mallory ack", () => acks.find((a) => a.userId === mallory.userId), 20_000);
     expect(acks.filter((a) => a.userId === mallory.userId)).toEqual([
-      { roomId: other, target: s2.sheetEventId, userId: mallory.userId, via: "reaction" },
+      { roomId: other, target: s2.eventId, userId: mallory.userId, via: "reaction" },
     ]);
     expect(acks.filter((a) => a.roomId === roomId).every((a) => a.userId === alice.userId)).toBe(true);
     // Nothing from the hub's own events besides delivery; everything handled once.
     expect(new Set(delivered).size).toBe(delivered.length);
+  });
+
+  it("a three-event sheet posted before still counts: delivered, ✅ on its file, !ack on its text, read", async () => {
+    const legacy: LegacySheet = await postLegacySheet(hub.client, roomId, {
+      sheetId: "sheet-legacy",
+      kind: "discharge",
+      form: "discharge@1",
+      pdfSha256: "0".repeat(64),
+      data: { test: true },
+    });
+    await waitFor(
+      "legacy delivered",
+      () => (delivered.includes(legacy.sheetEventId) ? true : undefined),
+      20_000,
+    );
+    const text = await waitForEvent(
+      aliceClient,
+      roomId,
+      "m.room.message",
+      20_000,
+      (e) => e.getId() === legacy.textEventId,
+    );
+    await react(aliceClient, roomId, legacy.fileEventId);
+    await aliceClient.sendEvent(roomId, EventType.RoomMessage, {
+      msgtype: MsgType.Text,
+      body: "!ack",
+      "m.relates_to": { "m.in_reply_to": { event_id: legacy.textEventId } },
+    });
+    const legacyAcks = (): Ack[] => acks.filter((a) => a.target === legacy.sheetEventId);
+    await waitFor("legacy acks", () => (legacyAcks().length >= 2 ? true : undefined), 20_000);
+    expect(legacyAcks()).toEqual([
+      { roomId, target: legacy.sheetEventId, userId: alice.userId, via: "reaction" },
+      { roomId, target: legacy.sheetEventId, userId: alice.userId, via: "command" },
+    ]);
+    await aliceClient.sendReadReceipt(text, ReceiptType.Read);
+    await waitFor("legacy read", () => reads.find((r) => r.eventId === legacy.sheetEventId), 20_000);
   });
 });

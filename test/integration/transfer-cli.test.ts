@@ -9,7 +9,6 @@ import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredUser } from "../../src/matrix/index.ts";
-import { SHEET_EVENT_TYPE } from "../../src/matrix/index.ts";
 import type { TransferStatus } from "../../src/transfers/index.ts";
 import { exampleSheet, examplePath } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -106,6 +105,8 @@ describe.each(engines())("bin/passerelle transfer on $name", (engine) => {
     expect(json.code, json.err.join("\n")).toBe(0);
     const s = JSON.parse(json.out.join("\n")) as TransferStatus;
     expect(s.transfer).toMatchObject({ id, state: "delivered", form: "discharge@1" });
+    expect(s.transfer.reference).toMatch(/^LDL-[0-9A-Z]{4}-[0-9A-Z]{3}$/);
+    expect(sent.err).toContain(`reference ${s.transfer.reference}`);
     const sheetEvent = s.transfer.sheetEventId!;
     expect(s.events.map((e) => e.step)).toEqual(["created", "queued", "sent", "delivered"]);
     expect(s.events.filter((e) => e.step === "sent" || e.step === "delivered")).toEqual([
@@ -116,7 +117,7 @@ describe.each(engines())("bin/passerelle transfer on $name", (engine) => {
     const ev = await waitForEvent(
       aliceClient,
       s.transfer.roomId!,
-      SHEET_EVENT_TYPE,
+      "m.room.message",
       30_000,
       (e) => e.getId() === sheetEvent,
     );
@@ -124,7 +125,9 @@ describe.each(engines())("bin/passerelle transfer on $name", (engine) => {
 
     const text = await run("transfer", "status", id);
     expect(text.code).toBe(0);
-    expect(text.out[0]).toBe(`transfer ${id}: delivered (discharge@1, sheet ${s.transfer.sheetId})`);
+    expect(text.out[0]).toBe(
+      `transfer ${s.transfer.reference} (${id}): delivered (Lettre de liaison de sortie, discharge@1, sheet ${s.transfer.sheetId})`,
+    );
     expect(text.out.find((l) => /\bdelivered\b/.test(l) && l.includes(sheetEvent))).toBeDefined();
     // No patient data on the terminal.
     const patient = exampleSheet("discharge").data.patient!;

@@ -4,14 +4,14 @@
  * killed (SIGKILL). While it is down Alice reacts ✅, chats 25 more messages (so the reaction is
  * beyond the first sync's window) and sends a public read receipt. After a restart the transfer
  * is acknowledged and read, each audited once; a third start replays the room again (Bob has not
- * acknowledged, so it is still open) and records nothing more.
+ * acknowledged, so it is still open) and records nothing more. A sheet posted the earlier way
+ * (three events) in the same room is acknowledged too, by a ✅ on its `m.file`.
  */
 import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
 import { EventType, ReceiptType, RelationType } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredUser } from "../../src/matrix/index.ts";
-import { SHEET_EVENT_TYPE } from "../../src/matrix/index.ts";
 import type { TransferState } from "../../src/transfers/index.ts";
 import { createTransfer, transferStatus } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
@@ -20,6 +20,7 @@ import { engines, envFor } from "./postgres.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
 import { auditOf } from "./transfers/audit-rows.ts";
 import { addRecipients, openFixture, PKI_PASSPHRASE, type TransferFixture } from "./transfers/fixture.ts";
+import { postLegacySheet } from "./transfers/legacy-sheet.ts";
 import { autoJoin } from "./transfers/recipient.ts";
 import { startServe, type ServeProcess } from "./transfers/serve-process.ts";
 
@@ -47,13 +48,14 @@ afterAll(async () => {
 describe.each(engines())("evidence caught up after a restart on $name", (engine) => {
   let f: TransferFixture;
   let env: Record<string, string>;
+  let hubUser: RegisteredUser;
 
   beforeAll(async () => {
     await engine.setup();
     const dir = path.join(tmp.dir, engine.name);
     const database = await engine.fresh();
     f = await openFixture(dir, { database });
-    const hubUser = await server.user(`passerelle-${engine.name}`);
+    hubUser = await server.user(`passerelle-${engine.name}`);
     env = {
       ...envFor(database, dir),
       PASSERELLE_HOMESERVER_URL: server.hs.baseUrl,
@@ -95,7 +97,7 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
       await waitForEvent(
         aliceClient,
         roomId,
-        SHEET_EVENT_TYPE,
+        "m.room.message",
         30_000,
         (e) => e.getId() === transfer.sheetEventId,
       );
@@ -104,6 +106,44 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
       // While the hub is down.
       const reaction = await aliceClient.sendEvent(roomId, EventType.Reaction, {
         "m.relates_to": { rel_type: RelationType.Annotation, event_id: transfer.sheetEventId!, key: "✅" },
+      });
+      // A sheet of the same room as the hub posted it before (three events, from another of the
+      // hub's devices), recorded as sent with its three event ids; Alice reacts ✅ to its m.file.
+      const legacy = await createTransfer(f.deps, {
+        sheet: exampleSheet("discharge"),
+        to,
+        actor: "cli:test",
+      });
+      const hubDevice = await server.client(hubUser);
+      await waitFor(
+        "the hub's other device in the room",
+        () => hubDevice.getRoom(roomId) ?? undefined,
+        20_000,
+      );
+      const posted = await postLegacySheet(hubDevice, roomId, {
+        sheetId: legacy.sheetId,
+        kind: "discharge",
+        form: "discharge@1",
+        pdfSha256: legacy.pdfSha256,
+        data: {},
+      });
+      await f.db.knex("transfers").where("id", legacy.transferId).update({
+        state: "sent",
+        room_id: roomId,
+        sent_at: new Date().toISOString(),
+        sheet_event_id: posted.sheetEventId,
+        file_event_id: posted.fileEventId,
+        text_event_id: posted.textEventId,
+      });
+      await waitForEvent(
+        aliceClient,
+        roomId,
+        "m.room.message",
+        30_000,
+        (e) => e.getId() === posted.fileEventId,
+      );
+      const legacyReaction = await aliceClient.sendEvent(roomId, EventType.Reaction, {
+        "m.relates_to": { rel_type: RelationType.Annotation, event_id: posted.fileEventId, key: "✅" },
       });
       for (let i = 0; i < 25; i++) await aliceClient.sendTextMessage(roomId, `message ${i}`);
       const last = await waitFor(
@@ -123,6 +163,10 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
 
       const second = await serve();
       await stateIs(c.transferId, "acknowledged");
+      await stateIs(legacy.transferId, "acknowledged");
+      expect(await auditOf(f.db, legacy.transferId)).toContainEqual(
+        expect.objectContaining({ action: "transfer.acknowledged", event_id: legacyReaction.event_id }),
+      );
       const { recipients } = await transferStatus(f.db.knex, c.transferId);
       const aliceRow = recipients.find((r) => r.matrixId === alice.userId);
       expect(aliceRow?.acknowledgedAt).toBeDefined();

@@ -15,14 +15,8 @@ import { EventTimeline, EventType, MsgType, RelationType } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/index.ts";
 import { addStructure, DirectoryService } from "../../src/directory/index.ts";
-import type { Hub, InboundListener, RegisteredUser, SheetEventContent } from "../../src/matrix/index.ts";
-import {
-  downloadEncryptedFile,
-  ESCALATION_KEY,
-  openHub,
-  SHEET_EVENT_TYPE,
-  sha256Hex,
-} from "../../src/matrix/index.ts";
+import type { Hub, InboundListener, RegisteredUser } from "../../src/matrix/index.ts";
+import { downloadEncryptedFile, ESCALATION_KEY, openHub, sha256Hex } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
 import {
   coordinatorContextKey,
@@ -32,13 +26,14 @@ import {
   OutboxWorker,
   recordAcknowledgement,
   TransferRepository,
+  transferReference,
   transferStatus,
 } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "./synapse/harness.ts";
 import { openFixture, rppsOf, SENT_OR_LATER, type TransferFixture } from "./transfers/fixture.ts";
-import { autoJoin } from "./transfers/recipient.ts";
+import { autoJoin, sheetView } from "./transfers/recipient.ts";
 
 const HOUR = 3_600_000;
 let offset = 0;
@@ -148,7 +143,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     });
     const t = await sentTransfer(c.transferId);
     const roomId = t.roomId!;
-    await waitForEvent(clients.alice, roomId, SHEET_EVENT_TYPE, 30_000, (e) => e.getId() === t.sheetEventId);
+    await waitForEvent(clients.alice, roomId, "m.room.message", 30_000, (e) => e.getId() === t.sheetEventId);
     const scheduler = new EscalationScheduler(f.deps, hub.transport);
     expect(await scheduler.runOnce()).toBe(0);
     offset += 25 * HOUR;
@@ -159,7 +154,8 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     );
     expect(reminder.isEncrypted()).toBe(true);
     expect(reminder.getSender()).toBe(hub.userId);
-    expect(reminder.getContent().body).toContain(`réf. ${c.transferId}`);
+    const ref = transferReference(t.kind, c.transferId);
+    expect(reminder.getContent().body).toContain(`réf. ${ref}`);
     expect(reminder.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: t.sheetEventId } });
 
     const coordRoom = (await f.db
@@ -167,12 +163,12 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
       .where("context_key", coordinatorContextKey(ids.coord, users.coord.userId))
       .first("room_id"))!;
     const notice = await waitForEvent(clients.coord, coordRoom.room_id, "m.room.message", 30_000, (e) =>
-      String(e.getContent().body).includes(c.transferId),
+      String(e.getContent().body).includes(ref),
     );
     expect(notice.isEncrypted()).toBe(true);
     expect(notice.getContent()[ESCALATION_KEY]).toEqual({ transfer_id: c.transferId, delay_hours: 25 });
     expect(notice.getContent().body).toBe(
-      `Relance Passerelle : la transmission réf. ${c.transferId} est sans accusé de réception depuis 25 h. Un rappel a été envoyé dans son salon.`,
+      `Relance Passerelle : la transmission réf. ${ref} est sans accusé de réception depuis 25 h. Un rappel a été envoyé dans son salon.`,
     );
     const room = clients.coord.getRoom(coordRoom.room_id)!;
     expect(room.name).toMatch(/^Passerelle · T-[0-9A-F]{10}$/);
@@ -199,7 +195,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     expect(again).toBe(reminder.getId());
     await new Promise((r) => setTimeout(r, 2000));
     expect(textEvents(clients.alice, roomId, "Rappel")).toHaveLength(1);
-    expect(textEvents(clients.coord, coordRoom.room_id, c.transferId)).toHaveLength(1);
+    expect(textEvents(clients.coord, coordRoom.room_id, ref)).toHaveLength(1);
     const audit = await f.db
       .knex("audit_entries")
       .where({ transfer_id: c.transferId, action: "transfer.escalated" });
@@ -230,12 +226,12 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     const ev = await waitForEvent(
       clients.nurse,
       t.roomId!,
-      SHEET_EVENT_TYPE,
+      "m.room.message",
       30_000,
       (e) => e.getId() === t.sheetEventId,
     );
     expect(ev.isEncrypted()).toBe(true);
-    const content = ev.getContent<SheetEventContent>();
+    const content = sheetView(ev);
     expect(content).toMatchObject({ form: "admission@1", pdf_sha256: c.pdfSha256 });
     const pdf = await downloadEncryptedFile(clients.nurse, content.file);
     expect(sha256Hex(pdf)).toBe(c.pdfSha256);
@@ -246,7 +242,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     const c = await createTransfer(f.deps, { sheet: tele, actor: `rpps:${REQUESTER}` });
     const t = await sentTransfer(c.transferId);
     const roomId = t.roomId!;
-    await waitForEvent(clients.derm, roomId, SHEET_EVENT_TYPE, 30_000, (e) => e.getId() === t.sheetEventId);
+    await waitForEvent(clients.derm, roomId, "m.room.message", 30_000, (e) => e.getId() === t.sheetEventId);
     await waitFor(
       "the requester in the room",
       () => (clients.alice.getRoom(roomId)?.getMyMembership() === "join" ? true : undefined),
@@ -259,12 +255,18 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     const answerEv = await waitForEvent(
       clients.alice,
       roomId,
-      SHEET_EVENT_TYPE,
+      "m.room.message",
       60_000,
-      (e) => e.getContent<SheetEventContent>().form === "teleexpertise-answer@1",
+      (e) => sheetView(e).form === "teleexpertise-answer@1",
     );
     expect(answerEv.isEncrypted()).toBe(true);
-    const content = answerEv.getContent<SheetEventContent>();
+    const content = sheetView(answerEv);
+    // An answer: its own wording and file name, naming the request it answers, and a reply to it.
+    expect(content.body).toContain(
+      `Réponse à la demande réf. ${transferReference("teleexpertise-request", c.transferId)}`,
+    );
+    expect(content.filename).toMatch(/^reponse-teleexpertise-BENSAID-\d{4}-\d{2}-\d{2}\.pdf$/);
+    expect(answerEv.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: t.sheetEventId } });
     const pdf = await downloadEncryptedFile(clients.alice, content.file);
     expect(sha256Hex(pdf)).toBe(content.pdf_sha256);
     const verified = verifyPdf(pdf, { trustedCas: [caPem], clock });

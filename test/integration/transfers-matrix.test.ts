@@ -7,10 +7,15 @@
 import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Hub, RegisteredUser, SheetEventContent } from "../../src/matrix/index.ts";
-import { downloadEncryptedFile, openHub, SHEET_EVENT_TYPE, sha256Hex } from "../../src/matrix/index.ts";
+import type { Hub, RegisteredUser } from "../../src/matrix/index.ts";
+import { downloadEncryptedFile, openHub, sha256Hex } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
-import { createTransfer, OutboxWorker, transferStatus } from "../../src/transfers/index.ts";
+import {
+  createTransfer,
+  OutboxWorker,
+  transferReference,
+  transferStatus,
+} from "../../src/transfers/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { engines } from "./postgres.ts";
@@ -22,7 +27,7 @@ import {
   SENT_OR_LATER,
   type TransferFixture,
 } from "./transfers/fixture.ts";
-import { autoJoin, sheetEventsSeen } from "./transfers/recipient.ts";
+import { autoJoin, decryptedMessages, sheetEventsSeen, sheetView } from "./transfers/recipient.ts";
 
 let server: TestHomeserver;
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -82,7 +87,7 @@ describe.each(engines())("transfers over a real homeserver on $name", (engine) =
     await engine.teardown();
   });
 
-  it("create → sent: the recipient decrypts the sheet event and the PDF, which verifies; audit verifies", async () => {
+  it("create → sent: the recipient decrypts the one sheet message (caption with the patient, data) and the PDF, which verifies; audit verifies", async () => {
     const t0 = Date.now();
     const c = await createTransfer(f.deps, { sheet, to: [rpps], actor: "cli:test" });
     await waitFor(
@@ -96,13 +101,29 @@ describe.each(engines())("transfers over a real homeserver on $name", (engine) =
     const ev = await waitForEvent(
       aliceClient,
       transfer.roomId!,
-      SHEET_EVENT_TYPE,
+      "m.room.message",
       30_000,
       (e) => e.getId() === transfer.sheetEventId,
     );
-    const content = ev.getContent<SheetEventContent>();
+    const content = sheetView(ev);
     expect(ev.isEncrypted()).toBe(true);
-    expect(content).toMatchObject({ sheet_id: c.sheetId, form: "discharge@1", pdf_sha256: c.pdfSha256 });
+    expect(ev.getContent().msgtype).toBe("m.file");
+    expect(content).toMatchObject({
+      sheet_id: c.sheetId,
+      form: "discharge@1",
+      pdf_sha256: c.pdfSha256,
+      reference: transferReference("discharge", c.transferId),
+      filename: "lettre-de-sortie-MARCHAL-2026-01-16.pdf",
+    });
+    expect(content.body).not.toBe(content.filename);
+    expect(content.body).toContain("MARCHAL Odette, née le 12/03/1948");
+    // One message for the sheet, and nothing else from the hub in the room (no text, no welcome).
+    const hubMessages = (await decryptedMessages(aliceClient, transfer.roomId!)).filter(
+      (e) => e.getSender() === hub.userId,
+    );
+    expect(hubMessages.map((e) => e.getId())).toEqual([transfer.sheetEventId]);
+    expect(transfer.fileEventId).toBe(transfer.sheetEventId);
+    expect(transfer.textEventId).toBeUndefined();
     const pdf = await downloadEncryptedFile(aliceClient, content.file);
     timings[`${engine.name}.createToDecryptedPdfMs`] = Date.now() - t0;
     expect(sha256Hex(pdf)).toBe(c.pdfSha256);
@@ -170,6 +191,11 @@ describe.each(engines())("transfers over a real homeserver on $name", (engine) =
         1000,
       );
       expect([...sheets.keys()].map((k) => seen.bySheet.get(k))).toEqual(Array(50).fill(1));
+      // one hub message per sheet: the room's earlier sheet and these 50
+      const fromHub = (await decryptedMessages(aliceClient, roomId)).filter(
+        (e) => e.getSender() === hub.userId,
+      );
+      expect(fromHub).toHaveLength(51);
       const audit = await f.db
         .knex("audit_entries")
         .whereIn("transfer_id", ids)

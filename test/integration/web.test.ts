@@ -236,6 +236,15 @@ describe("web app on the embedded default", () => {
       200,
     );
     const roomId = status.transfer.roomId!;
+    // The follow-up list names the transfer by its short reference, the kind in French and (to a
+    // sender, who handles the sheet) the patient — so "Mme Marchal's letter" is found at a glance.
+    const listed = page.locator(`tr[data-transfer="${sentId}"]`);
+    expect(await listed.locator(".reference").textContent()).toBe(status.transfer.reference);
+    expect(status.transfer.reference).toMatch(/^LDL-[0-9A-Z]{4}-[0-9A-Z]{3}$/);
+    expect(await listed.locator(".kind").textContent()).toBe("Lettre de liaison de sortie");
+    expect(await listed.locator(".patient").textContent()).toMatch(/^MARCHAL /);
+    expect(await page.locator("#transfers thead").textContent()).toContain("Patient");
+    expect(await listed.textContent()).not.toContain("discharge@1");
     // The GP's own device joins and decrypts the sheet event.
     await waitFor(
       "the GP decrypting the sheet",

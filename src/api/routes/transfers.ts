@@ -8,12 +8,18 @@ import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import type { TransferStatus, UnitRef } from "../../transfers/index.ts";
-import { TRANSFER_STATES, TransferRepository, isOverdue, listTransfers } from "../../transfers/index.ts";
+import type { PatientSummary, TransferStatus, UnitRef } from "../../transfers/index.ts";
+import {
+  TRANSFER_STATES,
+  TransferRepository,
+  isOverdue,
+  listTransfers,
+  patientSummaries,
+} from "../../transfers/index.ts";
 import { handler, pathParam, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
 import { principalOf, requireRole } from "../principal.ts";
-import { assertVisible, scopeOf, senderUnitOf } from "../scope.ts";
+import { assertVisible, readsSheets, scopeOf, senderUnitOf } from "../scope.ts";
 import type { ApiServices } from "../services.ts";
 import { checkBody, enumParam, intParam, queryOf } from "../validate.ts";
 import { transferView } from "../views.ts";
@@ -64,6 +70,7 @@ export function transferRoutes(services: ApiServices): Router {
         .location(`/api/v1/transfers/${encodeURIComponent(created.transferId)}`)
         .json({
           id: created.transferId,
+          reference: created.reference,
           sheetId: created.sheetId,
           state: "queued",
           pdfSha256: created.pdfSha256,
@@ -100,8 +107,14 @@ export function transferRoutes(services: ApiServices): Router {
         },
         services.clock.now(),
       );
+      const patients = readsSheets(p)
+        ? await patientSummaries(
+            services.db.knex,
+            page.items.map((t) => t.id),
+          )
+        : new Map<string, PatientSummary>();
       res.json({
-        items: page.items.map(transferView),
+        items: page.items.map((t) => transferView(t, patients.get(t.id))),
         ...(page.next === undefined ? {} : { next: page.next }),
       });
     }),
@@ -121,8 +134,14 @@ export function transferRoutes(services: ApiServices): Router {
         }),
       );
       const now = services.clock.now();
+      const patient = readsSheets(p)
+        ? (await patientSummaries(services.db.knex, [s.transfer.id])).get(s.transfer.id)
+        : undefined;
       res.json(
-        transferView({ ...s.transfer, recipients: s.recipients, overdue: isOverdue(s.transfer, now) }),
+        transferView(
+          { ...s.transfer, recipients: s.recipients, overdue: isOverdue(s.transfer, now) },
+          patient,
+        ),
       );
     }),
   );

@@ -19,6 +19,7 @@ import {
   evidenceCatchUp,
   inboundEvidence,
   OutboxWorker,
+  kindFr,
   STATE_RANK,
   transferStatus,
 } from "../../transfers/index.ts";
@@ -129,6 +130,7 @@ const send: CommandHandler = async (args, io) => {
       },
     );
     io.out(created.transferId);
+    io.err(`reference ${created.reference}`);
     if (wait === undefined) return EXIT.ok;
     const state = await waitFor(io, rt, ctx, created.transferId, wait);
     return state !== "failed" && STATE_RANK[state] >= STATE_RANK[wait] ? EXIT.ok : EXIT.failed;
@@ -149,7 +151,9 @@ const status: CommandHandler = async (args, io) => {
     io.out(JSON.stringify(s));
     return EXIT.ok;
   }
-  io.out(`transfer ${s.transfer.id}: ${s.transfer.state} (${s.transfer.form}, sheet ${s.transfer.sheetId})`);
+  io.out(
+    `transfer ${s.transfer.reference} (${s.transfer.id}): ${s.transfer.state} (${kindFr(s.transfer.kind)}, ${s.transfer.form}, sheet ${s.transfer.sheetId})`,
+  );
   const l = s.links;
   if (l.inReplyTo !== undefined) io.out(`  answers request ${l.inReplyTo}`);
   if (l.answer !== undefined) io.out(`  answered by transfer ${l.answer}`);

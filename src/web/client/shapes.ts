@@ -88,7 +88,12 @@ export function memberOf(m: Json): Member {
 
 export interface TransferRow {
   readonly id: string;
+  /** The short human reference (e.g. `LDL-7K3Q-2FX`); the id when the API gave none. */
+  readonly reference: string;
+  readonly kind: string;
   readonly form: string;
+  /** Only for the roles that handle sheets. */
+  readonly patient?: { readonly lastName: string; readonly firstName?: string; readonly birthDate?: string };
   readonly state: string;
   readonly overdue: boolean;
   readonly createdAt?: string;
@@ -101,9 +106,25 @@ export function transferOf(body: Json): TransferRow {
   const recipients = Array.isArray(t.recipients) ? t.recipients.filter(isRecord) : [];
   const createdAt = str(t.createdAt);
   const sentAt = str(t.sentAt);
+  const id = str(t.id) ?? str(t.transferId) ?? "";
+  const p = isRecord(t.patient) ? t.patient : undefined;
+  const lastName = p === undefined ? undefined : str(p.lastName);
+  const firstName = p === undefined ? undefined : str(p.firstName);
+  const birthDate = p === undefined ? undefined : str(p.birthDate);
   return {
-    id: str(t.id) ?? str(t.transferId) ?? "",
+    id,
+    reference: str(t.reference) ?? id.slice(0, 12),
+    kind: str(t.kind) ?? (str(t.form) ?? "").replace(/@\d+$/, ""),
     form: str(t.form) ?? str(t.kind) ?? "",
+    ...(lastName === undefined
+      ? {}
+      : {
+          patient: {
+            lastName,
+            ...(firstName === undefined ? {} : { firstName }),
+            ...(birthDate === undefined ? {} : { birthDate }),
+          },
+        }),
     state: str(t.state) ?? "",
     overdue: t.overdue === true,
     ...(createdAt === undefined ? {} : { createdAt }),

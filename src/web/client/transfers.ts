@@ -8,6 +8,7 @@ import { call, describeError, getJson } from "./http.ts";
 import type { TransferRow } from "./shapes.ts";
 import { listOf, memberOf, str, transferOf } from "./shapes.ts";
 import { stateLabel } from "./status.ts";
+import { kindFr } from "../../transfers/kinds.ts";
 
 const REFRESH_MS = 2000;
 
@@ -43,12 +44,30 @@ function memberName(ref: string | undefined, who: Map<string, string>): string {
   return ` — ${who.get(rpps) ?? `RPPS ${rpps}`}`;
 }
 
-function row(t: TransferRow, selected: string | undefined, who: Map<string, string>): HTMLElement {
+/** « MARCHAL Odette (12/03/1948) », or a dash when the caller's role does not read sheets. */
+function patientLabel(t: TransferRow): string {
+  const p = t.patient;
+  if (p === undefined) return "—";
+  const born = p.birthDate === undefined ? "" : ` (${p.birthDate.split("-").reverse().join("/")})`;
+  return `${p.lastName.toUpperCase()}${p.firstName === undefined ? "" : ` ${p.firstName}`}${born}`;
+}
+
+function row(
+  t: TransferRow,
+  selected: string | undefined,
+  who: Map<string, string>,
+  withPatient: boolean,
+): HTMLElement {
   return h(
     "tr",
     { "data-transfer": t.id, class: t.id === selected ? "selected" : undefined },
-    h("td", {}, h("a", { href: `#/suivi/${encodeURIComponent(t.id)}` }, t.id.slice(0, 12))),
-    h("td", {}, t.form),
+    h(
+      "td",
+      {},
+      h("a", { href: `#/suivi/${encodeURIComponent(t.id)}`, class: "reference" }, h("code", {}, t.reference)),
+    ),
+    h("td", { class: "kind", title: t.form }, kindFr(t.kind)),
+    withPatient ? h("td", { class: "patient" }, patientLabel(t)) : null,
     h("td", {}, frDateTime(t.createdAt)),
     h("td", {}, t.recipients.map((r) => r.name ?? who.get(r.ref) ?? `RPPS ${r.ref}`).join(", ") || "—"),
     h("td", { class: "transfer-state" }, badge(t.state, t.overdue)),
@@ -67,7 +86,7 @@ async function detail(host: HTMLElement, id: string, who: Map<string, string>): 
     void call(`/transfers/${encodeURIComponent(id)}/pdf`, { headers: { Accept: "application/pdf" } }).then(
       async (res) => {
         const url = URL.createObjectURL(await res.blob());
-        const a = h("a", { href: url, download: `fiche-${id.slice(0, 12)}.pdf` });
+        const a = h("a", { href: url, download: `fiche-${t.reference}.pdf` });
         a.click();
         setTimeout(() => {
           URL.revokeObjectURL(url);
@@ -80,7 +99,8 @@ async function detail(host: HTMLElement, id: string, who: Map<string, string>): 
   });
   replace(
     host,
-    h("h2", {}, "Envoi ", h("code", {}, t.id.slice(0, 12))),
+    h("h2", {}, `${kindFr(t.kind)} `, h("code", {}, t.reference)),
+    t.patient === undefined ? null : h("p", { id: "detail-patient" }, "Patient : ", patientLabel(t)),
     h("p", { id: "detail-state" }, "État : ", badge(t.state, t.overdue)),
     h(
       "ol",
@@ -112,27 +132,14 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
     h("option", { value: "overdue" }, "En retard (non acquittés)"),
   );
   const body = h("tbody");
+  const head = h("tr");
+  let withPatient: boolean | undefined;
   const msg = h("div");
   const detailHost = h("section", { class: "detail", "aria-live": "polite" });
   root.append(
     h("h1", {}, "Suivi des envois"),
     h("div", { class: "field inline no-print" }, h("label", { for: "state-filter" }, "Filtrer"), filter),
-    h(
-      "table",
-      { class: "transfers", id: "transfers" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ...["Envoi", "Formulaire", "Créé le", "Destinataires", "État"].map((c) =>
-            h("th", { scope: "col" }, c),
-          ),
-        ),
-      ),
-      body,
-    ),
+    h("table", { class: "transfers", id: "transfers" }, h("thead", {}, head), body),
     msg,
     detailHost,
   );
@@ -144,7 +151,21 @@ export function transfersPage(root: HTMLElement, selected: string | undefined): 
       const list = await getJson<unknown>(`/transfers${q}`);
       const rows = listOf(list).map(transferOf);
       const who = await directoryNames();
-      replace(body, ...rows.map((t) => row(t, selected, who)));
+      // The patient column appears when the API names patients (roles that handle sheets).
+      const patients = rows.some((t) => t.patient !== undefined);
+      if (withPatient !== patients) {
+        withPatient = patients;
+        const cols = [
+          "Référence",
+          "Fiche",
+          ...(patients ? ["Patient"] : []),
+          "Créé le",
+          "Destinataires",
+          "État",
+        ];
+        replace(head, ...cols.map((c) => h("th", { scope: "col" }, c)));
+      }
+      replace(body, ...rows.map((t) => row(t, selected, who, patients)));
       replace(msg, rows.length === 0 ? h("p", { class: "muted" }, "Aucun envoi.") : null);
       if (selected !== undefined) await detail(detailHost, selected, who);
     } catch (e) {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decryptAttachment, encryptAttachment, sha256Hex } from "../../../src/matrix/attachment.ts";
-import { neutralFilename, roomName } from "../../../src/matrix/hub-transport.ts";
+import { roomName } from "../../../src/matrix/hub-transport.ts";
 
 describe("encrypted attachments (EncryptedFile v2)", () => {
   const pdf = Buffer.from("%PDF-1.7\n… lettre de liaison …\n%%EOF\n");
@@ -61,11 +61,5 @@ describe("neutral names", () => {
     for (const bad of ["", "Jean Dupont", "1970-01-01 x", "é", "x".repeat(33)]) {
       expect(() => roomName(bad)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
     }
-  });
-
-  it("file names depend on the kind only", () => {
-    expect(neutralFilename("discharge")).toBe("lettre-de-liaison.pdf");
-    expect(neutralFilename("admission")).toBe("fiche-de-liaison-entree.pdf");
-    expect(neutralFilename("anything")).toBe("fiche-de-liaison.pdf");
   });
 });

@@ -1,7 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { classifyMessage, isAckKey, stripReplyFallback } from "../../../src/matrix/inbound-parse.ts";
+import {
+  classifyMessage,
+  isAckKey,
+  isSheetMessage,
+  stripReplyFallback,
+} from "../../../src/matrix/inbound-parse.ts";
 
 describe("inbound parsing", () => {
+  it("a sheet is the m.file carrying fr.passerelle.sheet, or the custom event of a three-event sheet", () => {
+    const data = { sheet_id: "S1", kind: "discharge" };
+    expect(isSheetMessage("m.room.message", { msgtype: "m.file", "fr.passerelle.sheet": data })).toBe(true);
+    expect(isSheetMessage("fr.passerelle.sheet", { sheet_id: "S1" })).toBe(true);
+    // the earlier m.file and m.text name their sheet event but are not sheets themselves
+    expect(
+      isSheetMessage("m.room.message", { msgtype: "m.file", "fr.passerelle.sheet_event_id": "$s" }),
+    ).toBe(false);
+    expect(isSheetMessage("m.room.message", { msgtype: "m.text", "fr.passerelle.sheet": data })).toBe(false);
+    expect(isSheetMessage("m.room.message", { msgtype: "m.file", "fr.passerelle.sheet": "S1" })).toBe(false);
+  });
+
   it("recognises ✅ with or without the variation selector, and nothing else", () => {
     expect(isAckKey("✅")).toBe(true);
     expect(isAckKey("✅\uFE0F")).toBe(true);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../../src/core/index.ts";
 import { DirectoryService } from "../../../src/directory/index.ts";
 import {
+  transferReference,
   createTransfer,
   EscalationScheduler,
   OutboxWorker,
@@ -86,7 +87,7 @@ describe("escalation scheduler", () => {
       expected: [ALICE],
       notice: { sheetEventId: status.transfer.sheetEventId },
     });
-    expect(reminder?.notice.bodyFr).toContain(`réf. ${c.transferId}`);
+    expect(reminder?.notice.bodyFr).toContain(`réf. ${transferReference("discharge", c.transferId)}`);
     expect(reminder?.notice.bodyFr).toContain("depuis 24 h");
     const notice = t.notices.get(`passerelle.${c.transferId}.escalation.1.${String(coordinatorId)}`);
     const coordRoom = t.rooms.find((r) => r.invite.join() === COORD);
@@ -97,7 +98,7 @@ describe("escalation scheduler", () => {
       notice: { escalation: { transfer_id: c.transferId, delay_hours: 24 } },
     });
     expect(notice?.notice.bodyFr).toBe(
-      `Relance Passerelle : la transmission réf. ${c.transferId} est sans accusé de réception depuis 24 h. Un rappel a été envoyé dans son salon.`,
+      `Relance Passerelle : la transmission réf. ${transferReference("discharge", c.transferId)} est sans accusé de réception depuis 24 h. Un rappel a été envoyé dans son salon.`,
     );
     for (const n of t.notices.values()) {
       expect(JSON.stringify(n.notice)).not.toContain(INS);

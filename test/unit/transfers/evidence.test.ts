@@ -49,7 +49,7 @@ class EchoTransport extends RecordingTransport {
   ): Promise<SentSheet> {
     const sent = await super.sendSheet(roomId, expected, s);
     if (this.echoFirst)
-      expect(await recordEcho(f.deps, sent.sheetEventId, HUB, clock.now(), roomId)).toBe("ignored");
+      expect(await recordEcho(f.deps, sent.eventId, HUB, clock.now(), roomId)).toBe("ignored");
     return sent;
   }
 }

@@ -74,9 +74,7 @@ export class RecordingTransport implements SheetTransport, NoticeTransport {
   #post(sheet: OutgoingSheet): SentSheet {
     const n = this.posted.size + 1;
     const sent = this.posted.get(sheet.transferId) ?? {
-      fileEventId: `$file${n}`,
-      sheetEventId: `$sheet${n}`,
-      textEventId: `$text${n}`,
+      eventId: `$sheet${n}`,
       pdfSha256: "0".repeat(64),
       contentUri: `mxc://test/${n}`,
     };

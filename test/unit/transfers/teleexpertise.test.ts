@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../../src/core/index.ts";
 import { addStructure, DirectoryService } from "../../../src/directory/index.ts";
 import {
+  transferReference,
   answerTeleexpertise,
   createTransfer,
   EscalationScheduler,
@@ -259,12 +260,13 @@ describe("tele-expertise", () => {
       t,
       roomId,
       DERM,
-      `!réponse ${c.transferId}\navis : bénin\nconsultation : non`,
+      // the short reference as a person types it (lower case) names the request too
+      `!réponse ${transferReference("teleexpertise-request", c.transferId).toLowerCase()}\navis : bénin\nconsultation : non`,
       "$e2",
     );
     expect(ok.kind).toBe("answered");
     expect([...t.notices.values()].at(-1)?.notice.bodyFr).toContain(
-      ok.kind === "answered" ? ok.result.answer.transferId : "?",
+      ok.kind === "answered" ? transferReference("teleexpertise-answer", ok.result.answer.transferId) : "?",
     );
     expect((await transferStatus(f.db.knex, c.transferId)).transfer.state).toBe("answered");
     expect(await handleRoomCommand(f.deps, t, roomId, DERM, "!help", "$e3")).toEqual({ kind: "ignored" });

@@ -135,7 +135,12 @@ describe("outbox worker", () => {
     expect(s.transfer.state).toBe("sent");
     expect(s.events.at(-1)).toMatchObject({ step: "sent", matrixEventId: s.transfer.sheetEventId });
     expect(t.sends.find((x) => x.sheet.transferId === c.transferId)?.expected.sort()).toEqual([ALICE, BOB]);
-    expect(t.sends[0]!.sheet.summaryFr).not.toContain(INS);
+    // The caption names the patient (it is encrypted) but never the INS; the file name is ASCII.
+    const first = t.sends[0]!.sheet;
+    expect(first.caption.body).not.toContain(INS);
+    expect(first.caption.body).toContain("MARCHAL Odette, née le 12/03/1948");
+    expect(first.filename).toBe("lettre-de-sortie-MARCHAL-2026-01-16.pdf");
+    expect(first.reference).toMatch(/^LDL-[0-9A-Z]{4}-[0-9A-Z]{3}$/);
     expect((await f.trail.verify()).ok).toBe(true);
   });
 
@@ -181,9 +186,7 @@ describe("outbox worker", () => {
     const second = await claimDue(f.db, "B.2", clock.now(), 10_000, 10);
     expect(second.map((r) => r.id)).toEqual([x.transferId]);
     const sent = {
-      fileEventId: "$f",
-      sheetEventId: "$s",
-      textEventId: "$t",
+      eventId: "$s",
       pdfSha256: x.pdfSha256,
       contentUri: "mxc://t/1",
     };
