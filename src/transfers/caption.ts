@@ -165,6 +165,8 @@ export function needsFr(kind: string, data: unknown): string[] {
   if (n.admissionSheetRequested === true) out.push("l’unité attend la fiche de liaison d’entrée");
   if (n.status === "letterDue") out.push("la lettre de liaison de sortie est due le jour de la sortie");
   if (n.status === "letterMissing") out.push("la lettre de liaison de sortie n’a pas été envoyée");
+  if (n.status === "admissionUnknown")
+    out.push("admission non reçue par le réseau : la sortie est signalée sans hospitalisation connue");
   return out;
 }
 

@@ -109,6 +109,18 @@ describe("caption", () => {
     expect(c.filename).toBe("annulation-avis-hospitalisation-MARCHAL-2026-03-02.pdf");
   });
 
+  it("a discharge whose admission the feed never received says so, with no admission date", () => {
+    const notice = exampleSheet("discharge-notice");
+    const stay = { ...(notice.data.stay as Record<string, unknown>) };
+    delete stay.admittedAt;
+    const data = { ...notice.data, stay, notice: { status: "admissionUnknown" } };
+    expect(sheetRole("discharge-notice", data)).toBe("sheet");
+    const c = sheetCaption({ kind: "discharge-notice", transferId: ID, data, fallbackDate: at });
+    expect(c.body).toContain("admission non reçue par le réseau");
+    expect(c.body).not.toMatch(/Séjour du|Entrée le/);
+    expect(c.body).toMatch(/Sortie le \d\d\/\d\d\/\d{4}/);
+  });
+
   it("a reminder to the unit and an answer have their own wording", () => {
     const notice = exampleSheet("discharge-notice");
     const due = { ...notice.data, notice: { status: "letterDue" } };
