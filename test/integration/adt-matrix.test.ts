@@ -345,8 +345,9 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(await sameDayIndicator(f, day, day)).toMatchObject({ missing: 1, sameDay: 0, rate: 0 });
   });
 
-  it("bad INS key or missing PID-3: ACK AE with the reason, nothing stored, nothing sent", async () => {
+  it("bad INS key or missing PID-3: ACK AE with the reason, kept for review only, nothing sent", async () => {
     const [messages, transfers] = [await count("adt_messages"), await count("transfers")];
+    const rejected = await count("adt_rejected");
     const bad = await send(pamFixture("a01-bad-ins-key.hl7"));
     expect(bad.code).toBe("AE");
     expect(bad.text).toMatch(/\[ins\.key\]$/);
@@ -354,6 +355,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     expect(none).toEqual({ code: "AE", text: "PID-3 patient identifier list missing [pid3.missing]" });
     expect((await send(pamFixture("a08-update.hl7"))).code).toBe("AR");
     expect(await count("adt_messages")).toBe(messages);
+    expect(await count("adt_rejected")).toBe(rejected + 3);
     await new Promise((r) => setTimeout(r, 500));
     expect(await count("transfers")).toBe(transfers);
     expect(await count("audit_entries", { action: "adt.rejected" })).toBe(3);
