@@ -108,7 +108,7 @@ export async function compiledSchematrons(kitDir: string, schematrons: readonly 
       schematrons: todo.map((s) => pathToFileURL(path.join(kitDir, s)).href).join(" "),
       out: tmp.map((t) => pathToFileURL(t).href).join(" "),
     });
-    todo.forEach((s, i) => renameSync(tmp[i] as string, target(s)));
+    for (const [i, s] of todo.entries()) renameSync(tmp[i] as string, target(s));
   }
   return schematrons.map(target);
 }
