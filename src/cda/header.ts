@@ -64,7 +64,7 @@ function orgNode(tag: string, o: Organisation, extra: readonly Node[] = []): Nod
   return el(
     tag,
     {},
-    o.idNatStruct === undefined ? undefined : el("id", { root: OID.idNatStruct, extension: o.idNatStruct }),
+    o.idNatStruct === undefined ? el("id", { nullFlavor: "UNK" }) : el("id", { root: OID.idNatStruct, extension: o.idNatStruct }),
     leaf("name", o.name),
     ...telecoms(o.phone),
     addrNode(o.address),

@@ -72,11 +72,11 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
       break;
     case "admission":
       h = admissionHeader(sheet);
-      body = el("structuredBody", {}, ...admissionBody(d));
+      body = el("structuredBody", {}, ...admissionBody(d, entryId));
       break;
     case "teleexpertise-request":
       h = requestHeader(sheet);
-      body = el("structuredBody", {}, ...requestBody(d));
+      body = el("structuredBody", {}, ...requestBody(d, entryId));
       break;
     default: {
       h = answerHeader(sheet);
@@ -120,6 +120,18 @@ export const idNatPs = (rpps: string | undefined, adeli?: string): string | unde
   rpps !== undefined ? `8${rpps}` : adeli !== undefined ? `0${adeli}` : undefined;
 
 export const MEDECIN = { code: "G15_10", display: "Médecin" } as const;
+
+/** The forms' professions → JDV_J01_XdsAuthorSpecialty_CISIS (TRE_G15 profession, or profession/specialty). */
+export const PROFESSION: Readonly<Record<string, { code: string; display: string }>> = {
+  gp: { code: "G15_10/SM26", display: "Médecin - Qualifié en Médecine Générale (SM)" },
+  specialist: MEDECIN,
+  ehpadDoctor: MEDECIN,
+  nurse: { code: "G15_60", display: "Infirmier" },
+  pharmacist: { code: "G15_21", display: "Pharmacien" },
+  physio: { code: "G15_70", display: "Masseur-Kinésithérapeute" },
+  midwife: { code: "G15_50", display: "Sage-Femme" },
+  dentist: { code: "G15_40", display: "Chirurgien-Dentiste" },
+};
 
 function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;

@@ -65,7 +65,7 @@ async function xsdErrors(kitDir: string, files: readonly string[]): Promise<Map<
   for (const line of stderr.split("\n")) {
     const f = files.find((x) => line.startsWith(`${x}:`));
     if (f === undefined || line.includes("Schemas parser warning")) continue;
-    out.get(f)?.push(line.slice(f.length + 1).replace(/'[^']*'/g, "'…'"));
+    out.get(f)?.push(line.slice(f.length + 1).replace(/\b(value|of the value) '[^']*'/gi, "$1 '…'"));
   }
   return out;
 }
