@@ -11,16 +11,36 @@ import { section } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { idNatPs, PROFESSION, type HeaderParts } from "./write.ts";
 
-const ALLERGY: Record<string, string> = { none: "Aucune allergie connue.", known: "Allergies connues :", unknown: "Allergies non connues à ce jour." };
-const TYPE: Record<string, string> = { scheduled: "programmée", unscheduled: "non programmée", emergency: "urgence" };
-const LEVEL: Record<string, string> = { autonomous: "autonome", partial: "partiellement dépendant", dependent: "dépendant" };
-const LIVING: Record<string, string> = { homeAlone: "à domicile, seul", homeWithOthers: "à domicile, entouré", ehpad: "en EHPAD", other: "autre" };
+const ALLERGY: Record<string, string> = {
+  none: "Aucune allergie connue.",
+  known: "Allergies connues :",
+  unknown: "Allergies non connues à ce jour.",
+};
+const TYPE: Record<string, string> = {
+  scheduled: "programmée",
+  unscheduled: "non programmée",
+  emergency: "urgence",
+};
+const LEVEL: Record<string, string> = {
+  autonomous: "autonome",
+  partial: "partiellement dépendant",
+  dependent: "dépendant",
+};
+const LIVING: Record<string, string> = {
+  homeAlone: "à domicile, seul",
+  homeWithOthers: "à domicile, entouré",
+  ehpad: "en EHPAD",
+  other: "autre",
+};
 const DIRECTIVES: Record<string, string> = { written: "rédigées", none: "aucune", unknown: "inconnues" };
 
 export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const finess = str(d, "sender.finess");
-  const org: Organisation = { ...(finess === undefined ? {} : { idNatStruct: `1${finess}` }), name: str(d, "sender.structureName") ?? str(d, "sender.name") ?? "" };
+  const org: Organisation = {
+    ...(finess === undefined ? {} : { idNatStruct: `1${finess}` }),
+    name: str(d, "sender.structureName") ?? str(d, "sender.name") ?? "",
+  };
   const id = idNatPs(str(d, "sender.rpps"), str(d, "sender.adeli"));
   const email = str(d, "sender.secureEmail");
   const profession = PROFESSION[str(d, "sender.profession") ?? ""];
@@ -43,8 +63,21 @@ export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
     time,
     author,
     custodian: org,
-    recipients: gpName === undefined ? [] : [{ name: gpName, ...(gpId === undefined ? {} : { idNatPs: gpId }), ...(gpPhone === undefined ? {} : { phone: gpPhone }) }],
-    service: { code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode }, low, performer: author },
+    recipients:
+      gpName === undefined
+        ? []
+        : [
+            {
+              name: gpName,
+              ...(gpId === undefined ? {} : { idNatPs: gpId }),
+              ...(gpPhone === undefined ? {} : { phone: gpPhone }),
+            },
+          ],
+    service: {
+      code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode },
+      low,
+      performer: author,
+    },
     encounter: { low, ...(unit === undefined ? {} : { unit }) },
   };
 }
@@ -75,18 +108,33 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
       display: "Traitements à l'admission",
       title: "Traitements à l'admission",
       narrative: [
-        ...table(["Médicament", "Dosage", "Posologie", "Remarques"], rows(d, "treatments.current").map((r) => [cell(r, "medicine"), cell(r, "dosage"), cell(r, "posology"), cell(r, "notes")])),
+        ...table(
+          ["Médicament", "Dosage", "Posologie", "Remarques"],
+          rows(d, "treatments.current").map((r) => [
+            cell(r, "medicine"),
+            cell(r, "dosage"),
+            cell(r, "posology"),
+            cell(r, "notes"),
+          ]),
+        ),
         ...labelled("Dernière prise", str(d, "treatments.lastDose")),
         ...labelled("Remarques", str(d, "treatments.notes")),
       ],
     }),
     section({
       id: sid(),
-      templateIds: ["2.16.840.1.113883.10.20.1.2", "1.3.6.1.4.1.19376.1.5.3.1.3.13", "1.2.250.1.213.1.1.2.137"],
+      templateIds: [
+        "2.16.840.1.113883.10.20.1.2",
+        "1.3.6.1.4.1.19376.1.5.3.1.3.13",
+        "1.2.250.1.213.1.1.2.137",
+      ],
       code: "48765-2",
       display: "Allergies, effets indésirables, alertes",
       title: "Allergies et hypersensibilités connues",
-      narrative: [...paragraphs(ALLERGY[str(d, "allergies.status") ?? ""]), ...list(items(d, "allergies.items"))],
+      narrative: [
+        ...paragraphs(ALLERGY[str(d, "allergies.status") ?? ""]),
+        ...list(items(d, "allergies.items")),
+      ],
     }),
   ];
   const medical = str(d, "history.medical");
@@ -100,14 +148,37 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
         code: "11348-0",
         display: "Antécédents médicaux",
         title: "Antécédents",
-        narrative: [...labelled("Médicaux", medical), ...labelled("Chirurgicaux", surgical), ...labelled("Vaccinations", vaccinations)],
+        narrative: [
+          ...labelled("Médicaux", medical),
+          ...labelled("Chirurgicaux", surgical),
+          ...labelled("Vaccinations", vaccinations),
+        ],
       }),
     );
   const devices = items(d, "devices.items");
   if (devices.length > 0)
-    out.push(section({ id: sid(), templateIds: ["2.16.840.1.11383.10.20.1.7", "1.3.6.1.4.1.19376.1.5.3.1.1.5.3.5", "1.2.250.1.213.1.1.2.1"], code: "46264-8", display: "Dispositifs médicaux", title: "Dispositifs médicaux", narrative: list(devices) }));
+    out.push(
+      section({
+        id: sid(),
+        templateIds: [
+          "2.16.840.1.11383.10.20.1.7",
+          "1.3.6.1.4.1.19376.1.5.3.1.1.5.3.5",
+          "1.2.250.1.213.1.1.2.1",
+        ],
+        code: "46264-8",
+        display: "Dispositifs médicaux",
+        title: "Dispositifs médicaux",
+        narrative: list(devices),
+      }),
+    );
   const gir = str(d, "autonomy.gir");
-  const trusted = [str(d, "wishes.trustedPerson.name"), str(d, "wishes.trustedPerson.relationship"), str(d, "wishes.trustedPerson.phone")].filter((x) => x !== undefined).join(", ");
+  const trusted = [
+    str(d, "wishes.trustedPerson.name"),
+    str(d, "wishes.trustedPerson.relationship"),
+    str(d, "wishes.trustedPerson.phone"),
+  ]
+    .filter((x) => x !== undefined)
+    .join(", ");
   const palliative = bool(d, "wishes.palliativeCare");
   out.push(
     section({
@@ -117,7 +188,10 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
       display: "Autres informations",
       title: "Autres informations",
       narrative: [
-        ...labelled("Médecin traitant", [str(d, "careTeam.gp.name"), str(d, "careTeam.gp.phone")].filter((x) => x !== undefined).join(", ")),
+        ...labelled(
+          "Médecin traitant",
+          [str(d, "careTeam.gp.name"), str(d, "careTeam.gp.phone")].filter((x) => x !== undefined).join(", "),
+        ),
         ...labelled("Infirmier(ère)", str(d, "careTeam.homeNurse")),
         ...labelled("Pharmacie", str(d, "careTeam.pharmacy")),
         ...labelled("Autres intervenants", str(d, "careTeam.otherCarers")),
@@ -126,7 +200,15 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
         ...labelled("Précisions sur l'autonomie", str(d, "autonomy.details")),
         ...labelled("Lieu de vie", LIVING[str(d, "autonomy.livingPlace") ?? ""]),
         ...labelled("Conditions de vie", str(d, "autonomy.livingConditions")),
-        ...table(["Proche", "Lien", "Téléphone", "Aidant"], rows(d, "contacts.people").map((r) => [cell(r, "name"), cell(r, "relationship"), cell(r, "phone"), r["isCarer"] === true ? "oui" : r["isCarer"] === false ? "non" : undefined])),
+        ...table(
+          ["Proche", "Lien", "Téléphone", "Aidant"],
+          rows(d, "contacts.people").map((r) => [
+            cell(r, "name"),
+            cell(r, "relationship"),
+            cell(r, "phone"),
+            r["isCarer"] === true ? "oui" : r["isCarer"] === false ? "non" : undefined,
+          ]),
+        ),
         ...labelled("Personne de confiance", trusted),
         ...labelled("Directives anticipées", DIRECTIVES[str(d, "wishes.advanceDirectives") ?? ""]),
         ...labelled("Lieu des directives", str(d, "wishes.directivesLocation")),

@@ -49,7 +49,9 @@ export function nameNode(n: PersonName): Node {
 }
 
 const telecoms = (phone?: string, email?: string): Node[] => [
-  ...(phone === undefined ? [] : [el("telecom", { value: `tel:${phone.replace(/[^\d+]/g, "")}`, use: "WP" })]),
+  ...(phone === undefined
+    ? []
+    : [el("telecom", { value: `tel:${phone.replace(/[^\d+]/g, "")}`, use: "WP" })]),
   ...(email === undefined ? [] : [el("telecom", { value: `mailto:${email}`, use: "WP" })]),
 ];
 
@@ -64,7 +66,9 @@ function orgNode(tag: string, o: Organisation, extra: readonly Node[] = []): Nod
   return el(
     tag,
     {},
-    o.idNatStruct === undefined ? el("id", { nullFlavor: "UNK" }) : el("id", { root: OID.idNatStruct, extension: o.idNatStruct }),
+    o.idNatStruct === undefined
+      ? el("id", { nullFlavor: "UNK" })
+      : el("id", { root: OID.idNatStruct, extension: o.idNatStruct }),
     leaf("name", o.name),
     ...telecoms(o.phone),
     addrNode(o.address),
@@ -73,7 +77,11 @@ function orgNode(tag: string, o: Organisation, extra: readonly Node[] = []): Nod
 }
 
 /** Gender of the form (`F`, `M`, `I`) in HL7 AdministrativeGender as the CI-SIS value set has it. */
-const GENDER: Record<string, [string, string]> = { F: ["F", "Féminin"], M: ["M", "Masculin"], I: ["UN", "Inconnu"] };
+const GENDER: Record<string, [string, string]> = {
+  F: ["F", "Féminin"],
+  M: ["M", "Masculin"],
+  I: ["UN", "Inconnu"],
+};
 
 /**
  * `recordTarget`: INS-NIR (or NIA, first digit 7/8) under its OID — the test OIDs when `testIns` —
@@ -100,7 +108,9 @@ export function recordTarget(d: SheetData, testIns: boolean): Node {
       {},
       ins === undefined ? el("id", { nullFlavor: "NI" }) : el("id", { root, extension: ins }),
       addrNode(str(d, "patient.address")),
-      phone === undefined ? undefined : el("telecom", { value: `tel:${phone.replace(/[^\d+]/g, "")}`, use: "H" }),
+      phone === undefined
+        ? undefined
+        : el("telecom", { value: `tel:${phone.replace(/[^\d+]/g, "")}`, use: "H" }),
       el(
         "patient",
         { classCode: "PSN" },
@@ -200,7 +210,12 @@ export function documentationOf(s: ServiceEvent): Node {
       "serviceEvent",
       { classCode: "ACT", moodCode: "EVN" },
       el("code", { code: s.code.code, displayName: s.code.display, codeSystem: s.code.system }),
-      el("effectiveTime", {}, el("low", { value: s.low }), s.high === undefined ? undefined : el("high", { value: s.high })),
+      el(
+        "effectiveTime",
+        {},
+        el("low", { value: s.low }),
+        s.high === undefined ? undefined : el("high", { value: s.high }),
+      ),
       el(
         "performer",
         { typeCode: "PRF" },
@@ -216,14 +231,24 @@ export function documentationOf(s: ServiceEvent): Node {
 }
 
 /** Encompassing encounter: dates and the unit; the facility type is "SA43 Secteur non défini" (the forms do not hold it). */
-export function componentOf(low: string, high: string | undefined, unit: string | undefined, org: Organisation | undefined): Node {
+export function componentOf(
+  low: string,
+  high: string | undefined,
+  unit: string | undefined,
+  org: Organisation | undefined,
+): Node {
   return el(
     "componentOf",
     {},
     el(
       "encompassingEncounter",
       {},
-      el("effectiveTime", {}, el("low", { value: low }), high === undefined ? undefined : el("high", { value: high })),
+      el(
+        "effectiveTime",
+        {},
+        el("low", { value: low }),
+        high === undefined ? undefined : el("high", { value: high }),
+      ),
       el(
         "location",
         {},
@@ -236,7 +261,9 @@ export function componentOf(low: string, high: string | undefined, unit: string 
             : el(
                 "serviceProviderOrganization",
                 {},
-                org?.idNatStruct === undefined ? undefined : el("id", { root: OID.idNatStruct, extension: org.idNatStruct }),
+                org?.idNatStruct === undefined
+                  ? undefined
+                  : el("id", { root: OID.idNatStruct, extension: org.idNatStruct }),
                 leaf("name", unit ?? org?.name),
               ),
         ),

@@ -27,11 +27,22 @@ export function paragraphs(value: string | undefined): Node[] {
 
 export function list(values: readonly string[], caption?: string): Node[] {
   if (values.length === 0) return [];
-  return [el("list", {}, caption === undefined ? undefined : el("caption", {}, text(caption)), ...values.map((v) => el("item", {}, text(v))))];
+  return [
+    el(
+      "list",
+      {},
+      caption === undefined ? undefined : el("caption", {}, text(caption)),
+      ...values.map((v) => el("item", {}, text(v))),
+    ),
+  ];
 }
 
 /** A table with a header row; cells are strings (blank when absent); `ids` gives each row an ID for entry references. */
-export function table(headers: readonly string[], rows: readonly (readonly (string | undefined)[])[], ids?: readonly string[]): Node[] {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly (string | undefined)[])[],
+  ids?: readonly string[],
+): Node[] {
   if (rows.length === 0) return [];
   return [
     el(

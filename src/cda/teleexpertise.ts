@@ -14,8 +14,19 @@ import { idNatPs, MEDECIN, PROFESSION, type HeaderParts } from "./write.ts";
 
 const TE1 = { code: "TE1", display: "Acte de téléexpertise", system: "1.2.250.1.215.200.3.3" };
 const URGENCY: Record<string, string> = { routine: "habituelle", soon: "rapide", urgent: "urgente" };
-const KIND: Record<string, string> = { photo: "photographie", report: "compte rendu", lab: "biologie", imaging: "imagerie", ecg: "ECG", other: "autre" };
-const MODALITY: Record<string, string> = { oral: "oral", written: "écrit", legalRepresentative: "représentant légal" };
+const KIND: Record<string, string> = {
+  photo: "photographie",
+  report: "compte rendu",
+  lab: "biologie",
+  imaging: "imagerie",
+  ecg: "ECG",
+  other: "autre",
+};
+const MODALITY: Record<string, string> = {
+  oral: "oral",
+  written: "écrit",
+  legalRepresentative: "représentant légal",
+};
 
 export function requestHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
@@ -38,7 +49,10 @@ export function requestHeader(sheet: ValidatedSheet): HeaderParts {
     time,
     author,
     custodian: org,
-    recipients: expertName === undefined ? [] : [{ name: expertName, ...(expertId === undefined ? {} : { idNatPs: expertId }) }],
+    recipients:
+      expertName === undefined
+        ? []
+        : [{ name: expertName, ...(expertId === undefined ? {} : { idNatPs: expertId }) }],
     service: { code: TE1, low: time, performer: author },
     encounter: { low: time },
   };
@@ -49,7 +63,13 @@ export function answerHeader(sheet: ValidatedSheet): HeaderParts {
   const time = tsDateTime(str(d, "answer.answeredAt") ?? "");
   const name = str(d, "expert.name") ?? "";
   const phone = str(d, "expert.phone");
-  const author: Professional = { name, idNatPs: idNatPs(str(d, "expert.rpps")) ?? "", profession: MEDECIN, ...(phone === undefined ? {} : { phone }), org: { name } };
+  const author: Professional = {
+    name,
+    idNatPs: idNatPs(str(d, "expert.rpps")) ?? "",
+    profession: MEDECIN,
+    ...(phone === undefined ? {} : { phone }),
+    org: { name },
+  };
   const requester = str(d, "request.requesterName");
   const requested = str(d, "request.requestedAt");
   return {
@@ -57,7 +77,12 @@ export function answerHeader(sheet: ValidatedSheet): HeaderParts {
     author,
     custodian: { name },
     recipients: requester === undefined ? [] : [{ name: requester }],
-    service: { code: TE1, low: requested === undefined ? time : tsDateTime(requested), high: time, performer: author },
+    service: {
+      code: TE1,
+      low: requested === undefined ? time : tsDateTime(requested),
+      high: time,
+      performer: author,
+    },
     encounter: { low: requested === undefined ? time : tsDateTime(requested), high: time },
   };
 }
@@ -78,8 +103,18 @@ export function requestBody(d: SheetData, id: (n: string) => string): string[] {
       ...labelled("Contexte clinique", str(d, "request.context")),
       ...labelled("Délai de réponse", URGENCY[str(d, "request.urgency") ?? ""]),
       ...labelled("Réponse souhaitée avant le", answerBy === undefined ? undefined : frDate(answerBy)),
-      ...table(["Pièce jointe", "Nature", "Date"], rows(d, "attachments.files").map((r) => [cell(r, "title"), KIND[cell(r, "kind") ?? ""] ?? cell(r, "kind"), cell(r, "date") === undefined ? undefined : frDate(cell(r, "date") ?? "")])),
-      ...labelled("Consentement du patient recueilli", consent === undefined ? undefined : consent ? "oui" : "non"),
+      ...table(
+        ["Pièce jointe", "Nature", "Date"],
+        rows(d, "attachments.files").map((r) => [
+          cell(r, "title"),
+          KIND[cell(r, "kind") ?? ""] ?? cell(r, "kind"),
+          cell(r, "date") === undefined ? undefined : frDate(cell(r, "date") ?? ""),
+        ]),
+      ),
+      ...labelled(
+        "Consentement du patient recueilli",
+        consent === undefined ? undefined : consent ? "oui" : "non",
+      ),
       ...labelled("Date du consentement", consentDate === undefined ? undefined : frDate(consentDate)),
       ...labelled("Modalité du consentement", MODALITY[str(d, "consent.modality") ?? ""]),
     ],
@@ -98,11 +133,18 @@ export function requestBody(d: SheetData, id: (n: string) => string): string[] {
     history,
     section({
       id: id("section-traitements"),
-      templateIds: ["2.16.840.1.113883.10.20.1.8", "1.3.6.1.4.1.19376.1.5.3.1.3.19", "1.2.250.1.213.1.1.2.143"],
+      templateIds: [
+        "2.16.840.1.113883.10.20.1.8",
+        "1.3.6.1.4.1.19376.1.5.3.1.3.19",
+        "1.2.250.1.213.1.1.2.143",
+      ],
       code: "10160-0",
       display: "Traitements",
       title: "Traitements",
-      narrative: treatments === undefined ? paragraphs("Traitements non renseignés dans la demande (voir le contexte clinique).") : paragraphs(treatments),
+      narrative:
+        treatments === undefined
+          ? paragraphs("Traitements non renseignés dans la demande (voir le contexte clinique).")
+          : paragraphs(treatments),
     }),
   ];
 }

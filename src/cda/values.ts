@@ -25,7 +25,9 @@ export function rows(data: SheetData, p: string): Row[] {
 
 export function items(data: SheetData, p: string): string[] {
   const v = at(data, p);
-  return Array.isArray(v) ? (v as unknown[]).filter((x): x is string => typeof x === "string" && x.trim() !== "") : [];
+  return Array.isArray(v)
+    ? (v as unknown[]).filter((x): x is string => typeof x === "string" && x.trim() !== "")
+    : [];
 }
 
 export function at(data: SheetData, p: string): unknown {

@@ -9,7 +9,18 @@ import { PasserelleError } from "../core/index.ts";
 import type { ValidatedSheet } from "../forms/index.ts";
 import { admissionBody, admissionHeader } from "./admission.ts";
 import { dischargeBody } from "./discharge.ts";
-import { author, componentOf, custodian, documentationOf, informationRecipient, legalAuthenticator, OID, recordTarget, type Organisation, type Professional } from "./header.ts";
+import {
+  author,
+  componentOf,
+  custodian,
+  documentationOf,
+  informationRecipient,
+  legalAuthenticator,
+  OID,
+  recordTarget,
+  type Organisation,
+  type Professional,
+} from "./header.ts";
 import { nameUuid, newUuid } from "./ids.ts";
 import { answerHeader, requestBody, requestHeader } from "./teleexpertise.ts";
 import { str, tsDate, tsDateTime } from "./values.ts";
@@ -46,11 +57,37 @@ export interface HeaderParts {
   readonly encounter: { low: string; high?: string; unit?: string; org?: Organisation };
 }
 
-const VOLET: Record<string, { volet: CdaVolet; templateId?: string; code: string; display: string; title: string }> = {
-  discharge: { volet: "LDL-SES_2022.01", templateId: "1.2.250.1.213.1.1.1.29", code: "11490-0", display: "Lettre de liaison à la sortie d'un établissement de soins", title: "Lettre de liaison à la sortie de l'établissement de santé" },
-  admission: { volet: "LDL-EES_2022.01", templateId: "1.2.250.1.213.1.1.1.21", code: "18761-7", display: "Note de transfert (dont lettre de liaison à l'entrée en établissement de soins)", title: "Lettre de liaison à l'entrée en établissement de santé" },
-  "teleexpertise-request": { volet: "TLM-DA_2022.01", templateId: "1.2.250.1.213.1.1.1.38", code: "75496-0", display: "Demande d'acte de télémédecine", title: "Demande de téléexpertise" },
-  "teleexpertise-answer": { volet: "TLM-CR_2022.01", code: "85208-7", display: "Compte-rendu d'acte de télémédecine", title: "Compte-rendu de téléexpertise" },
+const VOLET: Record<
+  string,
+  { volet: CdaVolet; templateId?: string; code: string; display: string; title: string }
+> = {
+  discharge: {
+    volet: "LDL-SES_2022.01",
+    templateId: "1.2.250.1.213.1.1.1.29",
+    code: "11490-0",
+    display: "Lettre de liaison à la sortie d'un établissement de soins",
+    title: "Lettre de liaison à la sortie de l'établissement de santé",
+  },
+  admission: {
+    volet: "LDL-EES_2022.01",
+    templateId: "1.2.250.1.213.1.1.1.21",
+    code: "18761-7",
+    display: "Note de transfert (dont lettre de liaison à l'entrée en établissement de soins)",
+    title: "Lettre de liaison à l'entrée en établissement de santé",
+  },
+  "teleexpertise-request": {
+    volet: "TLM-DA_2022.01",
+    templateId: "1.2.250.1.213.1.1.1.38",
+    code: "75496-0",
+    display: "Demande d'acte de télémédecine",
+    title: "Demande de téléexpertise",
+  },
+  "teleexpertise-answer": {
+    volet: "TLM-CR_2022.01",
+    code: "85208-7",
+    display: "Compte-rendu d'acte de télémédecine",
+    title: "Compte-rendu de téléexpertise",
+  },
 };
 
 /** Whether a form has a CI-SIS content model Passerelle writes. */
@@ -58,7 +95,8 @@ export const hasCdaModel = (formId: string): boolean => formId in VOLET;
 
 export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDocument {
   const v = VOLET[sheet.form.id];
-  if (v === undefined) throw new PasserelleError("UNKNOWN_FORM", `form ${sheet.form.id} has no CI-SIS content model`);
+  if (v === undefined)
+    throw new PasserelleError("UNKNOWN_FORM", `form ${sheet.form.id} has no CI-SIS content model`);
   const d = sheet.data;
   const id = opts.documentId ?? (opts.sheetId === undefined ? newUuid() : nameUuid("cda", opts.sheetId));
   const setId = opts.sheetId === undefined ? nameUuid("cda-set", id) : nameUuid("cda-set", opts.sheetId);
@@ -78,10 +116,21 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
       h = requestHeader(sheet);
       body = el("structuredBody", {}, ...requestBody(d, entryId));
       break;
-    default: {
+    case "teleexpertise-answer":
+    case "admission-notice":
+    case "discharge-notice": {
+      // The notices have no CI-SIS model: VOLET above has already refused them.
       h = answerHeader(sheet);
-      if (opts.pdf === undefined) throw new PasserelleError("VALIDATION_FAILED", "a TLM-CR document carries the signed answer PDF: none was given");
-      body = el("nonXMLBody", {}, el("text", { mediaType: "application/pdf", representation: "B64" }, opts.pdf.toString("base64")));
+      if (opts.pdf === undefined)
+        throw new PasserelleError(
+          "VALIDATION_FAILED",
+          "a TLM-CR document carries the signed answer PDF: none was given",
+        );
+      body = el(
+        "nonXMLBody",
+        {},
+        el("text", { mediaType: "application/pdf", representation: "B64" }, opts.pdf.toString("base64")),
+      );
     }
   }
   const xml =
@@ -93,7 +142,9 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
       el("typeId", { root: "2.16.840.1.113883.1.3", extension: "POCD_HD000040" }),
       el("templateId", { root: "2.16.840.1.113883.2.8.2.1" }),
       el("templateId", { root: "1.2.250.1.213.1.1.1.1" }),
-      v.templateId === undefined ? el("templateId", { root: "1.3.6.1.4.1.19376.1.2.20" }) : el("templateId", { root: v.templateId, extension: "2022.01" }),
+      v.templateId === undefined
+        ? el("templateId", { root: "1.3.6.1.4.1.19376.1.2.20" })
+        : el("templateId", { root: v.templateId, extension: "2022.01" }),
       el("id", { root: id }),
       el("code", { code: v.code, displayName: v.display, codeSystem: OID.loinc, codeSystemName: "LOINC" }),
       el("title", {}, text(v.title)),
@@ -136,13 +187,22 @@ export const PROFESSION: Readonly<Record<string, { code: string; display: string
 function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const finess = str(d, "establishment.finess");
-  const org: Organisation = { ...(finess === undefined ? {} : { idNatStruct: `1${finess}` }), name: str(d, "establishment.name") ?? "", ...(str(d, "establishment.address") === undefined ? {} : { address: str(d, "establishment.address") }) };
+  const org: Organisation = {
+    ...(finess === undefined ? {} : { idNatStruct: `1${finess}` }),
+    name: str(d, "establishment.name") ?? "",
+    ...(str(d, "establishment.address") === undefined ? {} : { address: str(d, "establishment.address") }),
+  };
   const doctor = (g: string): Professional | undefined => {
     const name = str(d, `practitioners.${g}.name`);
     if (name === undefined) return undefined;
     const rpps = idNatPs(str(d, `practitioners.${g}.rpps`));
     const phone = str(d, `practitioners.${g}.phone`);
-    return { name, profession: MEDECIN, ...(rpps === undefined ? {} : { idNatPs: rpps }), ...(phone === undefined ? {} : { phone }) };
+    return {
+      name,
+      profession: MEDECIN,
+      ...(rpps === undefined ? {} : { idNatPs: rpps }),
+      ...(phone === undefined ? {} : { phone }),
+    };
   };
   const author = { ...(doctor("hospitalDoctor") as Professional), org };
   const time = tsDateTime(str(d, "recipients.writtenAt") ?? "");
@@ -154,7 +214,12 @@ function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
     author,
     custodian: org,
     recipients: [doctor("gp"), doctor("referrer")].filter((p): p is Professional => p !== undefined),
-    service: { code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode }, low, high, performer: author },
+    service: {
+      code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode },
+      low,
+      high,
+      performer: author,
+    },
     encounter: { low, high, ...(unit === undefined ? {} : { unit }), org },
   };
 }

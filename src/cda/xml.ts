@@ -9,11 +9,20 @@ type Attrs = Readonly<Record<string, string | number | undefined>>;
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function esc(s: string): string {
-  return s.replace(FORBIDDEN, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return s
+    .replace(FORBIDDEN, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
 /** An element; `undefined` attributes are left out, children are already-built nodes. */
-export function el(name: string, attrs: Attrs = {}, ...children: readonly (Node | undefined | false)[]): Node {
+export function el(
+  name: string,
+  attrs: Attrs = {},
+  ...children: readonly (Node | undefined | false)[]
+): Node {
   const a = Object.entries(attrs)
     .filter((e): e is [string, string | number] => e[1] !== undefined)
     .map(([k, v]) => ` ${k}="${esc(String(v))}"`)

@@ -23,7 +23,7 @@ export function onlyRequired(form: FormDefinition, data: Data): Data {
   return Object.fromEntries(form.sections.map((s) => [s.id, keep(s.fields, data[s.id] ?? {})]));
 }
 
-const SAMPLE = "Évolution « favorable » & <stable> — œdème, Ça va ; 5 > 3 ‘quote’ \"dq\" ";
+const SAMPLE = 'Évolution « favorable » & <stable> — œdème, Ça va ; 5 > 3 ‘quote’ "dq" ';
 
 /** Text fields with a format of their own (INSEE COG commune code). */
 const FIXED: Record<string, string> = { birthPlaceCode: "75112" };
@@ -34,10 +34,19 @@ function scalar(f: ScalarField, long: boolean): unknown {
   if (fixed !== undefined) return fixed;
   switch (f.type) {
     case "text":
-      return long ? SAMPLE.repeat(Math.ceil(f.maxLength / SAMPLE.length)).slice(0, f.maxLength).trim() : "Texte accentué éèà ç & <ok>";
+      return long
+        ? SAMPLE.repeat(Math.ceil(f.maxLength / SAMPLE.length))
+            .slice(0, f.maxLength)
+            .trim()
+        : "Texte accentué éèà ç & <ok>";
     case "longtext": {
       const line = `${SAMPLE}\n`;
-      return long ? line.repeat(Math.ceil(f.maxLength / line.length)).slice(0, f.maxLength).trim() : "Première ligne é.\nDeuxième ligne & <fin>.";
+      return long
+        ? line
+            .repeat(Math.ceil(f.maxLength / line.length))
+            .slice(0, f.maxLength)
+            .trim()
+        : "Première ligne é.\nDeuxième ligne & <fin>.";
     }
     case "date":
       return "2026-01-10";
@@ -77,11 +86,21 @@ export function everyField(form: FormDefinition, data: Data, long = false): Data
       const v = src[f.id];
       if (f.type === "group") out[f.id] = fill(f.fields, (v as Record<string, unknown> | undefined) ?? {});
       else if (f.type === "list")
-        out[f.id] = long ? Array.from({ length: f.maxItems }, (_, i) => `${String(i)} ${SAMPLE}`.slice(0, f.itemMaxLength)) : (v ?? ["Élément « un »", "Élément & deux"]);
+        out[f.id] = long
+          ? Array.from({ length: f.maxItems }, (_, i) => `${String(i)} ${SAMPLE}`.slice(0, f.itemMaxLength))
+          : (v ?? ["Élément « un »", "Élément & deux"]);
       else if (f.type === "table") {
         const row = Object.fromEntries(f.columns.map((c) => [c.id, scalar(c, long)]));
-        out[f.id] = long ? Array.from({ length: f.maxRows }, () => row) : Array.isArray(v) && v.length > 0 ? (v as Record<string, unknown>[]).map((r) => ({ ...row, ...r })) : [row];
-      } else if (v === undefined || (long && (f.type === "text" || f.type === "longtext") && FIXED[f.id] === undefined)) out[f.id] = scalar(f, long);
+        out[f.id] = long
+          ? Array.from({ length: f.maxRows }, () => row)
+          : Array.isArray(v) && v.length > 0
+            ? (v as Record<string, unknown>[]).map((r) => ({ ...row, ...r }))
+            : [row];
+      } else if (
+        v === undefined ||
+        (long && (f.type === "text" || f.type === "longtext") && FIXED[f.id] === undefined)
+      )
+        out[f.id] = scalar(f, long);
     }
     return out;
   };
