@@ -1,6 +1,7 @@
 /**
  * `bin/passerelle sheet cda` and `bin/passerelle cda check` as a user runs them: the document id on
- * stdout, a 0600 file, and the check's verdict and exit status (ANS kit needed for the check).
+ * stdout, a 0600 file, and the check's verdict and exit status (ANS kit needed for the check); and
+ * the CDA that `sheet sign` embeds in the signed PDF, read back by poppler (pdfdetach, pdfsig) and qpdf.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
@@ -12,8 +13,16 @@ import { tempDir } from "../helpers/tmp.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/passerelle");
 const run = (...args: string[]) => {
-  const r = spawnSync(BIN, args, { encoding: "utf8", timeout: 300_000 });
+  const r = spawnSync(BIN, args, {
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, PASSERELLE_SIGNER_PASSPHRASE: "s3cret-dev" },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const tool = (cmd: string, ...args: string[]) => {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
 };
 const kit = findKit();
 
@@ -67,4 +76,78 @@ describe("bin/passerelle sheet cda / cda check", () => {
       expect(ko.out).toContain("NOT CONFORMANT");
     },
   );
+
+  describe("sheet sign embeds the CDA of a structured model", () => {
+    beforeAll(() => {
+      const init = run("certs", "init", "--out", path.join(tmp.dir, "pki"));
+      expect(init.code, init.err).toBe(0);
+    });
+
+    it.each(["discharge", "admission", "teleexpertise-request"] as const)(
+      "%s: the PDF carries JSON and CDA as associated files, the CDA is byte-identical to 'sheet cda', pdfsig still says valid",
+      (kind) => {
+        const pdf = path.join(tmp.dir, `${kind}.pdf`);
+        const xml = path.join(tmp.dir, `${kind}.xml`);
+        const sheetId = `S-${kind}`;
+        const signed = run(
+          "sheet", "sign", examplePath(kind), "--out", pdf, "--p12", path.join(tmp.dir, "pki/signer.p12"), "--sheet-id", sheetId,
+        ); // prettier-ignore
+        expect(signed.code, signed.err).toBe(0);
+        const cda = run("sheet", "cda", examplePath(kind), "--out", xml, "--sheet-id", sheetId);
+        expect(cda.code, cda.err).toBe(0);
+        expect(signed.out).toContain(`cda ${cda.out.trim()}`);
+
+        const list = tool("pdfdetach", "-list", pdf);
+        expect(list.code).toBe(0);
+        expect(list.out).toContain("2 embedded files");
+        expect(list.out).toContain("passerelle-sheet.json");
+        expect(list.out).toContain("passerelle-sheet.cda.xml");
+        const saved = path.join(tmp.dir, `${kind}-extracted.xml`);
+        expect(tool("pdfdetach", "-savefile", "passerelle-sheet.cda.xml", "-o", saved, pdf).code).toBe(0);
+        expect(readFileSync(saved).equals(readFileSync(xml))).toBe(true);
+
+        // The catalog's /AF names both file specifications, each with its relationship and MIME type.
+        const json = JSON.parse(tool("qpdf", "--json=2", "--json-key=qpdf", pdf).out) as {
+          qpdf: [
+            unknown,
+            Record<string, { value?: Record<string, unknown>; stream?: { dict: Record<string, unknown> } }>,
+          ];
+        };
+        const objects = json.qpdf[1];
+        const trailer = objects["trailer"]?.value as { "/Root": string };
+        const root = objects[`obj:${trailer["/Root"]}`]?.value as { "/AF": string[] };
+        expect(root["/AF"]).toHaveLength(2);
+        const specs = root["/AF"].map((ref) => objects[`obj:${ref}`]?.value as Record<string, unknown>);
+        const byName = new Map(specs.map((f) => [String(f["/UF"]), f]));
+        expect(byName.get("u:passerelle-sheet.json")?.["/AFRelationship"]).toBe("/Data");
+        const cdaSpec = byName.get("u:passerelle-sheet.cda.xml");
+        expect(cdaSpec?.["/AFRelationship"]).toBe("/Alternative");
+        const stream = objects[`obj:${(cdaSpec?.["/EF"] as { "/F": string })["/F"]}`]?.stream;
+        expect(stream?.dict["/Subtype"]).toBe("/text/xml");
+
+        expect(tool("qpdf", "--check", pdf).code).toBe(0);
+        const sig = tool("pdfsig", pdf);
+        expect(sig.out).toContain("Signature Validation: Signature is Valid.");
+        expect(sig.out).toContain("Total document signed");
+      },
+    );
+
+    it("a tele-expertise answer carries only its JSON: its TLM-CR is built around the signed PDF", () => {
+      const pdf = path.join(tmp.dir, "answer.pdf");
+      expect(
+        run("sheet", "sign", examplePath("teleexpertise-answer"), "--out", pdf, "--p12", path.join(tmp.dir, "pki/signer.p12")).code,
+      ).toBe(0); // prettier-ignore
+      const list = tool("pdfdetach", "-list", pdf);
+      expect(list.out).toContain("1 embedded files");
+      expect(list.out).not.toContain(".cda.xml");
+      const xml = path.join(tmp.dir, "answer.xml");
+      expect(run("sheet", "cda", examplePath("teleexpertise-answer"), "--out", xml, "--pdf", pdf).code).toBe(
+        0,
+      );
+      const body = /<text mediaType="application\/pdf" representation="B64">([^<]+)<\/text>/.exec(
+        readFileSync(xml, "utf8"),
+      )?.[1];
+      expect(Buffer.from(body ?? "", "base64").equals(readFileSync(pdf))).toBe(true);
+    });
+  });
 });

@@ -17,8 +17,10 @@ import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 
 /**
- * `sheet sign DATA.json --out OUT.pdf --p12 signer.p12 [--passphrase P] [--sheet-id ID]`:
+ * `sheet sign DATA.json --out OUT.pdf --p12 signer.p12 [--passphrase P] [--sheet-id ID] [--test-ins]`:
  * validates, renders and signs; writes OUT.pdf atomically (nothing on failure); prints id and SHA-256.
+ * Sheets with a structured CI-SIS model carry their CDA R2 document (the one `sheet cda` writes for
+ * the same sheet id) as a second associated file.
  */
 const sign: CommandHandler = async (args, io) => {
   const { values, positionals } = parse(
@@ -28,6 +30,7 @@ const sign: CommandHandler = async (args, io) => {
       p12: { type: "string" },
       passphrase: { type: "string" },
       "sheet-id": { type: "string" },
+      "test-ins": { type: "boolean", default: false },
     },
     1,
   );
@@ -44,6 +47,7 @@ const sign: CommandHandler = async (args, io) => {
   const signed = await produceSignedSheet(sheet, {
     signer,
     clock: systemClock,
+    testIns: values["test-ins"],
     signerName:
       signer.certificate.subject
         .split("\n")
@@ -54,6 +58,7 @@ const sign: CommandHandler = async (args, io) => {
   await writeAtomic(out, signed.pdf);
   io.out(`sheet ${signed.sheetId} (${sheet.ref}) signed → ${out}`);
   io.out(`sha256 ${signed.sha256}`);
+  if (signed.cda !== undefined) io.out(`cda ${signed.cda.id} (${signed.cda.volet}) embedded`);
   return EXIT.ok;
 };
 
