@@ -31,7 +31,10 @@ export type CdaVolet = "LDL-SES_2022.01" | "LDL-EES_2022.01" | "TLM-DA_2022.01" 
 export interface CdaOptions {
   /** Document id root (a UUID); by default derived from `sheetId`, else random. */
   readonly documentId?: string;
-  /** The sheet's id (the PDF's): the document id and setId derive from it when given. */
+  /**
+   * The sheet's id (the PDF's): the document id and setId derive from it when given; a UUID sheet
+   * id is the setId itself, as it is the FHIR export's Composition.identifier.
+   */
   readonly sheetId?: string;
   /** The patient's INS is a test one (INSi test environment): OIDs 1.2.250.1.213.1.4.10 / .11. */
   readonly testIns?: boolean;
@@ -90,6 +93,8 @@ const VOLET: Record<
   },
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Whether a form has a CI-SIS content model Passerelle writes. */
 export const hasCdaModel = (formId: string): boolean => formId in VOLET;
 
@@ -99,7 +104,13 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
     throw new PasserelleError("UNKNOWN_FORM", `form ${sheet.form.id} has no CI-SIS content model`);
   const d = sheet.data;
   const id = opts.documentId ?? (opts.sheetId === undefined ? newUuid() : nameUuid("cda", opts.sheetId));
-  const setId = opts.sheetId === undefined ? nameUuid("cda-set", id) : nameUuid("cda-set", opts.sheetId);
+  // setId ↔ FHIR Composition.identifier (FHIR R4 Composition mappings): a UUID sheet id is both.
+  const setId =
+    opts.sheetId === undefined
+      ? nameUuid("cda-set", id)
+      : UUID.test(opts.sheetId)
+        ? opts.sheetId.toUpperCase()
+        : nameUuid("cda-set", opts.sheetId);
   const entryId = (n: string): string => nameUuid(id, n);
   let h: HeaderParts;
   let body: Node;
