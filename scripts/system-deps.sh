@@ -8,6 +8,8 @@ have pdfsig || need+=(poppler-utils)
 have qpdf || need+=(qpdf)
 have certutil || need+=(libnss3-tools)
 have openssl || need+=(openssl)
+# XML schema validation of CDA documents against the ANS kit (xmllint --schema).
+have xmllint || need+=(libxml2-utils)
 # Headless browser for the web app's end-to-end tests (playwright-core drives it; no browser download).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # PostgreSQL server for the integration tests (test/integration/postgres.ts): initdb/pg_ctl on

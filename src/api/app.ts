@@ -15,6 +15,7 @@ import { ApiMetrics } from "./metrics.ts";
 import { authenticate, principalOf } from "./principal.ts";
 import { adtRoutes } from "./routes/adt.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { cdaRoutes } from "./routes/cda.ts";
 import { circleRoutes } from "./routes/circles.ts";
 import { directoryRoutes } from "./routes/directory.ts";
 import { fhirRoutes } from "./routes/fhir.ts";
@@ -83,6 +84,7 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   api.use(sheetRoutes(services));
   api.use(transferRoutes(services));
   api.use(fhirRoutes(services));
+  api.use(cdaRoutes(services));
   api.use(transferActionRoutes(services));
   api.use(directoryRoutes(services));
   api.use(auditRoutes(services));

@@ -116,6 +116,14 @@ const OPS: Record<string, Record<string, Op>> = {
       ok: { status: 200, content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
     },
   },
+  "/transfers/{id}/cda": {
+    get: {
+      summary:
+        "The CI-SIS CDA R2 document (LDL-SES, LDL-EES, TLM-DA embedded in the signed PDF; TLM-CR around the signed answer PDF); 404 for kinds without a CI-SIS model (audited access.downloaded)",
+      parameters: [idParam],
+      ok: { status: 200, content: { "application/xml": { schema: { type: "string" } } } },
+    },
+  },
   "/transfers/{id}/fhir": {
     get: {
       summary: "FHIR R4 document Bundle of the transfer (audited access.exported)",

@@ -3,6 +3,7 @@ import type { CliIo, CommandHandler } from "./io.ts";
 import { EXIT, processIo } from "./io.ts";
 import { adtCommands } from "./commands/adt.ts";
 import { auditCommands } from "./commands/audit.ts";
+import { cdaCommands } from "./commands/cda.ts";
 import { certsCommands } from "./commands/certs.ts";
 import { circleCommands } from "./commands/circle.ts";
 import { dbCommands } from "./commands/db.ts";
@@ -22,6 +23,7 @@ import { UsageError } from "./args.ts";
 const groups: Record<string, Record<string, CommandHandler>> = {
   adt: adtCommands,
   audit: auditCommands,
+  cda: cdaCommands,
   certs: certsCommands,
   circle: circleCommands,
   db: dbCommands,

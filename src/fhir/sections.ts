@@ -17,12 +17,19 @@ interface Code {
   readonly source: "ans" | "ihe";
 }
 
-/** Document type (Composition.type, DocumentReference.type) per form. */
+/**
+ * Document type (Composition.type, DocumentReference.type) per form: the LOINC code of the sheet's
+ * CI-SIS content model, the same as the CDA's `ClinicalDocument/code` (src/cda), taken from the
+ * ANS value set JDV_J07_XdsTypeCode_CISIS (OID 1.2.250.1.213.1.1.5.471, published as a FHIR
+ * ValueSet by the ANS "Terminologies de Santé" guide): 75496-0 "Demande d'acte de télémédecine"
+ * (volet TLM-DA) and 85208-7 "CR de télémédecine" (volet TLM-CR) for tele-expertise, with the displays of that value set. The ANS
+ * publishes no FHIR guide of its own for tele-expertise documents, so the CI-SIS codes apply.
+ */
 export const DOCUMENT_TYPE: Readonly<Record<FormKind, Code>> = {
   discharge: { code: "11490-0", display: "Physician Discharge summary", source: "ans" },
   admission: { code: "18761-7", display: "Provider-unspecified transfer summary", source: "ans" },
-  "teleexpertise-request": { code: "57133-1", display: "Referral note", source: "ihe" },
-  "teleexpertise-answer": { code: "11488-4", display: "Consult note", source: "ihe" },
+  "teleexpertise-request": { code: "75496-0", display: "Demande d'acte de télémédecine", source: "ans" },
+  "teleexpertise-answer": { code: "85208-7", display: "CR de télémédecine", source: "ans" },
   // ADT notices: no ANS model; a generic episode summary type until one is published.
   "admission-notice": { code: "34133-9", display: "Summary of episode note", source: "ihe" },
   "discharge-notice": { code: "34133-9", display: "Summary of episode note", source: "ihe" },

@@ -1,11 +1,12 @@
 /**
- * PDF liaison sheets: rendering (pdfkit, PDF/A-3b with the structured data as an associated file),
+ * PDF liaison sheets: rendering (pdfkit, PDF/A-3b with the structured data and the CDA R2 document
+ * as associated files),
  * PAdES B-B signing (ETSI EN 319 142-1; CMS per RFC 5652 with signing-certificate-v2, RFC 5035)
  * and verification.
  */
 export { renderSheet, EMBEDDED_DATA_NAME } from "./render.ts";
-export type { RenderOptions, EmbeddedSheetData } from "./render.ts";
-export { produceSignedSheet } from "./sheet.ts";
+export type { RenderOptions, EmbeddedSheetData, AssociatedFile } from "./render.ts";
+export { produceSignedSheet, embedsCda, EMBEDDED_CDA_NAME } from "./sheet.ts";
 export type { SignedSheet, ProduceOptions } from "./sheet.ts";
 export { addSignaturePlaceholder } from "./placeholder.ts";
 export { signPdf } from "./sign.ts";

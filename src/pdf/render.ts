@@ -25,6 +25,19 @@ export interface RenderOptions {
    * content-stream.ts and deflate.ts).
    */
   readonly fonts?: "shared" | "per-document";
+  /** Further associated files, embedded after the JSON (e.g. the sheet's CDA R2 document). */
+  readonly associatedFiles?: readonly AssociatedFile[];
+}
+
+/** An associated file (ISO 32000-2 §14.13; PDF/A-3, ISO 19005-3 §6.8 and Annex E). */
+export interface AssociatedFile {
+  /** File name (/F, /UF): never a patient name, file names are metadata. */
+  readonly name: string;
+  /** MIME type, written as the embedded file stream's /Subtype. */
+  readonly mimeType: string;
+  readonly description: string;
+  readonly relationship: AttachmentOptions["relationship"];
+  readonly content: Buffer;
 }
 
 /** The structured payload embedded in every sheet (PDF/A-3 associated file, AFRelationship Data). */
@@ -118,6 +131,17 @@ function drawAndEnd(
     relationship: "Data",
   };
   doc.file(Buffer.from(JSON.stringify(payload), "utf8"), attachment);
+  for (const f of opts.associatedFiles ?? []) {
+    const options: AttachmentOptions = {
+      name: f.name,
+      type: f.mimeType,
+      description: f.description,
+      creationDate: now,
+      modifiedDate: now,
+      relationship: f.relationship,
+    };
+    doc.file(f.content, options);
+  }
 
   opts.beforeEnd?.(doc);
   doc.end();

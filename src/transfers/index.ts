@@ -34,6 +34,8 @@ export { endOfParisDay } from "./deadline.ts";
 export { reminderFr, coordinatorNoticeFr } from "./reminders.ts";
 export { contextKey, defaultSenderUnit } from "./context.ts";
 export { TransferRepository } from "./repository.ts";
+export { transferCda } from "./cda.ts";
+export type { TransferCda } from "./cda.ts";
 export { transferStatus } from "./status.ts";
 export type { TransferLinks, TransferStatus } from "./status.ts";
 export { sheetCaption, sheetRole, needsFr, asciiSlug } from "./caption.ts";

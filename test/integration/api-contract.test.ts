@@ -8,8 +8,10 @@ import { randomUUID } from "node:crypto";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/api/openapi.ts";
+import { sheetToCda } from "../../src/cda/index.ts";
+import { EMBEDDED_CDA_NAME, extractEmbeddedFiles, extractSignature } from "../../src/pdf/index.ts";
 import { PATIENT } from "../helpers/adt.ts";
-import { exampleSheet } from "../helpers/sheets.ts";
+import { exampleSheet, validatedExample } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import type { ApiResponse } from "./api/client.ts";
 import { call } from "./api/client.ts";
@@ -117,6 +119,8 @@ async function op(
     );
   } else if (media === "application/pdf") {
     expect(res.body.subarray(0, 5).toString()).toBe("%PDF-");
+  } else if (media === "application/xml") {
+    expect(res.body.subarray(0, 5).toString()).toBe("<?xml");
   } else if (media === "application/jsonl") {
     for (const line of res.body.toString().trim().split("\n"))
       expect(() => JSON.parse(line) as unknown).not.toThrow();
@@ -220,6 +224,26 @@ describe("the OpenAPI document", () => {
     await op("get", "/transfers/{id}/history", { token: gp, path: { id } });
     const pdf = await op("get", "/transfers/{id}/pdf", { token: gp, path: { id } });
     await op("get", "/transfers/{id}/fhir", { token: gp, path: { id } });
+    // The CDA is the one embedded in the signed PDF, and what `sheetToCda` writes for this sheet id.
+    const cda = await op("get", "/transfers/{id}/cda", { token: gp, path: { id } });
+    const embedded = extractEmbeddedFiles(pdf.body).find((e) => e.name === EMBEDDED_CDA_NAME);
+    expect(embedded?.content.equals(cda.body)).toBe(true);
+    const sheetId = (created.json as { sheetId: string }).sheetId;
+    expect(cda.body.toString("utf8")).toBe(sheetToCda(await validatedExample("discharge"), { sheetId }).xml);
+    await op("get", "/transfers/{id}/cda", { token: gp, path: { id: "no-such-transfer-1" } });
+    // A sheet kind without a CI-SIS content model (a notice) has no CDA: 404 naming the id.
+    const notice = await op("post", "/transfers", {
+      token: sender,
+      json: { sheet: exampleSheet("discharge-notice"), to: [demo("dr.martin").rpps] },
+    });
+    const none = await op("get", "/transfers/{id}/cda", {
+      token: gp,
+      path: { id: (notice.json as { id: string }).id },
+    });
+    expect(none.status).toBe(404);
+    expect((none.json as { errors: unknown[] }).errors).toEqual([
+      expect.objectContaining({ rule: "noCdaModel" }),
+    ]);
     await op("post", "/transfers/{id}/acknowledge", { token: gp, path: { id } });
     await op("post", "/transfers/{id}/acknowledge", { token: sender, path: { id } });
     await op("post", "/transfers/{id}/answer", {
@@ -227,9 +251,25 @@ describe("the OpenAPI document", () => {
       path: { id: teleId },
       json: { data: exampleSheet("teleexpertise-answer").data },
     });
+    // A tele-expertise answer's TLM-CR carries the stored signed answer PDF as its body.
+    const answer = await op("post", "/transfers", {
+      token: sender,
+      json: { sheet: exampleSheet("teleexpertise-answer"), to: [demo("dr.martin").rpps] },
+    });
+    expect(answer.status).toBe(201);
+    const answerId = (answer.json as { id: string }).id;
+    const answerPdf = await op("get", "/transfers/{id}/pdf", { token: gp, path: { id: answerId } });
+    const tlmCr = await op("get", "/transfers/{id}/cda", { token: gp, path: { id: answerId } });
+    expect(tlmCr.body.toString()).toContain('<templateId root="1.3.6.1.4.1.19376.1.2.20"/>');
+    const b64 = /<text mediaType="application\/pdf" representation="B64">([^<]+)<\/text>/.exec(
+      tlmCr.body.toString(),
+    )?.[1];
+    expect(Buffer.from(b64 ?? "", "base64").equals(answerPdf.body)).toBe(true);
     await op("post", "/verify", { token: gp, body: pdf.body, contentType: "application/pdf" });
     const tampered = Buffer.from(pdf.body);
-    const at = Math.floor(tampered.length / 3);
+    // A byte inside the signed ranges (not in /Contents, whose zero padding the CMS does not cover).
+    const [, , tail = 0] = extractSignature(pdf.body).byteRange;
+    const at = tail + 1000;
     tampered.writeUInt8(tampered.readUInt8(at) ^ 0x01, at);
     const bad = await op("post", "/verify", { token: gp, body: tampered, contentType: "application/pdf" });
     expect((bad.json as { valid: boolean }).valid).toBe(false);

@@ -127,7 +127,7 @@ describe.each(engines())("API roles on $name", (engine) => {
     it("someone else's transfer is a 404 on every transfer route, and nothing is audited", async () => {
       const haddad = await f.token("ide.haddad", "recipient");
       const head = (await f.services.trail.head()).seq;
-      for (const sub of ["", "/history", "/pdf"]) {
+      for (const sub of ["", "/history", "/pdf", "/cda"]) {
         const r = await call(`${f.api}/transfers/${discharge}${sub}`, { token: haddad });
         expect(r.status, sub).toBe(404);
         expect(r.contentType).toContain("application/problem+json");
@@ -222,6 +222,36 @@ describe.each(engines())("API roles on $name", (engine) => {
       });
       // No patient data in the audit.
       expect(JSON.stringify(audit.json)).not.toMatch(/MARCHAL|248037511204721|Odette/);
+    });
+
+    it("the CDA is downloaded by those who may download the PDF, audited access.downloaded like it", async () => {
+      const auditor = await f.token("coord.morel", "auditor");
+      const downloads = async (): Promise<{ actor: string; pdfSha256?: string }[]> => {
+        const audit = await call(`${f.api}/audit?transfer=${request}`, { token: auditor });
+        return (
+          audit.json as { entries: { action: string; actor: string; pdfSha256?: string }[] }
+        ).entries.filter((e) => e.action === "access.downloaded");
+      };
+      const before = (await downloads()).length;
+      const specialist = await f.token("dr.roussel", "specialist");
+      const cda = await call(`${f.api}/transfers/${request}/cda`, { token: specialist });
+      expect(cda.status).toBe(200);
+      expect(cda.contentType).toContain("application/xml");
+      expect(cda.body.toString()).toContain(
+        '<templateId root="1.2.250.1.213.1.1.1.38" extension="2022.01"/>',
+      );
+      const after = await downloads();
+      expect(after).toHaveLength(before + 1);
+      expect(after.at(-1)).toMatchObject({ actor: `rpps:${demo("dr.roussel").rpps}` });
+      const view = await call(`${f.api}/transfers/${request}`, { token: specialist });
+      expect(after.at(-1)?.pdfSha256).toBe((view.json as { pdfSha256: string }).pdfSha256);
+      // Who may not read the PDF may not read the CDA either, and nothing is audited for them.
+      expect((await call(`${f.api}/transfers/${request}/cda`, { token: auditor })).status).toBe(403);
+      const outsider = await call(`${f.api}/transfers/${request}/cda`, {
+        token: await f.token("ide.haddad", "recipient"),
+      });
+      expect(outsider.status).toBe(404);
+      expect(await downloads()).toHaveLength(before + 1);
     });
   });
 

@@ -270,10 +270,21 @@ describe("web app on the embedded default", () => {
     await expect.poll(() => state.getAttribute("data-state"), { timeout: 60_000 }).toBe("acknowledged");
     await expect.poll(() => page.locator("#detail-state").textContent()).toContain("Accusé de réception");
     await screenshot(page, "05-follow-up-acknowledged");
+    // Beside the PDF, the CI-SIS CDA document (LDL-SES) downloads as XML.
+    const cdaRes = page.waitForResponse((r) => r.url().endsWith(`/${encodeURIComponent(sentId!)}/cda`));
+    const download = page.waitForEvent("download");
+    await page.locator("#download-cda").click();
+    expect((await cdaRes).headers()["content-type"]).toContain("application/xml");
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^fiche-.+\.cda\.xml$/);
+    const xml = await readFile(await file.path(), "utf8");
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect(xml).toContain('<templateId root="1.2.250.1.213.1.1.1.29" extension="2022.01"/>');
     // Printable: navigation and buttons are left out of the printed page.
     await page.emulateMedia({ media: "print" });
     expect(await page.locator("header.top").isVisible()).toBe(false);
     expect(await page.locator("#download-pdf").isVisible()).toBe(false);
+    expect(await page.locator("#download-cda").isVisible()).toBe(false);
     expect(await page.locator("#detail-state").isVisible()).toBe(true);
     await screenshot(page, "05b-follow-up-print");
     await page.close();

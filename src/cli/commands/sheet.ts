@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { chmod, readFile } from "node:fs/promises";
 import path from "node:path";
 import { systemClock } from "../../core/index.ts";
 import { loadFormRegistry, parseSheetJson, validateSheet } from "../../forms/index.ts";
@@ -10,14 +10,17 @@ import {
   produceSignedSheet,
   verifyPdf,
 } from "../../pdf/index.ts";
+import { sheetToCda } from "../../cda/index.ts";
 import { ioError, parse, passphrase, required } from "../args.ts";
 import { readInput, writeAtomic } from "../fs-util.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 
 /**
- * `sheet sign DATA.json --out OUT.pdf --p12 signer.p12 [--passphrase P] [--sheet-id ID]`:
+ * `sheet sign DATA.json --out OUT.pdf --p12 signer.p12 [--passphrase P] [--sheet-id ID] [--test-ins]`:
  * validates, renders and signs; writes OUT.pdf atomically (nothing on failure); prints id and SHA-256.
+ * Sheets with a structured CI-SIS model carry their CDA R2 document (the one `sheet cda` writes for
+ * the same sheet id) as a second associated file.
  */
 const sign: CommandHandler = async (args, io) => {
   const { values, positionals } = parse(
@@ -27,6 +30,7 @@ const sign: CommandHandler = async (args, io) => {
       p12: { type: "string" },
       passphrase: { type: "string" },
       "sheet-id": { type: "string" },
+      "test-ins": { type: "boolean", default: false },
     },
     1,
   );
@@ -43,6 +47,7 @@ const sign: CommandHandler = async (args, io) => {
   const signed = await produceSignedSheet(sheet, {
     signer,
     clock: systemClock,
+    testIns: values["test-ins"],
     signerName:
       signer.certificate.subject
         .split("\n")
@@ -53,6 +58,43 @@ const sign: CommandHandler = async (args, io) => {
   await writeAtomic(out, signed.pdf);
   io.out(`sheet ${signed.sheetId} (${sheet.ref}) signed → ${out}`);
   io.out(`sha256 ${signed.sha256}`);
+  if (signed.cda !== undefined) io.out(`cda ${signed.cda.id} (${signed.cda.volet}) embedded`);
+  return EXIT.ok;
+};
+
+/**
+ * `sheet cda DATA.json --out OUT.xml [--sheet-id ID] [--test-ins] [--pdf SIGNED.pdf]`: writes the
+ * sheet as a CDA R2 document of its CI-SIS model (LDL-SES, LDL-EES, TLM-DA; TLM-CR needs the signed
+ * answer `--pdf`); prints the document id (`root`, a UUID) and the volet.
+ */
+const cda: CommandHandler = async (args, io) => {
+  const { values, positionals } = parse(
+    args,
+    {
+      out: { type: "string" },
+      "sheet-id": { type: "string" },
+      "test-ins": { type: "boolean", default: false },
+      pdf: { type: "string" },
+    },
+    1,
+  );
+  const input = required(positionals[0], "DATA.json");
+  const out = path.resolve(io.cwd, required(values.out, "--out"));
+  const registry = await loadFormRegistry();
+  const sheet = validateSheet(
+    parseSheetJson((await readInput(path.resolve(io.cwd, input))).toString("utf8")),
+    registry,
+  );
+  const pdf = values.pdf === undefined ? undefined : await readInput(path.resolve(io.cwd, values.pdf));
+  const doc = sheetToCda(sheet, {
+    testIns: values["test-ins"],
+    ...(values["sheet-id"] === undefined ? {} : { sheetId: values["sheet-id"] }),
+    ...(pdf === undefined ? {} : { pdf }),
+  });
+  await writeAtomic(out, Buffer.from(doc.xml, "utf8"));
+  await chmod(out, 0o600); // patient data
+  io.out(doc.id);
+  io.err(`${doc.volet} → ${out}`);
   return EXIT.ok;
 };
 
@@ -105,4 +147,4 @@ function printReport(r: VerificationReport, data: unknown, hadCa: boolean, io: C
   if (data !== undefined) io.out(`embedded data (${EMBEDDED_DATA_NAME}):\n${JSON.stringify(data, null, 2)}`);
 }
 
-export const sheetCommands: Record<string, CommandHandler> = { sign, verify };
+export const sheetCommands: Record<string, CommandHandler> = { sign, verify, cda };

@@ -1,6 +1,6 @@
 /**
  * « Suivi des envois »: each transfer's state (queued, sent, delivered, read, acknowledged,
- * overdue), refreshed every few seconds, and one transfer's history and PDF. Only ids appear in
+ * overdue), refreshed every few seconds, and one transfer's history, PDF and CDA document. Only ids appear in
  * the address bar (`#/suivi/<transfer id>`), never patient data.
  */
 import { frDateTime, h, notice, replace } from "./dom.ts";
@@ -74,19 +74,30 @@ function row(
   );
 }
 
-async function detail(host: HTMLElement, id: string, who: Map<string, string>): Promise<void> {
-  const t = transferOf(await getJson(`/transfers/${encodeURIComponent(id)}`));
-  const history = listOf(await getJson(`/transfers/${encodeURIComponent(id)}/history`));
-  const pdf = h(
-    "button",
-    { type: "button", class: "secondary", id: "download-pdf" },
-    "Télécharger le PDF signé",
-  );
-  pdf.addEventListener("click", () => {
-    void call(`/transfers/${encodeURIComponent(id)}/pdf`, { headers: { Accept: "application/pdf" } }).then(
+const CDA_KINDS: ReadonlySet<string> = new Set([
+  "discharge",
+  "admission",
+  "teleexpertise-request",
+  "teleexpertise-answer",
+]);
+
+/** A button that downloads `/transfers/{id}/{what}` (the API audits it) as `fiche-<reference>.<what>…`. */
+function download(
+  host: HTMLElement,
+  id: string,
+  reference: string,
+  what: "pdf" | "cda",
+  accept: string,
+  buttonId: string,
+  label: string,
+): HTMLElement {
+  const button = h("button", { type: "button", class: "secondary", id: buttonId }, label);
+  button.addEventListener("click", () => {
+    void call(`/transfers/${encodeURIComponent(id)}/${what}`, { headers: { Accept: accept } }).then(
       async (res) => {
         const url = URL.createObjectURL(await res.blob());
-        const a = h("a", { href: url, download: `fiche-${t.reference}.pdf` });
+        const name = `fiche-${reference}${what === "pdf" ? ".pdf" : ".cda.xml"}`;
+        const a = h("a", { href: url, download: name });
         a.click();
         setTimeout(() => {
           URL.revokeObjectURL(url);
@@ -97,6 +108,34 @@ async function detail(host: HTMLElement, id: string, who: Map<string, string>): 
       },
     );
   });
+  return button;
+}
+
+async function detail(host: HTMLElement, id: string, who: Map<string, string>): Promise<void> {
+  const t = transferOf(await getJson(`/transfers/${encodeURIComponent(id)}`));
+  const history = listOf(await getJson(`/transfers/${encodeURIComponent(id)}/history`));
+  const pdf = download(
+    host,
+    id,
+    t.reference,
+    "pdf",
+    "application/pdf",
+    "download-pdf",
+    "Télécharger le PDF signé",
+  );
+  // The sheet kinds with a CI-SIS content model (LDL-SES, LDL-EES, TLM-DA, TLM-CR): see src/cda.
+  const kind = t.form.split("@")[0] ?? "";
+  const cda = CDA_KINDS.has(kind)
+    ? download(
+        host,
+        id,
+        t.reference,
+        "cda",
+        "application/xml",
+        "download-cda",
+        "Télécharger le document CDA (XML)",
+      )
+    : null;
   replace(
     host,
     h("h2", {}, `${kindFr(t.kind)} `, h("code", {}, t.reference)),
@@ -116,7 +155,7 @@ async function detail(host: HTMLElement, id: string, who: Map<string, string>): 
         ),
       ),
     ),
-    h("div", { class: "actions no-print" }, pdf),
+    h("div", { class: "actions no-print" }, pdf, cda === null ? null : " ", cda),
   );
 }
 

@@ -1,0 +1,222 @@
+/**
+ * Admission letter as CI-SIS LDL-EES 2022.01 (« Lettre de liaison à l'entrée en établissement de
+ * santé »): the sections the volet requires (reason, treatments at admission, allergies, other
+ * information) and those the form fills (medical history, devices). The author is the sender
+ * (city professional or EHPAD doctor); the custodian their structure.
+ */
+import type { SheetData, ValidatedSheet } from "../forms/index.ts";
+import { OID, type Organisation, type Professional } from "./header.ts";
+import { labelled, list, paragraphs, table } from "./narrative.ts";
+import { section } from "./section.ts";
+import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
+import { idNatPs, PROFESSION, type HeaderParts } from "./write.ts";
+
+const ALLERGY: Record<string, string> = {
+  none: "Aucune allergie connue.",
+  known: "Allergies connues :",
+  unknown: "Allergies non connues à ce jour.",
+};
+const TYPE: Record<string, string> = {
+  scheduled: "programmée",
+  unscheduled: "non programmée",
+  emergency: "urgence",
+};
+const LEVEL: Record<string, string> = {
+  autonomous: "autonome",
+  partial: "partiellement dépendant",
+  dependent: "dépendant",
+};
+const LIVING: Record<string, string> = {
+  homeAlone: "à domicile, seul",
+  homeWithOthers: "à domicile, entouré",
+  ehpad: "en EHPAD",
+  other: "autre",
+};
+const DIRECTIVES: Record<string, string> = { written: "rédigées", none: "aucune", unknown: "inconnues" };
+
+export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
+  const d = sheet.data;
+  const finess = str(d, "sender.finess");
+  const org: Organisation = {
+    ...(finess === undefined ? {} : { idNatStruct: `1${finess}` }),
+    name: str(d, "sender.structureName") ?? str(d, "sender.name") ?? "",
+  };
+  const id = idNatPs(str(d, "sender.rpps"), str(d, "sender.adeli"));
+  const email = str(d, "sender.secureEmail");
+  const profession = PROFESSION[str(d, "sender.profession") ?? ""];
+  const author: Professional = {
+    name: str(d, "sender.name") ?? "",
+    ...(id === undefined ? {} : { idNatPs: id }),
+    ...(profession === undefined ? {} : { profession }),
+    phone: str(d, "sender.phone") ?? "",
+    ...(email === undefined ? {} : { email }),
+    org,
+  };
+  const time = tsDateTime(str(d, "sender.writtenAt") ?? "");
+  const planned = str(d, "referral.plannedDate");
+  const low = planned === undefined ? time : tsDate(planned);
+  const gpName = str(d, "careTeam.gp.name");
+  const gpId = idNatPs(str(d, "careTeam.gp.rpps"));
+  const gpPhone = str(d, "careTeam.gp.phone");
+  const unit = str(d, "referral.requestedUnit");
+  return {
+    time,
+    author,
+    custodian: org,
+    recipients:
+      gpName === undefined
+        ? []
+        : [
+            {
+              name: gpName,
+              ...(gpId === undefined ? {} : { idNatPs: gpId }),
+              ...(gpPhone === undefined ? {} : { phone: gpPhone }),
+            },
+          ],
+    service: {
+      code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode },
+      low,
+      performer: author,
+    },
+    encounter: { low, ...(unit === undefined ? {} : { unit }) },
+  };
+}
+
+export function admissionBody(d: SheetData, id: (n: string) => string): string[] {
+  let n = 0;
+  const sid = (): string => id(`section-${String(n++)}`);
+  const planned = str(d, "referral.plannedDate");
+  const out = [
+    section({
+      id: sid(),
+      templateIds: ["1.3.6.1.4.1.19376.1.5.3.1.3.1", "1.2.250.1.213.1.1.2.127"],
+      code: "42349-1",
+      display: "Raison de la recommandation",
+      title: "Motif d'hospitalisation",
+      narrative: [
+        ...labelled("Type d'admission", TYPE[str(d, "referral.admissionType") ?? ""]),
+        ...labelled("Service demandé", str(d, "referral.requestedUnit")),
+        ...labelled("Date prévue", planned === undefined ? undefined : frDate(planned)),
+        ...labelled("Motif", str(d, "referral.reason")),
+        ...labelled("Contexte clinique", str(d, "referral.clinicalContext")),
+      ],
+    }),
+    section({
+      id: sid(),
+      templateIds: ["1.3.6.1.4.1.19376.1.5.3.1.3.20", "1.2.250.1.213.1.1.2.144"],
+      code: "42346-7",
+      display: "Traitements à l'admission",
+      title: "Traitements à l'admission",
+      narrative: [
+        ...table(
+          ["Médicament", "Dosage", "Posologie", "Remarques"],
+          rows(d, "treatments.current").map((r) => [
+            cell(r, "medicine"),
+            cell(r, "dosage"),
+            cell(r, "posology"),
+            cell(r, "notes"),
+          ]),
+        ),
+        ...labelled("Dernière prise", str(d, "treatments.lastDose")),
+        ...labelled("Remarques", str(d, "treatments.notes")),
+      ],
+    }),
+    section({
+      id: sid(),
+      templateIds: [
+        "2.16.840.1.113883.10.20.1.2",
+        "1.3.6.1.4.1.19376.1.5.3.1.3.13",
+        "1.2.250.1.213.1.1.2.137",
+      ],
+      code: "48765-2",
+      display: "Allergies, effets indésirables, alertes",
+      title: "Allergies et hypersensibilités connues",
+      narrative: [
+        ...paragraphs(ALLERGY[str(d, "allergies.status") ?? ""]),
+        ...list(items(d, "allergies.items")),
+      ],
+    }),
+  ];
+  const medical = str(d, "history.medical");
+  const surgical = str(d, "history.surgical");
+  const vaccinations = str(d, "history.vaccinations");
+  if (medical !== undefined || surgical !== undefined || vaccinations !== undefined)
+    out.push(
+      section({
+        id: sid(),
+        templateIds: ["1.3.6.1.4.1.19376.1.5.3.1.3.8", "1.2.250.1.213.1.1.2.134"],
+        code: "11348-0",
+        display: "Antécédents médicaux",
+        title: "Antécédents",
+        narrative: [
+          ...labelled("Médicaux", medical),
+          ...labelled("Chirurgicaux", surgical),
+          ...labelled("Vaccinations", vaccinations),
+        ],
+      }),
+    );
+  const devices = items(d, "devices.items");
+  if (devices.length > 0)
+    out.push(
+      section({
+        id: sid(),
+        templateIds: [
+          "2.16.840.1.11383.10.20.1.7",
+          "1.3.6.1.4.1.19376.1.5.3.1.1.5.3.5",
+          "1.2.250.1.213.1.1.2.1",
+        ],
+        code: "46264-8",
+        display: "Dispositifs médicaux",
+        title: "Dispositifs médicaux",
+        narrative: list(devices),
+      }),
+    );
+  const gir = str(d, "autonomy.gir");
+  const trusted = [
+    str(d, "wishes.trustedPerson.name"),
+    str(d, "wishes.trustedPerson.relationship"),
+    str(d, "wishes.trustedPerson.phone"),
+  ]
+    .filter((x) => x !== undefined)
+    .join(", ");
+  const palliative = bool(d, "wishes.palliativeCare");
+  out.push(
+    section({
+      id: sid(),
+      templateIds: ["1.3.6.1.4.1.19376.1.4.1.2.16", "1.2.250.1.213.1.1.2.73"],
+      code: "55112-7",
+      display: "Autres informations",
+      title: "Autres informations",
+      narrative: [
+        ...labelled(
+          "Médecin traitant",
+          [str(d, "careTeam.gp.name"), str(d, "careTeam.gp.phone")].filter((x) => x !== undefined).join(", "),
+        ),
+        ...labelled("Infirmier(ère)", str(d, "careTeam.homeNurse")),
+        ...labelled("Pharmacie", str(d, "careTeam.pharmacy")),
+        ...labelled("Autres intervenants", str(d, "careTeam.otherCarers")),
+        ...labelled("Autonomie", LEVEL[str(d, "autonomy.level") ?? ""]),
+        ...labelled("GIR", gir),
+        ...labelled("Précisions sur l'autonomie", str(d, "autonomy.details")),
+        ...labelled("Lieu de vie", LIVING[str(d, "autonomy.livingPlace") ?? ""]),
+        ...labelled("Conditions de vie", str(d, "autonomy.livingConditions")),
+        ...table(
+          ["Proche", "Lien", "Téléphone", "Aidant"],
+          rows(d, "contacts.people").map((r) => [
+            cell(r, "name"),
+            cell(r, "relationship"),
+            cell(r, "phone"),
+            r["isCarer"] === true ? "oui" : r["isCarer"] === false ? "non" : undefined,
+          ]),
+        ),
+        ...labelled("Personne de confiance", trusted),
+        ...labelled("Directives anticipées", DIRECTIVES[str(d, "wishes.advanceDirectives") ?? ""]),
+        ...labelled("Lieu des directives", str(d, "wishes.directivesLocation")),
+        ...labelled("Soins palliatifs", palliative === undefined ? undefined : palliative ? "oui" : "non"),
+        ...labelled("Limitations de soins", str(d, "wishes.careLimits")),
+        ...labelled("Commentaire", str(d, "comment.text")),
+      ],
+    }),
+  );
+  return out;
+}
