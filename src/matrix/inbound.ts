@@ -20,8 +20,10 @@
  *   `!ack` acknowledges the room's latest hub sheet before it.
  * - Proof of the device: an acknowledgement counts (`onAcknowledged`, with the sending device id)
  *   only when it arrived encrypted and was decrypted by the hub, sent by a device of the sender's
- *   account (ack-proof.ts). One sent in clear — a client may post `m.reaction` or `m.room.message`
- *   unencrypted into an encrypted room — goes to `onUnprovenAck` instead: a weak signal.
+ *   account (ack-proof.ts). One sent in clear goes to `onUnprovenAck` instead: a weak signal.
+ *   Reactions are the usual case: matrix-js-sdk (hence Element) never encrypts `m.reaction`, even
+ *   in an encrypted room (relations stay in clear for server-side aggregation), so in practice the
+ *   legal acknowledgement is an `!ack` message, which every E2EE client encrypts.
  * - Other `!` commands go to `onCommand`, with the sheet they reply to if any (resolved as for
  *   `!ack`). The hub's own events are ignored (except for
  *   delivery), events older than `since` are ignored, and every event is handled once (by id)

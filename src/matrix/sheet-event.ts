@@ -42,7 +42,7 @@ export interface SheetMessageContent {
   readonly file: EncryptedFile;
   readonly [SHEET_KEY]: SheetData;
   readonly "m.relates_to"?: { readonly "m.in_reply_to": { readonly event_id: string } };
-  /** On a re-send: the original sheet message, so that ✅ on the re-send acknowledges the original. */
+  /** On a re-send: the original sheet message, so that `!ack` on the re-send acknowledges the original. */
   readonly "fr.passerelle.sheet_event_id"?: string;
 }
 

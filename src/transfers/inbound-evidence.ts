@@ -43,8 +43,8 @@ export function inboundEvidence(
       guard(recordRead(ctx, { eventId }, userId, new Date(ts), eventId)),
     onAcknowledged: (_room, sheetEventId, userId, ts, _via, eventId, deviceId) =>
       guard(recordAcknowledgement(ctx, { eventId: sheetEventId }, userId, new Date(ts), eventId, deviceId)),
-    onUnprovenAck: (_room, sheetEventId, userId, ts, _via, eventId, reason) =>
-      guard(recordUnprovenAck(ctx, sheetEventId, userId, new Date(ts), eventId, reason, notices)),
+    onUnprovenAck: (_room, sheetEventId, userId, ts, via, eventId, reason) =>
+      guard(recordUnprovenAck(ctx, sheetEventId, userId, new Date(ts), eventId, reason, via, notices)),
   };
 }
 

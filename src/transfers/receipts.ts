@@ -1,8 +1,8 @@
 /**
  * Inbound evidence from the recipients, called by the Matrix inbound listener: delivery (the
  * recipient's client has the event), read receipt (weak proof: clients may hide receipts),
- * explicit acknowledgement (an encrypted ✅ reaction or `!ack` reply — the legal one, with the
- * device that sent it) and tele-expertise answer. Unencrypted ones: see `unproven-ack.ts`.
+ * explicit acknowledgement (an encrypted `!ack` reply, or ✅ reaction from a client that encrypts
+ * reactions — the legal one, with the device that sent it) and tele-expertise answer. Unencrypted ones: see `unproven-ack.ts`.
  *
  * Each call maps the Matrix user to a directory member, checks that member is a recipient of the
  * transfer, stamps the recipient's row, moves the transfer's state forward (never back: the
@@ -133,7 +133,7 @@ export function recordRead(
 }
 
 /**
- * An explicit acknowledgement: an encrypted ✅ reaction or `!ack` (`eventId` the reaction's or
+ * An explicit acknowledgement: an encrypted `!ack` or ✅ reaction (`eventId` the reaction's or
  * reply's event, `deviceId` the recipient's device that encrypted it), or the API's acknowledge
  * action (neither).
  */

@@ -3,7 +3,7 @@
  * transfers (`claim.ts`: PostgreSQL `for update skip locked`, sqlite one conditional update), sent
  * by the same worker through the same {@link SheetTransport}: the transfer's signed PDF read back
  * from storage (its SHA-256 checked against the transfer's), captioned "Renvoi : …", replying to
- * the original message and naming it, so that a ✅ on the re-send acknowledges the original.
+ * the original message and naming it, so that an `!ack` reply to the re-send acknowledges the original.
  * Idempotent: the Matrix transaction id is derived from the re-send's id, so a retry after a crash
  * is answered with the first event. Encrypted for the room's current devices: the hub's Rust
  * crypto shares its room key with every device of the members at send time, the requester's new

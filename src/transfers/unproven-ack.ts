@@ -1,6 +1,7 @@
 /**
- * An acknowledgement that proves no device — a ✅ or `!ack` that reached the hub in clear (a client
- * can post `m.reaction` or `m.room.message` unencrypted into an encrypted room), or encrypted by a
+ * An acknowledgement that proves no device — a ✅ or `!ack` that reached the hub in clear (Matrix
+ * clients send reactions in clear even in encrypted rooms, and any client can post an
+ * `m.room.message` unencrypted), or encrypted by a
  * device the hub cannot tie to the sender's account. The legal acknowledgement must rest on the
  * recipient's device, not on the homeserver's word (client-server API §11.12 "End-to-end
  * encryption"), so this one does not acknowledge the transfer: it is recorded as a weak signal
@@ -12,7 +13,7 @@ import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { DirectoryRepository, memberAuditId } from "../directory/index.ts";
-import type { NoticeTransport } from "../matrix/index.ts";
+import type { AckVia, NoticeTransport } from "../matrix/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { claimEvidence } from "./evidence-store.ts";
 import { TransferRepository } from "./repository.ts";
@@ -21,16 +22,22 @@ import type { TransferContext } from "./types.ts";
 
 export type UnprovenReason = "unencrypted" | "unknown_device";
 
-/** The answer in the room (encrypted, no patient data). */
-export function unprovenAckFr(reason: UnprovenReason): string {
+/**
+ * The answer in the room (encrypted, no patient data). A reaction is the usual case: Matrix
+ * clients never encrypt reactions (matrix-js-sdk, hence Element, sends `m.reaction` in clear).
+ */
+export function unprovenAckFr(reason: UnprovenReason, via: AckVia): string {
+  const what = via === "reaction" ? "Votre ✅" : "Votre !ack";
   const why =
-    reason === "unencrypted"
-      ? "il a été envoyé sans chiffrement de bout en bout"
-      : "il vient d’un appareil que Passerelle ne peut pas rattacher à votre compte";
+    reason === "unknown_device"
+      ? "il vient d’un appareil que Passerelle ne peut pas rattacher à votre compte"
+      : via === "reaction"
+        ? "les réactions ne sont pas chiffrées de bout en bout"
+        : "il a été envoyé sans chiffrement de bout en bout";
   return (
-    `Accusé de réception non pris en compte : ${why}, il ne prouve donc pas que la lettre a été reçue sur votre appareil. ` +
-    "Pour accuser réception, réagissez ✅ au message de la lettre (ou à celui-ci), ou répondez-y !ack, " +
-    "depuis une application Matrix qui chiffre les messages de bout en bout (Element, Tchap…), dans ce salon."
+    `Accusé de réception non pris en compte : ${what} est noté, mais ${why} ; il ne prouve donc pas que la lettre a été reçue sur votre appareil. ` +
+    "Pour accuser réception, répondez !ack au message de la lettre (ou à celui-ci) " +
+    "depuis une application Matrix qui chiffre les messages de bout en bout (Element, Tchap…)."
   );
 }
 
@@ -45,6 +52,7 @@ export async function recordUnprovenAck(
   at: Date,
   eventId: string,
   reason: UnprovenReason,
+  via: AckVia,
   notices?: Promise<NoticeTransport>,
 ): Promise<ReceiptOutcome> {
   const repo = new TransferRepository(ctx.db.knex);
@@ -94,7 +102,7 @@ export async function recordUnprovenAck(
       recipients.map((r) => r.matrixId),
       {
         txnId: `passerelle.ackhelp.${createHash("sha256").update(eventId).digest("hex").slice(0, 32)}`,
-        bodyFr: unprovenAckFr(reason),
+        bodyFr: unprovenAckFr(reason, via),
         sheetEventId,
       },
     );
