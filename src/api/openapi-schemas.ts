@@ -201,7 +201,10 @@ export const SCHEMAS: Record<string, Schema> = {
             matrixEventId: str,
             memberRef: str,
             reason: str,
-            deviceId: { ...str, description: "The Matrix device that sent this step's event (acknowledgements)." },
+            deviceId: {
+              ...str,
+              description: "The Matrix device that sent this step's event (acknowledgements).",
+            },
           },
           ["step", "at"],
         ),

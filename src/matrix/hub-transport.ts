@@ -121,7 +121,10 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       ...(sheet.resend === undefined ? {} : { [SHEET_REF_KEY]: sheet.resend.originalEventId }),
     };
     if (sheet.resend !== undefined && !TRANSFER_ID.test(sheet.resend.resendId))
-      throw new PasserelleError("VALIDATION_FAILED", "resendId must be 1–64 letters, digits, '.', '_' or '-'");
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "resendId must be 1–64 letters, digits, '.', '_' or '-'",
+      );
     const txnId =
       sheet.resend === undefined
         ? `passerelle.${sheet.transferId}.message`

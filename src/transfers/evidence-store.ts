@@ -16,13 +16,7 @@ import type { Knex } from "knex";
  * acknowledgement that proves no device (`ack_unproven`), a re-send request (`resend`).
  */
 export type EvidenceKind =
-  | "echo"
-  | "delivered"
-  | "read"
-  | "acknowledged"
-  | "answered"
-  | "ack_unproven"
-  | "resend";
+  "echo" | "delivered" | "read" | "acknowledged" | "answered" | "ack_unproven" | "resend";
 
 /**
  * Claims (kind, user, event); true the first time, false when it was already claimed (then the

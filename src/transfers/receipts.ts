@@ -86,7 +86,8 @@ async function record(
   return inTransaction(ctx.db.knex, async (trx) => {
     if (!(await fresh(trx))) return "duplicate";
     const column = COLUMN[step] ?? "acknowledged_at";
-    const device = step === "acknowledged" && deviceId !== undefined ? { acknowledged_device_id: deviceId } : {};
+    const device =
+      step === "acknowledged" && deviceId !== undefined ? { acknowledged_device_id: deviceId } : {};
     const n = await trx("transfer_recipients")
       .update({ [column]: iso, ...device })
       .where({ transfer_id: t.id, member_id: recipient.memberId })

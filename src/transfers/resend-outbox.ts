@@ -10,6 +10,7 @@
  * one included. The room guard still applies: only the transfer's recipients may be in the room.
  */
 import { createHash } from "node:crypto";
+import type { Knex } from "knex";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { PasserelleError } from "../core/index.ts";
@@ -33,7 +34,15 @@ export interface ResendRow {
   attempts: number;
 }
 
-const COLUMNS = ["id", "transfer_id", "request_event_id", "requested_by", "member_ref", "room_id", "attempts"];
+const COLUMNS = [
+  "id",
+  "transfer_id",
+  "request_event_id",
+  "requested_by",
+  "member_ref",
+  "room_id",
+  "attempts",
+];
 
 /** Claims up to `limit` due re-sends for `token` until `now + leaseMs`. */
 export async function claimDueResends(
@@ -46,7 +55,7 @@ export async function claimDueResends(
   if (limit <= 0) return [];
   const nowIso = now.toISOString();
   const lease = { lease_owner: token, lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() };
-  const due = (q: ReturnType<Database["knex"]>) =>
+  const due = (q: Knex.QueryBuilder): Knex.QueryBuilder =>
     q
       .where("state", "queued")
       .where("next_attempt_at", "<=", nowIso)

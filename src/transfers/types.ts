@@ -34,13 +34,7 @@ export const STATE_RANK: Readonly<Record<TransferState, number>> = {
  * acknowledgement sent in clear: a weak signal), `resend_requested` and `resent` (`!renvoyer`).
  */
 export type TransferStep =
-  | TransferState
-  | "created"
-  | "retried"
-  | "escalated"
-  | "ack_unproven"
-  | "resend_requested"
-  | "resent";
+  TransferState | "created" | "retried" | "escalated" | "ack_unproven" | "resend_requested" | "resent";
 
 /** A stored transfer, without its PDF and payload (see `TransferRepository.payload`). */
 export interface Transfer {

@@ -125,7 +125,12 @@ beforeAll(async () => {
   const transport = new Promise<NoticeTransport>((resolve) => {
     notices = resolve;
   });
-  const deps = { ...f.deps, onQueued: () => worker.wake() };
+  const deps = {
+    ...f.deps,
+    onQueued: () => {
+      worker.wake();
+    },
+  };
   hub = await openHub({
     homeserverUrl: server.hs.baseUrl,
     userId: hubUser.userId,
