@@ -143,7 +143,20 @@ export const SCHEMAS: Record<string, Schema> = {
     description:
       "The patient as the follow-up list shows it, to senders, recipients and specialists only (never in the audit).",
   },
-  Recipient: obj({ memberRef: str, deliveredAt: time, readAt: time, acknowledgedAt: time }, ["memberRef"]),
+  Recipient: obj(
+    {
+      memberRef: str,
+      deliveredAt: time,
+      readAt: time,
+      acknowledgedAt: time,
+      acknowledgedDeviceId: {
+        ...str,
+        description:
+          "The Matrix device that sent the encrypted acknowledgement (absent for one made through the API).",
+      },
+    },
+    ["memberRef"],
+  ),
   Transfer: obj(
     {
       id: str,
@@ -181,7 +194,20 @@ export const SCHEMAS: Record<string, Schema> = {
       id: str,
       events: {
         type: "array",
-        items: obj({ step: str, at: time, matrixEventId: str, memberRef: str, reason: str }, ["step", "at"]),
+        items: obj(
+          {
+            step: str,
+            at: time,
+            matrixEventId: str,
+            memberRef: str,
+            reason: str,
+            deviceId: {
+              ...str,
+              description: "The Matrix device that sent this step's event (acknowledgements).",
+            },
+          },
+          ["step", "at"],
+        ),
       },
     },
     ["id", "events"],
@@ -253,6 +279,7 @@ export const SCHEMAS: Record<string, Schema> = {
       room: str,
       event: str,
       member: str,
+      device: str,
       pdfSha256: sha256,
       patient: sha256,
       prevHash: sha256,

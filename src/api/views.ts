@@ -39,6 +39,7 @@ export function transferView(t: TransferListItem, patient?: PatientSummary): Rec
       ...(r.deliveredAt === undefined ? {} : { deliveredAt: r.deliveredAt }),
       ...(r.readAt === undefined ? {} : { readAt: r.readAt }),
       ...(r.acknowledgedAt === undefined ? {} : { acknowledgedAt: r.acknowledgedAt }),
+      ...(r.acknowledgedDeviceId === undefined ? {} : { acknowledgedDeviceId: r.acknowledgedDeviceId }),
     })),
     ...(patient === undefined ? {} : { patient }),
   };

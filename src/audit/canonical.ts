@@ -24,6 +24,7 @@ export function canonicalEntry(e: UnhashedEntry): string {
   return JSON.stringify({
     action: e.action,
     actor: e.actor,
+    device: e.device,
     event: e.event,
     member: e.member,
     outcome: e.outcome,
@@ -43,6 +44,7 @@ export function canonicalEntry(e: UnhashedEntry): string {
 export const CANONICAL_KEYS = [
   "action",
   "actor",
+  "device",
   "event",
   "member",
   "outcome",

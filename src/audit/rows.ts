@@ -12,6 +12,7 @@ export interface AuditRow {
   room_id: string | null;
   event_id: string | null;
   member_id: string | null;
+  device_id: string | null;
   pdf_sha256: string | null;
   patient_ref: string | null;
   outcome: string;
@@ -30,6 +31,7 @@ export const ENTRY_COLUMNS = [
   "room_id",
   "event_id",
   "member_id",
+  "device_id",
   "pdf_sha256",
   "patient_ref",
   "outcome",
@@ -49,6 +51,7 @@ export function toRow(e: AuditEntry): AuditRow {
     room_id: e.room ?? null,
     event_id: e.event ?? null,
     member_id: e.member ?? null,
+    device_id: e.device ?? null,
     pdf_sha256: e.pdfSha256 ?? null,
     patient_ref: e.patient ?? null,
     outcome: e.outcome,
@@ -77,6 +80,7 @@ export function fromRow(r: AuditRow): AuditEntry {
   if (r.room_id !== null) e.room = r.room_id;
   if (r.event_id !== null) e.event = r.event_id;
   if (r.member_id !== null) e.member = r.member_id;
+  if (r.device_id != null) e.device = r.device_id;
   if (r.pdf_sha256 !== null) e.pdfSha256 = r.pdf_sha256;
   if (r.patient_ref !== null) e.patient = r.patient_ref;
   if (r.reason !== null) e.reason = r.reason;

@@ -24,6 +24,13 @@ export const TRANSFER_STEPS = [
   "failed",
   "retried",
   "escalated",
+  // An acknowledgement that proves no device: sent in clear (or by a device the hub cannot tie to
+  // the sender's account). Recorded as a weak signal; the transfer is not acknowledged.
+  "ack_unproven",
+  // A recipient asked the hub to send the sheet again (`!renvoyer`); refused for anyone else.
+  "resend_requested",
+  // The same signed PDF sent again, encrypted for the recipient's current devices.
+  "resent",
 ] as const;
 
 export type TransferAction = `transfer.${(typeof TRANSFER_STEPS)[number]}`;
@@ -88,6 +95,8 @@ export interface AuditSubject {
   readonly event?: string;
   /** Directory member (`rpps:…`, `adeli:…`, `member:…`). */
   readonly member?: string;
+  /** Matrix device id that sent an acknowledgement (client-server API §11.12 "End-to-end encryption"). */
+  readonly device?: string;
 }
 
 interface Common extends AuditSubject {
@@ -140,6 +149,9 @@ export const FIELD_PATTERNS = {
   room: /^![A-Za-z0-9._=/+-]+(:[A-Za-z0-9.:[\]-]+)?$/,
   event: /^\$[A-Za-z0-9._=/+:-]{1,254}$/,
   member: /^(rpps:\d{11}|adeli:[0-9A-F]{9}|member:\d{1,12})$/,
+  // Device ids are opaque strings chosen by the server or the client (Synapse: ten capital letters,
+  // so no digit is required here); no space, at most 64 characters.
+  device: /^[A-Za-z0-9._=+/-]{1,64}$/,
   pdfSha256: /^[0-9a-f]{64}$/,
   patient: /^[0-9a-f]{64}$/,
   reason: /^[a-z][a-z0-9_.-]{0,63}$/,
@@ -219,6 +231,7 @@ export function auditEvent<A extends AuditAction>(action: A, input: AuditEventIn
     "room",
     "event",
     "member",
+    "device",
     "pdfSha256",
     "patient",
     "reason",

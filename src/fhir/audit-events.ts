@@ -27,6 +27,9 @@ export const LIFECYCLE: Readonly<Record<AuditAction, Lifecycle>> = {
   "transfer.failed": ["transmit", "Transmit Record Lifecycle Event", "E"],
   "transfer.retried": ["transmit", "Transmit Record Lifecycle Event", "E"],
   "transfer.escalated": ["transmit", "Transmit Record Lifecycle Event", "E"],
+  "transfer.ack_unproven": ["receive", "Receive/Retain Record Lifecycle Event", "E"],
+  "transfer.resend_requested": ["access", "Access/View Record Lifecycle Event", "E"],
+  "transfer.resent": ["transmit", "Transmit Record Lifecycle Event", "E"],
   "member.added": ["originate", "Originate/Retain Record Lifecycle Event", "C"],
   "member.changed": ["amend", "Amend (Update) Record Lifecycle Event", "U"],
   "member.removed": ["deactivate", "Deactivate Record Lifecycle Event", "D"],
@@ -76,6 +79,7 @@ export function addAuditEvents(
         detail("prevHash", e.prevHash),
         ...(e.room === undefined ? [] : [detail("matrixRoom", e.room)]),
         ...(e.event === undefined ? [] : [detail("matrixEvent", e.event)]),
+        ...(e.device === undefined ? [] : [detail("matrixDevice", e.device)]),
       ];
       const event: AuditEvent = {
         resourceType: "AuditEvent",

@@ -97,7 +97,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       );
     }
     await turn?.();
-    const replyTo = await sheet.replyTo?.();
+    const replyTo = sheet.resend?.originalEventId ?? (await sheet.replyTo?.());
     const content: SheetMessageContent = {
       msgtype: "m.file",
       // A caption distinct from the file name (spec v1.10 media captions).
@@ -118,13 +118,18 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
         data: sheet.data,
       },
       ...(replyTo === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: replyTo } } }),
+      ...(sheet.resend === undefined ? {} : { [SHEET_REF_KEY]: sheet.resend.originalEventId }),
     };
-    const eventId = await this.#send(
-      roomId,
-      "m.room.message",
-      content,
-      `passerelle.${sheet.transferId}.message`,
-    );
+    if (sheet.resend !== undefined && !TRANSFER_ID.test(sheet.resend.resendId))
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "resendId must be 1–64 letters, digits, '.', '_' or '-'",
+      );
+    const txnId =
+      sheet.resend === undefined
+        ? `passerelle.${sheet.transferId}.message`
+        : `passerelle.${sheet.transferId}.resend.${sheet.resend.resendId}`;
+    const eventId = await this.#send(roomId, "m.room.message", content, txnId);
     return { eventId, pdfSha256, contentUri: content_uri };
   }
 
@@ -141,13 +146,11 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     }
     const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
     await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
-    const ref =
-      notice.sheetEventId === undefined
-        ? {}
-        : {
-            [SHEET_REF_KEY]: notice.sheetEventId,
-            "m.relates_to": { "m.in_reply_to": { event_id: notice.sheetEventId } },
-          };
+    const replyTo = notice.replyTo ?? notice.sheetEventId;
+    const ref = {
+      ...(notice.sheetEventId === undefined ? {} : { [SHEET_REF_KEY]: notice.sheetEventId }),
+      ...(replyTo === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: replyTo } } }),
+    };
     const structured = notice.escalation === undefined ? {} : { [ESCALATION_KEY]: notice.escalation };
     return this.#send(
       roomId,

@@ -46,7 +46,7 @@ export function stripReplyFallback(body: string): string {
 export type Inbound =
   | { readonly kind: "reaction"; readonly target: string }
   | { readonly kind: "ack"; readonly replyTo?: string; readonly text: string }
-  | { readonly kind: "command"; readonly text: string };
+  | { readonly kind: "command"; readonly replyTo?: string; readonly text: string };
 
 interface Relates {
   rel_type?: unknown;
@@ -68,9 +68,7 @@ export function classifyMessage(type: string, content: Record<string, unknown>):
   if (rel.rel_type === "m.replace") return undefined; // edits do not acknowledge twice
   const text = stripReplyFallback(content.body).trim();
   if (!text.startsWith("!")) return undefined;
-  if (/^!ack(\s|$)/i.test(text)) {
-    const replyTo = rel["m.in_reply_to"]?.event_id;
-    return typeof replyTo === "string" ? { kind: "ack", replyTo, text } : { kind: "ack", text };
-  }
-  return { kind: "command", text };
+  const replyTo = rel["m.in_reply_to"]?.event_id;
+  const kind = /^!ack(\s|$)/i.test(text) ? "ack" : "command";
+  return typeof replyTo === "string" ? { kind, replyTo, text } : { kind, text };
 }

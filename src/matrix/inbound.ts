@@ -18,7 +18,14 @@
  *   three-event sheet (custom `fr.passerelle.sheet` event, `m.file`, `m.text`); the handler
  *   always receives the sheet's event id (for the earlier sheets, their custom event's). A bare
  *   `!ack` acknowledges the room's latest hub sheet before it.
- * - Other `!` commands go to `onCommand`. The hub's own events are ignored (except for
+ * - Proof of the device: an acknowledgement counts (`onAcknowledged`, with the sending device id)
+ *   only when it arrived encrypted and was decrypted by the hub, sent by a device of the sender's
+ *   account (ack-proof.ts). One sent in clear goes to `onUnprovenAck` instead: a weak signal.
+ *   Reactions are the usual case: matrix-js-sdk (hence Element) never encrypts `m.reaction`, even
+ *   in an encrypted room (relations stay in clear for server-side aggregation), so in practice the
+ *   legal acknowledgement is an `!ack` message, which every E2EE client encrypts.
+ * - Other `!` commands go to `onCommand`, with the sheet they reply to if any (resolved as for
+ *   `!ack`). The hub's own events are ignored (except for
  *   delivery), events older than `since` are ignored, and every event is handled once (by id)
  *   within a process.
  * - Restart: `catchUp(roomId, since)` pages the room back through `/messages` (the first sync
@@ -39,6 +46,7 @@ import {
   type Room,
 } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
+import { ackProof } from "./ack-proof.ts";
 import type { MatrixLogSink } from "./client.ts";
 import { classifyMessage, isSheetMessage, SHEET_REF_KEY } from "./inbound-parse.ts";
 
@@ -49,7 +57,10 @@ type Maybe = void | Promise<void>;
 export interface InboundHandler {
   onDelivered?(roomId: string, eventId: string): Maybe;
   onRead(roomId: string, eventId: string, userId: string, ts: number): Maybe;
-  /** `eventId`: the reaction's or the `!ack` message's own event id. */
+  /**
+   * The legal acknowledgement, encrypted by `deviceId` of `userId`. `eventId`: the reaction's or
+   * the `!ack` message's own event id.
+   */
   onAcknowledged(
     roomId: string,
     targetEventId: string,
@@ -57,8 +68,20 @@ export interface InboundHandler {
     ts: number,
     via: AckVia,
     eventId: string,
+    deviceId: string,
   ): Maybe;
-  onCommand?(roomId: string, userId: string, text: string, eventId: string): Maybe;
+  /** An acknowledgement that proves no device: sent in clear, or by a device not of `userId`'s account. */
+  onUnprovenAck?(
+    roomId: string,
+    targetEventId: string,
+    userId: string,
+    ts: number,
+    via: AckVia,
+    eventId: string,
+    reason: "unencrypted" | "unknown_device",
+  ): Maybe;
+  /** A `!` command; `sheetEventId`: the hub sheet it replies to (directly or through a hub message naming it). */
+  onCommand?(roomId: string, userId: string, text: string, eventId: string, sheetEventId?: string): Maybe;
 }
 
 export interface InboundOptions {
@@ -124,9 +147,10 @@ export function listenInbound(
       }
       if (target.getSender() !== self) return undefined;
     }
-    if (isSheet(target)) return targetId;
+    // A hub message naming a sheet (a reminder, a re-send) stands for that sheet.
     const ref: unknown = target.getContent()[SHEET_REF_KEY];
-    return typeof ref === "string" ? ref : undefined;
+    if (typeof ref === "string") return ref;
+    return isSheet(target) ? targetId : undefined;
   };
 
   const latestSheetBefore = (room: Room | null, ts: number): string | undefined =>
@@ -148,18 +172,24 @@ export function listenInbound(
     const msg = classifyMessage(ev.getType(), ev.getContent());
     if (msg === undefined) return;
     const room = client.getRoom(roomId);
+    const acknowledge = async (sheet: string, via: AckVia): Promise<void> => {
+      const proof = await ackProof(client, ev);
+      const ts = ev.getTs();
+      if (proof.proven)
+        call(() => handler.onAcknowledged(roomId, sheet, sender, ts, via, id, proof.deviceId));
+      else call(() => handler.onUnprovenAck?.(roomId, sheet, sender, ts, via, id, proof.reason));
+    };
     if (msg.kind === "reaction") {
       const sheet = await sheetOf(roomId, msg.target);
-      if (sheet !== undefined)
-        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "reaction", id));
+      if (sheet !== undefined) await acknowledge(sheet, "reaction");
     } else if (msg.kind === "ack") {
       const target = msg.replyTo ?? latestSheetBefore(room, ev.getTs());
       const sheet = target === undefined ? undefined : await sheetOf(roomId, target);
-      if (sheet !== undefined)
-        call(() => handler.onAcknowledged(roomId, sheet, sender, ev.getTs(), "command", id));
+      if (sheet !== undefined) await acknowledge(sheet, "command");
       else call(() => handler.onCommand?.(roomId, sender, msg.text, id));
     } else {
-      call(() => handler.onCommand?.(roomId, sender, msg.text, id));
+      const sheet = msg.replyTo === undefined ? undefined : await sheetOf(roomId, msg.replyTo);
+      call(() => handler.onCommand?.(roomId, sender, msg.text, id, sheet));
     }
   };
 

@@ -52,6 +52,7 @@ export type { JournalHandle } from "./idb-journal.ts";
 export { openHub } from "./hub.ts";
 export type { Hub, HubStart, OpenHubOptions } from "./hub.ts";
 export { listenInbound } from "./inbound.ts";
+export type { AckProof } from "./ack-proof.ts";
 export type { AckVia, InboundHandler, InboundListener, InboundOptions } from "./inbound.ts";
 export { SHEET_REF_KEY, isSheetMessage } from "./inbound-parse.ts";
 export { hubPaths } from "./hub-secrets.ts";

@@ -14,8 +14,10 @@ export interface OutgoingNotice {
   readonly txnId: string;
   /** French text for humans (never patient data). */
   readonly bodyFr: string;
-  /** A sheet event this notice is about: the message replies to it and names it, so that ✅ on it acknowledges the sheet. */
+  /** A sheet event this notice is about: the message replies to it and names it, so that `!ack` in reply to it acknowledges the sheet. */
   readonly sheetEventId?: string;
+  /** The event this notice answers (a room command), when not the sheet: the message replies to it. */
+  readonly replyTo?: string;
   /** Structured fields (ids and numbers only), under {@link ESCALATION_KEY}. */
   readonly escalation?: { readonly transfer_id: string; readonly delay_hours: number };
 }

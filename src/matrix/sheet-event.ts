@@ -42,6 +42,8 @@ export interface SheetMessageContent {
   readonly file: EncryptedFile;
   readonly [SHEET_KEY]: SheetData;
   readonly "m.relates_to"?: { readonly "m.in_reply_to": { readonly event_id: string } };
+  /** On a re-send: the original sheet message, so that `!ack` on the re-send acknowledges the original. */
+  readonly "fr.passerelle.sheet_event_id"?: string;
 }
 
 /** Content of a {@link SHEET_EVENT_TYPE} event of the earlier three-event sheets. */
@@ -74,6 +76,11 @@ export interface OutgoingSheet {
    * when the room's turn comes (the earlier sheet may have just been posted): the message replies to it.
    */
   readonly replyTo?: () => Promise<string | undefined>;
+  /**
+   * A re-send of a sheet already posted (`!renvoyer`): its own transaction id (`resendId`, one per
+   * request), a reply to the original message, which the content also names (`SHEET_REF_KEY`).
+   */
+  readonly resend?: { readonly resendId: string; readonly originalEventId: string };
 }
 
 export interface SentSheet {

@@ -354,6 +354,54 @@ export const MIGRATIONS: readonly Migration[] = [
       await knex.schema.dropTable("adt_rejected");
     },
   },
+  {
+    // Acknowledgements that prove a device: the Matrix device id that sent an encrypted
+    // acknowledgement, in the audit (`device`), the recipient's row and the history. Re-sends of a
+    // sheet (`!renvoyer`): an outbox of their own, one row per request event, leased like transfers.
+    name: "0010_ack_device_resends",
+    async up(knex) {
+      await knex.schema.alterTable("audit_entries", (t) => {
+        t.string("device_id", 64);
+      });
+      await knex.schema.alterTable("transfer_recipients", (t) => {
+        t.string("acknowledged_device_id", 64);
+      });
+      await knex.schema.alterTable("transfer_events", (t) => {
+        t.string("device_id", 64);
+      });
+      await knex.schema.createTable("transfer_resends", (t) => {
+        t.string("id", 64).primary();
+        t.string("transfer_id", 64).notNullable().references("id").inTable("transfers").index();
+        // The `!renvoyer` message: one re-send per request, however often it is replayed.
+        t.string("request_event_id", 255).notNullable().unique();
+        t.string("requested_by", 255).notNullable();
+        t.string("member_ref", 40).notNullable();
+        t.string("room_id", 255).notNullable();
+        t.string("state", 20).notNullable();
+        t.integer("attempts").notNullable().defaultTo(0);
+        t.string("next_attempt_at", 30).notNullable();
+        t.string("lease_owner", 100);
+        t.string("lease_expires_at", 30);
+        t.string("last_reason", 64);
+        t.string("event_id", 255);
+        t.string("created_at", 30).notNullable();
+        t.string("sent_at", 30);
+        t.index(["state", "next_attempt_at"]);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable("transfer_resends");
+      await knex.schema.alterTable("transfer_events", (t) => {
+        t.dropColumn("device_id");
+      });
+      await knex.schema.alterTable("transfer_recipients", (t) => {
+        t.dropColumn("acknowledged_device_id");
+      });
+      await knex.schema.alterTable("audit_entries", (t) => {
+        t.dropColumn("device_id");
+      });
+    },
+  },
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

@@ -49,7 +49,11 @@ const FILE_SLUG: Readonly<Record<string, string>> = {
   "discharge-notice": "avis-sortie",
 };
 
-const ACK_FR = "Pour en accuser réception : réagissez ✅ à ce message ou répondez !ack.";
+/**
+ * How to acknowledge: an encrypted reply. Reactions are never encrypted by Matrix clients
+ * (matrix-js-sdk, hence Element, sends `m.reaction` in clear), so a ✅ cannot prove the device.
+ */
+const ACK_FR = "Pour en accuser réception : répondez !ack à ce message.";
 
 const rec = (v: unknown): Data =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Data) : {};

@@ -2,8 +2,8 @@
  * The escalation scheduler: every `intervalMs`, {@link findOverdue} lists the transfers
  * past their delay; for each one it
  *
- * 1. posts a French reminder in the transfer's room, as a reply to the sheet (so that ✅ on it
- *    acknowledges the sheet), with transaction id `passerelle.<transfer>.reminder.<n>`;
+ * 1. posts a French reminder in the transfer's room, as a reply to the sheet (so that `!ack` in
+ *    reply to it acknowledges the sheet), with transaction id `passerelle.<transfer>.reminder.<n>`;
  * 2. tells every CPTS coordinator (directory role `coordinator`, active, with a Matrix id) in an
  *    encrypted room of their own with the hub — neutral name, no topic, the message carries the
  *    transfer reference and the delay only — with transaction id

@@ -11,8 +11,12 @@
  */
 import type { Knex } from "knex";
 
-/** What was seen: the hub's own sheet echoed back (`echo`), or a recipient's evidence. */
-export type EvidenceKind = "echo" | "delivered" | "read" | "acknowledged" | "answered";
+/**
+ * What was seen: the hub's own sheet echoed back (`echo`), a recipient's evidence, an
+ * acknowledgement that proves no device (`ack_unproven`), a re-send request (`resend`).
+ */
+export type EvidenceKind =
+  "echo" | "delivered" | "read" | "acknowledged" | "answered" | "ack_unproven" | "resend";
 
 /**
  * Claims (kind, user, event); true the first time, false when it was already claimed (then the

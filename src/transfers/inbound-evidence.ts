@@ -8,19 +8,25 @@
  * {@link evidenceCatchUp} says which rooms to replay after a restart, and from when.
  */
 import { isPasserelleError } from "../core/index.ts";
-import type { InboundHandler } from "../matrix/index.ts";
+import type { InboundHandler, NoticeTransport } from "../matrix/index.ts";
 import { recordEcho } from "./echo.ts";
 import { recordAcknowledgement, recordRead } from "./receipts.ts";
 import type { TransferContext } from "./types.ts";
+import { recordUnprovenAck } from "./unproven-ack.ts";
 
 /** Told of evidence that could not be recorded: a code, never data. */
 export type EvidenceErrorSink = (code: string) => void;
 
-/** The inbound handler recording evidence for the hub `hubUserId`. */
+/**
+ * The inbound handler recording evidence for the hub `hubUserId`. An acknowledgement counts only
+ * when encrypted by a device of the recipient (its device id is recorded); one that proves no
+ * device is a weak signal, answered through `notices` (when given) with how to acknowledge.
+ */
 export function inboundEvidence(
   ctx: TransferContext,
   hubUserId: string,
   onError: EvidenceErrorSink = () => undefined,
+  notices?: Promise<NoticeTransport>,
 ): InboundHandler {
   const guard = (p: Promise<unknown>): Promise<void> =>
     p.then(
@@ -35,8 +41,10 @@ export function inboundEvidence(
     onDelivered: (roomId, eventId) => guard(recordEcho(ctx, eventId, hubUserId, ctx.clock.now(), roomId)),
     onRead: (_room, eventId, userId, ts) =>
       guard(recordRead(ctx, { eventId }, userId, new Date(ts), eventId)),
-    onAcknowledged: (_room, sheetEventId, userId, ts, _via, eventId) =>
-      guard(recordAcknowledgement(ctx, { eventId: sheetEventId }, userId, new Date(ts), eventId)),
+    onAcknowledged: (_room, sheetEventId, userId, ts, _via, eventId, deviceId) =>
+      guard(recordAcknowledgement(ctx, { eventId: sheetEventId }, userId, new Date(ts), eventId, deviceId)),
+    onUnprovenAck: (_room, sheetEventId, userId, ts, via, eventId, reason) =>
+      guard(recordUnprovenAck(ctx, sheetEventId, userId, new Date(ts), eventId, reason, via, notices)),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Inbound evidence from the recipients, called by the Matrix inbound listener: delivery (the
  * recipient's client has the event), read receipt (weak proof: clients may hide receipts),
- * explicit acknowledgement (✅ reaction or `!ack` reply — the legal one) and tele-expertise answer.
+ * explicit acknowledgement (an encrypted `!ack` reply, or ✅ reaction from a client that encrypts
+ * reactions — the legal one, with the device that sent it) and tele-expertise answer. Unencrypted ones: see `unproven-ack.ts`.
  *
  * Each call maps the Matrix user to a directory member, checks that member is a recipient of the
  * transfer, stamps the recipient's row, moves the transfer's state forward (never back: the
@@ -44,6 +45,7 @@ async function record(
   matrixUserId: string,
   at: Date,
   matrixEventId?: string,
+  deviceId?: string,
 ): Promise<ReceiptOutcome> {
   const repo = new TransferRepository(ctx.db.knex);
   const t: Transfer | undefined =
@@ -60,6 +62,7 @@ async function record(
     patient: t.patientRef as PatientRef,
     ...(t.roomId === undefined ? {} : { room: t.roomId }),
     ...(matrixEventId === undefined ? {} : { event: matrixEventId }),
+    ...(deviceId === undefined ? {} : { device: deviceId }),
   };
   const action = `transfer.${step}` as const;
   // The Matrix event this evidence is: claimed once, durably (see the module comment).
@@ -83,8 +86,10 @@ async function record(
   return inTransaction(ctx.db.knex, async (trx) => {
     if (!(await fresh(trx))) return "duplicate";
     const column = COLUMN[step] ?? "acknowledged_at";
+    const device =
+      step === "acknowledged" && deviceId !== undefined ? { acknowledged_device_id: deviceId } : {};
     const n = await trx("transfer_recipients")
-      .update({ [column]: iso })
+      .update({ [column]: iso, ...device })
       .where({ transfer_id: t.id, member_id: recipient.memberId })
       .whereNull(column);
     if (n === 0 && step !== "answered") return "duplicate";
@@ -99,6 +104,7 @@ async function record(
       at: iso,
       memberRef: recipient.memberRef,
       ...(matrixEventId === undefined ? {} : { matrixEventId }),
+      ...(deviceId === undefined ? {} : { deviceId }),
     });
     await ctx.trail.appendWithin(trx, [auditEvent(action, { ...base, member: recipient.memberRef })]);
     return "recorded";
@@ -127,15 +133,20 @@ export function recordRead(
   return record(ctx, "read", ref, matrixUserId, at, eventId);
 }
 
-/** An explicit acknowledgement (✅ reaction or `!ack`), `eventId` the reaction's or reply's event. */
+/**
+ * An explicit acknowledgement: an encrypted `!ack` or ✅ reaction (`eventId` the reaction's or
+ * reply's event, `deviceId` the recipient's device that encrypted it), or the API's acknowledge
+ * action (neither).
+ */
 export function recordAcknowledgement(
   ctx: TransferContext,
   ref: TransferRef,
   matrixUserId: string,
   at: Date,
   eventId?: string,
+  deviceId?: string,
 ) {
-  return record(ctx, "acknowledged", ref, matrixUserId, at, eventId);
+  return record(ctx, "acknowledged", ref, matrixUserId, at, eventId, deviceId);
 }
 
 /** A tele-expertise answer from the requested specialist (counts as acknowledgement too). */

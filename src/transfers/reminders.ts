@@ -22,7 +22,7 @@ export function reminderFr(kind: string, transferId: string, hours: number, awai
   const ref = transferReference(kind, transferId);
   return awaitingAnswer
     ? `Rappel : ${title} (réf. ${ref}) attend une réponse depuis ${hours} h. ${ANSWER_HELP_FR}`
-    : `Rappel : ${title} (réf. ${ref}) attend un accusé de réception depuis ${hours} h. Merci d’en accuser réception : réagissez ✅ au message de la fiche ou à celui-ci, ou répondez !ack.`;
+    : `Rappel : ${title} (réf. ${ref}) attend un accusé de réception depuis ${hours} h. Merci d’en accuser réception : répondez !ack à ce message ou à celui de la fiche.`;
 }
 
 /** The notice to a coordinator, in their own room with the hub. */

@@ -97,6 +97,7 @@ interface RecipientRow {
   delivered_at: string | null;
   read_at: string | null;
   acknowledged_at: string | null;
+  acknowledged_device_id: string | null;
 }
 
 interface EventRow {
@@ -105,6 +106,7 @@ interface EventRow {
   matrix_event_id: string | null;
   member_ref: string | null;
   reason: string | null;
+  device_id: string | null;
 }
 
 /** Transfer look-ups and history writes. */
@@ -143,7 +145,15 @@ export class TransferRepository {
 
   async recipients(id: string): Promise<TransferRecipient[]> {
     const rows = (await this.#q("transfer_recipients")
-      .select("member_id", "member_ref", "matrix_id", "delivered_at", "read_at", "acknowledged_at")
+      .select(
+        "member_id",
+        "member_ref",
+        "matrix_id",
+        "delivered_at",
+        "read_at",
+        "acknowledged_at",
+        "acknowledged_device_id",
+      )
       .where("transfer_id", id)
       .orderBy("member_id")) as RecipientRow[];
     return rows.map((r) => ({
@@ -153,13 +163,14 @@ export class TransferRepository {
       ...opt("deliveredAt", r.delivered_at),
       ...opt("readAt", r.read_at),
       ...opt("acknowledgedAt", r.acknowledged_at),
+      ...opt("acknowledgedDeviceId", r.acknowledged_device_id),
     }));
   }
 
   /** The state history, oldest first. */
   async events(id: string): Promise<TransferEvent[]> {
     const rows = (await this.#q("transfer_events")
-      .select("step", "at", "matrix_event_id", "member_ref", "reason")
+      .select("step", "at", "matrix_event_id", "member_ref", "reason", "device_id")
       .where("transfer_id", id)
       .orderBy("id")) as EventRow[];
     return rows.map((r) => ({
@@ -168,6 +179,7 @@ export class TransferRepository {
       ...opt("matrixEventId", r.matrix_event_id),
       ...opt("memberRef", r.member_ref),
       ...opt("reason", r.reason),
+      ...opt("deviceId", r.device_id),
     }));
   }
 
@@ -179,6 +191,7 @@ export class TransferRepository {
       matrix_event_id: e.matrixEventId ?? null,
       member_ref: e.memberRef ?? null,
       reason: e.reason ?? null,
+      device_id: e.deviceId ?? null,
     });
   }
 

@@ -1,9 +1,10 @@
 /**
- * Room commands addressed to the hub, beyond acknowledgements: today `!answer` (see
- * `answer-command.ts`). The Matrix inbound listener hands every `!` command here; this calls the
- * same service function as the HTTP handler ({@link answerTeleexpertise}) and replies in the room
- * with a short French notice: the answer's reference, or which fields were refused — field paths
- * only, never what was written.
+ * Room commands addressed to the hub, beyond acknowledgements: `!answer` (see
+ * `answer-command.ts`) and `!renvoyer` (see `resend.ts`). The Matrix inbound listener hands every
+ * `!` command here. `!answer` calls the same service function as the HTTP handler
+ * ({@link answerTeleexpertise}) and replies in the room with a short French notice: the answer's
+ * reference, or which fields were refused — field paths only, never what was written.
+ * `!renvoyer` queues a re-send (its reply is the sheet itself) or answers with the refusal.
  */
 import { createHash } from "node:crypto";
 import { isPasserelleError } from "../core/index.ts";
@@ -12,6 +13,7 @@ import { parseAnswerCommand } from "./answer-command.ts";
 import type { CreateTransferDeps } from "./create.ts";
 import { parseReference, transferReference } from "./reference.ts";
 import { ANSWER_HELP_FR } from "./reminders.ts";
+import { isResendCommand, requestResend, resendRefusedFr, type ResendOutcome } from "./resend.ts";
 import { TransferRepository } from "./repository.ts";
 import type { AnsweredTeleexpertise } from "./teleexpertise.ts";
 import { answerTeleexpertise } from "./teleexpertise.ts";
@@ -20,9 +22,13 @@ import { answerTeleexpertise } from "./teleexpertise.ts";
 export type CommandOutcome =
   | { readonly kind: "ignored" }
   | { readonly kind: "answered"; readonly result: AnsweredTeleexpertise }
-  | { readonly kind: "refused"; readonly code: string; readonly fields: readonly string[] };
+  | { readonly kind: "refused"; readonly code: string; readonly fields: readonly string[] }
+  | { readonly kind: "resend"; readonly outcome: ResendOutcome };
 
-/** Handles a `!` command from `userId` in `roomId` (event `eventId`). */
+/**
+ * Handles a `!` command from `userId` in `roomId` (event `eventId`), `sheetEventId` the hub sheet
+ * it replies to, if any.
+ */
 export async function handleRoomCommand(
   deps: CreateTransferDeps,
   transport: NoticeTransport,
@@ -30,7 +36,9 @@ export async function handleRoomCommand(
   userId: string,
   text: string,
   eventId: string,
+  sheetEventId?: string,
 ): Promise<CommandOutcome> {
+  if (isResendCommand(text)) return resendCommand(deps, transport, roomId, userId, eventId, sheetEventId);
   const cmd = parseAnswerCommand(text);
   if (cmd === undefined) return { kind: "ignored" };
   const found =
@@ -64,6 +72,29 @@ export async function handleRoomCommand(
     });
   }
   return outcome;
+}
+
+/** `!renvoyer`: queued (the worker is woken), or refused with a notice (to the room as it is: the refusal names nothing). */
+async function resendCommand(
+  deps: CreateTransferDeps,
+  transport: NoticeTransport,
+  roomId: string,
+  userId: string,
+  eventId: string,
+  sheetEventId: string | undefined,
+): Promise<CommandOutcome> {
+  const outcome = await requestResend(deps, roomId, userId, eventId, sheetEventId);
+  if (outcome.kind === "queued") deps.onQueued?.(outcome.transferId);
+  if (outcome.kind === "refused") {
+    // A stranger who asks is in the room: the refusal is encrypted for the room's members as they are.
+    const members = await membersOf(deps, await anyTransferOf(deps, roomId));
+    await transport.sendNotice(roomId, [...members, userId], {
+      txnId: `passerelle.command.${createHash("sha256").update(eventId).digest("hex").slice(0, 32)}`,
+      bodyFr: resendRefusedFr(outcome.code),
+      replyTo: eventId,
+    });
+  }
+  return { kind: "resend", outcome };
 }
 
 const AMBIGUOUS = Symbol("ambiguous");
@@ -123,6 +154,7 @@ function replyFr(o: CommandOutcome): string {
       return `Réponse refusée : ${why}. ${ANSWER_HELP_FR}`;
     }
     case "ignored":
+    case "resend":
       return "";
   }
 }

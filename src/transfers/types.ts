@@ -29,8 +29,12 @@ export const STATE_RANK: Readonly<Record<TransferState, number>> = {
   failed: -1,
 };
 
-/** A step of the history: a state reached, or `retried` / `escalated` / `refused`. */
-export type TransferStep = TransferState | "created" | "retried" | "escalated";
+/**
+ * A step of the history: a state reached, or `retried` / `escalated`; `ack_unproven` (an
+ * acknowledgement sent in clear: a weak signal), `resend_requested` and `resent` (`!renvoyer`).
+ */
+export type TransferStep =
+  TransferState | "created" | "retried" | "escalated" | "ack_unproven" | "resend_requested" | "resent";
 
 /** A stored transfer, without its PDF and payload (see `TransferRepository.payload`). */
 export interface Transfer {
@@ -69,6 +73,8 @@ export interface TransferRecipient {
   readonly deliveredAt?: string;
   readonly readAt?: string;
   readonly acknowledgedAt?: string;
+  /** The Matrix device that sent the (encrypted) acknowledgement. */
+  readonly acknowledgedDeviceId?: string;
 }
 
 /** One line of the state history. */
@@ -78,6 +84,8 @@ export interface TransferEvent {
   readonly matrixEventId?: string;
   readonly memberRef?: string;
   readonly reason?: string;
+  /** The Matrix device that sent this step's event (an acknowledgement). */
+  readonly deviceId?: string;
 }
 
 /** What the transfer services work with. */

@@ -9,6 +9,8 @@
  * Up to `concurrency` transfers are in flight at once; a freed slot is refilled at once, and
  * {@link OutboxWorker.wake} (wired to `createTransfer`'s `onQueued`) ends the idle pause. Within a
  * room the events are posted in claim order (see `lanes.ts`); rooms proceed independently.
+ * Re-sends asked for in a room (`!renvoyer`, see `resend.ts`) share the slots, claimed after the
+ * transfers due (`resend-outbox.ts`).
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -19,6 +21,7 @@ import type { TransferRow } from "./repository.ts";
 import { TransferRepository } from "./repository.ts";
 import type { LanePlace } from "./lanes.ts";
 import { RoomLanes, Wakeup } from "./lanes.ts";
+import { claimDueResends, processResend, renewResendLease } from "./resend-outbox.ts";
 import { ensureRoom } from "./rooms.ts";
 import { outgoingSheet } from "./outgoing.ts";
 import type { TransferContext } from "./types.ts";
@@ -53,6 +56,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** The place of a transfer when rooms are not ordered: its turn is now. */
 const UNORDERED: LanePlace = { turn: () => Promise.resolve(), release: () => undefined };
+
+/** In-flight key prefix of a re-send (transfers are keyed by their id). */
+const RESEND = "resend:";
 
 /** A transfer being processed: its claim token (for lease renewal) and its completion. */
 interface InFlight {
@@ -167,7 +173,26 @@ export class OutboxWorker {
         });
       inFlight.set(row.id, { token, done });
     }
-    return rows.length;
+    const resends = await claimDueResends(
+      this.#ctx.db,
+      token,
+      this.#ctx.clock.now(),
+      this.#o.leaseMs,
+      limit - rows.length,
+    );
+    for (const r of resends) {
+      const key = `${RESEND}${r.id}`;
+      const done = this.#withTimeout(processResend(this.#ctx, this.#transport, r, token, this.#o))
+        .then(() => undefined)
+        // Timed out or recording failed: the lease expires and the re-send is claimed again.
+        .catch(() => undefined)
+        .finally(() => {
+          inFlight.delete(key);
+          this.#wakeup.wake();
+        });
+      inFlight.set(key, { token, done });
+    }
+    return rows.length + resends.length;
   }
 
   /** Renews the leases of the transfers in flight every third of the lease. */
@@ -177,8 +202,12 @@ export class OutboxWorker {
         const until = new Date(this.#ctx.clock.now().getTime() + this.#o.leaseMs);
         const byToken = new Map<string, string[]>();
         for (const [id, f] of inFlight) byToken.set(f.token, [...(byToken.get(f.token) ?? []), id]);
-        for (const [token, ids] of byToken)
-          renewLease(this.#ctx.db, token, ids, until).catch(() => undefined);
+        for (const [token, ids] of byToken) {
+          const resends = ids.filter((id) => id.startsWith(RESEND)).map((id) => id.slice(RESEND.length));
+          const transfers = ids.filter((id) => !id.startsWith(RESEND));
+          renewLease(this.#ctx.db, token, transfers, until).catch(() => undefined);
+          renewResendLease(this.#ctx.db, token, resends, until).catch(() => undefined);
+        }
       },
       Math.max(50, Math.floor(this.#o.leaseMs / 3)),
     );

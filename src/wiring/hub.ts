@@ -1,6 +1,7 @@
 /**
  * The hub as the service runs it: logged in with its persistent device (src/matrix), inbound
- * evidence recorded (delivered, read, acknowledged), `!` room commands answered, and what came in
+ * evidence recorded (delivered, read, acknowledged — an unencrypted acknowledgement answered with
+ * how to acknowledge), `!` room commands answered (a re-send queued), and what came in
  * while it was down replayed from the rooms of transfers still awaiting evidence.
  */
 import type { PasserelleConfig } from "../config/index.ts";
@@ -34,9 +35,14 @@ export async function openServiceHub(
     ...(login.accessToken === undefined ? {} : { accessToken: login.accessToken }),
     inbound: {
       handler: {
-        ...inboundEvidence(ctx, login.userId, (code) => {
-          log("warn", "inbound evidence not recorded", { code });
-        }),
+        ...inboundEvidence(
+          ctx,
+          login.userId,
+          (code) => {
+            log("warn", "inbound evidence not recorded", { code });
+          },
+          hubNotices,
+        ),
         onCommand: roomCommands(deps, hubNotices, log),
       },
     },
@@ -54,18 +60,20 @@ export async function openServiceHub(
   return hub;
 }
 
-/** `!` commands from the rooms (today `!answer`), answered through the hub's transport once it is open. */
+/** `!` commands from the rooms (`!answer`, `!renvoyer`), answered through the hub's transport once it is open. */
 function roomCommands(
   deps: CreateTransferDeps,
   hub: Promise<NoticeTransport>,
   log: AppLog,
 ): NonNullable<InboundHandler["onCommand"]> {
-  return (roomId, userId, text, eventId) =>
+  return (roomId, userId, text, eventId, sheetEventId) =>
     hub
-      .then((t) => handleRoomCommand(deps, t, roomId, userId, text, eventId))
+      .then((t) => handleRoomCommand(deps, t, roomId, userId, text, eventId, sheetEventId))
       .then(
         (o) => {
           if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
+          if (o.kind === "resend" && o.outcome.kind === "refused")
+            log("warn", "re-send refused", { code: o.outcome.code });
         },
         (e: unknown) => {
           log("warn", "room command failed", { code: codeOf(e) });

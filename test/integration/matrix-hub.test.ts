@@ -1,8 +1,9 @@
 /**
  * The hub's own session against a real Synapse: password login once, a cross-signed device that
  * recipients excluding unsigned devices still talk to, and the inbound events the transfers module
- * listens to (delivered, read receipt, ✅ reaction, `!ack` reply, a stranger's reaction elsewhere),
- * on the one-message sheets and on the three-event sheets posted before.
+ * listens to (delivered, read receipt, ✅ reaction — sent in clear by the SDK, so unproven —,
+ * encrypted `!ack` reply with its device, a stranger's reaction elsewhere), on the one-message
+ * sheets and on the three-event sheets posted before.
  */
 import { stat } from "node:fs/promises";
 import type { MatrixClient } from "matrix-js-sdk";
@@ -34,6 +35,9 @@ interface Ack {
   target: string;
   userId: string;
   via: AckVia;
+  /** The sending device (proven acknowledgements), or why it proves none. */
+  device?: string;
+  unproven?: string;
 }
 let server: TestHomeserver;
 let data: { dir: string; cleanup: () => Promise<void> };
@@ -100,7 +104,10 @@ beforeAll(async () => {
       handler: {
         onDelivered: (_r, id) => void delivered.push(id),
         onRead: (r, eventId, userId) => void reads.push({ roomId: r, eventId, userId }),
-        onAcknowledged: (r, target, userId, _ts, via) => void acks.push({ roomId: r, target, userId, via }),
+        onAcknowledged: (r, target, userId, _ts, via, _id, device) =>
+          void acks.push({ roomId: r, target, userId, via, device }),
+        onUnprovenAck: (r, target, userId, _ts, via, _id, unproven) =>
+          void acks.push({ roomId: r, target, userId, via, unproven }),
         onCommand: (_r, _u, text) => void commands.push(text),
       },
     },
@@ -158,7 +165,7 @@ describe("hub session", () => {
 });
 
 describe("inbound events", () => {
-  it("a ✅ reaction on the sheet message, or on a reminder naming it, acknowledges the sheet", async () => {
+  it("a ✅ reaction on the sheet message, or on a reminder naming it, names the sheet but proves no device (sent in clear)", async () => {
     const reminder = await hub.transport.sendNotice(roomId, [alice.userId], {
       txnId: "passerelle.tr-hub-1.reminder.1",
       bodyFr: "Rappel",
@@ -171,13 +178,14 @@ describe("inbound events", () => {
       () => (acks.filter((a) => a.via === "reaction").length >= 2 ? true : undefined),
       20_000,
     );
+    // matrix-js-sdk never encrypts m.reaction, even in an encrypted room.
     expect(acks.filter((a) => a.via === "reaction")).toEqual([
-      { roomId, target: sent.eventId, userId: alice.userId, via: "reaction" },
-      { roomId, target: sent.eventId, userId: alice.userId, via: "reaction" },
+      { roomId, target: sent.eventId, userId: alice.userId, via: "reaction", unproven: "unencrypted" },
+      { roomId, target: sent.eventId, userId: alice.userId, via: "reaction", unproven: "unencrypted" },
     ]);
   });
 
-  it("an `!ack` reply acknowledges the sheet via a command; other commands go to onCommand", async () => {
+  it("an encrypted `!ack` reply acknowledges the sheet with the sending device; other commands go to onCommand", async () => {
     await aliceClient.sendEvent(roomId, EventType.RoomMessage, {
       msgtype: MsgType.Text,
       body: `> <${hub.userId}> Nouvelle lettre de liaison.\n\n!ack`,
@@ -186,7 +194,13 @@ describe("inbound events", () => {
     await aliceClient.sendTextMessage(roomId, "!statut");
     await waitFor("command ack", () => acks.find((a) => a.via === "command"), 20_000);
     expect(acks.filter((a) => a.via === "command")).toEqual([
-      { roomId, target: sent.eventId, userId: alice.userId, via: "command" },
+      {
+        roomId,
+        target: sent.eventId,
+        userId: alice.userId,
+        via: "command",
+        device: aliceClient.getDeviceId(),
+      },
     ]);
     await waitFor("other command", () => (commands.includes("!statut") ? true : undefined), 20_000);
   });
@@ -209,7 +223,7 @@ describe("inbound events", () => {
     await react(malloryClient, other, s2.eventId);
     await waitFor("mallory ack", () => acks.find((a) => a.userId === mallory.userId), 20_000);
     expect(acks.filter((a) => a.userId === mallory.userId)).toEqual([
-      { roomId: other, target: s2.eventId, userId: mallory.userId, via: "reaction" },
+      { roomId: other, target: s2.eventId, userId: mallory.userId, via: "reaction", unproven: "unencrypted" },
     ]);
     expect(acks.filter((a) => a.roomId === roomId).every((a) => a.userId === alice.userId)).toBe(true);
     // Nothing from the hub's own events besides delivery; everything handled once.
@@ -245,8 +259,14 @@ describe("inbound events", () => {
     const legacyAcks = (): Ack[] => acks.filter((a) => a.target === legacy.sheetEventId);
     await waitFor("legacy acks", () => (legacyAcks().length >= 2 ? true : undefined), 20_000);
     expect(legacyAcks()).toEqual([
-      { roomId, target: legacy.sheetEventId, userId: alice.userId, via: "reaction" },
-      { roomId, target: legacy.sheetEventId, userId: alice.userId, via: "command" },
+      { roomId, target: legacy.sheetEventId, userId: alice.userId, via: "reaction", unproven: "unencrypted" },
+      {
+        roomId,
+        target: legacy.sheetEventId,
+        userId: alice.userId,
+        via: "command",
+        device: aliceClient.getDeviceId(),
+      },
     ]);
     await aliceClient.sendReadReceipt(text, ReceiptType.Read);
     await waitFor("legacy read", () => reads.find((r) => r.eventId === legacy.sheetEventId), 20_000);

@@ -125,7 +125,7 @@ describe("hub → recipient over an encrypted room", () => {
     expect(content.body).not.toBe(content.filename);
     expect(content.body).toContain("MARCHAL Odette, née le 12/03/1948");
     expect(content.body).toContain(`Réf. ${sheet.reference}`);
-    expect(content.body).toContain("✅");
+    expect(content.body).toContain("!ack");
     expect(content.formatted_body).toContain("<strong>Lettre de liaison de sortie");
     expect(content[SHEET_KEY]).toMatchObject({
       version: 2,

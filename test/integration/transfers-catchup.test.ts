@@ -1,15 +1,17 @@
 /**
  * Catch-up after a restart, with the real service (`passerelle serve` in a child process) on a
  * real Synapse, on sqlite and PostgreSQL. The service delivers a sheet to Alice and Bob and is
- * killed (SIGKILL). While it is down Alice reacts ✅, chats 25 more messages (so the reaction is
- * beyond the first sync's window) and sends a public read receipt. After a restart the transfer
- * is acknowledged and read, each audited once; a third start replays the room again (Bob has not
- * acknowledged, so it is still open) and records nothing more. A sheet posted the earlier way
- * (three events) in the same room is acknowledged too, by a ✅ on its `m.file`.
+ * killed (SIGKILL). While it is down Alice reacts ✅ (sent in clear by her client: it proves no
+ * device), replies `!ack` (encrypted), chats 25 more messages (so both are beyond the first sync's
+ * window) and sends a public read receipt. After a restart the transfer is acknowledged by the
+ * `!ack` with Alice's device, the ✅ is a weak signal, and it is read, each audited once; a third
+ * start replays the room again (Bob has not acknowledged, so it is still open) and records nothing
+ * more. A sheet posted the earlier way (three events) in the same room is acknowledged too, by an
+ * `!ack` reply to its `m.file`.
  */
 import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
-import { EventType, ReceiptType, RelationType } from "matrix-js-sdk";
+import { EventType, MsgType, ReceiptType, RelationType } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RegisteredUser } from "../../src/matrix/index.ts";
 import type { TransferState } from "../../src/transfers/index.ts";
@@ -30,6 +32,13 @@ let alice: RegisteredUser;
 let bob: RegisteredUser;
 let aliceClient: MatrixClient;
 const running: ServeProcess[] = [];
+/** `!ack` as a rich reply to `eventId`, encrypted by Alice's client. */
+const ackReply = (roomId: string, eventId: string) =>
+  aliceClient.sendEvent(roomId, EventType.RoomMessage, {
+    msgtype: MsgType.Text,
+    body: "!ack",
+    "m.relates_to": { "m.in_reply_to": { event_id: eventId } },
+  });
 
 beforeAll(async () => {
   server = await startTestHomeserver();
@@ -85,7 +94,7 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
     );
 
   it(
-    "an ✅ and a read receipt sent while the hub was down are recorded after restart, audited once",
+    "an !ack, a ✅ and a read receipt sent while the hub was down are recorded after restart by the same rule, audited once",
     { timeout: 300_000 },
     async () => {
       const to = await addRecipients(f, [alice.userId, bob.userId]);
@@ -104,11 +113,12 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
       await first.stop("SIGKILL");
 
       // While the hub is down.
-      const reaction = await aliceClient.sendEvent(roomId, EventType.Reaction, {
+      const clearReaction = await aliceClient.sendEvent(roomId, EventType.Reaction, {
         "m.relates_to": { rel_type: RelationType.Annotation, event_id: transfer.sheetEventId!, key: "✅" },
       });
+      const reaction = await ackReply(roomId, transfer.sheetEventId!);
       // A sheet of the same room as the hub posted it before (three events, from another of the
-      // hub's devices), recorded as sent with its three event ids; Alice reacts ✅ to its m.file.
+      // hub's devices), recorded as sent with its three event ids; Alice replies !ack to its m.file.
       const legacy = await createTransfer(f.deps, {
         sheet: exampleSheet("discharge"),
         to,
@@ -142,9 +152,7 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
         30_000,
         (e) => e.getId() === posted.fileEventId,
       );
-      const legacyReaction = await aliceClient.sendEvent(roomId, EventType.Reaction, {
-        "m.relates_to": { rel_type: RelationType.Annotation, event_id: posted.fileEventId, key: "✅" },
-      });
+      const legacyReaction = await ackReply(roomId, posted.fileEventId);
       for (let i = 0; i < 25; i++) await aliceClient.sendTextMessage(roomId, `message ${i}`);
       const last = await waitFor(
         "alice's last message in her timeline",
@@ -192,7 +200,11 @@ describe.each(engines())("evidence caught up after a restart on $name", (engine)
           outcome: "success",
           event_id: reaction.event_id,
           member_id: `rpps:${to[0]!}`,
+          device_id: aliceClient.getDeviceId(),
         }),
+      ]);
+      expect(audit.filter((r) => r.action === "transfer.ack_unproven")).toEqual([
+        expect.objectContaining({ event_id: clearReaction.event_id, reason: "unencrypted" }),
       ]);
       expect(audit.filter((r) => r.action === "transfer.read")).toHaveLength(1);
       expect(audit.filter((r) => r.action === "transfer.delivered")).toHaveLength(1);

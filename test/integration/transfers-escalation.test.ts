@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
-import { EventTimeline, EventType, MsgType, RelationType } from "matrix-js-sdk";
+import { EventTimeline, EventType, MsgType } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/core/index.ts";
 import { addStructure, DirectoryService } from "../../src/directory/index.ts";
@@ -202,9 +202,12 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     expect(audit).toHaveLength(2);
     expect((await transferStatus(f.db.knex, c.transferId)).transfer.escalations).toBe(1);
 
-    // ✅ on the reminder acknowledges the sheet (the reminder names it), which ends the escalation.
-    await clients.alice.sendEvent(roomId, EventType.Reaction, {
-      "m.relates_to": { rel_type: RelationType.Annotation, event_id: reminder.getId()!, key: "✅" },
+    // An (encrypted) `!ack` reply to the reminder acknowledges the sheet (the reminder names it),
+    // which ends the escalation.
+    await clients.alice.sendEvent(roomId, EventType.RoomMessage, {
+      msgtype: MsgType.Text,
+      body: "!ack",
+      "m.relates_to": { "m.in_reply_to": { event_id: reminder.getId()! } },
     });
     await waitFor(
       "acknowledged through the reminder",

@@ -1,7 +1,8 @@
 /**
  * The web app end to end: Debian's chromium (playwright-core) against the
  * whole service on its embedded default — real Synapse, demo CPTS, sqlite, dev signer — and the
- * GP's own Matrix client (Rust crypto), which decrypts the sheet and acknowledges it with ✅.
+ * GP's own Matrix client (Rust crypto), which decrypts the sheet and acknowledges it with an
+ * encrypted `!ack` reply.
  * Screenshots of every page go to test-results/screenshots/.
  */
 import { readFile, writeFile } from "node:fs/promises";
@@ -17,7 +18,7 @@ import { testConfig } from "../helpers/config.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { sheetEventsSeen } from "./transfers/recipient.ts";
 import { SCREENSHOTS, demoLogin, fillSheet, launchChromium, newPage, screenshot } from "./web/browser.ts";
-import { memberClient, reactAck } from "./web/recipient.ts";
+import { memberClient, replyAck } from "./web/recipient.ts";
 
 const member = (localpart: string) => DEMO_MEMBERS.find((m) => m.localpart === localpart)!;
 const sender = member("dr.berard");
@@ -192,7 +193,7 @@ describe("web app on the embedded default", () => {
     await page.close();
   });
 
-  it("previews, signs and sends a discharge letter; the GP decrypts it and acknowledges with ✅; the page follows", async () => {
+  it("previews, signs and sends a discharge letter; the GP decrypts it and acknowledges with !ack; the page follows", async () => {
     const page = await composing();
     await fillSheet(page, DISCHARGE);
     await page.locator(`#recipients input[value="${gp.rpps}"]`).check();
@@ -257,7 +258,7 @@ describe("web app on the embedded default", () => {
       500,
     );
     await screenshot(page, "04-follow-up-sent");
-    // The GP's client says it has read up to the sheet (weak evidence), then ✅ (the legal one).
+    // The GP's client says it has read up to the sheet (weak evidence), then an encrypted `!ack` (the legal one).
     const sheetEvent = await waitFor(
       "the sheet event in the GP's timeline",
       () => gpClient!.getRoom(roomId)?.findEventById(status.transfer.sheetEventId!) ?? undefined,
@@ -266,7 +267,7 @@ describe("web app on the embedded default", () => {
     );
     await gpClient!.sendReadReceipt(sheetEvent, ReceiptType.Read);
     await expect.poll(() => state.getAttribute("data-state"), { timeout: 60_000 }).toBe("read");
-    await reactAck(gpClient!, roomId, status.transfer.sheetEventId!);
+    await replyAck(gpClient!, roomId, status.transfer.sheetEventId!);
     await expect.poll(() => state.getAttribute("data-state"), { timeout: 60_000 }).toBe("acknowledged");
     await expect.poll(() => page.locator("#detail-state").textContent()).toContain("Accusé de réception");
     await screenshot(page, "05-follow-up-acknowledged");

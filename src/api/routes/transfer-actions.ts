@@ -1,6 +1,6 @@
 /**
  * Actions on a transfer: `POST /transfers/{id}/acknowledge` (a recipient; the same
- * `recordAcknowledgement` as a ✅ in the room) and `POST /transfers/{id}/answer` (the requested
+ * `recordAcknowledgement` as an `!ack` in the room) and `POST /transfers/{id}/answer` (the requested
  * specialist; the service function is wired by the tele-expertise work — absent, a 409).
  */
 import { Router } from "express";

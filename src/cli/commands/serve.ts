@@ -39,7 +39,9 @@ const serve: CommandHandler = async (args, io) => {
     io.out(
       `  sign in → homeserver « Modifier » → ${app.homeserverUrl} → e.g. ${gp?.userId ?? "@dr.martin:localhost"} / ${gp?.password ?? ""}`,
     );
-    io.out("  accept the room invitation; ✅ on the sheet or « !ack » acknowledges it.");
+    io.out(
+      "  accept the room invitation; reply « !ack » to the sheet to acknowledge it (a ✅ alone is not encrypted: it does not count).",
+    );
   }
   io.out(
     `send a sheet from the command line: bin/passerelle transfer send liaison-forms/examples/discharge.json --to ${gp?.rpps ?? "<RPPS>"}`,

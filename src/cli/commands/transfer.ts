@@ -12,7 +12,7 @@ import { loadPseudonymKey } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { loadSigner } from "../../demo/dev-signer.ts";
 import { loadFormRegistry, parseSheetJson } from "../../forms/index.ts";
-import { openHub } from "../../matrix/index.ts";
+import { openHub, type NoticeTransport } from "../../matrix/index.ts";
 import type { TransferContext, TransferState } from "../../transfers/index.ts";
 import {
   createTransfer,
@@ -42,7 +42,12 @@ async function waitFor(
       "--wait needs PASSERELLE_HOMESERVER_URL and the hub's Matrix account",
     );
   }
-  // The same evidence handler as `serve`, registered before the first sync.
+  // The same evidence handler as `serve`, registered before the first sync; it answers an
+  // unencrypted acknowledgement through the hub's transport once open.
+  let notices: (t: NoticeTransport) => void = () => undefined;
+  const hubNotices = new Promise<NoticeTransport>((resolve) => {
+    notices = resolve;
+  });
   const hub = await openHub({
     homeserverUrl: m.homeserverUrl,
     userId: m.userId,
@@ -50,11 +55,17 @@ async function waitFor(
     ...(m.password === undefined ? {} : { password: m.password }),
     ...(m.accessToken === undefined ? {} : { accessToken: m.accessToken }),
     inbound: {
-      handler: inboundEvidence(ctx, m.userId, (code) => {
-        io.err(`passerelle: inbound evidence not recorded (${code})`);
-      }),
+      handler: inboundEvidence(
+        ctx,
+        m.userId,
+        (code) => {
+          io.err(`passerelle: inbound evidence not recorded (${code})`);
+        },
+        hubNotices,
+      ),
     },
   });
+  notices(hub.transport);
   for (const { roomId, since } of await evidenceCatchUp(ctx)) await hub.inbound?.catchUp(roomId, since);
   const worker = new OutboxWorker(ctx, hub.transport, {
     maxAttempts: 5,
@@ -161,7 +172,7 @@ const status: CommandHandler = async (args, io) => {
   if (l.unitId !== undefined) io.out(`  addressed to unit ${String(l.unitId)}`);
   for (const e of s.events) {
     io.out(
-      `  ${e.at}  ${e.step.padEnd(12)} ${e.matrixEventId ?? "-"}${e.memberRef === undefined ? "" : `  ${e.memberRef}`}${e.reason === undefined ? "" : `  (${e.reason})`}`,
+      `  ${e.at}  ${e.step.padEnd(12)} ${e.matrixEventId ?? "-"}${e.memberRef === undefined ? "" : `  ${e.memberRef}`}${e.deviceId === undefined ? "" : `  device ${e.deviceId}`}${e.reason === undefined ? "" : `  (${e.reason})`}`,
     );
   }
   return EXIT.ok;

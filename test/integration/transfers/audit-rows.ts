@@ -9,13 +9,14 @@ export interface AuditRow {
   readonly event_id: string | null;
   readonly room_id: string | null;
   readonly member_id: string | null;
+  readonly device_id: string | null;
 }
 
 /** The audit entries of one transfer, in chain order. */
 export async function auditOf(db: Database, transferId: string): Promise<AuditRow[]> {
   return db
     .knex<AuditRow>("audit_entries")
-    .select("action", "outcome", "reason", "event_id", "room_id", "member_id")
+    .select("action", "outcome", "reason", "event_id", "room_id", "member_id", "device_id")
     .where("transfer_id", transferId)
     .orderBy("seq");
 }

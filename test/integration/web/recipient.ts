@@ -1,9 +1,9 @@
 /**
  * A demo CPTS member's own Matrix client (matrix-js-sdk, Rust crypto), logged in with the demo
- * password on the service's embedded homeserver: joins the transfer rooms, decrypts, reacts ✅.
+ * password on the service's embedded homeserver: joins the transfer rooms, decrypts, replies `!ack`.
  */
 import type { MatrixClient } from "matrix-js-sdk";
-import { EventType, RelationType } from "matrix-js-sdk";
+import { EventType, MsgType } from "matrix-js-sdk";
 import { createMatrixClient, startSyncing } from "../../../src/matrix/index.ts";
 import { autoJoin } from "../transfers/recipient.ts";
 
@@ -27,7 +27,7 @@ export async function memberClient(baseUrl: string, userId: string, password: st
     deviceId: login.device_id,
   });
   await startSyncing(client);
-  // Like any Element user: cross-signing set up, so the SDK encrypts the reaction.
+  // Like any Element user: cross-signing set up, so the SDK encrypts the `!ack` reply.
   await client.getCrypto()!.bootstrapCrossSigning({
     authUploadDeviceSigningKeys: (makeRequest) =>
       makeRequest(null).then(
@@ -45,7 +45,10 @@ export async function memberClient(baseUrl: string, userId: string, password: st
   return client;
 }
 
-export const reactAck = (c: MatrixClient, roomId: string, eventId: string) =>
-  c.sendEvent(roomId, EventType.Reaction, {
-    "m.relates_to": { rel_type: RelationType.Annotation, event_id: eventId, key: "✅" },
+/** The legal acknowledgement: an `!ack` rich reply to the sheet, encrypted by the client (reactions never are). */
+export const replyAck = (c: MatrixClient, roomId: string, eventId: string) =>
+  c.sendEvent(roomId, EventType.RoomMessage, {
+    msgtype: MsgType.Text,
+    body: "!ack",
+    "m.relates_to": { "m.in_reply_to": { event_id: eventId } },
   });

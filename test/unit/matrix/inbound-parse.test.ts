@@ -55,6 +55,9 @@ describe("inbound parsing", () => {
       kind: "command",
       text: "!statut",
     });
+    expect(
+      classifyMessage("m.room.message", { msgtype: "m.text", body: "!renvoyer", "m.relates_to": reply }),
+    ).toEqual({ kind: "command", replyTo: "$text", text: "!renvoyer" });
     expect(classifyMessage("m.room.message", { msgtype: "m.text", body: "!acknowledge" })).toEqual({
       kind: "command",
       text: "!acknowledge",

@@ -61,7 +61,7 @@ describe("caption", () => {
     expect(c.body).toContain(p.lastName.toUpperCase());
     expect(c.body).toContain(p.birthDate.split("-").reverse().join("/"));
     expect(c.body).toContain(`Réf. ${transferReference(kind, ID)}`);
-    expect(c.body).toContain("✅");
+    expect(c.body).toContain("répondez !ack");
     expect(c.body).not.toContain(p.ins); // the INS stays in the PDF and the structured data
     expect(c.body).not.toBe(c.filename);
     expect(c.filename).toMatch(/^[a-z-]+-[A-Z0-9-]+-\d{4}-\d{2}-\d{2}\.pdf$/);
@@ -104,7 +104,7 @@ describe("caption", () => {
       "Annulation : avis d’hospitalisation — MARCHAL Odette, né(e) le 12/03/1948",
     );
     expect(c.body).toContain(`L’avis réf. ${transferReference("admission-notice", earlier)} est retiré`);
-    expect(c.body).not.toContain("✅");
+    expect(c.body).not.toContain("!ack");
     expect(c.body).not.toContain("À faire");
     expect(c.filename).toBe("annulation-avis-hospitalisation-MARCHAL-2026-03-02.pdf");
   });

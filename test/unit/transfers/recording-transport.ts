@@ -73,12 +73,15 @@ export class RecordingTransport implements SheetTransport, NoticeTransport {
 
   #post(sheet: OutgoingSheet): SentSheet {
     const n = this.posted.size + 1;
-    const sent = this.posted.get(sheet.transferId) ?? {
+    // A re-send has a transaction id of its own (see MatrixSheetTransport).
+    const txn =
+      sheet.resend === undefined ? sheet.transferId : `${sheet.transferId}.resend.${sheet.resend.resendId}`;
+    const sent = this.posted.get(txn) ?? {
       eventId: `$sheet${n}`,
       pdfSha256: "0".repeat(64),
       contentUri: `mxc://test/${n}`,
     };
-    this.posted.set(sheet.transferId, sent);
+    this.posted.set(txn, sent);
     return sent;
   }
 

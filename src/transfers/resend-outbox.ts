@@ -1,0 +1,237 @@
+/**
+ * The re-sends' side of the outbox (see `resend.ts` for the request). Claimed with a lease like
+ * transfers (`claim.ts`: PostgreSQL `for update skip locked`, sqlite one conditional update), sent
+ * by the same worker through the same {@link SheetTransport}: the transfer's signed PDF read back
+ * from storage (its SHA-256 checked against the transfer's), captioned "Renvoi : …", replying to
+ * the original message and naming it, so that an `!ack` reply to the re-send acknowledges the original.
+ * Idempotent: the Matrix transaction id is derived from the re-send's id, so a retry after a crash
+ * is answered with the first event. Encrypted for the room's current devices: the hub's Rust
+ * crypto shares its room key with every device of the members at send time, the requester's new
+ * one included. The room guard still applies: only the transfer's recipients may be in the room.
+ */
+import { createHash } from "node:crypto";
+import type { Knex } from "knex";
+import type { PatientRef } from "../audit/index.ts";
+import { auditEvent } from "../audit/index.ts";
+import { PasserelleError } from "../core/index.ts";
+import type { SheetTransport } from "../matrix/index.ts";
+import type { Database } from "../storage/index.ts";
+import { inTransaction } from "../storage/index.ts";
+import { backoffMs, isPermanent, reasonOf, WORKER_ACTOR } from "./outcome.ts";
+import { outgoingSheet } from "./outgoing.ts";
+import type { TransferRow } from "./repository.ts";
+import { TRANSFER_COLUMNS, TransferRepository } from "./repository.ts";
+import type { TransferContext } from "./types.ts";
+
+/** A row of `transfer_resends`. */
+export interface ResendRow {
+  id: string;
+  transfer_id: string;
+  request_event_id: string;
+  requested_by: string;
+  member_ref: string;
+  room_id: string;
+  attempts: number;
+}
+
+const COLUMNS = [
+  "id",
+  "transfer_id",
+  "request_event_id",
+  "requested_by",
+  "member_ref",
+  "room_id",
+  "attempts",
+];
+
+/** Claims up to `limit` due re-sends for `token` until `now + leaseMs`. */
+export async function claimDueResends(
+  db: Database,
+  token: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<ResendRow[]> {
+  if (limit <= 0) return [];
+  const nowIso = now.toISOString();
+  const lease = { lease_owner: token, lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() };
+  const due = (q: Knex.QueryBuilder): Knex.QueryBuilder =>
+    q
+      .where("state", "queued")
+      .where("next_attempt_at", "<=", nowIso)
+      .where((w) => {
+        void w.whereNull("lease_expires_at").orWhere("lease_expires_at", "<", nowIso);
+      });
+  return inTransaction(db.knex, async (trx) => {
+    if (db.engine === "postgres") {
+      const ids = (
+        (await due(trx("transfer_resends").select("id"))
+          .orderBy("next_attempt_at")
+          .limit(limit)
+          .forUpdate()
+          .skipLocked()) as { id: string }[]
+      ).map((r) => r.id);
+      if (ids.length === 0) return [];
+      await trx("transfer_resends").update(lease).whereIn("id", ids);
+    } else {
+      const n = await due(trx("transfer_resends"))
+        .whereIn("id", (sub) => {
+          void due(sub.select("id").from("transfer_resends")).orderBy("next_attempt_at").limit(limit);
+        })
+        .update(lease);
+      if (n === 0) return [];
+    }
+    return (await trx("transfer_resends")
+      .select(COLUMNS)
+      .where({ lease_owner: token, state: "queued" })
+      .orderBy("next_attempt_at")) as ResendRow[];
+  });
+}
+
+/** Extends the lease of `token` on the re-sends `ids`. */
+export async function renewResendLease(
+  db: Database,
+  token: string,
+  ids: readonly string[],
+  until: Date,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  return db
+    .knex("transfer_resends")
+    .update({ lease_expires_at: until.toISOString() })
+    .whereIn("id", ids)
+    .where({ lease_owner: token, state: "queued" });
+}
+
+/** Sends one re-send and records the outcome (sent, retried with backoff, or failed). */
+export async function processResend(
+  ctx: TransferContext,
+  transport: SheetTransport,
+  row: ResendRow,
+  token: string,
+  o: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number },
+): Promise<"sent" | "retried" | "failed" | "lost"> {
+  const repo = new TransferRepository(ctx.db.knex);
+  const t = (await ctx.db
+    .knex("transfers")
+    .select([...TRANSFER_COLUMNS])
+    .where("id", row.transfer_id)
+    .first()) as TransferRow | undefined;
+  try {
+    if (t?.sheet_event_id == null) throw new PasserelleError("NOT_FOUND", "original sheet not sent");
+    const payload = await repo.payload(t.id);
+    if (payload === undefined) throw new PasserelleError("NOT_FOUND", "transfer payload missing");
+    // The bytes come from storage: they must be the very PDF the transfer signed and sent.
+    if (createHash("sha256").update(payload.pdf).digest("hex") !== t.pdf_sha256)
+      throw new PasserelleError("VALIDATION_FAILED", "stored PDF does not match the transfer's SHA-256");
+    const members = (await repo.recipients(t.id)).map((r) => r.matrixId);
+    const original = await outgoingSheet(ctx.db.knex, t, payload, new Map());
+    const [head = "", ...rest] = original.caption.body.split("\n");
+    const again = `Renvoi, à la demande d’un destinataire, du même document signé (réf. ${original.reference}).`;
+    const sent = await transport.sendSheet(row.room_id, members, {
+      ...original,
+      caption: {
+        body: [`Renvoi : ${head}`, again, ...rest].join("\n"),
+        ...(original.caption.html === undefined
+          ? {}
+          : { html: `<p><strong>Renvoi :</strong> ${again}</p>${original.caption.html}` }),
+      },
+      resend: { resendId: row.id, originalEventId: t.sheet_event_id },
+    });
+    return await recordResent(ctx, row, t, token, sent.eventId);
+  } catch (e) {
+    return recordResendFailure(ctx, row, t, token, e, o);
+  }
+}
+
+async function recordResent(
+  ctx: TransferContext,
+  row: ResendRow,
+  t: TransferRow,
+  token: string,
+  eventId: string,
+): Promise<"sent" | "lost"> {
+  const now = ctx.clock.now().toISOString();
+  return inTransaction(ctx.db.knex, async (trx) => {
+    const n = await trx("transfer_resends")
+      .update({
+        state: "sent",
+        event_id: eventId,
+        sent_at: now,
+        attempts: row.attempts + 1,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_reason: null,
+      })
+      .where({ id: row.id, lease_owner: token, state: "queued" });
+    if (n === 0) return "lost";
+    await new TransferRepository(trx).addEvent(t.id, {
+      step: "resent",
+      at: now,
+      matrixEventId: eventId,
+      memberRef: row.member_ref,
+    });
+    await ctx.trail.appendWithin(trx, [
+      auditEvent("transfer.resent", {
+        actor: WORKER_ACTOR,
+        transfer: t.id,
+        sheet: t.sheet_id,
+        room: row.room_id,
+        event: eventId,
+        member: row.member_ref,
+        pdfSha256: t.pdf_sha256,
+        patient: t.patient_ref as PatientRef,
+      }),
+    ]);
+    return "sent";
+  });
+}
+
+async function recordResendFailure(
+  ctx: TransferContext,
+  row: ResendRow,
+  t: TransferRow | undefined,
+  token: string,
+  error: unknown,
+  o: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number },
+): Promise<"retried" | "failed" | "lost"> {
+  const at = ctx.clock.now();
+  const attempts = row.attempts + 1;
+  const reason = reasonOf(error);
+  const final = attempts >= o.maxAttempts || isPermanent(error) || t === undefined;
+  const next = new Date(at.getTime() + (final ? 0 : backoffMs(attempts, o.backoffBaseMs, o.backoffMaxMs)));
+  return inTransaction(ctx.db.knex, async (trx) => {
+    const n = await trx("transfer_resends")
+      .update({
+        state: final ? "failed" : "queued",
+        attempts,
+        next_attempt_at: next.toISOString(),
+        last_reason: reason,
+        lease_owner: null,
+        lease_expires_at: null,
+      })
+      .where({ id: row.id, lease_owner: token, state: "queued" });
+    if (n === 0) return "lost";
+    if (final && t !== undefined) {
+      await new TransferRepository(trx).addEvent(t.id, {
+        step: "resent",
+        at: at.toISOString(),
+        memberRef: row.member_ref,
+        reason,
+      });
+      await ctx.trail.appendWithin(trx, [
+        auditEvent("transfer.resent", {
+          actor: WORKER_ACTOR,
+          transfer: t.id,
+          sheet: t.sheet_id,
+          room: row.room_id,
+          member: row.member_ref,
+          outcome: "failure",
+          reason,
+          patient: t.patient_ref as PatientRef,
+        }),
+      ]);
+    }
+    return final ? "failed" : "retried";
+  });
+}
