@@ -81,8 +81,10 @@ describe("!renvoyer", () => {
   });
 
   it("refuses a stranger, audited once, with a reply that names nothing", async () => {
-    const { c, roomId } = await sentTransfer();
-    const ask = () => handleRoomCommand(f.deps, transport, roomId, "@mallory:test", "!renvoyer", "$evil");
+    // A reply to the sheet: with the fixed clock every sheet of the room was sent at the same instant.
+    const { c, roomId, sheetEventId } = await sentTransfer();
+    const ask = () =>
+      handleRoomCommand(f.deps, transport, roomId, "@mallory:test", "!renvoyer", "$evil", sheetEventId);
     expect(await ask()).toEqual({ kind: "resend", outcome: { kind: "refused", code: "not_recipient" } });
     expect(await ask()).toEqual({ kind: "resend", outcome: { kind: "duplicate" } });
     const reply = [...transport.notices.values()].find((n) => n.notice.replyTo === "$evil");
