@@ -4,7 +4,8 @@
  * read the value back (text, French date `JJ/MM/AAAA`, `oui`/`non`, or the French label of an
  * enumerated value). Mirrors the writer's narrative (labels and enum labels are the writer's).
  */
-export type FieldKind = "text" | "date" | "bool" | "integer" | Readonly<Record<string, string>>;
+export type FieldKind =
+  "text" | "date" | "datetime" | "bool" | "integer" | "split" | Readonly<Record<string, string>>;
 
 export interface FieldSpec {
   readonly path: string;
@@ -29,6 +30,24 @@ export interface SectionSpec {
   readonly tables?: readonly TableSpec[];
   readonly list?: string;
   readonly captionedLists?: Readonly<Record<string, string>>;
+  /** Narrative elements by their `ID` (e.g. `<content ID="mode-entree">`). */
+  readonly ids?: Readonly<Record<string, FieldSpec>>;
+  /** A label whose value joins several fields with a separator (`a — b — c`), read by shape. */
+  readonly joined?: Readonly<Record<string, { readonly separator: string; readonly fields: JoinedFields }>>;
+  /** Sentences the writer puts when a field is empty: not a value. */
+  readonly placeholders?: readonly string[];
+}
+
+/**
+ * Fields of a joined label: the part with `@`, the part shaped like a phone, and the others —
+ * `around`: the first other is all before the email/phone, the second all after (free text that
+ * may hold the separator); `sequence`: the other parts in order.
+ */
+export interface JoinedFields {
+  readonly email?: string;
+  readonly phone?: string;
+  readonly others: readonly string[];
+  readonly layout: "around" | "sequence";
 }
 
 const t = (path: string): FieldSpec => ({ path, kind: "text" });
@@ -60,10 +79,30 @@ const ATTACHMENT = {
   other: "autre",
 };
 
+const ADMISSION_MODE = {
+  scheduled: "programmée",
+  emergency: "en urgence",
+  directReferral: "adressage direct",
+  transfer: "transfert",
+  internal: "mutation interne",
+};
+const DISCHARGE_MODE = {
+  home: "retour à domicile",
+  residence: "retour en EHPAD / résidence",
+  had: "HAD",
+  rehab: "SMR",
+  transfer: "transfert",
+  death: "décès",
+};
+
 const DISCHARGE: readonly SectionSpec[] = [
   { loinc: "42349-1", paragraphs: "reason.text" },
   {
     loinc: "42545-4",
+    ids: {
+      "mode-entree": e("stay.admissionMode", ADMISSION_MODE),
+      "mode-sortie": e("stay.dischargeMode", DISCHARGE_MODE),
+    },
     labels: {
       Destination: t("stay.destination"),
       "Diagnostic principal": t("synthesis.mainDiagnosis"),
@@ -121,9 +160,24 @@ const DISCHARGE: readonly SectionSpec[] = [
       "Consignes infirmières": t("followUp.nursingInstructions"),
       "Suivi social": t("followUp.socialFollowUp"),
     },
+    joined: {
+      "Contact à l'hôpital": {
+        separator: " — ",
+        fields: {
+          email: "contact.secureEmail",
+          phone: "contact.phone",
+          others: ["contact.name", "contact.availability"],
+          layout: "around",
+        },
+      },
+    },
     sentences: [{ prefix: "Lettre remise au patient : ", ...b("recipients.handedToPatient") }],
     tables: [
-      { headers: ["Date"], path: "followUp.appointments", columns: cols("date", "with", "purpose", "place") },
+      {
+        headers: ["Date"],
+        path: "followUp.appointments",
+        columns: cols(["date", "datetime"], "with", "purpose", "place"),
+      },
       { headers: ["Destinataire (CPTS)"], path: "recipients.cpts", columns: cols("role", "name", "rpps") },
     ],
   },
@@ -201,6 +255,23 @@ const ADMISSION: readonly SectionSpec[] = [
       "Limitations de soins": t("wishes.careLimits"),
       Commentaire: t("comment.text"),
     },
+    joined: {
+      "Personne de confiance": {
+        separator: ", ",
+        fields: {
+          phone: "wishes.trustedPerson.phone",
+          others: ["wishes.trustedPerson.name", "wishes.trustedPerson.relationship"],
+          layout: "sequence",
+        },
+      },
+    },
+    tables: [
+      {
+        headers: ["Proche"],
+        path: "contacts.people",
+        columns: cols("name", "relationship", "phone", ["isCarer", "bool"]),
+      },
+    ],
   },
 ];
 
@@ -229,7 +300,11 @@ const REQUEST: readonly SectionSpec[] = [
       },
     ],
   },
-  { loinc: "10160-0", paragraphs: "request.treatments" },
+  {
+    loinc: "10160-0",
+    paragraphs: "request.treatments",
+    placeholders: ["Traitements non renseignés dans la demande (voir le contexte clinique)."],
+  },
 ];
 
 export const VOLET_SPECS: Readonly<

@@ -13,7 +13,7 @@ import { flattenNarrative } from "./narrative.ts";
 import type { CdaPatient } from "./patient.ts";
 import { birthPlaceCode } from "./patient.ts";
 import { person, recipient, type CdaRecipient } from "./participants.ts";
-import { VOLET_SPECS, type FieldKind, type SectionSpec } from "./volet-specs.ts";
+import { VOLET_SPECS, type FieldKind, type JoinedFields, type SectionSpec } from "./volet-specs.ts";
 import type { XElement } from "./xml.ts";
 
 export type CdaVoletName = "LDL-SES" | "LDL-EES" | "TLM-DA" | "TLM-CR";
@@ -52,9 +52,35 @@ type Data = Record<string, Record<string, unknown>>;
 
 function set(data: Data, path: string, value: unknown): void {
   if (value === undefined || value === "") return;
-  const [section = "", ...rest] = path.split(".");
-  const field = rest.join(".");
-  (data[section] ??= {})[field] = value;
+  const keys = path.split(".");
+  const last = keys.pop() ?? "";
+  let cur: Record<string, unknown> = data;
+  for (const k of keys) {
+    const next = cur[k];
+    if (typeof next === "object" && next !== null && !Array.isArray(next))
+      cur = next as Record<string, unknown>;
+    else cur = cur[k] = {};
+  }
+  cur[last] = value;
+}
+
+/** G15 profession codes (TRE_G15-ProfessionSante, specialty SM26 = general practice) → form values. */
+const PROFESSION: Readonly<Record<string, string>> = {
+  "G15_10/SM26": "gp",
+  G15_10: "specialist",
+  G15_60: "nurse",
+  G15_21: "pharmacist",
+  G15_70: "physio",
+  G15_50: "midwife",
+  G15_40: "dentist",
+};
+
+function telecom(role: XElement | undefined, scheme: "tel:" | "mailto:"): string | undefined {
+  const t = elements(role ?? ({ children: [] } as unknown as XElement))
+    .filter((e) => e.ns === HL7 && e.local === "telecom")
+    .map((e) => attr(e, "value"))
+    .find((v) => v?.startsWith(scheme));
+  return t?.slice(scheme.length);
 }
 
 export function sheetFields(volet: CdaVoletName, input: VoletInput): SheetFields {
@@ -91,8 +117,10 @@ function allSections(sections: readonly CdaSection[]): CdaSection[] {
 }
 
 function header(volet: CdaVoletName, { doc, encounter }: VoletInput, data: Data): void {
-  const authorEl = child(doc, "author");
-  const author = person(child(authorEl, "assignedAuthor"), "assignedPerson", "representedOrganization");
+  const authorRole = descend(doc, "author", "assignedAuthor");
+  const author = person(authorRole, "assignedPerson", "representedOrganization");
+  const profession = author?.profession?.code;
+  const professionValue = profession === undefined ? undefined : (PROFESSION[profession] ?? "other");
   const recipients = elements(doc)
     .filter((e) => e.ns === HL7 && e.local === "informationRecipient")
     .map(recipient)
@@ -120,6 +148,9 @@ function header(volet: CdaVoletName, { doc, encounter }: VoletInput, data: Data)
       set(data, "sender.structureName", author?.structure?.name);
       set(data, "sender.finess", author?.structure?.finess);
       set(data, "sender.writtenAt", written);
+      set(data, "sender.profession", professionValue);
+      set(data, "sender.phone", telecom(authorRole, "tel:"));
+      set(data, "sender.secureEmail", telecom(authorRole, "mailto:"));
       set(data, "careTeam.gp", who(recipients[0]));
       break;
     case "TLM-DA":
@@ -129,12 +160,16 @@ function header(volet: CdaVoletName, { doc, encounter }: VoletInput, data: Data)
       set(data, "expert.name", recipients[0]?.name);
       set(data, "expert.rpps", recipients[0]?.rpps);
       set(data, "request.requestedAt", written);
+      set(data, "requester.profession", professionValue);
+      set(data, "requester.phone", telecom(authorRole, "tel:"));
+      set(data, "requester.secureEmail", telecom(authorRole, "mailto:"));
       break;
     case "TLM-CR":
       set(data, "expert.name", author?.name);
       set(data, "expert.rpps", author?.rpps);
       set(data, "request.requesterName", recipients[0]?.name);
       set(data, "answer.answeredAt", written);
+      set(data, "expert.phone", telecom(authorRole, "tel:"));
       break;
   }
 }
@@ -155,18 +190,72 @@ function convert(kind: FieldKind, raw: string): unknown {
     return m === null ? undefined : `${m[3]}-${m[2]}-${m[1]}`;
   }
   if (kind === "integer") return /^\d+$/.test(v) ? Number(v) : undefined;
+  if (kind === "datetime") {
+    const m = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}) h (\d{2}))?$/.exec(v);
+    if (m === null) return v;
+    return `${m[3] ?? ""}-${m[2] ?? ""}-${m[1] ?? ""}${m[4] === undefined ? "" : `T${m[4]}:${m[5] ?? "00"}`}`;
+  }
+  if (kind === "split") return v;
   return Object.entries(kind).find(([, label]) => label === v)?.[0];
 }
 
+/**
+ * A joined label (`name — phone — email — availability`): the part with `@` is the email, the one
+ * shaped like a phone number the phone; what comes before them is the first other field (it may
+ * itself hold the separator), what comes after, the second.
+ */
+function readJoined(raw: string, separator: string, f: JoinedFields, data: Data): void {
+  const parts = raw.split(separator).map((p) => p.trim());
+  const email = parts.findIndex((p) => p.includes("@"));
+  const phone = parts.findIndex((p) => /^\+?[\d .()-]{6,}$/.test(p));
+  if (f.email !== undefined && email >= 0) set(data, f.email, parts[email]);
+  if (f.phone !== undefined && phone >= 0) set(data, f.phone, parts[phone]);
+  const marks = [email, phone].filter((i) => i >= 0);
+  if (f.layout === "sequence") {
+    const rest = parts.filter((_, i) => !marks.includes(i));
+    f.others.forEach((path, i) => {
+      set(data, path, rest[i]);
+    });
+    return;
+  }
+  const [first, second] = f.others;
+  if (marks.length === 0) {
+    if (first !== undefined) set(data, first, parts[0]);
+    if (second !== undefined) set(data, second, parts.slice(1).join(separator));
+    return;
+  }
+  if (first !== undefined) set(data, first, parts.slice(0, Math.min(...marks)).join(separator));
+  if (second !== undefined) set(data, second, parts.slice(Math.max(...marks) + 1).join(separator));
+}
+
+/** Elements with an `ID` attribute anywhere below `el`. */
+function byId(el: XElement, out = new Map<string, XElement>()): Map<string, XElement> {
+  for (const c of elements(el)) {
+    const id = attr(c, "ID");
+    if (id !== undefined) out.set(id, c);
+    byId(c, out);
+  }
+  return out;
+}
+
 function readNarrative(text: XElement, spec: SectionSpec, data: Data): void {
+  if (spec.ids !== undefined) {
+    const ids = byId(text);
+    for (const [id, f] of Object.entries(spec.ids)) {
+      const v = textOf(ids.get(id));
+      if (v !== undefined) set(data, f.path, convert(f.kind, v));
+    }
+  }
   let current: { path: string; kind: FieldKind; lines: string[] } | undefined;
   const close = (): void => {
     if (current !== undefined) set(data, current.path, convert(current.kind, current.lines.join("\n")));
     current = undefined;
   };
   const free: string[] = [];
+  let paragraphs = 0;
   for (const block of elements(text)) {
     if (block.local === "paragraph") {
+      paragraphs++;
       const first = elements(block)[0];
       const bold =
         first !== undefined && first.local === "content" && /Bold/.test(attr(first, "styleCode") ?? "");
@@ -186,9 +275,12 @@ function readNarrative(text: XElement, spec: SectionSpec, data: Data): void {
         const label = (textOf(first) ?? "").replace(/\s*:\s*$/, "");
         const field = spec.labels?.[label];
         const rest = whole.slice((textOf(first) ?? "").length).trim();
+        const joined = spec.joined?.[label];
+        if (joined !== undefined) readJoined(rest, joined.separator, joined.fields, data);
         if (field !== undefined) current = { path: field.path, kind: field.kind, lines: [rest] };
         continue;
       }
+      if (spec.placeholders?.includes(whole) === true) continue;
       if (current !== undefined) current.lines.push(whole);
       else if (spec.paragraphs !== undefined) free.push(whole);
       else if (spec.enumParagraph !== undefined)
@@ -209,7 +301,7 @@ function readNarrative(text: XElement, spec: SectionSpec, data: Data): void {
   }
   close();
   if (spec.paragraphs !== undefined) {
-    set(data, spec.paragraphs, free.length > 0 ? free.join("\n") : flattenNarrative(text));
+    set(data, spec.paragraphs, paragraphs > 0 ? free.join("\n") : flattenNarrative(text));
   }
 }
 
