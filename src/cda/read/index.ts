@@ -3,7 +3,8 @@
  * (LDL-SES, LDL-EES, TLM-DA, any other as titled sections) and non-structured N1 documents
  * (`nonXMLBody`, embedded PDF or text). Safe XML: no DOCTYPE, no entities, a size limit.
  */
-export { readCda, type CdaEncounter, type CdaReading, type CdaRelated } from "./read.ts";
+export { readCda, type CdaReading } from "./read.ts";
+export type { CdaEncounter, CdaRelated } from "./encounter.ts";
 export { readingJson } from "./json.ts";
 export { MAX_CDA_BYTES } from "./xml.ts";
 export type { CdaBody, CdaEmbedded, CdaEntry, CdaSection } from "./body.ts";

@@ -9,6 +9,7 @@
  * `CDA_INVALID`) whose issue names the XPath and the rule, never a value of the document.
  */
 import { readBody, type CdaBody } from "./body.ts";
+import { integer, readEncounter, relatedDocument, type CdaEncounter, type CdaRelated } from "./encounter.ts";
 import {
   attr,
   cd,
@@ -33,26 +34,7 @@ import {
 } from "./participants.ts";
 import { readPatient, type CdaPatient } from "./patient.ts";
 import { sheetFields, voletOf, type CdaVoletName, type SheetFields } from "./volets.ts";
-import { parseXml, xmlError, type ParseLimits, type XElement } from "./xml.ts";
-
-export const LOINC = "2.16.840.1.113883.6.1";
-
-export interface CdaEncounter {
-  readonly start?: string;
-  readonly end?: string;
-  /** Care unit (`serviceProviderOrganization/name`, else the facility's location name). */
-  readonly unit?: string;
-  readonly facility?: CdaOrganization;
-  readonly facilityType?: Coded;
-}
-
-export interface CdaRelated {
-  /** RPLC (replacement), APND (addendum), XFRM (transformation). */
-  readonly type: string;
-  readonly id: string;
-  readonly setId?: string;
-  readonly versionNumber?: number;
-}
+import { parseXml, xmlError, type ParseLimits } from "./xml.ts";
 
 export interface CdaReading {
   /** `root` or `root^extension`. */
@@ -171,65 +153,4 @@ export function readCda(bytes: Uint8Array, limits: ParseLimits = {}): CdaReading
     body,
     ...(sheet === undefined ? {} : { sheet }),
   };
-}
-
-function integer(el: XElement | undefined): number | undefined {
-  const v = attr(el, "value");
-  if (v === undefined || el === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v)) {
-    throw xmlError(
-      "CDA_INVALID",
-      `${el.path}/@value`,
-      "INT format",
-      "not a non-negative integer",
-      "pas un entier positif",
-    );
-  }
-  return Number(v);
-}
-
-function relatedDocument(r: XElement): CdaRelated[] {
-  const parent = child(r, "parentDocument");
-  if (parent === undefined) return [];
-  const id = iiString(requiredIi(child(parent, "id"), `${parent.path}/id`));
-  const setId = ii(child(parent, "setId"));
-  const versionNumber = integer(child(parent, "versionNumber"));
-  return [
-    {
-      type: attr(r, "typeCode") ?? "RPLC",
-      id,
-      ...(setId === undefined ? {} : { setId: iiString(setId) }),
-      ...(versionNumber === undefined ? {} : { versionNumber }),
-    },
-  ];
-}
-
-function readEncounter(enc: XElement | undefined): CdaEncounter | undefined {
-  if (enc === undefined) return undefined;
-  const time = child(enc, "effectiveTime");
-  const start = ts(child(time, "low")) ?? ts(time);
-  const end = ts(child(time, "high"));
-  const facilityEl = descend(enc, "location", "healthCareFacility");
-  const facility = organization(child(facilityEl, "serviceProviderOrganization")) ?? facilityId(facilityEl);
-  const unit =
-    textOf(descend(facilityEl, "serviceProviderOrganization", "name")) ??
-    textOf(descend(facilityEl, "location", "name")) ??
-    textOf(descend(enc, "responsibleParty", "assignedEntity", "representedOrganization", "name"));
-  const facilityType = cd(child(facilityEl, "code"));
-  return {
-    ...(start === undefined ? {} : { start }),
-    ...(end === undefined ? {} : { end }),
-    ...(unit === undefined ? {} : { unit }),
-    ...(facility === undefined ? {} : { facility }),
-    ...(facilityType === undefined ? {} : { facilityType }),
-  };
-}
-
-/** `healthCareFacility/id` (the establishment's FINESS in the ANS examples), as an organisation. */
-function facilityId(facility: XElement | undefined): CdaOrganization | undefined {
-  if (facility === undefined || child(facility, "id") === undefined) return undefined;
-  return organization({
-    ...facility,
-    children: facility.children.filter((c) => typeof c !== "string" && c.local === "id"),
-  });
 }

@@ -50,21 +50,16 @@ export interface JoinedFields {
   readonly layout: "around" | "sequence";
 }
 
-const t = (path: string): FieldSpec => ({ path, kind: "text" });
-const d = (path: string): FieldSpec => ({ path, kind: "date" });
-const b = (path: string): FieldSpec => ({ path, kind: "bool" });
-const e = (path: string, labels: Readonly<Record<string, string>>): FieldSpec => ({ path, kind: labels });
-const cols = (...keys: readonly (string | [string, FieldKind])[]): TableSpec["columns"] =>
+export const t = (path: string): FieldSpec => ({ path, kind: "text" });
+export const d = (path: string): FieldSpec => ({ path, kind: "date" });
+export const b = (path: string): FieldSpec => ({ path, kind: "bool" });
+export const e = (path: string, labels: Readonly<Record<string, string>>): FieldSpec => ({
+  path,
+  kind: labels,
+});
+export const cols = (...keys: readonly (string | [string, FieldKind])[]): TableSpec["columns"] =>
   keys.map((k) => (typeof k === "string" ? { key: k, kind: "text" } : { key: k[0], kind: k[1] }));
 
-const MDRO = {
-  notScreened: "non recherchée",
-  negative: "recherche négative",
-  carrier: "porteur de BMR",
-  emerging: "BHRe",
-};
-const STATUS = { started: "introduit", continued: "poursuivi", modified: "modifié" };
-const CHANGE = { stopped: "arrêté", modified: "modifié", suspended: "suspendu" };
 const ALLERGIES = {
   none: "Aucune allergie connue.",
   known: "Allergies connues :",
@@ -79,117 +74,7 @@ const ATTACHMENT = {
   other: "autre",
 };
 
-const ADMISSION_MODE = {
-  scheduled: "programmée",
-  emergency: "en urgence",
-  directReferral: "adressage direct",
-  transfer: "transfert",
-  internal: "mutation interne",
-};
-const DISCHARGE_MODE = {
-  home: "retour à domicile",
-  residence: "retour en EHPAD / résidence",
-  had: "HAD",
-  rehab: "SMR",
-  transfer: "transfert",
-  death: "décès",
-};
-
-const DISCHARGE: readonly SectionSpec[] = [
-  { loinc: "42349-1", paragraphs: "reason.text" },
-  {
-    loinc: "42545-4",
-    ids: {
-      "mode-entree": e("stay.admissionMode", ADMISSION_MODE),
-      "mode-sortie": e("stay.dischargeMode", DISCHARGE_MODE),
-    },
-    labels: {
-      Destination: t("stay.destination"),
-      "Diagnostic principal": t("synthesis.mainDiagnosis"),
-      Synthèse: t("synthesis.summary"),
-      "Résultats significatifs": t("synthesis.results"),
-      "Événements indésirables": t("synthesis.adverseEvents"),
-      "Bactéries multirésistantes": e("synthesis.mdro", MDRO),
-      "Précisions BMR / BHRe": t("synthesis.mdroDetails"),
-      Transfusion: b("synthesis.transfusion"),
-      "Précisions transfusion": t("synthesis.transfusionDetails"),
-    },
-    tables: [
-      {
-        headers: ["Dispositif implanté"],
-        path: "synthesis.implants",
-        columns: cols("device", "reference", ["date", "date"]),
-      },
-    ],
-  },
-  {
-    loinc: "10183-2",
-    sentences: [{ prefix: "Ordonnance remise au patient : ", ...b("treatments.prescriptionHandedOver") }],
-    tables: [
-      {
-        headers: ["Médicament", "Dosage", "Posologie", "Durée"],
-        path: "treatments.atDischarge",
-        columns: cols("medicine", "dosage", "posology", "duration", ["status", STATUS]),
-      },
-    ],
-  },
-  {
-    loinc: "18610-6",
-    tables: [
-      {
-        headers: ["Médicament"],
-        path: "treatments.stoppedOrModified",
-        columns: cols("medicine", ["change", CHANGE], "reason"),
-      },
-    ],
-  },
-  {
-    loinc: "30954-2",
-    tables: [
-      {
-        headers: ["Élément attendu"],
-        path: "pending.items",
-        columns: cols("item", ["expectedDate", "date"], "transmittedBy"),
-      },
-    ],
-  },
-  {
-    loinc: "18776-5",
-    labels: {
-      Recommandations: t("followUp.recommendations"),
-      "Consignes infirmières": t("followUp.nursingInstructions"),
-      "Suivi social": t("followUp.socialFollowUp"),
-    },
-    joined: {
-      "Contact à l'hôpital": {
-        separator: " — ",
-        fields: {
-          email: "contact.secureEmail",
-          phone: "contact.phone",
-          others: ["contact.name", "contact.availability"],
-          layout: "around",
-        },
-      },
-    },
-    sentences: [{ prefix: "Lettre remise au patient : ", ...b("recipients.handedToPatient") }],
-    tables: [
-      {
-        headers: ["Date"],
-        path: "followUp.appointments",
-        columns: cols(["date", "datetime"], "with", "purpose", "place"),
-      },
-      { headers: ["Destinataire (CPTS)"], path: "recipients.cpts", columns: cols("role", "name", "rpps") },
-    ],
-  },
-  { loinc: "46264-8", list: "devices.items" },
-  {
-    loinc: "48765-2",
-    captionedLists: { "Allergies connues": "allergies.known" },
-    labels: { "Réactions nouvelles pendant le séjour": t("allergies.newReactions") },
-  },
-];
-
-const ADMISSION: readonly SectionSpec[] = [
+export const ADMISSION: readonly SectionSpec[] = [
   {
     loinc: "42349-1",
     labels: {
@@ -275,7 +160,7 @@ const ADMISSION: readonly SectionSpec[] = [
   },
 ];
 
-const REQUEST: readonly SectionSpec[] = [
+export const REQUEST: readonly SectionSpec[] = [
   {
     loinc: "34117-2",
     labels: {
@@ -306,12 +191,3 @@ const REQUEST: readonly SectionSpec[] = [
     placeholders: ["Traitements non renseignés dans la demande (voir le contexte clinique)."],
   },
 ];
-
-export const VOLET_SPECS: Readonly<
-  Record<"LDL-SES" | "LDL-EES" | "TLM-DA" | "TLM-CR", readonly SectionSpec[]>
-> = {
-  "LDL-SES": DISCHARGE,
-  "LDL-EES": ADMISSION,
-  "TLM-DA": REQUEST,
-  "TLM-CR": [],
-};
