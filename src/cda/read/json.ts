@@ -1,5 +1,5 @@
 /**
- * The JSON view of a read CDA document (`document read --json`, and the API): header fields,
+ * The JSON view of a read CDA document (`document read --json`): header fields,
  * sections as title + text, and for a non-structured document the embedded file's digest and size
  * (`pdf` when it is a PDF) — never its bytes.
  */
