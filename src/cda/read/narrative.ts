@@ -16,9 +16,14 @@ export function flattenNarrative(text: XElement | undefined): string {
   if (text === undefined) return "";
   const lines: string[] = [];
   let line = "";
+  /** A list item's marker, put before the item's first non-empty line (which may be a paragraph). */
+  let marker = "";
   const flush = (): void => {
     const t = line.replace(/[ \t\r\n\f]+/g, " ").trim();
-    if (t !== "") lines.push(t);
+    if (t !== "") {
+      lines.push(marker + t);
+      marker = "";
+    }
     line = "";
   };
   const walk = (el: XElement): void => {
@@ -46,9 +51,11 @@ export function flattenNarrative(text: XElement | undefined): string {
               flush();
             } else if (item.local === "item") {
               n++;
-              line += ordered ? `${String(n)}. ` : "- ";
+              flush();
+              marker = ordered ? `${String(n)}. ` : "- ";
               walk(item);
               flush();
+              marker = "";
             }
           }
           break;

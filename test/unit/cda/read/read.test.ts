@@ -96,6 +96,14 @@ describe("readCda: non-structured N1 document", () => {
     }
   });
 
+  it("decodes UTF-16 (little- and big-endian) by its byte-order mark", () => {
+    const xml = n1Document().replace('encoding="UTF-8"', 'encoding="UTF-16"');
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, "utf16le")]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const bytes of [le, be]) expect(readCda(bytes).patient.family).toBe("DUPRÉ");
+  });
+
   it("refuses Latin-1 bytes declared as UTF-8, naming the rule", () => {
     const e = fail(() => readCda(encode(n1Document({ encoding: "UTF-8" }), "ISO-8859-1")));
     expect(e.code).toBe("XML_MALFORMED");
