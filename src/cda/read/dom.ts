@@ -79,12 +79,13 @@ export function requiredIi(el: XElement | undefined, path: string): Ii {
 
 /**
  * TS (`YYYY[MM[DD[HH[MM[SS[.S+]]]]]][±ZZZZ]`) as ISO 8601: `YYYY-MM-DD`, or a date-time with its
- * offset when the time is given. A malformed value is a CDA_INVALID error naming its XPath.
+ * offset when the time is given. A three-digit offset (`+100`, seen in published examples) is read
+ * as `+0100`. A malformed value is a CDA_INVALID error naming its XPath.
  */
 export function ts(el: XElement | undefined): string | undefined {
   const v = attr(el, "value");
   if (v === undefined || el === undefined) return undefined;
-  const m = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?([+-]\d{4})?$/.exec(v);
+  const m = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.\d{1,4})?)?([+-]\d{3,4})?$/.exec(v);
   const bad = (): never => {
     throw xmlError(
       "CDA_INVALID",
@@ -95,7 +96,8 @@ export function ts(el: XElement | undefined): string | undefined {
     );
   };
   if (m === null) return bad();
-  const [, y, mo, d, h, mi, s, z] = m;
+  const [, y, mo, d, h, mi, s, zone] = m;
+  const z = zone === undefined ? undefined : `${zone.slice(0, 1)}${zone.slice(1).padStart(4, "0")}`;
   if ((mo !== undefined && (+mo < 1 || +mo > 12)) || (d !== undefined && (+d < 1 || +d > 31))) return bad();
   if ((h !== undefined && +h > 23) || (mi !== undefined && +mi > 59) || (s !== undefined && +s > 60))
     return bad();

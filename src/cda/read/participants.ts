@@ -40,6 +40,8 @@ export interface CdaPerson {
   readonly adeli?: string;
   readonly name?: string;
   readonly nameParts?: PersonName;
+  /** An authoring device (`assignedAuthoringDevice`): software name and model. */
+  readonly device?: string;
   /** Profession / specialty (G15 / R85 codes of the TRE of the ANS). */
   readonly profession?: Coded;
   readonly structure?: CdaOrganization;
@@ -90,6 +92,10 @@ export function person(
     }
   }
   const nameParts = pn(descend(role, personElement, "name"));
+  const dev = child(role, "assignedAuthoringDevice");
+  const device = [textOf(child(dev, "softwareName")), textOf(child(dev, "manufacturerModelName"))]
+    .filter((x) => x !== undefined)
+    .join(", ");
   const profession = cd(child(role, "code"));
   const structure = organization(child(role, orgElement));
   const when = ts(time);
@@ -98,6 +104,7 @@ export function person(
     ...(rpps === undefined ? {} : { rpps }),
     ...(adeli === undefined ? {} : { adeli }),
     ...(nameParts === undefined ? {} : { name: nameParts.text, nameParts }),
+    ...(device === "" ? {} : { device }),
     ...(profession === undefined ? {} : { profession }),
     ...(structure === undefined ? {} : { structure }),
     ...(when === undefined ? {} : { time: when }),

@@ -1,7 +1,13 @@
 import { stat, writeFile, mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { MAX_CDA_BYTES, readCda, readingJson, type CdaReading } from "../../cda/read/index.ts";
+import {
+  MAX_CDA_BYTES,
+  readCda,
+  readingJson,
+  type CdaPerson,
+  type CdaReading,
+} from "../../cda/read/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { ioError, parse, required } from "../args.ts";
 import { readInput } from "../fs-util.ts";
@@ -97,13 +103,11 @@ function summary(r: CdaReading, pdfPath: string | undefined, io: CliIo): void {
       .join(", "),
   );
   line("INS", "INS", p.ins === undefined ? "(absent)" : `${p.ins} (${p.insKind ?? p.insOid ?? ""})`);
-  const who = (
-    x: { name?: string; rpps?: string; structure?: { name?: string; finess?: string } } | undefined,
-  ) =>
+  const who = (x: Pick<CdaPerson, "name" | "device" | "rpps" | "structure"> | undefined) =>
     x === undefined
       ? undefined
       : [
-          x.name,
+          x.name ?? x.device,
           x.rpps === undefined ? undefined : `RPPS ${x.rpps}`,
           x.structure?.name,
           x.structure?.finess === undefined ? undefined : `FINESS ${x.structure.finess}`,

@@ -110,6 +110,21 @@ describe("readCda: non-structured N1 document", () => {
     expect(e.issues[0]).toMatchObject({ path: "/", rule: "encoding" });
   });
 
+  it("reads an authoring device as the author", () => {
+    const xml = n1Document().replace(
+      /<assignedPerson><name><prefix>Dr<\/prefix>[\s\S]*?<\/assignedPerson>/,
+      "<assignedAuthoringDevice><manufacturerModelName>M-2</manufacturerModelName><softwareName>DPI Fictif</softwareName></assignedAuthoringDevice>",
+    );
+    const r = readCda(encode(xml));
+    expect(r.author.device).toBe("DPI Fictif, M-2");
+    expect(r.author.name).toBeUndefined();
+  });
+
+  it("reads a three-digit time-zone offset (+100) as +01:00", () => {
+    const r = readCda(encode(n1Document().replace('"20240315180000+0100"', '"20240315180000+100"')));
+    expect(r.legalAuthenticator?.time).toBe("2024-03-15T18:00:00+01:00");
+  });
+
   it("accepts the test INS OID and reports its kind", () => {
     const r = readCda(encode(n1Document({ insOid: "1.2.250.1.213.1.4.10" })));
     expect(r.patient).toMatchObject({ ins: PATIENT.ins, insKind: "INS-NIR test" });
