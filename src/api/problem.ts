@@ -50,6 +50,9 @@ const TITLES: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: "Payload too large",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
   RATE_LIMITED: "Too many requests",
+  XML_REFUSED: "XML refused",
+  XML_MALFORMED: "Malformed XML",
+  CDA_INVALID: "CDA document invalid",
 };
 
 /** `urn:passerelle:problem:validation-failed` for `VALIDATION_FAILED`. */

@@ -9,6 +9,7 @@ import { circleCommands } from "./commands/circle.ts";
 import { dbCommands } from "./commands/db.ts";
 import { demoCommands } from "./commands/demo.ts";
 import { directoryCommands } from "./commands/directory.ts";
+import { documentCommands } from "./commands/document.ts";
 import { serveCommands } from "./commands/serve.ts";
 import { sheetCommands } from "./commands/sheet.ts";
 import { tokenCommands } from "./commands/token.ts";
@@ -29,6 +30,7 @@ const groups: Record<string, Record<string, CommandHandler>> = {
   db: dbCommands,
   demo: demoCommands,
   directory: directoryCommands,
+  document: documentCommands,
   serve: serveCommands,
   sheet: sheetCommands,
   token: tokenCommands,

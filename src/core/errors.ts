@@ -28,7 +28,12 @@ export type ErrorCode =
   // HTTP API
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  // Reading CDA R2 documents: hostile XML constructs (DOCTYPE, entities, unknown encoding),
+  // XML that is not well-formed, and a well-formed document that breaks a CDA / CI-SIS rule.
+  | "XML_REFUSED"
+  | "XML_MALFORMED"
+  | "CDA_INVALID";
 
 /** HTTP status of each code — `Record` makes a missing code a compile error. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -54,6 +59,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  XML_REFUSED: 422,
+  XML_MALFORMED: 400,
+  CDA_INVALID: 422,
 };
 
 /** One problem with one field of the input, in French and English. */

@@ -105,6 +105,9 @@ const TITLES_FR: Readonly<Record<string, string>> = {
   RATE_LIMITED: "Trop de requêtes : réessayez dans une minute",
   PAYLOAD_TOO_LARGE: "Fichier trop volumineux",
   UNSUPPORTED_MEDIA_TYPE: "Type de contenu non accepté",
+  XML_REFUSED: "Document XML refusé",
+  XML_MALFORMED: "XML mal formé",
+  CDA_INVALID: "Document CDA non valide",
 };
 
 export const problemTitle = (p: Problem): string => TITLES_FR[p.code ?? ""] ?? p.title;
