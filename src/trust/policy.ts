@@ -1,0 +1,43 @@
+/**
+ * The CPTS's trust policy: the homeservers its members' Matrix accounts may live on. The hub
+ * invites, sends to, accepts invitations from and answers only Matrix users whose server name
+ * (Matrix specification, Appendices, "Server Name"; see server-name.ts) is on the list. The hub's
+ * own server is always on it. `any` switches the check off (every server is trusted).
+ *
+ * Matrix has no federation-wide list of trusted servers: this is a local allowlist, the equivalent
+ * of Synapse's `federation_domain_whitelist` at the level of the hub, not of the homeserver.
+ */
+import { canonicalServerName, serverOfUserId } from "./server-name.ts";
+
+/** Why a Matrix user id is outside the policy (stable reason codes, audited). */
+export type TrustRefusal = "trust.user_id_invalid" | "trust.server_not_allowed";
+
+export interface TrustPolicy {
+  /** The allowed server names (canonical, the hub's own included), or `any`. */
+  readonly servers: "any" | readonly string[];
+  /** Why `userId` is refused, or undefined when the policy allows it. */
+  refusal(userId: string): TrustRefusal | undefined;
+  allows(userId: string): boolean;
+}
+
+/**
+ * The policy allowing `servers` (server names; invalid ones are ignored — the configuration
+ * loader refuses them first) plus the server of `hubUserId`.
+ */
+export function trustPolicy(servers: "any" | readonly string[], hubUserId?: string): TrustPolicy {
+  const hub = hubUserId === undefined ? undefined : serverOfUserId(hubUserId);
+  const allowed =
+    servers === "any"
+      ? "any"
+      : [...new Set([...servers.map(canonicalServerName), hub].filter((s): s is string => s !== undefined))];
+  const set = new Set(allowed === "any" ? [] : allowed);
+  const refusal = (userId: string): TrustRefusal | undefined => {
+    const server = serverOfUserId(userId);
+    if (server === undefined) return "trust.user_id_invalid";
+    return allowed === "any" || set.has(server) ? undefined : "trust.server_not_allowed";
+  };
+  return { servers: allowed, refusal, allows: (userId) => refusal(userId) === undefined };
+}
+
+/** Every server trusted: for tests and tools that run without a configuration. */
+export const TRUST_ANY: TrustPolicy = trustPolicy("any");
