@@ -7,6 +7,7 @@
  * Matrix has no federation-wide list of trusted servers: this is a local allowlist, the equivalent
  * of Synapse's `federation_domain_whitelist` at the level of the hub, not of the homeserver.
  */
+import { PasserelleError } from "../core/errors.ts";
 import { canonicalServerName, serverOfUserId } from "./server-name.ts";
 
 /** Why a Matrix user id is outside the policy (stable reason codes, audited). */
@@ -41,3 +42,25 @@ export function trustPolicy(servers: "any" | readonly string[], hubUserId?: stri
 
 /** Every server trusted: for tests and tools that run without a configuration. */
 export const TRUST_ANY: TrustPolicy = trustPolicy("any");
+
+const TEXT: Readonly<Record<TrustRefusal, { en: string; fr: string }>> = {
+  "trust.server_not_allowed": {
+    en: "the Matrix account is on a homeserver outside the trust policy",
+    fr: "le compte Matrix est sur un serveur hors de la politique de confiance",
+  },
+  "trust.user_id_invalid": {
+    en: "not a Matrix user id",
+    fr: "pas un identifiant Matrix",
+  },
+};
+
+/**
+ * The error for a refused user: `TRUST_POLICY` (HTTP 422) naming `path` (`to[0]`, `invite`, …) and
+ * the rule, never the user id.
+ */
+export function trustError(path: string, refusal: TrustRefusal, what = "nothing was sent"): PasserelleError {
+  const text = TEXT[refusal];
+  return new PasserelleError("TRUST_POLICY", `${path}: ${text.en}; ${what}`, {
+    issues: [{ path, rule: refusal, message: text }],
+  });
+}

@@ -13,6 +13,7 @@ import { PasserelleError } from "../../core/index.ts";
 import { loadSigner } from "../../demo/dev-signer.ts";
 import { loadFormRegistry, parseSheetJson } from "../../forms/index.ts";
 import { openHub } from "../../matrix/index.ts";
+import { trustPolicy } from "../../trust/index.ts";
 import type { TransferContext, TransferState } from "../../transfers/index.ts";
 import {
   createTransfer,
@@ -42,8 +43,10 @@ async function waitFor(
       "--wait needs PASSERELLE_HOMESERVER_URL and the hub's Matrix account",
     );
   }
-  // The same evidence handler as `serve`, registered before the first sync.
+  // The same evidence handler and trust policy as `serve`, registered before the first sync.
+  const trust = trustPolicy(rt.config.trust.allowedServers, m.userId);
   const hub = await openHub({
+    trust,
     homeserverUrl: m.homeserverUrl,
     userId: m.userId,
     dataDir: rt.config.dataDir,
@@ -60,6 +63,7 @@ async function waitFor(
     maxAttempts: 5,
     backoffBaseMs: 1000,
     backoffMaxMs: 10_000,
+    trust,
   });
   worker.start();
   try {
@@ -119,6 +123,7 @@ const send: CommandHandler = async (args, io) => {
         forms: await loadFormRegistry(),
         signer: (await loadSigner(rt.config.signer, rt.config.dataDir)).signer,
         pseudonymKey: await loadPseudonymKey(rt.config.dataDir),
+        trust: trustPolicy(rt.config.trust.allowedServers),
       },
       {
         sheet,
