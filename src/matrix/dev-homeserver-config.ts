@@ -11,8 +11,8 @@ const UNLIMITED = { per_second: 10_000, burst_count: 100_000 };
 /**
  * Federation over TLS on 127.0.0.1, for tests of several homeservers: a TLS listener serving the
  * federation and key APIs, certificates checked against a dev CA (`federation_custom_ca_list`),
- * loopback allowed as a federation destination (`ip_range_whitelist`; Synapse refuses private
- * addresses by default), and optionally only the listed servers (`federation_domain_whitelist`).
+ * loopback allowed as a federation destination (`federation_ip_range_blacklist` emptied; Synapse
+ * refuses private addresses by default), and optionally only the listed servers (`federation_domain_whitelist`).
  */
 export interface FederationOptions {
   /** Port of the TLS federation listener: the server name should be `127.0.0.1:<port>`. */
@@ -32,7 +32,9 @@ function federationOverrides(f: FederationOptions): Record<string, unknown> {
     federation_verify_certificates: true,
     federation_custom_ca_list: [f.caPath],
     federation_client_minimum_tls_version: "1.2",
-    ip_range_whitelist: ["127.0.0.1/32"],
+    // Only 0.0.0.0 and :: stay blocked. `ip_range_whitelist` would not do: the check of server names
+    // that are IP literals uses the block list alone (synapse/http/matrixfederationclient.py).
+    federation_ip_range_blacklist: [],
     ...(f.domains === undefined ? {} : { federation_domain_whitelist: [...f.domains] }),
   };
 }

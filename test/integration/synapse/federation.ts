@@ -72,7 +72,7 @@ export async function startFederation(
   const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
   const names = ports.map((p) => `127.0.0.1:${String(p)}`);
   const clients: MatrixClient[] = [];
-  const servers = await Promise.all(
+  const started = await Promise.allSettled(
     names.map(async (serverName, i) => {
       const dir = path.join(tmp.dir, `hs${String(i)}`);
       await mkdir(dir);
@@ -102,6 +102,13 @@ export async function startFederation(
       return server;
     }),
   );
+  const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(servers.map((s) => s.close()));
+    // The temp dir stays: its synapse.log and homeserver.log say why.
+    throw new Error(`the federation did not start; logs under ${tmp.dir}`, { cause: failed.reason });
+  }
   return {
     servers,
     async close() {
