@@ -196,6 +196,21 @@ describe("trust policy over three federating homeservers", () => {
       .knex("audit_entries")
       .where({ transfer_id: c.transferId, action: "transfer.failed" });
     expect(audit).toMatchObject([{ reason: "trust.server_not_allowed", outcome: "failure" }]);
+    // The hub's transport refuses too, whoever calls it: no room, invitation or notice for her.
+    const refused = (path: string) => ({
+      code: "TRUST_POLICY",
+      issues: [{ path, rule: "trust.server_not_allowed" }],
+    });
+    const mallory = users.mallory.user.userId;
+    await expect(hub.transport.createRoom("TRUST1", [mallory])).rejects.toMatchObject(refused("invite[0]"));
+    const roomId = (await f.db.knex("transfer_rooms").first<{ room_id: string }>("room_id")).room_id;
+    await expect(hub.transport.invite(roomId, mallory)).rejects.toMatchObject(refused("invite[0]"));
+    await expect(
+      hub.transport.sendNotice(roomId, [users.alice.user.userId, mallory], {
+        txnId: "passerelle.trust1",
+        bodyFr: "x",
+      }),
+    ).rejects.toMatchObject(refused("members[1]"));
     // Mallory was never invited anywhere.
     await new Promise((r) => setTimeout(r, 1000));
     expect(users.mallory.client.getRooms().filter((r) => r.getMyMembership() === "invite")).toEqual([]);
