@@ -29,15 +29,19 @@ export function guardRooms(client: MatrixClient, trust: TrustPolicy, log?: Matri
   const leave = (roomId: string, why: string): void => {
     if (leaving.has(roomId)) return;
     leaving.add(roomId);
-    client.leave(roomId).then(
-      () => {
-        log?.("warn", `matrix: ${why} (${roomId})`);
-      },
-      () => {
-        leaving.delete(roomId); // tried again at the next membership change or sweep
-        log?.("warn", `matrix: could not leave a room outside the trust policy (${roomId})`);
-      },
-    );
+    client
+      .leave(roomId)
+      .then(
+        () => {
+          log?.("warn", `matrix: ${why} (${roomId})`);
+        },
+        () => {
+          log?.("warn", `matrix: could not leave a room outside the trust policy (${roomId})`);
+        },
+      )
+      .finally(() => {
+        leaving.delete(roomId); // a later invitation, or a failed leave, is handled again
+      });
   };
   const check = (room: Room, membership = room.getMyMembership(), inviter = inviterOf(room, self)): void => {
     if (membership === "invite") {

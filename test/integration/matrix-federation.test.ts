@@ -16,12 +16,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hub, RegisteredUser } from "../../src/matrix/index.ts";
 import {
   downloadEncryptedFile,
+  ESCALATION_KEY,
   MEGOLM,
   openHub,
   serveDirectCommands,
   sha256Hex,
 } from "../../src/matrix/index.ts";
-import { createTransfer, OutboxWorker, transferStatus } from "../../src/transfers/index.ts";
+import { DirectoryService } from "../../src/directory/index.ts";
+import {
+  coordinatorContextKey,
+  createTransfer,
+  EscalationScheduler,
+  OutboxWorker,
+  transferStatus,
+} from "../../src/transfers/index.ts";
 import type { TrustPolicy } from "../../src/trust/index.ts";
 import { TRUST_ANY, trustPolicy } from "../../src/trust/index.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
@@ -29,7 +37,13 @@ import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { guardRooms } from "../../src/matrix/trust-guard.ts";
 import { startFederation, type Federation } from "./synapse/federation.ts";
 import { waitForEvent } from "./synapse/harness.ts";
-import { addRecipients, openFixture, SENT_OR_LATER, type TransferFixture } from "./transfers/fixture.ts";
+import {
+  addRecipients,
+  openFixture,
+  rppsOf,
+  SENT_OR_LATER,
+  type TransferFixture,
+} from "./transfers/fixture.ts";
 import { autoJoin, sheetView } from "./transfers/recipient.ts";
 
 let fed: Federation;
@@ -215,6 +229,63 @@ describe("trust policy over three federating homeservers", () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(users.mallory.client.getRooms().filter((r) => r.getMyMembership() === "invite")).toEqual([]);
   });
+
+  it(
+    "escalation: the coordinator on B is told, the one on the third server is not (refused before any room), and the escalation is recorded",
+    { timeout: 120_000 },
+    async () => {
+      const c = fed.servers[2];
+      const carol = await c!.user("carol");
+      const carolClient = await c!.client(carol);
+      autoJoin(carolClient);
+      const dir = new DirectoryService(f.db, f.trail);
+      await dir.addMember(
+        {
+          rpps: users.bob.rpps,
+          matrixId: users.bob.user.userId,
+          professionCode: "10",
+          name: "Docteur Bob",
+          roles: ["recipient", "coordinator"],
+        },
+        "cli:test",
+      );
+      await dir.addMember(
+        {
+          rpps: rppsOf(50),
+          matrixId: carol.userId,
+          professionCode: "10",
+          name: "Docteur Carol",
+          roles: ["coordinator"],
+        },
+        "cli:test",
+      );
+      const errors: string[] = [];
+      const later = { now: () => new Date(Date.now() + 25 * 3_600_000) };
+      const scheduler = new EscalationScheduler({ ...f.deps, clock: later }, hub.transport, {
+        onError: (_t, reason) => errors.push(reason),
+      });
+      expect(await scheduler.runOnce()).toBe(1);
+      expect(errors).toEqual(["trust.server_not_allowed"]);
+      const bobMember = (await dir.repository.findByRpps(users.bob.rpps))!;
+      const roomId = (
+        await f.db
+          .knex("transfer_rooms")
+          .where({ context_key: coordinatorContextKey(bobMember.id, users.bob.user.userId) })
+          .first<{ room_id: string }>("room_id")
+      ).room_id;
+      const notice = await waitForEvent(
+        users.bob.client,
+        roomId,
+        "m.room.message",
+        60_000,
+        (e) => e.getSender() === hub.userId,
+      );
+      expect(notice.getContent()[ESCALATION_KEY]).toBeDefined();
+      expect(notice.isEncrypted()).toBe(true);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(carolClient.getRooms()).toEqual([]);
+    },
+  );
 
   it(
     "an invitation from the third server is declined; a member on B gets her direct room and the answer to her command",
