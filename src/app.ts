@@ -106,7 +106,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const pseudonymKey = await loadPseudonymKey(config.dataDir);
     const late: { worker?: OutboxWorker } = {};
     // The homeservers members may be on: checked at creation, by the worker and by the hub itself.
-    const trust = trustPolicy(config.trust.allowedServers, login.userId);
+    const trust = trustPolicy(config.trust.allowedServers, login.userId, config.trust.structureServers);
     const deps: CreateTransferDeps = {
       ...ctx,
       forms,

@@ -16,9 +16,47 @@ export const EMBEDDED_SERVER_NAME = "localhost";
 export interface TrustConfig {
   /** Canonical server names, the hub's own first; or `any`. */
   readonly allowedServers: "any" | readonly string[];
+  /**
+   * `PASSERELLE_MATRIX_STRUCTURE_SERVERS`, e.g. `750712184=chu.example|chu.example:8448;…`: the
+   * only servers the staff of a structure (by FINESS, its units included) may be on.
+   */
+  readonly structureServers: Readonly<Record<string, readonly string[]>>;
 }
 
 const KEY = "PASSERELLE_MATRIX_ALLOWED_SERVERS";
+const BY_STRUCTURE = "PASSERELLE_MATRIX_STRUCTURE_SERVERS";
+const FINESS = /^[0-9AB]{9}$/;
+
+/** `FINESS=server|server;…`: each entry's servers canonical and within the allowlist. */
+function parseStructureServers(
+  env: RawConfig,
+  allowed: "any" | readonly string[],
+  issues: FieldIssue[],
+): Record<string, readonly string[]> {
+  const raw = value(env[BY_STRUCTURE]);
+  const out: Record<string, string[]> = {};
+  if (raw === undefined) return out;
+  for (const [i, entry] of raw.split(";").entries()) {
+    const [finess, list, extra] = entry.split("=").map((s) => s.trim());
+    const servers = (list ?? "").split("|").map((s) => canonicalServerName(s.trim()));
+    const ok =
+      finess !== undefined &&
+      FINESS.test(finess) &&
+      extra === undefined &&
+      servers.every((s) => s !== undefined && (allowed === "any" || allowed.includes(s)));
+    if (!ok) {
+      issues.push(
+        issue(
+          `${BY_STRUCTURE}[${i}]`,
+          "structureServers",
+          "must be FINESS=server|server, each server among PASSERELLE_MATRIX_ALLOWED_SERVERS",
+          "doit être FINESS=serveur|serveur, chaque serveur parmi PASSERELLE_MATRIX_ALLOWED_SERVERS",
+        ),
+      );
+    } else out[finess] = [...new Set(servers as string[])];
+  }
+  return out;
+}
 
 export function parseTrust(env: RawConfig, matrix: MatrixConfig, issues: FieldIssue[]): TrustConfig {
   const hubServer =
@@ -26,10 +64,19 @@ export function parseTrust(env: RawConfig, matrix: MatrixConfig, issues: FieldIs
       ? EMBEDDED_SERVER_NAME
       : canonicalServerName(matrix.userId.slice(matrix.userId.indexOf(":") + 1));
   const own = hubServer === undefined ? [] : [hubServer];
+  const allowedServers = parseAllowed(env, own, issues);
+  return { allowedServers, structureServers: parseStructureServers(env, allowedServers, issues) };
+}
+
+function parseAllowed(
+  env: RawConfig,
+  own: readonly string[],
+  issues: FieldIssue[],
+): "any" | readonly string[] {
   const raw = value(env[KEY]);
-  if (raw === undefined) return { allowedServers: own };
+  if (raw === undefined) return own;
   const entries = raw.split(",").map((s) => s.trim());
-  if (entries.length === 1 && entries[0] === "*") return { allowedServers: "any" };
+  if (entries.length === 1 && entries[0] === "*") return "any";
   const servers = [...own];
   for (const [i, entry] of entries.entries()) {
     const name = canonicalServerName(entry);
@@ -44,5 +91,5 @@ export function parseTrust(env: RawConfig, matrix: MatrixConfig, issues: FieldIs
       );
     } else if (!servers.includes(name)) servers.push(name);
   }
-  return { allowedServers: servers };
+  return servers;
 }

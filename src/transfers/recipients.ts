@@ -11,8 +11,10 @@
  *   specialist's answer comes back to them in the same room.
  *
  * - The trust policy (src/trust): a recipient whose Matrix account is on a homeserver outside the
- *   CPTS's allowlist is refused (`TRUST_POLICY`, rule `trust.server_not_allowed`, naming `to[i]`);
- *   a unit's staff outside it are left out, like staff without a Matrix account.
+ *   CPTS's allowlist, or not on a server allowed for her structure (by FINESS, hers or a parent's),
+ *   is refused (`TRUST_POLICY`, rule `trust.server_not_allowed` or
+ *   `trust.structure_server_not_allowed`, naming `to[i]`); a unit's staff outside it are left
+ *   out, like staff without a Matrix account.
  *
  * Every refusal is audited (`transfer.failed` with a reason code) before it is thrown.
  */
@@ -156,7 +158,7 @@ async function byRpps(
       "destinataire refusé (annuaire)",
     );
   }
-  const untrusted = trust.refusal(m.matrixId);
+  const untrusted = trust.memberRefusal(m.matrixId, await finessChain(directory, m.structureId));
   if (untrusted !== undefined) {
     await refused(untrusted, `rpps:${rpps}`);
     throw trustError(path, untrusted);
@@ -200,8 +202,11 @@ async function unitStaff(
       "la structure n’est pas une unité de soins (type unit)",
     );
   }
+  const chain = await finessChain(directory, unit.id);
   const members = (await directory.membersWithRole("recipient", unit.id)).flatMap((m) =>
-    m.matrixId === undefined || !trust.allows(m.matrixId) ? [] : [{ ...m, matrixId: m.matrixId }],
+    m.matrixId === undefined || trust.memberRefusal(m.matrixId, chain) !== undefined
+      ? []
+      : [{ ...m, matrixId: m.matrixId }],
   );
   if (members.length === 0) {
     await refused("unit.no_recipient");
@@ -214,4 +219,20 @@ async function unitStaff(
     );
   }
   return { unitId: unit.id, members };
+}
+
+/** The FINESS numbers of a structure and of its parents (a unit's hospital), nearest first. */
+async function finessChain(
+  directory: DirectoryRepository,
+  structureId: number | undefined,
+): Promise<string[]> {
+  const out: string[] = [];
+  let id = structureId;
+  for (let depth = 0; id !== undefined && depth < 4; depth++) {
+    const s = await directory.getStructure(id);
+    if (s === undefined) break;
+    if (s.finess !== undefined) out.push(s.finess);
+    id = s.parentId;
+  }
+  return out;
 }

@@ -17,7 +17,11 @@ import type { ApiFixture } from "./api/fixture.ts";
 import { openApiFixture } from "./api/fixture.ts";
 import { rppsOf } from "./transfers/fixture.ts";
 
-const ENV = { PASSERELLE_MATRIX_ALLOWED_SERVERS: "CHU.example:8448" };
+// The CHU (FINESS 750712184) and its units: staff on the CHU's server only.
+const ENV = {
+  PASSERELLE_MATRIX_ALLOWED_SERVERS: "CHU.example:8448",
+  PASSERELLE_MATRIX_STRUCTURE_SERVERS: "750712184=chu.example:8448",
+};
 let f: ApiFixture;
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let sender: string;
@@ -54,6 +58,8 @@ beforeAll(async () => {
     parentId: hospital.id,
   });
   await add(rppsOf(905), "@ide:outside.example", unit.id);
+  // On an allowed server (the hub's), but not on the CHU's.
+  await add(rppsOf(906), "@ide.local:localhost", unit.id);
   unitId = unit.id;
 }, 60_000);
 
@@ -103,6 +109,39 @@ describe("trust policy at transfer creation", () => {
     const res = await post({ sheet: exampleSheet("discharge"), toUnit: { structureId: unitId } });
     expect(res.status).toBe(403);
     expect(problemOf(res)).toMatchObject({ code: "FORBIDDEN", paths: ["toUnit.structureId"] });
+  });
+
+  it("a member of the CHU's unit on an allowed server that is not the CHU's is refused: trust.structure_server_not_allowed", async () => {
+    const res = await post({ sheet: exampleSheet("discharge"), to: [rppsOf(906)] });
+    expect(res.status).toBe(422);
+    expect(problemOf(res)).toMatchObject({ code: "TRUST_POLICY", paths: ["to[0]"] });
+    expect((res.json as { errors: { rule: string }[] }).errors[0]?.rule).toBe(
+      "trust.structure_server_not_allowed",
+    );
+    expect(res.body.toString()).not.toContain("localhost");
+  });
+
+  it("the unit's staff on the CHU's server receive what is addressed to the unit; the others are left out", async () => {
+    const chuNurse = rppsOf(907);
+    await f.services.directory.addMember(
+      {
+        rpps: chuNurse,
+        matrixId: "@ide.chu:chu.example:8448",
+        professionCode: "60",
+        name: "Infirmière CHU",
+        roles: ["recipient"],
+        structureId: unitId,
+      },
+      "cli:test",
+    );
+    const res = await post({ sheet: exampleSheet("discharge"), toUnit: { structureId: unitId } });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    const id = (res.json as { id: string }).id;
+    const recipients = await f.services.db
+      .knex("transfer_recipients")
+      .where({ transfer_id: id })
+      .select("member_ref");
+    expect(recipients).toEqual([{ member_ref: `rpps:${chuNurse}` }]);
   });
 
   it("the CLI refuses the same way: exit 1, TRUST_POLICY and to[0] on stderr, no Matrix id", async () => {

@@ -44,7 +44,7 @@ async function waitFor(
     );
   }
   // The same evidence handler and trust policy as `serve`, registered before the first sync.
-  const trust = trustPolicy(rt.config.trust.allowedServers, m.userId);
+  const trust = trustPolicy(rt.config.trust.allowedServers, m.userId, rt.config.trust.structureServers);
   const hub = await openHub({
     trust,
     homeserverUrl: m.homeserverUrl,
@@ -123,7 +123,7 @@ const send: CommandHandler = async (args, io) => {
         forms: await loadFormRegistry(),
         signer: (await loadSigner(rt.config.signer, rt.config.dataDir)).signer,
         pseudonymKey: await loadPseudonymKey(rt.config.dataDir),
-        trust: trustPolicy(rt.config.trust.allowedServers),
+        trust: trustPolicy(rt.config.trust.allowedServers, undefined, rt.config.trust.structureServers),
       },
       {
         sheet,

@@ -66,7 +66,7 @@ export async function openApiFixture(
   const logs: ApiFixture["logs"] = [];
   const ctx = { db, trail, clock };
   // The ADT processor runs as in src/app.ts: notices land in the outbox (queued, no worker).
-  const trust = trustPolicy(config.trust.allowedServers);
+  const trust = trustPolicy(config.trust.allowedServers, undefined, config.trust.structureServers);
   const adtDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey, trust };
   const adt = new AdtProcessor(adtDeps, { pollMs: 200 });
   adt.start();

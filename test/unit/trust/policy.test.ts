@@ -36,4 +36,20 @@ describe("trust policy", () => {
     expect(own.allows("@alice:localhost:8448")).toBe(false);
     expect(own.allows("@alice:chu.example")).toBe(false);
   });
+
+  it("restricts a structure's staff further: its servers only, a unit inheriting its hospital's", () => {
+    const p = trustPolicy(["chu.example", "ehpad.example"], "@passerelle:cpts.example", {
+      "750712184": ["CHU.example"],
+    });
+    expect(p.memberRefusal("@ide:chu.example", ["750712184"])).toBeUndefined();
+    expect(p.memberRefusal("@ide:ehpad.example", ["750712184"])).toBe("trust.structure_server_not_allowed");
+    expect(p.memberRefusal("@ide:ehpad.example", ["123456789", "750712184"])).toBe(
+      "trust.structure_server_not_allowed",
+    );
+    expect(p.memberRefusal("@ide:ehpad.example", ["123456789"])).toBeUndefined();
+    expect(p.memberRefusal("@ide:ehpad.example", [])).toBeUndefined();
+    // The allowlist comes first.
+    expect(p.memberRefusal("@x:evil.example", [])).toBe("trust.server_not_allowed");
+    expect(p.allows("@ide:ehpad.example")).toBe(true);
+  });
 });
