@@ -116,6 +116,7 @@ afterAll(async () => {
   console.log(`matrix-federation timings: ${JSON.stringify(timings)}`);
 });
 
+let firstTransfer = "";
 const stateOf = async (id: string) => (await transferStatus(f.db.knex, id)).transfer;
 
 describe("trust policy over three federating homeservers", () => {
@@ -139,6 +140,7 @@ describe("trust policy over three federating homeservers", () => {
         () => "not sent yet",
       );
       timings.createToSentMs = Date.now() - t0;
+      firstTransfer = c.transferId;
       for (const who of ["alice", "bob"] as const) {
         const client = users[who].client;
         const ev = await waitForEvent(
@@ -264,8 +266,15 @@ describe("trust policy over three federating homeservers", () => {
       const scheduler = new EscalationScheduler({ ...f.deps, clock: later }, hub.transport, {
         onError: (_t, reason) => errors.push(reason),
       });
-      expect(await scheduler.runOnce()).toBe(1);
-      expect(errors).toEqual(["trust.server_not_allowed"]);
+      const overdue = await f.db
+        .knex("transfers")
+        .whereIn("state", ["sent", "delivered", "read"])
+        .select("id", "state", "kind");
+      const n = await scheduler.runOnce();
+      expect(n, JSON.stringify(overdue)).toBeGreaterThanOrEqual(1);
+      // Carol is skipped for each escalated transfer; nothing else fails.
+      expect(errors).toEqual(Array(n).fill("trust.server_not_allowed"));
+      expect((await stateOf(firstTransfer)).escalations).toBe(1);
       const bobMember = (await dir.repository.findByRpps(users.bob.rpps))!;
       const roomId = (
         await f.db
