@@ -20,6 +20,7 @@ import { loadSigner } from "./demo/dev-signer.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
 import { openDatabase } from "./storage/index.ts";
+import { trustPolicy } from "./trust/index.ts";
 import { demoWebOptions, listenWithWeb } from "./web/index.ts";
 import type {
   AnsweredTeleexpertise,
@@ -104,11 +105,14 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const forms = await loadFormRegistry();
     const pseudonymKey = await loadPseudonymKey(config.dataDir);
     const late: { worker?: OutboxWorker } = {};
+    // The homeservers members may be on: checked at creation, by the worker and by the hub itself.
+    const trust = trustPolicy(config.trust.allowedServers, login.userId, config.trust.structureServers);
     const deps: CreateTransferDeps = {
       ...ctx,
       forms,
       signer: signer.signer,
       pseudonymKey,
+      trust,
       onQueued: () => {
         late.worker?.wake();
       },
@@ -117,6 +121,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       concurrency: config.outbox.concurrency,
+      trust,
       onAttemptFailed: (transfer, reason) => {
         log("warn", "send attempt failed", { transfer, reason });
       },

@@ -43,6 +43,7 @@ const TITLES: Record<ErrorCode, string> = {
   NOT_FOUND: "Not found",
   CONFLICT: "Conflict",
   FORBIDDEN: "Forbidden",
+  TRUST_POLICY: "Outside the trust policy",
   UNAUTHENTICATED: "Authentication required",
   IO_ERROR: "I/O error",
   UNAVAILABLE: "Service unavailable",

@@ -10,6 +10,8 @@ import type { HttpConfig } from "./http.ts";
 import { parseHttp } from "./http.ts";
 import type { MatrixConfig, SignerConfig } from "./service.ts";
 import { parseMatrix, parseSigner } from "./service.ts";
+import type { TrustConfig } from "./trust.ts";
+import { parseTrust } from "./trust.ts";
 
 /**
  * The raw input: environment variables as the process sees them (strings or absent). Nothing in
@@ -32,6 +34,8 @@ export interface PasserelleConfig {
     readonly checkpointEvery: number;
   };
   readonly matrix: MatrixConfig;
+  /** The homeservers the CPTS's members may be on (`PASSERELLE_MATRIX_ALLOWED_SERVERS`). */
+  readonly trust: TrustConfig;
   readonly signer: SignerConfig;
   readonly outbox: {
     /** Transfers the outbox worker sends at once (`PASSERELLE_OUTBOX_CONCURRENCY`, 1–256, default 16). */
@@ -114,6 +118,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
   }
 
   const matrix = parseMatrix(env, issues);
+  const trust = parseTrust(env, matrix, issues);
   const signer = parseSigner(env, cwd, issues);
   const escalation = parseEscalation(env, issues);
   const http = parseHttp(env, issues);
@@ -131,6 +136,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
     database,
     audit: { checkpointEvery },
     matrix,
+    trust,
     signer,
     outbox: { concurrency },
     escalation,

@@ -20,6 +20,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "FORBIDDEN"
+  // A Matrix user outside the CPTS's trust policy (allowed homeservers, src/trust).
+  | "TRUST_POLICY"
   | "UNAUTHENTICATED"
   | "IO_ERROR"
   // Not ready yet, try again later (e.g. a room the hub's sync has not caught up with).
@@ -51,6 +53,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   FORBIDDEN: 403,
+  TRUST_POLICY: 422,
   UNAUTHENTICATED: 401,
   IO_ERROR: 500,
   UNAVAILABLE: 503,

@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { EMBEDDED_SERVER_NAME } from "../config/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { DevHomeserver } from "../matrix/index.ts";
 import type { DemoMember } from "./cpts.ts";
@@ -26,6 +27,7 @@ export async function startEmbeddedHomeserver(dataDir: string, port?: number): P
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const server = await DevHomeserver.create({
     dir,
+    serverName: EMBEDDED_SERVER_NAME,
     ...(port === undefined ? {} : { port }),
   });
   await server.start();

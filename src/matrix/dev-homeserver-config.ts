@@ -8,12 +8,45 @@ import path from "node:path";
 
 const UNLIMITED = { per_second: 10_000, burst_count: 100_000 };
 
+/**
+ * Federation over TLS on 127.0.0.1, for tests of several homeservers: a TLS listener serving the
+ * federation and key APIs, certificates checked against a dev CA (`federation_custom_ca_list`),
+ * loopback allowed as a federation destination (`federation_ip_range_blacklist` emptied; Synapse
+ * refuses private addresses by default), and optionally only the listed servers (`federation_domain_whitelist`).
+ */
+export interface FederationOptions {
+  /** Port of the TLS federation listener: the server name should be `127.0.0.1:<port>`. */
+  readonly port: number;
+  readonly certPath: string;
+  readonly keyPath: string;
+  /** The dev CA that signed every federating server's certificate. */
+  readonly caPath: string;
+  /** Server names this one federates with (itself included); all when absent. */
+  readonly domains?: readonly string[];
+}
+
+function federationOverrides(f: FederationOptions): Record<string, unknown> {
+  return {
+    tls_certificate_path: f.certPath,
+    tls_private_key_path: f.keyPath,
+    federation_verify_certificates: true,
+    federation_custom_ca_list: [f.caPath],
+    federation_client_minimum_tls_version: "1.2",
+    // Only 0.0.0.0 and :: stay blocked. `ip_range_whitelist` would not do: the check of server names
+    // that are IP literals uses the block list alone (synapse/http/matrixfederationclient.py).
+    federation_ip_range_blacklist: [],
+    ...(f.domains === undefined ? {} : { federation_domain_whitelist: [...f.domains] }),
+  };
+}
+
 /** The override document (written as JSON, which YAML accepts). */
 export function synapseOverrides(o: {
   dir: string;
   port: number;
   sharedSecret: string;
+  federation?: FederationOptions;
 }): Record<string, unknown> {
+  const f = o.federation;
   return {
     listeners: [
       {
@@ -24,7 +57,20 @@ export function synapseOverrides(o: {
         x_forwarded: false,
         resources: [{ names: ["client"], compress: false }],
       },
+      ...(f === undefined
+        ? []
+        : [
+            {
+              port: f.port,
+              bind_addresses: ["127.0.0.1"],
+              type: "http",
+              tls: true,
+              x_forwarded: false,
+              resources: [{ names: ["federation"], compress: false }],
+            },
+          ]),
     ],
+    ...(f === undefined ? {} : federationOverrides(f)),
     database: { name: "sqlite3", args: { database: path.join(o.dir, "homeserver.db") } },
     media_store_path: path.join(o.dir, "media_store"),
     max_upload_size: "50M",

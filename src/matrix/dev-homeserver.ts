@@ -16,7 +16,7 @@ import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { PasserelleError } from "../core/errors.ts";
 import { freePort } from "../core/net.ts";
-import { synapseOverrides } from "./dev-homeserver-config.ts";
+import { synapseOverrides, type FederationOptions } from "./dev-homeserver-config.ts";
 import { registerWithSharedSecret, type RegisteredUser } from "./shared-secret-register.ts";
 
 const run = promisify(execFile);
@@ -45,6 +45,8 @@ export interface DevHomeserverOptions {
   readonly serverName?: string;
   /** Listening port on 127.0.0.1; default: a free port chosen once, kept across restarts. */
   readonly port?: number;
+  /** Federation over TLS with other local homeservers (tests); none by default. */
+  readonly federation?: FederationOptions;
 }
 
 export class DevHomeserver {
@@ -94,7 +96,12 @@ export class DevHomeserver {
     ).catch((e: unknown) => {
       throw new PasserelleError("IO_ERROR", "Synapse could not generate its configuration", { cause: e });
     });
-    const overrides = synapseOverrides({ dir: options.dir, port, sharedSecret: secret });
+    const overrides = synapseOverrides({
+      dir: options.dir,
+      port,
+      sharedSecret: secret,
+      ...(options.federation === undefined ? {} : { federation: options.federation }),
+    });
     // JSON is YAML: no YAML writer needed.
     await writeFile(hs.#configs[1], JSON.stringify(overrides, null, 2));
     return hs;

@@ -2,11 +2,14 @@
  * Encrypted direct rooms with the hub, for short commands (`!circle join <INS>`): the hub accepts
  * an invitation from a user that `accept` approves (a directory member), and answers a command
  * only in a room that is encrypted (m.room.encryption, and the SDK agrees) and whose joined members
- * are exactly the hub and the sender. Replies are `m.notice` (client-server API §11.3.1) with a
+ * are exactly the hub and the sender. Users outside the trust policy (src/trust) are neither
+ * accepted nor answered, whatever `accept` says. Replies are `m.notice` (client-server API §11.3.1) with a
  * transaction id derived from the command's event id, so a replay never answers twice.
  */
 import { createHash } from "node:crypto";
 import { EventType, MsgType, RoomMemberEvent, type MatrixClient } from "matrix-js-sdk";
+import type { TrustPolicy } from "../trust/index.ts";
+import { TRUST_ANY } from "../trust/index.ts";
 import type { MatrixLogSink } from "./client.ts";
 import { listenInbound, type InboundListener } from "./inbound.ts";
 
@@ -46,6 +49,7 @@ export function serveDirectCommands(
   client: MatrixClient,
   commands: DirectCommands,
   log?: MatrixLogSink,
+  trust: TrustPolicy = TRUST_ANY,
 ): Pick<InboundListener, "stop"> {
   const self = client.getSafeUserId();
   const onMember = (
@@ -59,7 +63,7 @@ export function serveDirectCommands(
   ): void => {
     if (member.userId !== self || member.membership !== "invite") return;
     const inviter = member.events.member?.getSender();
-    if (inviter === undefined) return;
+    if (inviter === undefined || !trust.allows(inviter)) return;
     void commands
       .accept(inviter)
       .then((ok) => (ok ? client.joinRoom(member.roomId).then(() => undefined) : undefined))
@@ -84,7 +88,7 @@ export function serveDirectCommands(
         await client.sendEvent(roomId, EventType.RoomMessage, { msgtype: MsgType.Notice, body: reply }, txn);
       },
     },
-    log === undefined ? {} : { log },
+    { ...(log === undefined ? {} : { log }), trusted: (userId) => trust.allows(userId) },
   );
   return {
     stop() {

@@ -5,9 +5,14 @@
  * `PUT /rooms/{roomId}/send/{eventType}/{txnId}` (§7.6.2) with transaction ids derived from the
  * transfer id, so a retry is answered with the first event id instead of posting again. A sheet is
  * one encrypted `m.file` message: the PDF, its caption and the structured data (see sheet-event.ts).
+ *
+ * The trust policy (src/trust) is checked here too, whatever the caller: no invitation to, room
+ * with, or message for a user on a homeserver outside the policy (`TRUST_POLICY`, before any request).
  */
 import { Preset, Visibility, type EventType, type MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
+import type { TrustPolicy } from "../trust/index.ts";
+import { TRUST_ANY, trustError } from "../trust/index.ts";
 import { encryptAttachment, sha256Hex } from "./attachment.ts";
 import { assertRoomSafe, MEGOLM } from "./room-guard.ts";
 import type { SheetTransport } from "./index.ts";
@@ -34,15 +39,26 @@ const FILENAME = /^[A-Za-z0-9._-]{1,120}\.pdf$/;
 
 export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
   readonly #client: MatrixClient;
+  readonly #trust: TrustPolicy;
 
-  constructor(client: MatrixClient) {
+  constructor(client: MatrixClient, trust: TrustPolicy = TRUST_ANY) {
     this.#client = client;
+    this.#trust = trust;
+  }
+
+  /** Throws `TRUST_POLICY` naming `what[i]` for the first user outside the policy. */
+  #checkTrust(what: string, users: readonly string[], outcome: string): void {
+    for (const [i, u] of users.entries()) {
+      const refusal = this.#trust.refusal(u);
+      if (refusal !== undefined) throw trustError(`${what}[${i}]`, refusal, outcome);
+    }
   }
 
   async createRoom(reference: string, invite: readonly string[]): Promise<string> {
     const name = roomName(reference);
     for (const u of invite)
       if (!USER_ID.test(u)) throw new PasserelleError("VALIDATION_FAILED", "invite: not a Matrix user id");
+    this.#checkTrust("invite", invite, "no room was made");
     const { room_id } = await this.#client.createRoom({
       preset: Preset.PrivateChat,
       visibility: Visibility.Private,
@@ -60,6 +76,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
 
   async invite(roomId: string, userId: string): Promise<void> {
     if (!USER_ID.test(userId)) throw new PasserelleError("VALIDATION_FAILED", "invite: not a Matrix user id");
+    this.#checkTrust("invite", [userId], "nobody was invited");
     await this.#client.invite(roomId, userId);
   }
 
@@ -76,6 +93,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       );
     }
     if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
+    this.#checkTrust("members", expectedMembers, "nothing was sent");
     // The upload runs while the room is checked: it is ciphertext whose key is only ever sent in
     // the encrypted events below, so a refused room leaves an unreadable blob and nothing else.
     // Not for a room the hub has not synced yet: the check refuses it (the caller retries).
@@ -144,6 +162,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
         "txnId must be passerelle. + letters, digits, '.', '_' or '-'",
       );
     }
+    this.#checkTrust("members", expectedMembers, "nothing was sent");
     const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
     await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
     const replyTo = notice.replyTo ?? notice.sheetEventId;

@@ -13,11 +13,17 @@
  *   cross-signed from secret storage (the recovery key); the old device stays listed on the
  *   server until an administrator deletes it.
  * Then cross-signing and key backup (cross-signing.ts), and the sync loop.
+ *
+ * The trust policy (src/trust), when given, holds for everything the hub does: its transport
+ * neither invites nor sends to users outside it, inbound evidence and commands from them are
+ * ignored, and their invitations are declined (trust-guard.ts).
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
+import type { TrustPolicy } from "../trust/index.ts";
+import { TRUST_ANY } from "../trust/index.ts";
 import { createMatrixClient, startSyncing, type MatrixLogSink } from "./client.ts";
 import { ensureCrossSigning, secretStorageCallbacks } from "./cross-signing.ts";
 import { passwordLogin, whoami } from "./hub-login.ts";
@@ -32,6 +38,7 @@ import {
 import { MatrixSheetTransport } from "./hub-transport.ts";
 import { openJournaledIndexedDB, type JournalHandle } from "./idb-journal.ts";
 import { listenInbound, type InboundHandler, type InboundListener, type InboundOptions } from "./inbound.ts";
+import { guardRooms } from "./trust-guard.ts";
 
 export interface OpenHubOptions {
   readonly homeserverUrl: string;
@@ -46,6 +53,8 @@ export interface OpenHubOptions {
   /** Registered before the first sync, so that nothing from the initial sync is missed. */
   readonly inbound?: { readonly handler: InboundHandler; readonly since?: number };
   readonly syncTimeoutMs?: number;
+  /** The homeservers the hub deals with; every server when absent. */
+  readonly trust?: TrustPolicy;
 }
 
 /** How this start obtained its session. */
@@ -60,6 +69,7 @@ export interface Hub {
   readonly masterKeyId: string;
   readonly transport: MatrixSheetTransport;
   readonly inbound: InboundListener | undefined;
+  readonly trust: TrustPolicy;
   listen(handler: InboundHandler, options?: Omit<InboundOptions, "log">): InboundListener;
   /** Stops syncing and releases the store. Never logs out. */
   close(): Promise<void>;
@@ -125,8 +135,13 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       cryptoCallbacks: secretStorageCallbacks(paths),
     });
     const c = client;
-    const inbound = o.inbound && listenInbound(c, o.inbound.handler, { since: o.inbound.since, log: o.log });
+    const trust = o.trust ?? TRUST_ANY;
+    const trusted = (userId: string): boolean => trust.allows(userId);
+    const guard = guardRooms(c, trust, o.log);
+    const inbound =
+      o.inbound && listenInbound(c, o.inbound.handler, { since: o.inbound.since, log: o.log, trusted });
     await startSyncing(c, o.syncTimeoutMs);
+    guard.sweep();
     const { masterKeyId } = await ensureCrossSigning(c, paths, o.password);
     return {
       client: c,
@@ -134,10 +149,12 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       deviceId: session.deviceId,
       start,
       masterKeyId,
-      transport: new MatrixSheetTransport(c),
+      transport: new MatrixSheetTransport(c, trust),
       inbound,
-      listen: (handler, options) => listenInbound(c, handler, { ...options, log: o.log }),
+      trust,
+      listen: (handler, options) => listenInbound(c, handler, { ...options, log: o.log, trusted }),
       close() {
+        guard.stop();
         inbound?.stop();
         c.stopClient();
         journal.close();

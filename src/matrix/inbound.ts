@@ -88,6 +88,8 @@ export interface InboundOptions {
   /** Ignore events (and receipts) older than this (ms since epoch); default: when listening starts. */
   readonly since?: number;
   readonly log?: MatrixLogSink;
+  /** The trust policy (src/trust): events and receipts from users it refuses are ignored. */
+  readonly trusted?: (userId: string) => boolean;
 }
 
 export interface InboundListener {
@@ -168,7 +170,7 @@ export function listenInbound(
       if (isSheet(ev) && mark(id)) call(() => handler.onDelivered?.(roomId, id));
       return;
     }
-    if (ev.getTs() < from || !mark(id)) return;
+    if (o.trusted?.(sender) === false || ev.getTs() < from || !mark(id)) return;
     const msg = classifyMessage(ev.getType(), ev.getContent());
     if (msg === undefined) return;
     const room = client.getRoom(roomId);
@@ -210,7 +212,7 @@ export function listenInbound(
   };
 
   const read = (room: Room, eventId: string, userId: string, ts: number, from = since): void => {
-    if (userId === self || ts < from) return;
+    if (userId === self || ts < from || o.trusted?.(userId) === false) return;
     const upToTs = room.findEventById(eventId)?.getTs() ?? -1;
     const sheets = room
       .getLiveTimeline()

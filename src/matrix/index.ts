@@ -46,6 +46,7 @@ export { createMatrixClient, startSyncing, quietLogger } from "./client.ts";
 export type { MatrixClientOptions, CryptoStoreOption, MatrixLogSink } from "./client.ts";
 export { DevHomeserver, ensureSynapse } from "./dev-homeserver.ts";
 export type { DevHomeserverOptions } from "./dev-homeserver.ts";
+export type { FederationOptions } from "./dev-homeserver-config.ts";
 export type { RegisteredUser } from "./shared-secret-register.ts";
 export { openJournaledIndexedDB } from "./idb-journal.ts";
 export type { JournalHandle } from "./idb-journal.ts";

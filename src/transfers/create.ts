@@ -15,6 +15,7 @@ import { memberAuditId } from "../directory/index.ts";
 import type { FormRegistry, ValidatedSheet } from "../forms/index.ts";
 import { validateSheet } from "../forms/index.ts";
 import type { SignedSheet, Signer } from "../pdf/index.ts";
+import type { TrustPolicy } from "../trust/index.ts";
 import { produceSignedSheet } from "../pdf/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { contextKey, defaultSenderUnit } from "./context.ts";
@@ -33,6 +34,11 @@ export interface CreateTransferDeps extends TransferContext {
   readonly pseudonymKey: Uint8Array;
   /** Id generator (tests); defaults to random UUIDs. Called once per transfer. */
   readonly newId?: () => string;
+  /**
+   * The homeservers recipients may be on (src/trust); every server when absent. The service sets
+   * it from `PASSERELLE_MATRIX_ALLOWED_SERVERS`.
+   */
+  readonly trust?: TrustPolicy;
   /** Told after the transfer is committed as queued (wire it to `OutboxWorker.wake`). */
   readonly onQueued?: (transferId: string) => void;
 }

@@ -16,6 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import type { NoticeTransport, SheetTransport } from "../matrix/index.ts";
+import { isPasserelleError } from "../core/index.ts";
 import { DirectoryRepository, memberAuditId } from "../directory/index.ts";
 import { reasonOf } from "./outcome.ts";
 import type { EscalationDelays } from "./overdue.ts";
@@ -122,22 +123,29 @@ export class EscalationScheduler {
     const coordinators = await new DirectoryRepository(this.#ctx.db.knex).membersWithRole("coordinator");
     for (const c of coordinators) {
       if (c.matrixId === undefined) continue;
-      const { roomId, created } = await ensureRoom(
-        this.#ctx.db,
-        this.#transport,
-        coordinatorContextKey(c.id, c.matrixId),
-        [c.matrixId],
-        () => this.#ctx.clock.now(),
-      );
-      const notice = {
-        txnId: `passerelle.${t.id}.escalation.${String(n)}.${String(c.id)}`,
-        bodyFr: coordinatorNoticeFr(t.kind, t.id, hours, awaitingAnswer),
-        escalation: { transfer_id: t.id, delay_hours: hours },
-      };
-      const eventId = await this.#whenReady(created, () =>
-        this.#transport.sendNotice(roomId, [c.matrixId ?? ""], notice),
-      );
-      notices.push({ member: memberAuditId(c), roomId, eventId });
+      try {
+        const { roomId, created } = await ensureRoom(
+          this.#ctx.db,
+          this.#transport,
+          coordinatorContextKey(c.id, c.matrixId),
+          [c.matrixId],
+          () => this.#ctx.clock.now(),
+        );
+        const notice = {
+          txnId: `passerelle.${t.id}.escalation.${String(n)}.${String(c.id)}`,
+          bodyFr: coordinatorNoticeFr(t.kind, t.id, hours, awaitingAnswer),
+          escalation: { transfer_id: t.id, delay_hours: hours },
+        };
+        const eventId = await this.#whenReady(created, () =>
+          this.#transport.sendNotice(roomId, [c.matrixId ?? ""], notice),
+        );
+        notices.push({ member: memberAuditId(c), roomId, eventId });
+      } catch (e) {
+        // A coordinator outside the trust policy is not told (the hub's transport refuses her
+        // before any room or invitation); the others are, and the escalation is recorded.
+        if (!isPasserelleError(e) || e.code !== "TRUST_POLICY") throw e;
+        this.#o.onError?.(t.id, reasonOf(e));
+      }
     }
     return markEscalated(this.#ctx, t, now, {
       notices,

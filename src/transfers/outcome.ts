@@ -31,9 +31,18 @@ function roomRefusal(e: unknown): string | undefined {
   return rule !== undefined && /^room\.[a-z_]{1,40}$/.test(rule) ? rule : "room.refused";
 }
 
+/** The trust policy's refusal (`TRUST_POLICY`): its rule, `trust.server_not_allowed` or `trust.user_id_invalid`. */
+function trustRefusal(e: unknown): string | undefined {
+  if (!isPasserelleError(e) || e.code !== "TRUST_POLICY") return undefined;
+  const rule = e.issues[0]?.rule;
+  return rule !== undefined && /^trust\.[a-z_]{1,40}$/.test(rule) ? rule : "trust.refused";
+}
+
 /** A stable, lower-case reason code for an error (never its message, which may quote data). */
 export function reasonOf(e: unknown): string {
   if (e instanceof AttemptTimeout) return "matrix.timeout";
+  const untrusted = trustRefusal(e);
+  if (untrusted !== undefined) return untrusted;
   const refusal = roomRefusal(e);
   if (refusal !== undefined) return refusal;
   if (isPasserelleError(e)) return `matrix.${e.code.toLowerCase()}`;
@@ -45,9 +54,15 @@ export function reasonOf(e: unknown): string {
     : "matrix.error";
 }
 
-/** Errors that a retry cannot fix: bad input to the transport, or a room the guard refuses. */
+/**
+ * Errors that a retry cannot fix: bad input to the transport, a room the guard refuses, or a
+ * member outside the trust policy (the policy changed after the transfer was queued).
+ */
 export function isPermanent(e: unknown): boolean {
-  return isPasserelleError(e) && (e.code === "VALIDATION_FAILED" || e.code === "FORBIDDEN");
+  return (
+    isPasserelleError(e) &&
+    (e.code === "VALIDATION_FAILED" || e.code === "FORBIDDEN" || e.code === "TRUST_POLICY")
+  );
 }
 
 /** Marks the transfer sent, fenced by the lease token; returns false if the lease was lost. */

@@ -10,6 +10,12 @@
  *   RPPS in `expert.rpps`), and the requester (`requester.rpps`) joins the room too, so that the
  *   specialist's answer comes back to them in the same room.
  *
+ * - The trust policy (src/trust): a recipient whose Matrix account is on a homeserver outside the
+ *   CPTS's allowlist, or not on a server allowed for her structure (by FINESS, hers or a parent's),
+ *   is refused (`TRUST_POLICY`, rule `trust.server_not_allowed` or
+ *   `trust.structure_server_not_allowed`, naming `to[i]`); a unit's staff outside it are left
+ *   out, like staff without a Matrix account.
+ *
  * Every refusal is audited (`transfer.failed` with a reason code) before it is thrown.
  */
 import type { PatientRef } from "../audit/index.ts";
@@ -17,6 +23,8 @@ import { PasserelleError } from "../core/index.ts";
 import type { Member } from "../directory/index.ts";
 import { DirectoryRepository } from "../directory/index.ts";
 import type { ValidatedSheet } from "../forms/index.ts";
+import type { TrustPolicy } from "../trust/index.ts";
+import { TRUST_ANY, trustError } from "../trust/index.ts";
 import { refuse } from "./refusal.ts";
 import type { TransferContext } from "./types.ts";
 
@@ -52,13 +60,14 @@ const fail = (
 
 /** Resolves the recipients of `sheet`; throws a `PasserelleError` naming the field at fault. */
 export async function resolveRecipients(
-  ctx: TransferContext,
+  ctx: TransferContext & { readonly trust?: TrustPolicy },
   input: Request,
   sheet: ValidatedSheet,
   transferId: string,
   patient: PatientRef,
 ): Promise<ResolvedRecipients> {
   const directory = new DirectoryRepository(ctx.db.knex);
+  const trust = ctx.trust ?? TRUST_ANY;
   const refused = (reason: string, member?: string): Promise<void> =>
     refuse(ctx, {
       transferId,
@@ -86,7 +95,7 @@ export async function resolveRecipients(
     if (!found.some((f) => f.id === m.id)) found.push(m);
   };
   for (const [i, rpps] of to.entries()) {
-    const m = await byRpps(directory, rpps, `to[${i}]`, refused);
+    const m = await byRpps(directory, trust, rpps, `to[${i}]`, refused);
     if (teleexpertise && !m.roles.includes("specialist")) {
       await refused("recipient.not_specialist", `rpps:${rpps}`);
       throw fail(
@@ -101,19 +110,20 @@ export async function resolveRecipients(
   }
   let unitId: number | undefined;
   if (input.toUnit !== undefined) {
-    const staff = await unitStaff(directory, input.toUnit, refused);
+    const staff = await unitStaff(directory, trust, input.toUnit, refused);
     unitId = staff.unitId;
     staff.members.forEach(add);
   }
   if (teleexpertise) {
     const requester = str(sheet.data.requester?.rpps) ?? "";
-    add(await byRpps(directory, requester, "data.requester.rpps", refused));
+    add(await byRpps(directory, trust, requester, "data.requester.rpps", refused));
   }
   return unitId === undefined ? { members: found } : { members: found, unitId };
 }
 
 async function byRpps(
   directory: DirectoryRepository,
+  trust: TrustPolicy,
   rpps: string,
   path: string,
   refused: (reason: string, member?: string) => Promise<void>,
@@ -148,12 +158,18 @@ async function byRpps(
       "destinataire refusé (annuaire)",
     );
   }
+  const untrusted = trust.memberRefusal(m.matrixId, await finessChain(directory, m.structureId));
+  if (untrusted !== undefined) {
+    await refused(untrusted, `rpps:${rpps}`);
+    throw trustError(path, untrusted);
+  }
   return { ...m, matrixId: m.matrixId };
 }
 
-/** The unit's active staff with the role `recipient` and a Matrix id. */
+/** The unit's active staff with the role `recipient` and a Matrix id the trust policy allows. */
 async function unitStaff(
   directory: DirectoryRepository,
+  trust: TrustPolicy,
   ref: UnitRef,
   refused: (reason: string) => Promise<void>,
 ): Promise<{ unitId: number; members: Recipient[] }> {
@@ -186,8 +202,11 @@ async function unitStaff(
       "la structure n’est pas une unité de soins (type unit)",
     );
   }
+  const chain = await finessChain(directory, unit.id);
   const members = (await directory.membersWithRole("recipient", unit.id)).flatMap((m) =>
-    m.matrixId === undefined ? [] : [{ ...m, matrixId: m.matrixId }],
+    m.matrixId === undefined || trust.memberRefusal(m.matrixId, chain) !== undefined
+      ? []
+      : [{ ...m, matrixId: m.matrixId }],
   );
   if (members.length === 0) {
     await refused("unit.no_recipient");
@@ -195,9 +214,25 @@ async function unitStaff(
       "FORBIDDEN",
       path,
       "unit.no_recipient",
-      "the unit has no recipient with a Matrix account",
-      "l’unité n’a aucun destinataire avec un compte Matrix",
+      "the unit has no recipient with a Matrix account the trust policy allows",
+      "l’unité n’a aucun destinataire avec un compte Matrix autorisé",
     );
   }
   return { unitId: unit.id, members };
+}
+
+/** The FINESS numbers of a structure and of its parents (a unit's hospital), nearest first. */
+async function finessChain(
+  directory: DirectoryRepository,
+  structureId: number | undefined,
+): Promise<string[]> {
+  const out: string[] = [];
+  let id = structureId;
+  for (let depth = 0; id !== undefined && depth < 4; depth++) {
+    const s = await directory.getStructure(id);
+    if (s === undefined) break;
+    if (s.finess !== undefined) out.push(s.finess);
+    id = s.parentId;
+  }
+  return out;
 }

@@ -4,7 +4,9 @@
  * are idempotent — the transport derives Matrix transaction ids from the transfer id — so a
  * transfer re-claimed after a crash (expired lease) is answered with the first event ids and
  * never posted twice. A room the guard refuses (FORBIDDEN: not encrypted, a stranger in it) fails
- * the transfer at once, with the rule as reason code, and nothing is sent.
+ * the transfer at once, with the rule as reason code, and nothing is sent; so does a recipient
+ * outside the trust policy (`trust.server_not_allowed`: the policy changed after queueing), before
+ * any room is made or anyone invited.
  *
  * Up to `concurrency` transfers are in flight at once; a freed slot is refilled at once, and
  * {@link OutboxWorker.wake} (wired to `createTransfer`'s `onQueued`) ends the idle pause. Within a
@@ -15,6 +17,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { SheetTransport, SentSheet } from "../matrix/index.ts";
+import type { TrustPolicy } from "../trust/index.ts";
+import { trustError } from "../trust/index.ts";
 import { claimDue, claimToken, renewLease } from "./claim.ts";
 import { AttemptTimeout, isPermanent, reasonOf, recordFailure, recordSent } from "./outcome.ts";
 import type { TransferRow } from "./repository.ts";
@@ -50,6 +54,8 @@ export interface OutboxWorkerOptions {
   readonly roomReadyMs?: number;
   /** Told of each failed attempt: transfer id and reason code only (for logs). */
   readonly onAttemptFailed?: (transferId: string, reason: string) => void;
+  /** The homeservers recipients may be on, checked again before each send; every server when absent. */
+  readonly trust?: TrustPolicy;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -69,8 +75,8 @@ interface InFlight {
 export class OutboxWorker {
   readonly #ctx: TransferContext;
   readonly #transport: SheetTransport;
-  readonly #o: Required<Omit<OutboxWorkerOptions, "onAttemptFailed">> &
-    Pick<OutboxWorkerOptions, "onAttemptFailed">;
+  readonly #o: Required<Omit<OutboxWorkerOptions, "onAttemptFailed" | "trust">> &
+    Pick<OutboxWorkerOptions, "onAttemptFailed" | "trust">;
   #running: Promise<void> | undefined;
   #stopping = false;
   readonly #lanes = new RoomLanes();
@@ -95,6 +101,7 @@ export class OutboxWorker {
       attemptTimeoutMs: options.attemptTimeoutMs ?? 120_000,
       roomReadyMs: options.roomReadyMs ?? 15_000,
       onAttemptFailed: options.onAttemptFailed,
+      trust: options.trust,
     };
   }
 
@@ -228,6 +235,11 @@ export class OutboxWorker {
     const [recipients, payload] = await Promise.all([repo.recipients(row.id), repo.payload(row.id)]);
     if (payload === undefined) throw new Error("transfer payload missing");
     const members = recipients.map((r) => r.matrixId);
+    for (const [i, m] of members.entries()) {
+      const untrusted = this.#o.trust?.refusal(m);
+      if (untrusted !== undefined)
+        throw trustError(`recipients[${i}]`, untrusted, "the transfer is not sent");
+    }
     const { roomId, created } = await ensureRoom(
       this.#ctx.db,
       this.#transport,

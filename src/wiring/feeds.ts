@@ -66,6 +66,7 @@ export function serveCircleCommands(
     (level, message) => {
       log(level, message);
     },
+    hub.trust,
   );
   closers.add(() => {
     direct.stop();

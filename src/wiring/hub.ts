@@ -49,6 +49,7 @@ export async function openServiceHub(
     log: (level, message) => {
       log(level, message);
     },
+    ...(deps.trust === undefined ? {} : { trust: deps.trust }),
   });
   closers.add(() => hub.close());
   for (const { roomId, since } of await evidenceCatchUp(ctx)) {

@@ -13,6 +13,7 @@ import { PasserelleError } from "../../core/index.ts";
 import { loadSigner } from "../../demo/dev-signer.ts";
 import { loadFormRegistry, parseSheetJson } from "../../forms/index.ts";
 import { openHub, type NoticeTransport } from "../../matrix/index.ts";
+import { trustPolicy } from "../../trust/index.ts";
 import type { TransferContext, TransferState } from "../../transfers/index.ts";
 import {
   createTransfer,
@@ -42,13 +43,15 @@ async function waitFor(
       "--wait needs PASSERELLE_HOMESERVER_URL and the hub's Matrix account",
     );
   }
-  // The same evidence handler as `serve`, registered before the first sync; it answers an
-  // unencrypted acknowledgement through the hub's transport once open.
+  // The same evidence handler and trust policy as `serve`, registered before the first sync; it
+  // answers an unencrypted acknowledgement through the hub's transport once open.
+  const trust = trustPolicy(rt.config.trust.allowedServers, m.userId, rt.config.trust.structureServers);
   let notices: (t: NoticeTransport) => void = () => undefined;
   const hubNotices = new Promise<NoticeTransport>((resolve) => {
     notices = resolve;
   });
   const hub = await openHub({
+    trust,
     homeserverUrl: m.homeserverUrl,
     userId: m.userId,
     dataDir: rt.config.dataDir,
@@ -71,6 +74,7 @@ async function waitFor(
     maxAttempts: 5,
     backoffBaseMs: 1000,
     backoffMaxMs: 10_000,
+    trust,
   });
   worker.start();
   try {
@@ -130,6 +134,7 @@ const send: CommandHandler = async (args, io) => {
         forms: await loadFormRegistry(),
         signer: (await loadSigner(rt.config.signer, rt.config.dataDir)).signer,
         pseudonymKey: await loadPseudonymKey(rt.config.dataDir),
+        trust: trustPolicy(rt.config.trust.allowedServers, undefined, rt.config.trust.structureServers),
       },
       {
         sheet,

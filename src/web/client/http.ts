@@ -98,6 +98,7 @@ const TITLES_FR: Readonly<Record<string, string>> = {
   INVALID_JSON: "Requête mal formée",
   UNKNOWN_FORM: "Formulaire inconnu",
   NOT_FOUND: "Introuvable",
+  TRUST_POLICY: "Destinataire hors des serveurs autorisés",
   NOT_A_PDF: "Ce fichier n’est pas un PDF",
   PDF_UNSUPPORTED: "PDF non pris en charge",
   SIGNATURE_INVALID: "Signature non valide",

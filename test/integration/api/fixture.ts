@@ -28,6 +28,7 @@ import { DirectoryService } from "../../../src/directory/index.ts";
 import { loadFormRegistry } from "../../../src/forms/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import { createTransfer, transferStatus } from "../../../src/transfers/index.ts";
+import { trustPolicy } from "../../../src/trust/index.ts";
 import { testConfig } from "../../helpers/config.ts";
 
 export interface ApiFixture {
@@ -65,7 +66,8 @@ export async function openApiFixture(
   const logs: ApiFixture["logs"] = [];
   const ctx = { db, trail, clock };
   // The ADT processor runs as in src/app.ts: notices land in the outbox (queued, no worker).
-  const adtDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey };
+  const trust = trustPolicy(config.trust.allowedServers, undefined, config.trust.structureServers);
+  const adtDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey, trust };
   const adt = new AdtProcessor(adtDeps, { pollMs: 200 });
   adt.start();
   const services: ApiServices = {
@@ -79,7 +81,7 @@ export async function openApiFixture(
     log: (level, message, fields) => {
       logs.push({ level, message, ...(fields === undefined ? {} : { fields }) });
     },
-    createTransfer: (input) => createTransfer({ ...ctx, forms, signer: signer.signer, pseudonymKey }, input),
+    createTransfer: (input) => createTransfer(adtDeps, input),
     transferStatus: (id) => transferStatus(db.knex, id),
     receiveAdt: async (input, actor) => {
       const a = await receiveAdtJson(adtDeps, input, actor);

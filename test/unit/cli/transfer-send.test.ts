@@ -15,7 +15,11 @@ import { tempDir } from "../../helpers/tmp.ts";
 let dir: string;
 let cleanup: () => Promise<void>;
 let unitId: number;
-const env = () => ({ PASSERELLE_DATA_DIR: path.join(dir, "data") });
+// The members' server `test` is allowed besides the embedded default's own (trust policy).
+const env = () => ({
+  PASSERELLE_DATA_DIR: path.join(dir, "data"),
+  PASSERELLE_MATRIX_ALLOWED_SERVERS: "test",
+});
 const run = async (...argv: string[]) => {
   const io = captureIo(dir, env());
   const code = await runCli(argv, io);
