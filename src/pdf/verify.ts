@@ -7,13 +7,13 @@
  * everything wrong with a signature that exists is reported as issues in the result.
  */
 import { createHash } from "node:crypto";
+import type { RelativeDistinguishedNames } from "pkijs";
 import { systemClock, type Clock } from "../core/clock.ts";
-import { checkSignerInfo } from "./verify-cms.ts";
-import { checkChain, loadCertificate, loadTrustAnchors, type Certificate } from "./verify-chain.ts";
-import { parseSignedData, type ParsedSignedData } from "./cms-parse.ts";
+import { NAME_ATTRIBUTES } from "./oids.ts";
+import { checkSignerInfo, readSignedData, type SignedCms } from "./verify-cms.ts";
+import { checkChain, loadTrustAnchors, type Certificate } from "./verify-chain.ts";
 import { decodeTextString, isName, isString, parsePdfDate } from "./pdf-objects.ts";
 import { locateSignature } from "./verify-locate.ts";
-import { formatName, parseName } from "./x509.ts";
 
 export { extractSignature } from "./verify-locate.ts";
 export { extractEmbeddedFiles, type EmbeddedFile } from "./embedded-files.ts";
@@ -72,8 +72,42 @@ export interface VerificationReport {
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const FINESS = /^FINESS\s*[:-]?\s*((?:\d{2}|2A|2B)\d{7})$/i;
 
+interface NameAttribute {
+  /** Short name (`CN`, `O`, `OU`, …) or the dotted OID when unknown. */
+  readonly type: string;
+  readonly value: string;
+}
+
+/** Attributes of a Name in encoding order (RDNSequence, most general first), strings decoded by asn1js. */
+function nameAttributes(name: RelativeDistinguishedNames): NameAttribute[] {
+  return name.typesAndValues.map((tv) => {
+    const block = tv.value.valueBlock as { value?: unknown; valueHexView?: Uint8Array };
+    const value =
+      typeof block.value === "string"
+        ? block.value
+        : Buffer.from(block.valueHexView ?? []).toString("latin1");
+    return { type: NAME_ATTRIBUTES[tv.type] ?? tv.type, value };
+  });
+}
+
+/** RFC 4514-style rendering (most specific first), e.g. `CN=…,OU=…,O=…,C=FR`. */
+function formatName(attributes: readonly NameAttribute[]): string {
+  const escape = (v: string): string => v.replace(/([,+"\\<>;=])/g, "\\$1");
+  return [...attributes]
+    .reverse()
+    .map((a) => `${a.type}=${escape(a.value)}`)
+    .join(",");
+}
+
+/** Hex of a positive INTEGER without leading zero octets, upper case (as OpenSSL prints serials). */
+const serialHex = (content: Uint8Array): string =>
+  Buffer.from(content)
+    .toString("hex")
+    .toUpperCase()
+    .replace(/^(00)+/, "") || "0";
+
 function identity(cert: Certificate): SignerIdentity {
-  const attrs = cert.parts.subjectAttributes;
+  const attrs = nameAttributes(cert.cert.subject);
   const first = (type: string): string | undefined => attrs.find((a) => a.type === type)?.value;
   const finess = attrs
     .filter((a) => a.type === "OU" || a.type === "organizationIdentifier")
@@ -84,16 +118,16 @@ function identity(cert: Certificate): SignerIdentity {
     organisation: first("O"),
     finess: finess?.toUpperCase(),
     subject: formatName(attrs),
-    issuer: formatName(parseName(cert.parts.issuer)),
-    serialNumber: cert.x509.serialNumber,
-    certificateSha256: createHash("sha256").update(cert.x509.raw).digest("hex"),
-    notBefore: cert.x509.validFromDate,
-    notAfter: cert.x509.validToDate,
+    issuer: formatName(nameAttributes(cert.cert.issuer)),
+    serialNumber: serialHex(cert.cert.serialNumber.valueBlock.valueHexView),
+    certificateSha256: createHash("sha256").update(cert.der).digest("hex"),
+    notBefore: cert.cert.notBefore.value,
+    notAfter: cert.cert.notAfter.value,
   };
 }
 
 /** Verifies the PDF's signature (the one covering the most bytes when there are several). */
-export function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): VerificationReport {
+export async function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): Promise<VerificationReport> {
   const anchors = loadTrustAnchors(opts.trustedCas);
   const now = (opts.clock ?? systemClock).now();
   const sig = locateSignature(pdf);
@@ -138,9 +172,9 @@ export function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): VerificationRep
   if (!rangesInFile) error("byte-range-out-of-file", "the ByteRange points outside the file (truncated?)");
 
   if (sig.contents.malformed) error("contents-malformed", "the signature /Contents holds non-hex characters");
-  let cms: ParsedSignedData | undefined;
+  let cms: SignedCms | undefined;
   try {
-    cms = parseSignedData(sig.contents.bytes);
+    cms = readSignedData(sig.contents.bytes);
   } catch {
     error("cms-unparsable", "the signature /Contents is not a readable CMS SignedData");
   }
@@ -159,14 +193,7 @@ export function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): VerificationRep
     if (result.signerCertificate) {
       const signerCert = result.signerCertificate;
       signer = identity(signerCert);
-      const others = cms.certificates.flatMap((der) => {
-        try {
-          return [loadCertificate(der)];
-        } catch {
-          return [];
-        }
-      });
-      const chainIssues = checkChain(signerCert, others, anchors, signingTime ?? now);
+      const chainIssues = await checkChain(signerCert, cms.certificates, anchors, signingTime ?? now);
       for (const ci of chainIssues) error(ci.code, ci.message);
       chainTrusted = chainIssues.length === 0;
     }

@@ -110,7 +110,7 @@ describe("hub → recipient over an encrypted room", () => {
     expect(content.pdf_sha256).toBe(sha256Hex(sheet.pdf));
     expect(sha256Hex(pdf)).toBe(content.pdf_sha256);
     expect(pdf.equals(Buffer.from(sheet.pdf))).toBe(true);
-    const report = verifyPdf(pdf, { trustedCas: [pki.caCertPem] });
+    const report = await verifyPdf(pdf, { trustedCas: [pki.caCertPem] });
     expect(report.valid).toBe(true);
 
     const fileEv = await waitForEvent(

@@ -43,8 +43,8 @@ function signedAttributeOids(cmsDer: Buffer): { oids: string[]; attrs: forge.asn
 }
 
 describe("signPdf", () => {
-  it("produces a PAdES signature that verifies against the dev CA", () => {
-    const report = verify(signed);
+  it("produces a PAdES signature that verifies against the dev CA", async () => {
+    const report = await verify(signed);
     expect(report.issues).toEqual([]);
     expect(report).toMatchObject({
       valid: true,
@@ -116,10 +116,10 @@ describe("signPdf", () => {
     const outputs = await Promise.all(
       Array.from({ length: 25 }, () => renderSample().then((pdf) => signPdf(pdf, signer))),
     );
-    for (const pdf of outputs.slice(0, 5)) expect(verify(pdf).valid).toBe(true);
+    for (const pdf of outputs.slice(0, 5)) expect((await verify(pdf)).valid).toBe(true);
     expect(new Set(outputs.map((o) => o.toString("base64"))).size).toBe(1); // deterministic too
     const other = await signPdf(await renderSample({ pages: 3, placeholder: { reason: "autre" } }), signer);
-    expect(verify(other).valid).toBe(true);
+    expect((await verify(other)).valid).toBe(true);
   });
 
   it("fits an RSA-3072 chain in the default placeholder", async () => {
@@ -127,7 +127,7 @@ describe("signPdf", () => {
     try {
       const s = await P12Signer.fromFile(big.signerP12Path, PASSPHRASE);
       const pdf = await signPdf(unsigned, s);
-      expect(verifyPdf(pdf, { trustedCas: [big.caPem], clock: VERIFY_CLOCK }).valid).toBe(true);
+      expect((await verifyPdf(pdf, { trustedCas: [big.caPem], clock: VERIFY_CLOCK })).valid).toBe(true);
     } finally {
       await big.cleanup();
     }

@@ -117,12 +117,14 @@ export interface CmsSpec {
 export const attribute = (type: string, ...values: readonly Uint8Array[]): Buffer =>
   sequence(oid(type), setOf(values));
 
-/** IssuerAndSerialNumber of a certificate, from forge's parse of it. */
-export function issuerAndSerial(c: Issued): Buffer {
-  const tbs = forge.pki.getTBSCertificate(c.cert);
+/** IssuerAndSerialNumber of a certificate (RFC 5652 §10.2.4), from forge's reading of it; `serial` replaces the serial. */
+export function issuerAndSerial(c: Issued, serial?: Buffer): Buffer {
+  // getTBSCertificate is in forge's API but not in @types/node-forge.
+  const pki = forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 };
+  const tbs = pki.getTBSCertificate(c.cert);
   const der = (node: forge.asn1.Asn1): Buffer => Buffer.from(forge.asn1.toDer(node).getBytes(), "binary");
   const fields = tbs.value as forge.asn1.Asn1[];
-  return sequence(der(fields[3]!), der(fields[1]!));
+  return sequence(der(fields[3]!), serial ?? der(fields[1]!));
 }
 
 export function essV2(certDer: Uint8Array): Buffer {
@@ -245,7 +247,7 @@ export function variantCases(placeholderPdf: Uint8Array, signingTime: Date): Var
     ["signer certificate missing, intermediate present", signed({ certificates: [inter.der] })],
     [
       "sid names an unknown serial",
-      signed({ sid: sequence(issuerAndSerial(leaf).subarray(4, -3), tlv(TAG.INTEGER, Buffer.from([0x7f]))) }),
+      signed({ sid: issuerAndSerial(leaf, tlv(TAG.INTEGER, Buffer.from([0x7f]))) }),
     ],
     [
       "sid as subjectKeyIdentifier",
@@ -307,7 +309,7 @@ export function variantCases(placeholderPdf: Uint8Array, signingTime: Date): Var
       signed({
         attributes: (d) => [
           ...Object.values(d),
-          attribute(OID.signingTime, tlv(TAG.UTC_TIME, Buffer.from("250310143000Z"))),
+          attribute(OID.signingTime, tlv(0x17 /* UTCTime */, Buffer.from("250310143000Z"))),
         ],
       }),
     ],
