@@ -38,8 +38,7 @@ import {
   verifyPdf,
 } from "../src/pdf/index.ts";
 import { OID } from "../src/pdf/oids.ts";
-import { loadCertificate } from "../src/pdf/verify-chain.ts";
-import { readSignedData } from "../src/pdf/verify-cms.ts";
+import { loadCertificate, readSignedData } from "../src/pdf/verify-read.ts";
 import { busyness, describeBusyness } from "./lib/machine.ts";
 import { opensslRsa2048 } from "./lib/openssl.ts";
 import { pairedRatio, type PairedRatio, type Slice } from "./lib/paired.ts";

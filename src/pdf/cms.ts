@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { TAG, algorithmIdentifier, octetString, oid, sequence, setOf, smallInteger, tlv } from "./der.ts";
 import { OID } from "./oids.ts";
 import type { Signer } from "./signer.ts";
-import { loadCertificate } from "./verify-chain.ts";
+import { loadCertificate } from "./verify-read.ts";
 
 interface SignerProfile {
   readonly chain: readonly Uint8Array[];

@@ -9,47 +9,20 @@
  * identifiers, and the certificate's signature verified with the issuer's key). The walk itself is
  * bounded here, so certificates that certify each other cannot make it loop.
  */
-import { BasicConstraints, Certificate as PkiCertificate, CertificateChainValidationEngine } from "pkijs";
 import * as asn1js from "asn1js";
+import {
+  BasicConstraints,
+  CertificateChainValidationEngine,
+  type Certificate as PkiCertificate,
+} from "pkijs";
 import { PasserelleError } from "../core/errors.ts";
 import { OID } from "./oids.ts";
+import { loadCertificate, type Certificate } from "./verify-read.ts";
 
 export interface ChainIssue {
   readonly code: string;
   readonly message: string;
 }
-
-/** A certificate as read by PKI.js, with its DER exactly as it was carried. */
-export interface Certificate {
-  readonly cert: PkiCertificate;
-  readonly der: Buffer;
-}
-
-/**
- * The first BER element of `bytes` (X.690 §8.1), read by asn1js; throws when it is unreadable, or
- * when an element runs past the length its parent declares (asn1js lets that pass).
- */
-export function readBer(bytes: Uint8Array): asn1js.AsnType {
-  const { offset, result } = asn1js.fromBER(bytes);
-  if (offset === -1) throw new Error(`unreadable BER: ${result.error}`);
-  const consistent = (e: asn1js.AsnType): boolean => {
-    const { idBlock, lenBlock, valueBlock } = e as asn1js.BaseBlock;
-    if (!idBlock.isConstructed) return true;
-    if (!lenBlock.isIndefiniteForm && valueBlock.blockLength !== lenBlock.length) return false;
-    const children: unknown = (valueBlock as { value?: unknown }).value;
-    return !Array.isArray(children) || (children as asn1js.AsnType[]).every(consistent);
-  };
-  if (!consistent(result)) throw new Error("an ASN.1 element overruns its parent");
-  return result;
-}
-
-/** A certificate from its BER element (already read by {@link readBer}); throws when it is not one. */
-export function certificateOf(element: asn1js.AsnType): Certificate {
-  return { cert: new PkiCertificate({ schema: element }), der: Buffer.from(element.valueBeforeDecodeView) };
-}
-
-/** Reads one DER certificate; throws when it is not one. */
-export const loadCertificate = (der: Uint8Array): Certificate => certificateOf(readBer(der));
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g;
 

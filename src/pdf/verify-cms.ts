@@ -1,50 +1,20 @@
 /**
- * Reads and checks a detached CMS SignedData (RFC 5652 §5.6) as PAdES B-B requires
+ * Checks a detached CMS SignedData (RFC 5652 §5.6) as PAdES B-B requires
  * (ETSI EN 319 142-1, CAdES attributes of ETSI EN 319 122-1): content-type id-data, message-digest
  * equal to the digest of the signed bytes, signature over the DER signed attributes, and a
  * signing-certificate-v2 (RFC 5035) — or v1 (RFC 2634) — naming the signer's certificate.
  *
- * The BER/DER reading and the CMS and X.509 structures are PKI.js's (with asn1js); it keeps the
- * original encodings, so what is hashed or compared is exactly what was in the file. The
- * signature value itself is checked by Node's OpenSSL (`crypto.verify`).
+ * The CMS is read by PKI.js (`verify-read.ts`); the signature value is checked by Node's OpenSSL
+ * (`crypto.verify`).
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
 import * as asn1js from "asn1js";
-import { AlgorithmIdentifier, ContentInfo, IssuerAndSerialNumber, SignedData, type SignerInfo } from "pkijs";
+import { AlgorithmIdentifier, IssuerAndSerialNumber, type SignerInfo } from "pkijs";
 import { OID, digestName } from "./oids.ts";
-import { certificateOf, readBer, type Certificate } from "./verify-chain.ts";
+import type { Certificate, SignedCms } from "./verify-read.ts";
 import type { VerifyIssue } from "./verify.ts";
 
 type DigestName = NonNullable<ReturnType<typeof digestName>>;
-
-/** A SignedData and the certificates it carries that could be read (others are skipped). */
-export interface SignedCms {
-  readonly signedData: SignedData;
-  readonly certificates: readonly Certificate[];
-}
-
-const isContext0 = (e: asn1js.AsnType): boolean => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0;
-
-/**
- * Parses a ContentInfo holding SignedData; throws when it cannot be read. Bytes after the
- * ContentInfo (the zero padding of the /Contents placeholder) are ignored. Each certificate is
- * read on its own, so one unreadable certificate does not make the whole CMS unreadable.
- */
-export function readSignedData(der: Uint8Array): SignedCms {
-  const contentInfo = new ContentInfo({ schema: readBer(der) });
-  if (contentInfo.contentType !== OID.signedData) throw new Error("ContentInfo is not SignedData");
-  const fields = (contentInfo.content as asn1js.Sequence).valueBlock.value;
-  const certificateSet = fields.find(isContext0) as asn1js.Constructed | undefined;
-  (contentInfo.content as asn1js.Sequence).valueBlock.value = fields.filter((f) => f !== certificateSet);
-  const certificates = (certificateSet?.valueBlock.value ?? []).flatMap((element) => {
-    try {
-      return [certificateOf(element)];
-    } catch {
-      return [];
-    }
-  });
-  return { signedData: new SignedData({ schema: contentInfo.content }), certificates };
-}
 
 export interface SignerInfoCheck {
   /** True when every check below passed. */

@@ -10,8 +10,9 @@ import { createHash } from "node:crypto";
 import type { RelativeDistinguishedNames } from "pkijs";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { NAME_ATTRIBUTES } from "./oids.ts";
-import { checkSignerInfo, readSignedData, type SignedCms } from "./verify-cms.ts";
-import { checkChain, loadTrustAnchors, type Certificate } from "./verify-chain.ts";
+import { checkSignerInfo } from "./verify-cms.ts";
+import { checkChain, loadTrustAnchors } from "./verify-chain.ts";
+import { readSignedData, type Certificate, type SignedCms } from "./verify-read.ts";
 import { decodeTextString, isName, isString, parsePdfDate } from "./pdf-objects.ts";
 import { locateSignature } from "./verify-locate.ts";
 
