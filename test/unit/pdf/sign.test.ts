@@ -100,6 +100,21 @@ describe("signPdf", () => {
     );
   });
 
+  it("names the signer by its certificate's issuer and serial, byte for byte (RFC 5652 §10.2.4)", () => {
+    const { cmsDer } = extractSignature(signed);
+    const der = (node: forge.asn1.Asn1): string => forge.asn1.toDer(node).getBytes();
+    const kids = (node: forge.asn1.Asn1): forge.asn1.Asn1[] => node.value as forge.asn1.Asn1[];
+    const ci = forge.asn1.fromDer(forge.util.createBuffer(cmsDer.toString("binary")));
+    const signerInfo = kids(kids(kids(kids(ci)[1]!)[0]!).at(-1)!)[0]!;
+    const leaf = forge.asn1.fromDer(
+      forge.util.createBuffer(new X509Certificate(pki.signerCertPem).raw.toString("binary")),
+    );
+    const tbs = kids(kids(leaf)[0]!); // [0] version, serialNumber, signature, issuer, …
+    expect(der(kids(signerInfo)[1]!)).toBe(
+      der(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [tbs[3]!, tbs[1]!])),
+    );
+  });
+
   it("carries the signer and CA certificates in the CMS", () => {
     const cmsDer = extractSignature(signed).cmsDer;
     const msg = forge.pkcs7.messageFromAsn1(
