@@ -7,16 +7,16 @@
  * everything wrong with a signature that exists is reported as issues in the result.
  */
 import { createHash } from "node:crypto";
-import type { RelativeDistinguishedNames } from "pkijs";
 import { systemClock, type Clock } from "../core/clock.ts";
-import { NAME_ATTRIBUTES } from "./oids.ts";
 import { checkSignerInfo } from "./verify-cms.ts";
 import { checkChain, loadTrustAnchors } from "./verify-chain.ts";
-import { readSignedData, type Certificate, type SignedCms } from "./verify-read.ts";
+import { identity, type SignerIdentity } from "./verify-identity.ts";
+import { readSignedData, type SignedCms } from "./verify-read.ts";
 import { decodeTextString, isName, isString, parsePdfDate } from "./pdf-objects.ts";
 import { locateSignature } from "./verify-locate.ts";
 
 export { extractSignature } from "./verify-locate.ts";
+export type { SignerIdentity } from "./verify-identity.ts";
 export { extractEmbeddedFiles, type EmbeddedFile } from "./embedded-files.ts";
 
 export interface VerifyOptions {
@@ -32,20 +32,6 @@ export interface VerifyIssue {
   /** Errors make the signature invalid; warnings do not. */
   readonly severity: "error" | "warning";
   readonly message: string;
-}
-
-export interface SignerIdentity {
-  readonly commonName: string | undefined;
-  readonly organisation: string | undefined;
-  /** From an OU or organizationIdentifier value `FINESS:<n°>` (the convention of dev-pki.ts). */
-  readonly finess: string | undefined;
-  /** RFC 4514 string, most specific first. */
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly certificateSha256: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
 }
 
 export interface VerificationReport {
@@ -71,61 +57,6 @@ export interface VerificationReport {
 
 /** Tolerated advance of /M over the verifier's clock. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-const FINESS = /^FINESS\s*[:-]?\s*((?:\d{2}|2A|2B)\d{7})$/i;
-
-interface NameAttribute {
-  /** Short name (`CN`, `O`, `OU`, …) or the dotted OID when unknown. */
-  readonly type: string;
-  readonly value: string;
-}
-
-/** Attributes of a Name in encoding order (RDNSequence, most general first), strings decoded by asn1js. */
-function nameAttributes(name: RelativeDistinguishedNames): NameAttribute[] {
-  return name.typesAndValues.map((tv) => {
-    const block = tv.value.valueBlock as { value?: unknown; valueHexView?: Uint8Array };
-    const value =
-      typeof block.value === "string"
-        ? block.value
-        : Buffer.from(block.valueHexView ?? []).toString("latin1");
-    return { type: NAME_ATTRIBUTES[tv.type] ?? tv.type, value };
-  });
-}
-
-/** RFC 4514-style rendering (most specific first), e.g. `CN=…,OU=…,O=…,C=FR`. */
-function formatName(attributes: readonly NameAttribute[]): string {
-  const escape = (v: string): string => v.replace(/([,+"\\<>;=])/g, "\\$1");
-  return [...attributes]
-    .reverse()
-    .map((a) => `${a.type}=${escape(a.value)}`)
-    .join(",");
-}
-
-/** Hex of a positive INTEGER without leading zero octets, upper case (as OpenSSL prints serials). */
-const serialHex = (content: Uint8Array): string =>
-  Buffer.from(content)
-    .toString("hex")
-    .toUpperCase()
-    .replace(/^(00)+/, "") || "0";
-
-function identity(cert: Certificate): SignerIdentity {
-  const attrs = nameAttributes(cert.cert.subject);
-  const first = (type: string): string | undefined => attrs.find((a) => a.type === type)?.value;
-  const finess = attrs
-    .filter((a) => a.type === "OU" || a.type === "organizationIdentifier")
-    .map((a) => FINESS.exec(a.value.trim())?.[1])
-    .find((v) => v !== undefined);
-  return {
-    commonName: first("CN"),
-    organisation: first("O"),
-    finess: finess?.toUpperCase(),
-    subject: formatName(attrs),
-    issuer: formatName(nameAttributes(cert.cert.issuer)),
-    serialNumber: serialHex(cert.cert.serialNumber.valueBlock.valueHexView),
-    certificateSha256: createHash("sha256").update(cert.der).digest("hex"),
-    notBefore: cert.cert.notBefore.value,
-    notAfter: cert.cert.notAfter.value,
-  };
-}
 
 /** Verifies the PDF's signature (the one covering the most bytes when there are several). */
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): Promise<VerificationReport> {

@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import fc from "fast-check";
+import { AttributeTypeAndValue, Certificate as PkiCertificate, type AttributeValueType } from "pkijs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPasserelleError } from "../../../src/core/errors.ts";
 import { oid, sequence, setOf, tlv } from "../../../src/pdf/der.ts";
@@ -16,6 +17,8 @@ import {
 import { P12Signer } from "../../../src/pdf/signer.ts";
 import { signPdf } from "../../../src/pdf/sign.ts";
 import { extractSignature, verifyPdf, type VerificationReport } from "../../../src/pdf/verify.ts";
+import { identity } from "../../../src/pdf/verify-identity.ts";
+import { loadCertificate, type Certificate } from "../../../src/pdf/verify-read.ts";
 import { PASSPHRASE, VERIFY_CLOCK, makePki, renderSample, type TestPki } from "./sign-fixtures.ts";
 
 describe("DER writer, read back by asn1js", () => {
@@ -105,6 +108,7 @@ describe("verifyPdf on hostile CMS bytes", () => {
     ["an indefinite length on a primitive", () => Buffer.from([0x04, 0x80, 0x00, 0x00])],
     ["a multi-byte tag", () => Buffer.from([0x1f, 0x81, 0x00, 0x00])],
     ["deeply nested SEQUENCEs", () => nested(3000)],
+    ["a BMPString of odd length (asn1js throws a RangeError)", () => tlv(0x1e, Buffer.from([0, 0xe9, 0]))],
     [
       "a ContentInfo that is not SignedData",
       () => sequence(oid(OID.data), tlv(0xa0, tlv(0x04, Buffer.from("x")))),
@@ -244,5 +248,47 @@ describe("PDF object parser", () => {
       [1, { kind: "dict", entries: new Map([["Length", 12]]) }],
       [3, 42],
     ]);
+  });
+});
+
+describe("signer identity", () => {
+  /** A certificate read from DER whose subject is `C=FR, CN=<value>` (unsigned: identity() does not verify). */
+  function withCommonName(value: AttributeValueType): Certificate {
+    const cert = new PkiCertificate();
+    cert.subject.typesAndValues.push(
+      new AttributeTypeAndValue({ type: "2.5.4.6", value: new asn1js.PrintableString({ value: "FR" }) }),
+    );
+    cert.subject.typesAndValues.push(new AttributeTypeAndValue({ type: "2.5.4.3", value }));
+    cert.serialNumber = new asn1js.Integer({ valueHex: Uint8Array.from([0x00, 0x8f, 0x01]).buffer });
+    cert.notBefore.value = new Date("2025-01-01T00:00:00Z");
+    cert.notAfter.value = new Date("2026-01-01T00:00:00Z");
+    cert.subjectPublicKeyInfo.algorithm.algorithmId = OID.rsaEncryption;
+    cert.signatureAlgorithm.algorithmId = OID.sha256WithRSAEncryption;
+    cert.signature.algorithmId = OID.sha256WithRSAEncryption;
+    return loadCertificate(new Uint8Array(cert.toSchema(true).toBER()));
+  }
+  const named = (tag: number, hex: string): AttributeValueType => {
+    const value = asn1js.fromBER(tlv(tag, Buffer.from(hex, "hex"))).result;
+    const strings = [asn1js.Utf8String, asn1js.BmpString, asn1js.UniversalString, asn1js.TeletexString];
+    if (!strings.some((type) => value instanceof type)) throw new Error("not a directory string");
+    return value as AttributeValueType;
+  };
+
+  it.each([
+    ["UTF8String", named(0x0c, "c3a9"), "é"],
+    ["UTF8String with an invalid byte", named(0x0c, "ff41"), "\uFFFDA"],
+    ["BMPString", named(0x1e, "00e90041"), "éA"],
+    ["UniversalString", named(0x1c, "000000e9"), "é"],
+    ["TeletexString (Latin-1)", named(0x14, "e9"), "é"],
+  ])("decodes a %s common name", (_type, value, expected) => {
+    const signer = identity(withCommonName(value));
+    expect(signer.commonName).toBe(expected);
+    expect(signer.subject).toBe(`CN=${expected},C=FR`);
+    expect(signer.serialNumber).toBe("8F01");
+  });
+
+  it("escapes RFC 4514 specials in names", () => {
+    const signer = identity(withCommonName(new asn1js.Utf8String({ value: "A, B+C" })));
+    expect(signer.subject).toBe("CN=A\\, B\\+C,C=FR");
   });
 });
