@@ -15,6 +15,9 @@ import type { Certificate, SignedCms } from "./verify-read.ts";
 import type { VerifyIssue } from "./verify.ts";
 
 type DigestName = NonNullable<ReturnType<typeof digestName>>;
+/** Signed attribute type OID → every value of every attribute of that type. */
+type Attributes = ReadonlyMap<string, readonly asn1js.AsnType[]>;
+type Report = (code: string, message: string) => void;
 
 export interface SignerInfoCheck {
   /** True when every check below passed. */
@@ -70,8 +73,7 @@ function findSigner(certificates: readonly Certificate[], info: SignerInfo): Cer
   });
 }
 
-/** Signed attribute type OID → every value of every attribute of that type. */
-function attributeValues(info: SignerInfo): Map<string, asn1js.AsnType[]> {
+function attributeValues(info: SignerInfo): Attributes {
   const values = new Map<string, asn1js.AsnType[]>();
   for (const a of info.signedAttrs?.attributes ?? []) {
     values.set(a.type, [...(values.get(a.type) ?? []), ...(a.values as asn1js.AsnType[])]);
@@ -147,11 +149,7 @@ function verifiesWith(cert: Certificate, hash: DigestName, info: SignerInfo): bo
 }
 
 /** content-type must be id-data; message-digest must equal the digest of the ByteRange. */
-function checkContentAttributes(
-  attrs: ReadonlyMap<string, readonly asn1js.AsnType[]>,
-  digest: Buffer,
-  error: (code: string, message: string) => void,
-): void {
+function checkContentAttributes(attrs: Attributes, digest: Buffer, error: Report): void {
   const md = attrs.get(OID.messageDigest);
   const claimed =
     md?.length === 1 && md[0] instanceof asn1js.OctetString ? md[0].valueBlock.valueHexView : undefined;
@@ -187,11 +185,7 @@ function firstCertHash(
   return { algorithm, hash: certHash.valueBlock.valueHexView };
 }
 
-function checkSigningCertificate(
-  attrs: ReadonlyMap<string, readonly asn1js.AsnType[]>,
-  cert: Certificate,
-  error: (code: string, message: string) => void,
-): void {
+function checkSigningCertificate(attrs: Attributes, cert: Certificate, error: Report): void {
   const v2 = attrs.get(OID.signingCertificateV2);
   const value = v2?.[0] ?? attrs.get(OID.signingCertificate)?.[0];
   if (!value) {
