@@ -92,6 +92,24 @@ function allows(c: PkiCertificate, usage: keyof typeof KEY_USAGE_BITS): boolean 
 const MAX_DEPTH = 8;
 
 /**
+ * The certificates of `pool` that issued `child`, by PKI.js's issuer search. Each candidate is
+ * searched on its own, so that a malformed certificate (the search throws on some) only rules
+ * itself out. As OpenSSL's X509_check_issued, a certificate whose keyUsage excludes keyCertSign
+ * issues nothing.
+ */
+async function issuersOf(child: Certificate, pool: readonly Certificate[]): Promise<Certificate[]> {
+  const out: Certificate[] = [];
+  for (const candidate of pool) {
+    if (!allows(candidate.cert, "keyCertSign")) continue;
+    const engine = new CertificateChainValidationEngine({ certs: [candidate.cert] });
+    const found = await engine.defaultFindIssuer(child.cert, engine).catch(() => []);
+    // For a self-signed child the search answers the child itself: compare what was signed.
+    if (found.some((f) => Buffer.from(f.tbsView).equals(candidate.cert.tbsView))) out.push(candidate);
+  }
+  return out;
+}
+
+/**
  * Checks the path from `signer` to a trust anchor. Returns the issues found; an empty list means
  * the chain is trusted at `at`.
  */
@@ -131,26 +149,19 @@ export async function checkChain(
   }
   checkValidity(signer, "signer");
 
-  const sameAs = (pki: PkiCertificate) => (c: Certificate) => Buffer.from(c.cert.tbsView).equals(pki.tbsView);
-  // A CA both trusted and carried in the CMS is searched once, as the anchor.
-  const engine = new CertificateChainValidationEngine({
-    trustedCerts: anchors.map((a) => a.cert),
-    certs: intermediates.filter((c) => !anchors.some(sameAs(c.cert))).map((c) => c.cert),
-  });
   let current = signer;
   const used = new Set<Certificate>([signer]);
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    // As OpenSSL's X509_check_issued: an issuer whose keyUsage excludes keyCertSign is no issuer.
-    const issuers = (await engine.defaultFindIssuer(current.cert, engine)).filter((i) =>
-      allows(i, "keyCertSign"),
-    );
-    const anchor = anchors.find((a) => issuers.some((i) => sameAs(i)(a)));
+    const [anchor] = await issuersOf(current, anchors);
     if (anchor) {
       checkIssuer(anchor, depth, "trusted CA");
       checkValidity(anchor, "trusted CA");
       return issues;
     }
-    const next = intermediates.find((c) => !used.has(c) && issuers.some((i) => sameAs(i)(c)));
+    const [next] = await issuersOf(
+      current,
+      intermediates.filter((c) => !used.has(c)),
+    );
     if (!next) break;
     checkIssuer(next, depth, "intermediate CA");
     checkValidity(next, "intermediate CA");

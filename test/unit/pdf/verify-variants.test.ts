@@ -272,6 +272,12 @@ const EXPECTED: Record<string, Expected> = {
     chainTrusted: true,
     issues: [],
   },
+  "a damaged CA certificate in the certificate set (its subjectKeyIdentifier is not an OCTET STRING)": {
+    valid: true,
+    signatureValid: true,
+    chainTrusted: true,
+    issues: [],
+  },
   "a non-certificate in the certificate set": {
     valid: true,
     signatureValid: true,

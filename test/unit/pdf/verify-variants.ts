@@ -72,6 +72,10 @@ export function issue(spec: CertSpec): Issued {
   cert.setSubject(subject);
   cert.setIssuer(spec.issuer ? spec.issuer.cert.subject.attributes : subject);
   const extensions: object[] = [{ name: "subjectKeyIdentifier" }];
+  if (spec.issuer) {
+    const keyIdentifier = spec.issuer.cert.generateSubjectKeyIdentifier().getBytes();
+    extensions.push({ name: "authorityKeyIdentifier", keyIdentifier });
+  }
   if (spec.ca !== undefined) {
     extensions.push({
       name: "basicConstraints",
@@ -187,6 +191,15 @@ export function signWith(pdfWithPlaceholder: Uint8Array, spec: CmsSpec): Buffer 
     throw new RangeError("CMS larger than the placeholder");
   out.write(cms.toString("hex"), contentsStart + 1, "latin1");
   return out;
+}
+
+/** A copy of `c` whose subjectKeyIdentifier extnValue holds a NULL-tagged value instead of an OCTET STRING. */
+function damagedSki(c: Issued): Buffer {
+  const der = Buffer.from(c.der);
+  const at = der.indexOf(Buffer.from("0603551d0e04160414", "hex"));
+  if (at < 0) throw new Error("no subjectKeyIdentifier");
+  der[at + 7] = 0x05;
+  return der;
 }
 
 /** One hostile or unusual signature and the anchors it is verified against. */
@@ -358,6 +371,10 @@ export function variantCases(placeholderPdf: Uint8Array, signingTime: Date): Var
       signed({ signer: issue({ ...leafSpec, keyUsage: ["keyEncipherment"] }) }),
     ],
     ["signer without keyUsage", signed({ signer: issue({ ...leafSpec, keyUsage: undefined }) })],
+    [
+      "a damaged CA certificate in the certificate set (its subjectKeyIdentifier is not an OCTET STRING)",
+      signed({ certificates: [leaf.der, damagedSki(inter), inter.der] }),
+    ],
     [
       "a non-certificate in the certificate set",
       signed({ certificates: [leaf.der, inter.der, sequence(oid(OID.data))] }),
