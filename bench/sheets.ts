@@ -29,7 +29,6 @@ import { SignPdf } from "@signpdf/signpdf";
 import { P12Signer as StockP12Signer } from "@signpdf/signer-p12";
 import { systemClock } from "../src/core/index.ts";
 import type { ValidatedSheet } from "../src/forms/index.ts";
-import { parseSignedData } from "../src/pdf/cms-parse.ts";
 import {
   EMBEDDED_DATA_NAME,
   createDevPki,
@@ -39,7 +38,7 @@ import {
   verifyPdf,
 } from "../src/pdf/index.ts";
 import { OID } from "../src/pdf/oids.ts";
-import { loadCertificate } from "../src/pdf/verify-chain.ts";
+import { loadCertificate, readSignedData } from "../src/pdf/verify-read.ts";
 import { busyness, describeBusyness } from "./lib/machine.ts";
 import { opensslRsa2048 } from "./lib/openssl.ts";
 import { pairedRatio, type PairedRatio, type Slice } from "./lib/paired.ts";
@@ -112,8 +111,8 @@ function checkUnsigned(id: VariantId, pdf: Uint8Array): string {
 }
 
 /** Passerelle's output: our verifier must call it valid (signature, whole-file ByteRange, trusted chain). */
-function checkOurs(id: VariantId, pdf: Uint8Array, caPem: string): string {
-  const report = verifyPdf(pdf, { trustedCas: [caPem] });
+async function checkOurs(id: VariantId, pdf: Uint8Array, caPem: string): Promise<string> {
+  const report = await verifyPdf(pdf, { trustedCas: [caPem] });
   assertCheck(
     report.valid,
     `${id}: verifyPdf says invalid: ${report.issues.map((i) => `${i.code} (${i.message})`).join("; ")}`,
@@ -136,25 +135,32 @@ function checkStock(id: VariantId, pdf: Uint8Array, signerCertDer: Buffer, notes
     `${id}: /ByteRange ${JSON.stringify(byteRange)} does not cover the file`,
   );
   assertCheck(cmsDer.length > 0 && cmsDer.some((b) => b !== 0), `${id}: /Contents is empty or all zeros`);
-  const cms = parseSignedData(cmsDer);
-  const [info] = cms.signerInfos;
-  assertCheck(info?.signedAttributesDer !== undefined, `${id}: CMS has no signed attributes`);
+  const cms = readSignedData(cmsDer);
+  const [info] = cms.signedData.signerInfos;
+  const signedAttributes = info?.signedAttrs?.encodedValue;
+  assertCheck(info !== undefined && signedAttributes !== undefined, `${id}: CMS has no signed attributes`);
   const digest = createHash("sha256")
     .update(buf.subarray(0, l0))
     .update(buf.subarray(s1, s1 + l1))
     .digest();
-  const md = info.signedAttributes.get(OID.messageDigest)?.[0];
+  const md = info.signedAttrs?.attributes.find((a) => a.type === OID.messageDigest)?.values[0];
   assertCheck(
-    md?.subarray(-32).equals(digest) === true,
+    md !== undefined && Buffer.from(md.valueBeforeDecodeView).subarray(-32).equals(digest),
     `${id}: messageDigest is not the SHA-256 of the ByteRange`,
   );
   const cert = new X509Certificate(signerCertDer);
   assertCheck(
-    cryptoVerify("sha256", info.signedAttributesDer, cert.publicKey, info.signature),
+    cryptoVerify(
+      "sha256",
+      new Uint8Array(signedAttributes),
+      cert.publicKey,
+      info.signature.valueBlock.valueHexView,
+    ),
     `${id}: the RSA signature does not verify with the signer's certificate`,
   );
   const leaf = loadCertificate(signerCertDer);
-  if (info.sid.kind === "issuerAndSerialNumber" && !info.sid.issuer.equals(leaf.parts.issuer)) {
+  const sidIssuer = (info.sid as { issuer?: { valueBeforeDecode: ArrayBuffer } }).issuer?.valueBeforeDecode;
+  if (sidIssuer && !Buffer.from(sidIssuer).equals(Buffer.from(leaf.cert.issuer.valueBeforeDecode))) {
     notes.add(
       "the stock CMS (forge PKCS#7) names the signer by an issuer DN that is not byte-identical to the " +
         "certificate's: forge re-encodes the UTF8String CA name and double-encodes its non-ASCII '–'. " +
@@ -277,7 +283,7 @@ async function main(): Promise<void> {
       switch (id) {
         case "a":
         case "our-sign":
-          summary = checkOurs(id, out, pki.caCertPem);
+          summary = await checkOurs(id, out, pki.caCertPem);
           break;
         case "b":
         case "b'":

@@ -116,7 +116,7 @@ export class VerifyingRecipient {
   async #verify(file: EncryptedFile, sha256: string): Promise<void> {
     const pdf = await downloadEncryptedFile(this.#client, file);
     if (sha256Hex(pdf) !== sha256) throw new Error("recipient: PDF SHA-256 differs from the event's");
-    if (!verifyPdf(pdf, { trustedCas: [this.#caPem] }).valid)
+    if (!(await verifyPdf(pdf, { trustedCas: [this.#caPem] })).valid)
       throw new Error("recipient: PDF signature does not verify");
   }
 

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { TAG, algorithmIdentifier, octetString, oid, sequence, setOf, smallInteger, tlv } from "./der.ts";
 import { OID } from "./oids.ts";
 import type { Signer } from "./signer.ts";
-import { parseCertificate } from "./x509.ts";
+import { loadCertificate } from "./verify-read.ts";
 
 interface SignerProfile {
   readonly chain: readonly Uint8Array[];
@@ -46,13 +46,14 @@ export function signerProfile(signer: Signer): SignerProfile {
   if (cached?.chain === signer.certificateChain) return cached;
   const [leaf] = signer.certificateChain;
   if (!leaf) throw new RangeError("Signer.certificateChain is empty");
-  const parts = parseCertificate(leaf);
+  const { cert } = loadCertificate(leaf);
   // ESSCertIDv2 ::= SEQUENCE { hashAlgorithm DEFAULT id-sha256 (omitted, DER), certHash, issuerSerial OPTIONAL (omitted) }
   const essCertIdV2 = sequence(octetString(createHash("sha256").update(leaf).digest()));
   const profile: SignerProfile = {
     chain: signer.certificateChain,
     certificates: tlv(TAG.context(0), ...[...signer.certificateChain].sort((a, b) => Buffer.compare(a, b))),
-    sid: sequence(parts.issuer, parts.serialNumber),
+    // The issuer Name and serialNumber INTEGER exactly as encoded in the certificate (RFC 5652 §10.2.4).
+    sid: sequence(new Uint8Array(cert.issuer.valueBeforeDecode), cert.serialNumber.valueBeforeDecodeView),
     contentTypeAttribute: attribute(OID.contentType, oid(OID.data)),
     // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies OPTIONAL (omitted) }
     signingCertificateV2Attribute: attribute(OID.signingCertificateV2, sequence(sequence(essCertIdV2))),

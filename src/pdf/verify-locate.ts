@@ -4,7 +4,7 @@
  * truncated, has no signature, or only an unsigned placeholder.
  */
 import { PasserelleError } from "../core/errors.ts";
-import { readTlv } from "./der.ts";
+import * as asn1js from "asn1js";
 import { dictGet, indirectObjects, isDict, isString, type PdfString, type PdfValue } from "./pdf-objects.ts";
 
 /** A signature dictionary: its entries, /ByteRange, /Contents (with offsets) and how many were found. */
@@ -61,13 +61,11 @@ export function extractSignature(pdf: Uint8Array): { byteRange: readonly number[
   return { byteRange: sig.byteRange, cmsDer: trimDer(sig.contents.bytes) };
 }
 
-/** /Contents is zero-padded: keep the first DER element when it parses, else strip trailing zeros. */
+/** /Contents is zero-padded: keep the first BER element when it parses, else strip trailing zeros. */
 function trimDer(bytes: Buffer): Buffer {
-  try {
-    return bytes.subarray(0, readTlv(bytes, 0).end);
-  } catch {
-    let end = bytes.length;
-    while (end > 0 && bytes[end - 1] === 0) end--;
-    return bytes.subarray(0, end);
-  }
+  const { offset } = asn1js.fromBER(bytes);
+  if (offset > 0) return bytes.subarray(0, offset);
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  return bytes.subarray(0, end);
 }

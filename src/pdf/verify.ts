@@ -9,13 +9,14 @@
 import { createHash } from "node:crypto";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { checkSignerInfo } from "./verify-cms.ts";
-import { checkChain, loadCertificate, loadTrustAnchors, type Certificate } from "./verify-chain.ts";
-import { parseSignedData, type ParsedSignedData } from "./cms-parse.ts";
+import { checkChain, loadTrustAnchors } from "./verify-chain.ts";
+import { identity, type SignerIdentity } from "./verify-identity.ts";
+import { readSignedData, type SignedCms } from "./verify-read.ts";
 import { decodeTextString, isName, isString, parsePdfDate } from "./pdf-objects.ts";
 import { locateSignature } from "./verify-locate.ts";
-import { formatName, parseName } from "./x509.ts";
 
 export { extractSignature } from "./verify-locate.ts";
+export type { SignerIdentity } from "./verify-identity.ts";
 export { extractEmbeddedFiles, type EmbeddedFile } from "./embedded-files.ts";
 
 export interface VerifyOptions {
@@ -31,20 +32,6 @@ export interface VerifyIssue {
   /** Errors make the signature invalid; warnings do not. */
   readonly severity: "error" | "warning";
   readonly message: string;
-}
-
-export interface SignerIdentity {
-  readonly commonName: string | undefined;
-  readonly organisation: string | undefined;
-  /** From an OU or organizationIdentifier value `FINESS:<n°>` (the convention of dev-pki.ts). */
-  readonly finess: string | undefined;
-  /** RFC 4514 string, most specific first. */
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly certificateSha256: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
 }
 
 export interface VerificationReport {
@@ -70,30 +57,9 @@ export interface VerificationReport {
 
 /** Tolerated advance of /M over the verifier's clock. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-const FINESS = /^FINESS\s*[:-]?\s*((?:\d{2}|2A|2B)\d{7})$/i;
-
-function identity(cert: Certificate): SignerIdentity {
-  const attrs = cert.parts.subjectAttributes;
-  const first = (type: string): string | undefined => attrs.find((a) => a.type === type)?.value;
-  const finess = attrs
-    .filter((a) => a.type === "OU" || a.type === "organizationIdentifier")
-    .map((a) => FINESS.exec(a.value.trim())?.[1])
-    .find((v) => v !== undefined);
-  return {
-    commonName: first("CN"),
-    organisation: first("O"),
-    finess: finess?.toUpperCase(),
-    subject: formatName(attrs),
-    issuer: formatName(parseName(cert.parts.issuer)),
-    serialNumber: cert.x509.serialNumber,
-    certificateSha256: createHash("sha256").update(cert.x509.raw).digest("hex"),
-    notBefore: cert.x509.validFromDate,
-    notAfter: cert.x509.validToDate,
-  };
-}
 
 /** Verifies the PDF's signature (the one covering the most bytes when there are several). */
-export function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): VerificationReport {
+export async function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): Promise<VerificationReport> {
   const anchors = loadTrustAnchors(opts.trustedCas);
   const now = (opts.clock ?? systemClock).now();
   const sig = locateSignature(pdf);
@@ -138,9 +104,9 @@ export function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): VerificationRep
   if (!rangesInFile) error("byte-range-out-of-file", "the ByteRange points outside the file (truncated?)");
 
   if (sig.contents.malformed) error("contents-malformed", "the signature /Contents holds non-hex characters");
-  let cms: ParsedSignedData | undefined;
+  let cms: SignedCms | undefined;
   try {
-    cms = parseSignedData(sig.contents.bytes);
+    cms = readSignedData(sig.contents.bytes);
   } catch {
     error("cms-unparsable", "the signature /Contents is not a readable CMS SignedData");
   }
@@ -159,14 +125,7 @@ export function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): VerificationRep
     if (result.signerCertificate) {
       const signerCert = result.signerCertificate;
       signer = identity(signerCert);
-      const others = cms.certificates.flatMap((der) => {
-        try {
-          return [loadCertificate(der)];
-        } catch {
-          return [];
-        }
-      });
-      const chainIssues = checkChain(signerCert, others, anchors, signingTime ?? now);
+      const chainIssues = await checkChain(signerCert, cms.certificates, anchors, signingTime ?? now);
       for (const ci of chainIssues) error(ci.code, ci.message);
       chainTrusted = chainIssues.length === 0;
     }

@@ -214,7 +214,7 @@ describe("ADT feed → notices over a real homeserver", () => {
     );
     expect(sha256Hex(pdf)).toBe(t.pdfSha256);
     const ca = await readFile(path.join(tmp.dir, "pki", "ca.pem"), "utf8");
-    expect(verifyPdf(pdf, { trustedCas: [ca] }).valid).toBe(true);
+    expect((await verifyPdf(pdf, { trustedCas: [ca] })).valid).toBe(true);
     // the unit's correspondent is not in the patient's care-team room
     expect(members[3]!.getRoom(t.roomId)?.getMyMembership()).not.toBe("join");
   });

@@ -138,7 +138,7 @@ describe("hub → recipient over an encrypted room", () => {
     expect(content[SHEET_KEY].pdf_sha256).toBe(sha256Hex(sheet.pdf));
     expect(sha256Hex(pdf)).toBe(content[SHEET_KEY].pdf_sha256);
     expect(pdf.equals(Buffer.from(sheet.pdf))).toBe(true);
-    expect(verifyPdf(pdf, { trustedCas: [pki.caCertPem] }).valid).toBe(true);
+    expect((await verifyPdf(pdf, { trustedCas: [pki.caCertPem] })).valid).toBe(true);
     expect(decryptionFailures(aliceClient, roomId)).toEqual([]);
 
     // Idempotent: the same transfer sent again yields the same event id, no new event.

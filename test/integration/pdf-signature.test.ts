@@ -133,10 +133,10 @@ describe("PAdES signature checked by external tools", () => {
     const { out } = await tool("pdfsig", ["-nssdir", `sql:${nssDir}`, tamperedPath]);
     expect(out).not.toContain("Signature is Valid");
     expect(out).toMatch(/Digest Mismatch|Signature is Invalid/);
-    const report = verifyPdf(await readFile(tamperedPath), { trustedCas: [pki.caCertPem] });
+    const report = await verifyPdf(await readFile(tamperedPath), { trustedCas: [pki.caCertPem] });
     expect(report.valid).toBe(false);
     expect(report.issues.map((i) => i.code)).toContain("digest-mismatch");
-    expect(verifyPdf(signed, { trustedCas: [pki.caCertPem] }).valid).toBe(true);
+    expect((await verifyPdf(signed, { trustedCas: [pki.caCertPem] })).valid).toBe(true);
   });
 });
 
@@ -171,7 +171,7 @@ describe("PKCS#12 interoperability with OpenSSL 3", () => {
     const signer = await P12Signer.fromFile(p12Path, PASSPHRASE);
     await expect(P12Signer.fromFile(p12Path, "wrong")).rejects.toMatchObject({ code: "BAD_PASSPHRASE" });
     const pdf = await signPdf(await render(), signer);
-    const report = verifyPdf(pdf, { trustedCas: [await readFile(certPath, "utf8")] });
+    const report = await verifyPdf(pdf, { trustedCas: [await readFile(certPath, "utf8")] });
     expect(report.signatureValid).toBe(true);
     expect(report.signer?.commonName).toBe("openssl signer");
     const path = join(dir, "openssl-signed.pdf");

@@ -238,7 +238,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     expect(content).toMatchObject({ form: "admission@1", pdf_sha256: c.pdfSha256 });
     const pdf = await downloadEncryptedFile(clients.nurse, content.file);
     expect(sha256Hex(pdf)).toBe(c.pdfSha256);
-    expect(verifyPdf(pdf, { trustedCas: [caPem], clock }).valid).toBe(true);
+    expect((await verifyPdf(pdf, { trustedCas: [caPem], clock })).valid).toBe(true);
   });
 
   it("a tele-expertise request answered with !answer: the requester decrypts the signed answer, which verifies", async () => {
@@ -272,7 +272,7 @@ describe("escalation, admission and tele-expertise over a real homeserver", () =
     expect(answerEv.getContent()["m.relates_to"]).toEqual({ "m.in_reply_to": { event_id: t.sheetEventId } });
     const pdf = await downloadEncryptedFile(clients.alice, content.file);
     expect(sha256Hex(pdf)).toBe(content.pdf_sha256);
-    const verified = verifyPdf(pdf, { trustedCas: [caPem], clock });
+    const verified = await verifyPdf(pdf, { trustedCas: [caPem], clock });
     expect(verified.valid).toBe(true);
     expect(content.data).toMatchObject({
       request: { sheetId: c.sheetId },

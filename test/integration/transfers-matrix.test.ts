@@ -130,7 +130,7 @@ describe.each(engines())("transfers over a real homeserver on $name", (engine) =
     const caPem = await import("node:fs/promises").then((fs) =>
       fs.readFile(path.join(tmp.dir, engine.name, "pki", "ca.pem"), "utf8"),
     );
-    expect(verifyPdf(pdf, { trustedCas: [caPem] }).valid).toBe(true);
+    expect((await verifyPdf(pdf, { trustedCas: [caPem] })).valid).toBe(true);
     const name = aliceClient.getRoom(transfer.roomId)?.name ?? "";
     expect(name).toMatch(/^Passerelle · T-[0-9A-F]{10}$/);
     expect((await f.trail.verify()).ok).toBe(true);

@@ -31,7 +31,7 @@ export function sheetRoutes(services: ApiServices): Router {
   r.post(
     "/verify",
     requireBody("application/pdf"),
-    handler((req, res) => {
+    handler(async (req, res) => {
       const body: unknown = req.body;
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new PasserelleError("NOT_A_PDF", "the request body is empty", {
@@ -40,9 +40,8 @@ export function sheetRoutes(services: ApiServices): Router {
           ],
         });
       }
-      const report = verifyPdf(body, { trustedCas: services.trustedCas, clock: services.clock });
+      const report = await verifyPdf(body, { trustedCas: services.trustedCas, clock: services.clock });
       res.json(pdfReportView(report));
-      return Promise.resolve();
     }),
   );
   return r;

@@ -50,7 +50,7 @@ const run: CommandHandler = async (args, io) => {
     });
     const file = path.join(outDir, name.replace(/\.json$/, ".pdf"));
     await writeAtomic(file, signed.pdf);
-    const report = verifyPdf(signed.pdf, { trustedCas: [ca] });
+    const report = await verifyPdf(signed.pdf, { trustedCas: [ca] });
     allValid &&= report.valid;
     io.out(
       `${report.valid ? "VALID  " : "INVALID"} ${path.relative(io.cwd, file)}  ${sheet.ref}  sha256 ${signed.sha256.slice(0, 16)}…`,

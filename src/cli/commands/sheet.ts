@@ -114,7 +114,7 @@ const verify: CommandHandler = async (args, io) => {
     ),
   );
   const pdf = await readInput(file);
-  const report = verifyPdf(pdf, { trustedCas: cas });
+  const report = await verifyPdf(pdf, { trustedCas: cas });
   const data = embeddedData(pdf);
   if (values.json) io.out(JSON.stringify({ ...report, data }, null, 2));
   else printReport(report, data, cas.length > 0, io);

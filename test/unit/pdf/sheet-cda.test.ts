@@ -60,7 +60,7 @@ describe("produceSignedSheet and the CDA", () => {
       expect(af).toHaveLength(1);
     }
     expect(raw).toMatch(/\/AFRelationship \/Data/);
-    const report = verifyPdf(signed.pdf, { trustedCas: [pki.caPem], clock: VERIFY_CLOCK });
+    const report = await verifyPdf(signed.pdf, { trustedCas: [pki.caPem], clock: VERIFY_CLOCK });
     expect(report.valid).toBe(true);
     expect(report.byteRangeCoversWholeFile).toBe(true);
   });

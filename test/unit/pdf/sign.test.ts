@@ -43,8 +43,8 @@ function signedAttributeOids(cmsDer: Buffer): { oids: string[]; attrs: forge.asn
 }
 
 describe("signPdf", () => {
-  it("produces a PAdES signature that verifies against the dev CA", () => {
-    const report = verify(signed);
+  it("produces a PAdES signature that verifies against the dev CA", async () => {
+    const report = await verify(signed);
     expect(report.issues).toEqual([]);
     expect(report).toMatchObject({
       valid: true,
@@ -100,6 +100,21 @@ describe("signPdf", () => {
     );
   });
 
+  it("names the signer by its certificate's issuer and serial, byte for byte (RFC 5652 §10.2.4)", () => {
+    const { cmsDer } = extractSignature(signed);
+    const der = (node: forge.asn1.Asn1): string => forge.asn1.toDer(node).getBytes();
+    const kids = (node: forge.asn1.Asn1): forge.asn1.Asn1[] => node.value as forge.asn1.Asn1[];
+    const ci = forge.asn1.fromDer(forge.util.createBuffer(cmsDer.toString("binary")));
+    const signerInfo = kids(kids(kids(kids(ci)[1]!)[0]!).at(-1)!)[0]!;
+    const leaf = forge.asn1.fromDer(
+      forge.util.createBuffer(new X509Certificate(pki.signerCertPem).raw.toString("binary")),
+    );
+    const tbs = kids(kids(leaf)[0]!); // [0] version, serialNumber, signature, issuer, …
+    expect(der(kids(signerInfo)[1]!)).toBe(
+      der(forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.SEQUENCE, true, [tbs[3]!, tbs[1]!])),
+    );
+  });
+
   it("carries the signer and CA certificates in the CMS", () => {
     const cmsDer = extractSignature(signed).cmsDer;
     const msg = forge.pkcs7.messageFromAsn1(
@@ -116,10 +131,10 @@ describe("signPdf", () => {
     const outputs = await Promise.all(
       Array.from({ length: 25 }, () => renderSample().then((pdf) => signPdf(pdf, signer))),
     );
-    for (const pdf of outputs.slice(0, 5)) expect(verify(pdf).valid).toBe(true);
+    for (const pdf of outputs.slice(0, 5)) expect((await verify(pdf)).valid).toBe(true);
     expect(new Set(outputs.map((o) => o.toString("base64"))).size).toBe(1); // deterministic too
     const other = await signPdf(await renderSample({ pages: 3, placeholder: { reason: "autre" } }), signer);
-    expect(verify(other).valid).toBe(true);
+    expect((await verify(other)).valid).toBe(true);
   });
 
   it("fits an RSA-3072 chain in the default placeholder", async () => {
@@ -127,7 +142,7 @@ describe("signPdf", () => {
     try {
       const s = await P12Signer.fromFile(big.signerP12Path, PASSPHRASE);
       const pdf = await signPdf(unsigned, s);
-      expect(verifyPdf(pdf, { trustedCas: [big.caPem], clock: VERIFY_CLOCK }).valid).toBe(true);
+      expect((await verifyPdf(pdf, { trustedCas: [big.caPem], clock: VERIFY_CLOCK })).valid).toBe(true);
     } finally {
       await big.cleanup();
     }

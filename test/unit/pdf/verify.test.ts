@@ -25,19 +25,21 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([pki.cleanup(), otherPki.cleanup()]));
 
-const verify = (pdf: Buffer, trustedCas: (string | Uint8Array)[] = [pki.caPem]): VerificationReport =>
-  verifyPdf(pdf, { trustedCas, clock: VERIFY_CLOCK });
+const verify = (
+  pdf: Buffer,
+  trustedCas: (string | Uint8Array)[] = [pki.caPem],
+): Promise<VerificationReport> => verifyPdf(pdf, { trustedCas, clock: VERIFY_CLOCK });
 const codes = (r: VerificationReport): string[] => r.issues.map((i) => i.code);
 
 describe("verifyPdf", () => {
-  it("accepts the untouched signed file, with the CA as PEM or DER", () => {
-    expect(verify(signed).valid).toBe(true);
+  it("accepts the untouched signed file, with the CA as PEM or DER", async () => {
+    expect((await verify(signed)).valid).toBe(true);
     const der = Buffer.from(pki.caPem.replace(/-----[^-]+-----|\s/g, ""), "base64");
-    expect(verify(signed, [der]).valid).toBe(true);
-    expect(verify(signed, [otherPki.caPem + pki.caPem]).valid).toBe(true); // PEM bundle
+    expect((await verify(signed, [der])).valid).toBe(true);
+    expect((await verify(signed, [otherPki.caPem + pki.caPem])).valid).toBe(true); // PEM bundle
   });
 
-  it("detects one flipped byte anywhere in the signed ranges", () => {
+  it("detects one flipped byte anywhere in the signed ranges", async () => {
     const [, len1 = 0, start2 = 0, len2 = 0] = extractSignature(signed).byteRange;
     const positions = [
       ...Array.from({ length: 12 }, (_, i) => 20 + Math.floor(((len1 - 20) * i) / 12)),
@@ -49,7 +51,7 @@ describe("verifyPdf", () => {
       tampered[pos] = (tampered[pos] ?? 0) ^ 0x01;
       let report: VerificationReport | undefined;
       try {
-        report = verify(tampered);
+        report = await verify(tampered);
       } catch (e) {
         expect(isPasserelleError(e), `byte ${String(pos)}`).toBe(true); // e.g. a damaged %%EOF
         continue;
@@ -58,25 +60,25 @@ describe("verifyPdf", () => {
     }
   });
 
-  it("reports a content change as a digest mismatch", () => {
+  it("reports a content change as a digest mismatch", async () => {
     const [, len1 = 0] = extractSignature(signed).byteRange;
     const tampered = Buffer.from(signed);
     const pos = Math.floor(len1 / 2);
     tampered[pos] = (tampered[pos] ?? 0) ^ 0x01;
-    const report = verify(tampered);
+    const report = await verify(tampered);
     expect(report).toMatchObject({ valid: false, signatureValid: false, byteRangeCoversWholeFile: true });
     expect(codes(report)).toContain("digest-mismatch");
   });
 
-  it("flags bytes appended after signing (incremental update) as not covering the whole file", () => {
+  it("flags bytes appended after signing (incremental update) as not covering the whole file", async () => {
     const updated = Buffer.concat([signed, Buffer.from("\n99 0 obj\n<< /Injected true >>\nendobj\n%%EOF\n")]);
-    const report = verify(updated);
+    const report = await verify(updated);
     expect(report).toMatchObject({ valid: false, signatureValid: true, byteRangeCoversWholeFile: false });
     expect(codes(report)).toContain("not-whole-file");
   });
 
-  it("keeps the signature valid but the chain untrusted for another CA", () => {
-    const report = verify(signed, [otherPki.caPem]);
+  it("keeps the signature valid but the chain untrusted for another CA", async () => {
+    const report = await verify(signed, [otherPki.caPem]);
     expect(report).toMatchObject({ valid: false, signatureValid: true, chainTrusted: false });
     expect(codes(report)).toEqual(["chain-untrusted"]);
     expect(report.signer?.finess).toBe("420784878");
@@ -85,36 +87,39 @@ describe("verifyPdf", () => {
   it("checks certificate validity at the signing time (/M)", async () => {
     const late = await renderSample({ placeholder: { signingTime: new Date("2031-01-01T00:00:00Z") } });
     const signedLate = await signPdf(late, await P12Signer.fromFile(pki.signerP12Path, PASSPHRASE));
-    const report = verifyPdf(signedLate, {
+    const report = await verifyPdf(signedLate, {
       trustedCas: [pki.caPem],
       clock: fixedClock("2031-01-02T00:00:00Z"),
     });
     expect(report).toMatchObject({ valid: false, signatureValid: true, chainTrusted: false });
     expect(codes(report)).toContain("certificate-expired");
-    const future = verifyPdf(signed, { trustedCas: [pki.caPem], clock: fixedClock("2025-03-01T00:00:00Z") });
+    const future = await verifyPdf(signed, {
+      trustedCas: [pki.caPem],
+      clock: fixedClock("2025-03-01T00:00:00Z"),
+    });
     expect(codes(future)).toContain("signing-time-future");
-    expect(verify(signed).signingTime).toEqual(SIGNING_TIME);
+    expect((await verify(signed)).signingTime).toEqual(SIGNING_TIME);
   });
 
-  it("reports a damaged CMS instead of crashing", () => {
+  it("reports a damaged CMS instead of crashing", async () => {
     const { byteRange } = extractSignature(signed);
     const tampered = Buffer.from(signed);
     tampered.write("ff", (byteRange[1] ?? 0) + 1, "latin1"); // first byte of the DER
-    const report = verify(tampered);
+    const report = await verify(tampered);
     expect(report.valid).toBe(false);
     expect(codes(report)).toContain("cms-unparsable");
   });
 
-  it("reports a non-hex character in /Contents as a damaged signature", () => {
+  it("reports a non-hex character in /Contents as a damaged signature", async () => {
     const { byteRange } = extractSignature(signed);
     const tampered = Buffer.from(signed);
     tampered.write("zz", (byteRange[1] ?? 0) + 41, "latin1");
-    const report = verify(tampered);
+    const report = await verify(tampered);
     expect(report.valid).toBe(false);
     expect(codes(report)).toContain("contents-malformed");
   });
 
-  it("never crashes nor accepts randomly damaged files", () => {
+  it("never crashes nor accepts randomly damaged files", async () => {
     const original = extractSignature(signed).cmsDer;
     let seed = 42;
     const random = (n: number): number => {
@@ -127,7 +132,7 @@ describe("verifyPdf", () => {
       const input = i % 10 === 0 ? damaged.subarray(0, random(damaged.length)) : damaged;
       let report: VerificationReport;
       try {
-        report = verify(input);
+        report = await verify(input);
       } catch (e) {
         expect(isPasserelleError(e), String(e)).toBe(true);
         continue;
@@ -138,30 +143,29 @@ describe("verifyPdf", () => {
   });
 
   it("raises NOT_A_PDF / PDF_UNSUPPORTED for garbage, truncated or unsigned input", async () => {
-    const codeOf = (input: Buffer): string | undefined => {
+    const codeOf = async (input: Buffer): Promise<string | undefined> => {
       try {
-        verify(input);
+        await verify(input);
         return undefined;
       } catch (e) {
         return isPasserelleError(e) ? e.code : "crash";
       }
     };
-    expect(codeOf(Buffer.alloc(0))).toBe("NOT_A_PDF");
-    expect(codeOf(Buffer.from("garbage, definitely not a PDF"))).toBe("NOT_A_PDF");
-    expect(codeOf(signed.subarray(0, Math.floor(signed.length / 2)))).toBe("PDF_UNSUPPORTED");
-    expect(codeOf(signed.subarray(0, signed.length - 10))).toBe("PDF_UNSUPPORTED");
-    expect(codeOf(await renderSample({ placeholder: false }))).toBe("PDF_UNSUPPORTED");
-    expect(codeOf(await renderSample())).toBe("PDF_UNSUPPORTED"); // placeholder never signed
+    expect(await codeOf(Buffer.alloc(0))).toBe("NOT_A_PDF");
+    expect(await codeOf(Buffer.from("garbage, definitely not a PDF"))).toBe("NOT_A_PDF");
+    expect(await codeOf(signed.subarray(0, Math.floor(signed.length / 2)))).toBe("PDF_UNSUPPORTED");
+    expect(await codeOf(signed.subarray(0, signed.length - 10))).toBe("PDF_UNSUPPORTED");
+    expect(await codeOf(await renderSample({ placeholder: false }))).toBe("PDF_UNSUPPORTED");
+    expect(await codeOf(await renderSample())).toBe("PDF_UNSUPPORTED"); // placeholder never signed
     expect(() => extractSignature(Buffer.from("%PDF-1.7\n%%EOF\n"))).toThrow(/no signature/);
   });
 
-  it("rejects unreadable trust anchors with CONFIG_INVALID", () => {
-    expect(() => verify(signed, ["not a PEM"])).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));
+  it("rejects unreadable trust anchors with CONFIG_INVALID", async () => {
+    const invalid = expect.objectContaining({ code: "CONFIG_INVALID" });
+    await expect(verify(signed, ["not a PEM"])).rejects.toThrow(invalid);
     const broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----";
-    expect(() => verify(signed, [broken])).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));
-    expect(() => verify(signed, [Buffer.from("junk")])).toThrow(
-      expect.objectContaining({ code: "CONFIG_INVALID" }),
-    );
+    await expect(verify(signed, [broken])).rejects.toThrow(invalid);
+    await expect(verify(signed, [Buffer.from("junk")])).rejects.toThrow(invalid);
   });
 });
 
