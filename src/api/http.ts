@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
 import { PasserelleError } from "../core/index.ts";
+import { allowedMethods } from "./openapi.ts";
 import { PROBLEM_CONTENT_TYPE, toPasserelleError, toProblem } from "./problem.ts";
 import type { ApiLog } from "./services.ts";
 
@@ -49,6 +50,40 @@ export function errorMiddleware(log: ApiLog): ErrorRequestHandler {
       });
     }
     sendProblem(res, e);
+  };
+}
+
+/**
+ * 405 for a method a documented path does not have (RFC 9110 §15.5.6), with `Allow` listing the
+ * path's methods from the OpenAPI document's table; `OPTIONS` answers 204 with the same `Allow`.
+ * Runs before authentication: the methods of a path are public, as the document is.
+ */
+export function methodGuard(): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedMethods(req.path);
+    if (allowed === undefined || allowed.includes(req.method)) {
+      next();
+      return;
+    }
+    res.setHeader("Allow", allowed.join(", "));
+    if (req.method === "OPTIONS") {
+      res.status(204).end();
+      return;
+    }
+    next(
+      new PasserelleError("METHOD_NOT_ALLOWED", "method not allowed on this path", {
+        issues: [
+          {
+            path: "method",
+            rule: "allow",
+            message: {
+              en: `allowed: ${allowed.join(", ")}`,
+              fr: `méthodes permises : ${allowed.join(", ")}`,
+            },
+          },
+        ],
+      }),
+    );
   };
 }
 

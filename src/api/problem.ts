@@ -50,6 +50,7 @@ const TITLES: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: "Payload too large",
   UNSUPPORTED_MEDIA_TYPE: "Unsupported media type",
   RATE_LIMITED: "Too many requests",
+  METHOD_NOT_ALLOWED: "Method not allowed",
 };
 
 /** `urn:passerelle:problem:validation-failed` for `VALIDATION_FAILED`. */

@@ -28,7 +28,9 @@ export type ErrorCode =
   // HTTP API (issue 6)
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  // A method the path does not have (RFC 9110 §15.5.6; the response lists the path's in `Allow`)
+  | "METHOD_NOT_ALLOWED";
 
 /** HTTP status of each code — `Record` makes a missing code a compile error. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -54,6 +56,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  METHOD_NOT_ALLOWED: 405,
 };
 
 /** One problem with one field of the input, in French and English. */

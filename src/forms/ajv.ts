@@ -37,9 +37,11 @@ const identifierKeyword: SchemaValidateFunction = (schema: IdentifierType, data:
   return result.ok;
 };
 
-/** A new ajv configured for sheet schemas (see `formJsonSchema` in `schema.ts`). */
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, strict: true });
+/**
+ * Adds the sheet vocabulary to an ajv instance (draft-07 `Ajv` or 2020-12 `Ajv2020`): the formats
+ * `date`, `date-time` (RFC 3339, any fraction precision), `phone`, `email` and `x-identifier`.
+ */
+export function addSheetVocabulary<A extends Pick<Ajv, "addFormat" | "addKeyword">>(ajv: A): A {
   ajv.addFormat("date", isIsoDate);
   ajv.addFormat("date-time", isIsoDateTime);
   ajv.addFormat("phone", new RegExp(PHONE_PATTERN, "u"));
@@ -52,4 +54,11 @@ export function createAjv(): Ajv {
     validate: identifierKeyword,
   });
   return ajv;
+}
+
+/** A new ajv configured for sheet schemas (see `formJsonSchema` in `schema.ts`). */
+export function createAjv(): Ajv {
+  return addSheetVocabulary(
+    new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, strict: true }),
+  );
 }

@@ -158,15 +158,19 @@ function describe(e: ErrorObject): { rule: string; message: Msg } {
   }
 }
 
-function dottedPath(e: ErrorObject): string {
+function dottedPath(e: ErrorObject, known: ReadonlySet<string>): string {
   const parts = e.instancePath
     .split("/")
     .slice(1)
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   const p = e.params as Params;
   if (e.keyword === "required") parts.push(String(p.missingProperty));
-  // The unknown property's name is the client's text: the path ends with `*`, never that name.
-  if (e.keyword === "additionalProperties") parts.push("*");
+  // The unknown property's name is the client's text: the path ends with `*`, unless the name is
+  // one the schemas declare elsewhere (`known`, never the client's own text).
+  if (e.keyword === "additionalProperties") {
+    const name = p.additionalProperty;
+    parts.push(typeof name === "string" && known.has(name) ? name : "*");
+  }
   return parts.join(".");
 }
 
@@ -174,9 +178,10 @@ function dottedPath(e: ErrorObject): string {
 export function issuesFromAjv(
   errors: readonly ErrorObject[],
   labels: ReadonlyMap<string, Localized>,
+  known: ReadonlySet<string> = new Set(),
 ): FieldIssue[] {
   const issues = errors.map((e): FieldIssue => {
-    const path = dottedPath(e);
+    const path = dottedPath(e, known);
     const { rule, message } = describe(e);
     const label = labels.get(path.replace(/\.\d+(?=\.|$)/g, ".*"));
     return {
