@@ -5,7 +5,9 @@
  */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
 import { PasserelleError } from "../core/index.ts";
-import { allowedMethods } from "./openapi.ts";
+import type { FormRegistry } from "../forms/index.ts";
+import { allowedMethods, operationOf } from "./openapi.ts";
+import { queryOf } from "./validate.ts";
 import { PROBLEM_CONTENT_TYPE, toPasserelleError, toProblem } from "./problem.ts";
 import type { ApiLog } from "./services.ts";
 
@@ -84,6 +86,25 @@ export function methodGuard(): RequestHandler {
         ],
       }),
     );
+  };
+}
+
+/**
+ * The query parameters of every documented operation checked against its `parameters` in the
+ * document (validate.ts): an operation without query parameters refuses any.
+ */
+export function queryGuard(forms: FormRegistry): RequestHandler {
+  return (req, _res, next) => {
+    const key = operationOf(req.method, req.path);
+    if (key !== undefined && Object.keys(req.query).length > 0) {
+      try {
+        queryOf(forms, req, key);
+      } catch (e) {
+        next(e);
+        return;
+      }
+    }
+    next();
   };
 }
 

@@ -292,6 +292,13 @@ export function allowedMethods(path: string): readonly string[] | undefined {
   return m.methods.includes("GET") ? [...m.methods, "HEAD"] : m.methods;
 }
 
+/** The documented operation (`"GET /transfers/{id}"`) a request matches (HEAD as GET), if any. */
+export function operationOf(method: string, path: string): string | undefined {
+  const m = MATCHERS.find((x) => x.re.test(path));
+  const verb = method === "HEAD" ? "GET" : method;
+  return m?.methods.includes(verb) === true ? `${verb} ${m.path}` : undefined;
+}
+
 /** An operation's parameters by location (`"GET /transfers"`). */
 export function operationParameters(key: string): readonly Schema[] {
   const [method = "", path = ""] = key.split(" ");
