@@ -3,9 +3,10 @@
  * 0700 folder whatever the umask, and the service refuses to open a database whose folder or file
  * is open to other users (as it refuses shared keys).
  */
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/storage/index.ts";
 
@@ -69,5 +70,27 @@ describe("the sqlite files at rest", () => {
       code: "CONFIG_INVALID",
       message: expect.stringContaining("-wal is readable by other users") as unknown,
     });
+  });
+
+  it("make the CLI refuse to start on a data folder readable by others (src/main.ts, as bin/passerelle runs it)", () => {
+    const dir = join(tmp(), "data");
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    const main = resolve(import.meta.dirname, "../../../src/main.ts");
+    const run = () =>
+      spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", main, "db", "migrate"], {
+        encoding: "utf8",
+        env: { ...process.env, PASSERELLE_DATA_DIR: dir },
+        timeout: 60_000,
+      });
+    const refused = run();
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain(
+      `CONFIG_INVALID: ${dir} is readable by other users (mode 755); run chmod 700`,
+    );
+    chmodSync(dir, 0o700);
+    const ok = run();
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(mode(join(dir, "passerelle.sqlite"))).toBe("600");
   });
 });
