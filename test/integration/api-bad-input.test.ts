@@ -475,6 +475,33 @@ describe("hygiene", () => {
     expect(f.logs.some((l) => l.fields?.route === "/api/v1/transfers/:id")).toBe(true);
     expect(f.logs.filter((l) => l.level === "error")).toEqual([]);
   });
+
+  it("no problem detail of this suite repeats a value or a name that was sent", () => {
+    // Values and names the requests above sent (patient data, identifiers, parameters, fields).
+    const sent = [
+      "248037511204", // the INS, with good and bad keys
+      "MARCHAL",
+      "Odette",
+      "99900009988", // an RPPS outside the directory
+      "nope@1",
+      "DROP TABLE",
+      "garbage",
+      "maybe",
+      "yesterday",
+      "tomorrow",
+      "lost",
+      "extra",
+      "12/03/1948",
+      "A08",
+      "soon",
+    ];
+    const problems = responses.filter((r) => r.contentType.includes("application/problem+json"));
+    expect(problems.length).toBeGreaterThan(40);
+    for (const r of problems) {
+      const text = r.body.toString("utf8");
+      for (const v of sent) expect(text, `a problem detail repeats ${v}`).not.toContain(v);
+    }
+  });
 });
 
 describe("token issue (CLI)", () => {
