@@ -89,8 +89,12 @@ function fieldSchema(f: Field): JsonSchema {
     case "adeli":
     case "finess":
     case "ins":
-    case "siret":
-      return { ...identifierSchema(f.type), ...base, "x-identifier": f.type };
+    case "siret": {
+      const id = identifierSchema(f.type);
+      const rule = String(id.description);
+      const description = f.help === undefined ? rule : `${f.help.fr} ${rule}`;
+      return { ...id, ...base, description, "x-identifier": f.type };
+    }
     case "phone":
       return {
         ...base,
