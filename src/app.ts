@@ -160,7 +160,8 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const localKey = await loadLocalIssuerKey(config.dataDir);
     const tokens = new TokenVerifier(localKey, config.http.oidc, clock);
     // The web app (src/web) serves `/` and its assets in front of the API (demo logins if embedded).
-    const web = embedded === undefined ? {} : demoWebOptions(DEMO_MEMBERS, localKey, clock);
+    const web =
+      embedded === undefined ? {} : demoWebOptions(DEMO_MEMBERS, localKey, clock, directory.repository);
     const http: HttpServer = await listenWithWeb(web)(
       createHttpApp(
         {

@@ -59,6 +59,10 @@ export interface AdtEvent {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Length in Unicode code points (a surrogate pair is one), as JSON Schema's `maxLength` counts. */
+const codePoints = (v: string): number =>
+  v.length - (v.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+
 /** Validates the JSON form of an event (API); throws `VALIDATION_FAILED` naming every bad field, never a value. */
 export function validateAdtEvent(input: unknown): AdtEvent {
   const issues: FieldIssue[] = [];
@@ -84,7 +88,8 @@ export function validateAdtEvent(input: unknown): AdtEvent {
     const key = path.split(".").at(-1) ?? path;
     const v = o?.[key];
     if (v === undefined && !required) return undefined;
-    if (typeof v !== "string" || v.trim() === "" || v.length > max) {
+    // Length in Unicode code points, as JSON Schema's maxLength counts (the API documents it so).
+    if (typeof v !== "string" || v.trim() === "" || codePoints(v) > max) {
       bad(
         path,
         "string",

@@ -10,7 +10,7 @@ import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { HttpConfig } from "../config/index.ts";
 import { PasserelleError } from "../core/index.ts";
-import { accessLog, errorMiddleware } from "./http.ts";
+import { accessLog, errorMiddleware, methodGuard, queryGuard } from "./http.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { authenticate, principalOf } from "./principal.ts";
 import { adtRoutes } from "./routes/adt.ts";
@@ -74,6 +74,8 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   });
   const { perAddress, perToken } = limiters(config);
   api.use(perAddress);
+  api.use(methodGuard());
+  api.use(queryGuard(services.forms));
   api.use(opsRoutes(services, metrics));
   // Bodies are read only for authenticated callers.
   api.use(authenticate(services));

@@ -5,6 +5,9 @@
  */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
 import { PasserelleError } from "../core/index.ts";
+import type { FormRegistry } from "../forms/index.ts";
+import { allowedMethods, operationOf } from "./openapi.ts";
+import { queryOf } from "./validate.ts";
 import { PROBLEM_CONTENT_TYPE, toPasserelleError, toProblem } from "./problem.ts";
 import type { ApiLog } from "./services.ts";
 
@@ -49,6 +52,59 @@ export function errorMiddleware(log: ApiLog): ErrorRequestHandler {
       });
     }
     sendProblem(res, e);
+  };
+}
+
+/**
+ * 405 for a method a documented path does not have (RFC 9110 §15.5.6), with `Allow` listing the
+ * path's methods from the OpenAPI document's table; `OPTIONS` answers 204 with the same `Allow`.
+ * Runs before authentication: the methods of a path are public, as the document is.
+ */
+export function methodGuard(): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedMethods(req.path);
+    if (allowed === undefined || allowed.includes(req.method)) {
+      next();
+      return;
+    }
+    res.setHeader("Allow", allowed.join(", "));
+    if (req.method === "OPTIONS") {
+      res.status(204).end();
+      return;
+    }
+    next(
+      new PasserelleError("METHOD_NOT_ALLOWED", "method not allowed on this path", {
+        issues: [
+          {
+            path: "method",
+            rule: "allow",
+            message: {
+              en: `allowed: ${allowed.join(", ")}`,
+              fr: `méthodes permises : ${allowed.join(", ")}`,
+            },
+          },
+        ],
+      }),
+    );
+  };
+}
+
+/**
+ * The query parameters of every documented operation checked against its `parameters` in the
+ * document (validate.ts): an operation without query parameters refuses any.
+ */
+export function queryGuard(forms: FormRegistry): RequestHandler {
+  return (req, _res, next) => {
+    const key = operationOf(req.method, req.path);
+    if (key !== undefined && Object.keys(req.query).length > 0) {
+      try {
+        queryOf(forms, req, key);
+      } catch (e) {
+        next(e);
+        return;
+      }
+    }
+    next();
   };
 }
 

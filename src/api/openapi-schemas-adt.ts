@@ -5,6 +5,7 @@
  */
 import { ADT_TRIGGERS } from "../adt/index.ts";
 import { CIRCLE_CONSENTS, CIRCLE_SOURCES } from "../circles/index.ts";
+import { IDENTIFIER_PATTERNS, identifierSchema } from "../forms/index.ts";
 
 type Schema = Record<string, unknown>;
 const str: Schema = { type: "string" };
@@ -15,12 +16,27 @@ const obj = (properties: Record<string, Schema>, required: readonly string[], ex
   required,
   additionalProperties: extra,
 });
-const rpps: Schema = { type: "string", pattern: "^[0-9]{11}$" };
+const rpps: Schema = {
+  type: "string",
+  pattern: IDENTIFIER_PATTERNS.rpps,
+  description: "The RPPS number of an active directory member.",
+};
 const sha256: Schema = { type: "string", pattern: "^[0-9a-f]{64}$" };
-const text = (maxLength: number): Schema => ({ type: "string", minLength: 1, maxLength });
-/** The INS (NIR or NIA): 15 characters; the server checks its format and key (rule `ins.*`). */
-const ins: Schema = { type: "string", minLength: 15, maxLength: 15 };
-const offsetTime: Schema = { type: "string", format: "date-time", maxLength: 40 };
+/** 1 to `maxLength` characters (Unicode code points), not only white space. */
+const text = (maxLength: number): Schema => ({ type: "string", minLength: 1, maxLength, pattern: "\\S" });
+/** The INS (NIR or NIA): its shape as a pattern, the key rule in the description (rule `ins.key`). */
+const ins: Schema = identifierSchema("ins");
+/**
+ * An RFC 3339 date-time with an offset, as HL7 v2 DTM is converted; seconds may be left out
+ * (exactly what the ADT intake accepts).
+ */
+const offsetTime: Schema = {
+  type: "string",
+  maxLength: 40,
+  pattern:
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+};
+const day: Schema = { type: "string", format: "date", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" };
 
 export const ADT_CIRCLE_SCHEMAS: Record<string, Schema> = {
   AdtEvent: {
@@ -57,6 +73,8 @@ export const ADT_CIRCLE_SCHEMAS: Record<string, Schema> = {
       ["trigger", "controlId", "sender", "occurredAt", "patient", "stay"],
       true,
     ),
+    if: { properties: { trigger: { const: "A03" } }, required: ["trigger"] },
+    then: { properties: { stay: { required: ["dischargedAt"] } } },
     description: "stay.dischargedAt is required for A03. Unknown properties are ignored.",
   },
   AdtAcceptance: obj(
@@ -68,7 +86,7 @@ export const ADT_CIRCLE_SCHEMAS: Record<string, Schema> = {
       ins,
       rpps,
       consent: { enum: [...CIRCLE_CONSENTS] },
-      since: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+      since: day,
     },
     ["ins"],
   ),

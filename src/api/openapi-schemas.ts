@@ -1,11 +1,16 @@
 /**
  * JSON Schemas (2020-12) of the API's bodies, shared by the OpenAPI document and the request
- * validation (ajv): what the document says is what the server checks.
+ * validation (ajv): what the document says is what the server checks. The form-dependent ones
+ * (sheets, form names) come from `openapi-forms.ts`.
  */
 import { AUDIT_ACTIONS } from "../audit/index.ts";
 import { ROLES, STRUCTURE_KINDS } from "../directory/index.ts";
 import { TRANSFER_STATES } from "../transfers/index.ts";
+import type { FormRegistry } from "../forms/index.ts";
+import { IDENTIFIER_PATTERNS } from "../forms/index.ts";
 import { ADT_CIRCLE_SCHEMAS } from "./openapi-schemas-adt.ts";
+import type { SchemaVariant } from "./openapi-forms.ts";
+import { formSchemas } from "./openapi-forms.ts";
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -18,7 +23,11 @@ const obj = (properties: Record<string, Schema>, required: readonly string[], ex
   additionalProperties: extra,
 });
 const localized = obj({ fr: str, en: str }, ["fr", "en"]);
-const rpps: Schema = { type: "string", pattern: "^[0-9]{11}$" };
+const rpps: Schema = {
+  type: "string",
+  pattern: IDENTIFIER_PATTERNS.rpps,
+  description: "The RPPS number of an active directory member.",
+};
 const sha256: Schema = { type: "string", pattern: "^[0-9a-f]{64}$" };
 /** The short human reference of a transfer (kind prefix, Crockford Base32, check symbol); `id` stays the identifier. */
 const transferRef: Schema = {
@@ -26,9 +35,8 @@ const transferRef: Schema = {
   pattern: "^[A-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{3}$",
   description: "Short human reference shown to people, e.g. LDL-7K3Q-2FX; not an identifier for the API.",
 };
-const formRef: Schema = { type: "string", pattern: "^[a-z][a-z-]{0,63}(@[1-9][0-9]{0,5})?$", maxLength: 80 };
 
-export const SCHEMAS: Record<string, Schema> = {
+const SCHEMAS: Record<string, Schema> = {
   Problem: obj(
     {
       type: str,
@@ -109,23 +117,23 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ["ref", "id", "version", "title", "legalBasis", "definition", "schema"],
   ),
-  Sheet: obj({ form: formRef, data: { type: "object" } }, ["form", "data"]),
   CreateTransferRequest: {
     ...obj(
       {
-        sheet: ref("Sheet"),
+        sheet: ref("SentSheet"),
         to: { type: "array", items: rpps, minItems: 1, maxItems: 20 },
         toUnit: ref("UnitRef"),
       },
       ["sheet"],
     ),
+    anyOf: [{ required: ["to"] }, { required: ["toUnit"] }, ref("ExpertNamed")],
     description:
       "`to` (RPPS numbers), `toUnit` (a hospital unit: its staff with the role recipient, in the unit's room), or both. A tele-expertise request may omit both: it goes to `data.expert.rpps`.",
   },
   UnitRef: {
     oneOf: [
       obj({ structureId: { type: "integer", minimum: 1, maximum: 2147483647 } }, ["structureId"]),
-      obj({ finess: { type: "string", pattern: "^[0-9]{2}[0-9AB][0-9]{6}$" } }, ["finess"]),
+      obj({ finess: { type: "string", pattern: IDENTIFIER_PATTERNS.finess } }, ["finess"]),
     ],
   },
   CreatedTransfer: obj(
@@ -216,7 +224,7 @@ export const SCHEMAS: Record<string, Schema> = {
     { id: str, state: { enum: [...TRANSFER_STATES] }, outcome: { enum: ["recorded", "duplicate"] } },
     ["id", "state", "outcome"],
   ),
-  AnswerRequest: obj({ data: { type: "object" } }, ["data"]),
+  AnswerRequest: obj({ data: ref("AnswerData") }, ["data"]),
   AnswerResult: obj({ id: str, state: { const: "answered" }, answerId: str }, ["id", "state", "answerId"]),
   PdfReport: obj(
     {
@@ -355,3 +363,8 @@ export const SCHEMAS: Record<string, Schema> = {
   },
   ...ADT_CIRCLE_SCHEMAS,
 };
+
+/** Every schema of the document's components: `document` as served, `server` as `checkBody` compiles them. */
+export function apiSchemas(forms: FormRegistry, variant: SchemaVariant): Record<string, Schema> {
+  return { ...SCHEMAS, ...formSchemas(forms, variant) };
+}

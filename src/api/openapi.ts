@@ -1,9 +1,16 @@
 /**
- * The OpenAPI 3.1 document of `/api/v1` (served at `/api/v1/openapi.json`), kept true by
- * test/integration/api-contract.test.ts, which sends real requests to every operation and
- * validates them and their responses against it (ajv, JSON Schema 2020-12).
+ * The OpenAPI 3.1 document of `/api/v1` (served at `/api/v1/openapi.json`). The server checks
+ * requests with these very schemas (validate.ts: bodies and query parameters) and answers a method
+ * a path does not have with 405 and `Allow` from this table (RFC 9110 §15.5.6). Kept true by
+ * test/integration/api-contract.test.ts and api-schema-driven.test.ts, which drive every operation
+ * from the served document.
  */
-import { SCHEMAS } from "./openapi-schemas.ts";
+import type { FormRegistry } from "../forms/index.ts";
+import type { SchemaVariant } from "./openapi-forms.ts";
+import { apiSchemas } from "./openapi-schemas.ts";
+
+import { IDENTIFIER_PATTERNS } from "../forms/index.ts";
+import { TRANSFER_STATES } from "../transfers/index.ts";
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -21,8 +28,23 @@ const P = (
   schema,
   ...(description === undefined ? {} : { description }),
 });
-const idParam = P("id", { type: "string", minLength: 1, maxLength: 100 }, "path", "transfer id");
-const iso = { type: "string", format: "date-time" };
+/** Opaque ids (transfers, sheets): their real character set; a malformed one is a 404. */
+export const ID_PATTERN = "^[A-Za-z0-9._:-]{1,100}$";
+const idParam = P("id", { type: "string", pattern: ID_PATTERN }, "path", "transfer id");
+/** A day (`YYYY-MM-DD`, from its start in UTC) or an RFC 3339 date-time (any fraction precision). */
+const iso = {
+  anyOf: [
+    { type: "string", format: "date-time" },
+    { type: "string", format: "date" },
+  ],
+};
+const int = (minimum: number, maximum: number, dflt: number): Schema => ({
+  type: "integer",
+  minimum,
+  maximum,
+  default: dflt,
+});
+const opaque = (description: string): Schema => ({ type: "string", pattern: ID_PATTERN, description });
 
 interface Op {
   readonly summary: string;
@@ -66,7 +88,7 @@ const OPS: Record<string, Record<string, Op>> = {
   "/forms/{form}": {
     get: {
       summary: "A form's definition and JSON Schema",
-      parameters: [P("form", { type: "string", maxLength: 80 }, "path", "e.g. discharge@1")],
+      parameters: [P("form", ref("FormName"), "path", "e.g. discharge@1")],
       ok: { status: 200, content: json(ref("FormDetail")) },
     },
   },
@@ -86,11 +108,16 @@ const OPS: Record<string, Record<string, Op>> = {
     get: {
       summary: "Transfers the caller may see",
       parameters: [
-        P("state", { type: "string" }),
-        P("form", { type: "string", maxLength: 80 }),
-        P("overdue", { enum: ["true", "false"] }),
-        P("limit", { type: "string", pattern: "^[0-9]{1,3}$" }),
-        P("cursor", { type: "string", maxLength: 200 }),
+        P("state", { type: "string", enum: [...TRANSFER_STATES] }),
+        P("form", ref("FormName")),
+        P("overdue", { type: "string", enum: ["true", "false"] }),
+        P("limit", int(1, 200, 50)),
+        P(
+          "cursor",
+          { type: "string", pattern: "^[A-Za-z0-9_-]{1,200}$" },
+          "query",
+          "the `next` of a previous page (opaque)",
+        ),
       ],
       ok: { status: 200, content: json(ref("TransferList")) },
     },
@@ -158,8 +185,13 @@ const OPS: Record<string, Record<string, Op>> = {
     get: {
       summary: "Active members (name prefix, profession)",
       parameters: [
-        P("q", { type: "string", maxLength: 100 }),
-        P("profession", { type: "string", pattern: "^[0-9]{1,3}$" }),
+        P("q", { type: "string", maxLength: 100 }, "query", "name prefix (at most 100 characters)"),
+        P(
+          "profession",
+          { type: "string", pattern: "^[0-9]{1,3}$" },
+          "query",
+          "Annuaire Santé profession code",
+        ),
       ],
       ok: { status: 200, content: json(ref("MemberList")) },
     },
@@ -167,7 +199,7 @@ const OPS: Record<string, Record<string, Op>> = {
   "/directory/members/{rpps}": {
     get: {
       summary: "A member by RPPS",
-      parameters: [P("rpps", { type: "string" }, "path")],
+      parameters: [P("rpps", { type: "string", pattern: IDENTIFIER_PATTERNS.rpps }, "path")],
       ok: { status: 200, content: json(ref("Member")) },
     },
   },
@@ -180,9 +212,14 @@ const OPS: Record<string, Record<string, Op>> = {
       parameters: [
         P("from", iso),
         P("to", iso),
-        P("transfer", { type: "string", maxLength: 100 }),
-        P("after", { type: "string", pattern: "^[0-9]{1,15}$" }),
-        P("limit", { type: "string", pattern: "^[0-9]{1,4}$" }),
+        P("transfer", opaque("a transfer id")),
+        P(
+          "after",
+          { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+          "query",
+          "the `next` of a previous page",
+        ),
+        P("limit", int(1, 1000, 100)),
       ],
       ok: { status: 200, content: json(ref("AuditPage")) },
     },
@@ -196,7 +233,7 @@ const OPS: Record<string, Record<string, Op>> = {
   "/audit/export": {
     get: {
       summary: "Offline-verifiable JSON Lines export (auditor)",
-      parameters: [P("from", iso), P("to", iso), P("sheet", { type: "string", maxLength: 100 })],
+      parameters: [P("from", iso), P("to", iso), P("sheet", opaque("a sheet id"))],
       ok: { status: 200, content: { "application/jsonl": { schema: { type: "string" } } } },
     },
   },
@@ -246,6 +283,36 @@ export const OPERATIONS: readonly string[] = Object.entries(OPS).flatMap(([path,
   Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
 );
 
+/** Each documented path as a matcher (`{x}` is one non-empty segment) with its methods. */
+const MATCHERS = Object.entries(OPS).map(([path, ops]) => ({
+  path,
+  re: new RegExp("^" + path.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+") + "$"),
+  methods: Object.keys(ops).map((m) => m.toUpperCase()),
+}));
+
+/**
+ * The methods of the documented path that `path` (relative to `/api/v1`) matches, HEAD with GET
+ * (express answers HEAD with the GET route); undefined when no documented path matches.
+ */
+export function allowedMethods(path: string): readonly string[] | undefined {
+  const m = MATCHERS.find((x) => x.re.test(path));
+  if (m === undefined) return undefined;
+  return m.methods.includes("GET") ? [...m.methods, "HEAD"] : m.methods;
+}
+
+/** The documented operation (`"GET /transfers/{id}"`) a request matches (HEAD as GET), if any. */
+export function operationOf(method: string, path: string): string | undefined {
+  const m = MATCHERS.find((x) => x.re.test(path));
+  const verb = method === "HEAD" ? "GET" : method;
+  return m?.methods.includes(verb) === true ? `${verb} ${m.path}` : undefined;
+}
+
+/** An operation's parameters by location (`"GET /transfers"`). */
+export function operationParameters(key: string): readonly Schema[] {
+  const [method = "", path = ""] = key.split(" ");
+  return OPS[path]?.[method.toLowerCase()]?.parameters ?? [];
+}
+
 function operation(op: Op): Schema {
   const errors: Record<string, Schema> = {};
   for (const s of op.public === true ? [] : [400, 401, 403, 404, 409, 413, 415, 422, 429]) {
@@ -267,8 +334,11 @@ function operation(op: Op): Schema {
   };
 }
 
-/** The document (a fresh object each call). */
-export function openApiDocument(): Record<string, unknown> {
+/** The document for the forms of `forms` (a fresh object each call); `server`: as `checkBody` compiles it. */
+export function openApiDocument(
+  forms: FormRegistry,
+  variant: SchemaVariant = "document",
+): Record<string, unknown> {
   return {
     openapi: "3.1.0",
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
@@ -277,7 +347,10 @@ export function openApiDocument(): Record<string, unknown> {
       version: "1",
       description:
         "Signed liaison sheets between hospital and city (CPTS): forms, transfers, directory, audit. " +
-        "Errors are RFC 9457 problem details naming the offending field, never its value.",
+        "Errors are RFC 9457 problem details naming the offending field and rule, never its value. " +
+        "A method a path does not have is answered 405 with an Allow header. Identifiers carry their " +
+        "shape as a pattern; a wrong check key (described with each) is refused with 422. String " +
+        "lengths count Unicode code points, as JSON Schema does.",
     },
     servers: [{ url: "/api/v1" }],
     security: [{ bearer: [] }],
@@ -295,7 +368,7 @@ export function openApiDocument(): Record<string, unknown> {
           bearerFormat: "JWT (OIDC issuer RS256/ES256, or the local issuer EdDSA)",
         },
       },
-      schemas: SCHEMAS,
+      schemas: apiSchemas(forms, variant),
     },
   };
 }

@@ -54,6 +54,7 @@ const TITLES: Record<ErrorCode, string> = {
   XML_REFUSED: "XML refused",
   XML_MALFORMED: "Malformed XML",
   CDA_INVALID: "CDA document invalid",
+  METHOD_NOT_ALLOWED: "Method not allowed",
 };
 
 /** `urn:passerelle:problem:validation-failed` for `VALIDATION_FAILED`. */

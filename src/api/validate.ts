@@ -1,33 +1,89 @@
 /**
- * Request checks: JSON bodies against the schemas of the OpenAPI document (ajv, JSON Schema
- * 2020-12), query parameters by name (unknown, repeated or malformed ones refused). Failures are
- * `VALIDATION_FAILED` with the offending field's path.
+ * Request checks with the schemas of the served OpenAPI document (ajv, JSON Schema 2020-12, string
+ * lengths in Unicode code points as JSON Schema counts them): JSON bodies against
+ * `components.schemas`, query parameters against the operation's `parameters` (unknown or
+ * repeated ones refused, integers read from their digits). One source of truth: what the
+ * document says is what is enforced. Failures are `VALIDATION_FAILED` naming the path and the
+ * rule, never the value nor a name the client chose.
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv";
 import type { Request } from "express";
 import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
-import { issuesFromAjv } from "../forms/index.ts";
-import { SCHEMAS } from "./openapi-schemas.ts";
+import type { FormRegistry } from "../forms/index.ts";
+import { addSheetVocabulary, issuesFromAjv } from "../forms/index.ts";
+import { OPERATIONS, operationParameters } from "./openapi.ts";
+import { apiSchemas } from "./openapi-schemas.ts";
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
-ajv.addKeyword({ keyword: "components" }); // the schemas live where the OpenAPI document has them
-ajv.addSchema({ $id: "passerelle:api", components: { schemas: SCHEMAS } });
-const compiled = new Map<string, ValidateFunction>();
+interface Contract {
+  readonly ajv: Ajv2020;
+  readonly bodies: Map<string, ValidateFunction>;
+  /** Every property name the schemas declare: an unknown property is named only if it is one. */
+  readonly names: ReadonlySet<string>;
+  readonly queries: Map<
+    string,
+    { validate: ValidateFunction; names: ReadonlySet<string>; integers: ReadonlySet<string> }
+  >;
+}
+
+const contracts = new WeakMap<FormRegistry, Contract>();
+const ROOT = "passerelle:api";
+
+/** The validators of one form registry's document (built once, compiled on first use). */
+function contractOf(forms: FormRegistry): Contract {
+  let c = contracts.get(forms);
+  if (c !== undefined) return c;
+  const ajv = addSheetVocabulary(
+    new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false }),
+  );
+  ajv.addKeyword({ keyword: "components" }); // the schemas live where the OpenAPI document has them
+  ajv.addKeyword({ keyword: "x-query" });
+  const query: Record<string, unknown> = {};
+  const queries: Contract["queries"] = new Map();
+  OPERATIONS.forEach((key, i) => {
+    const params = operationParameters(key).filter((p) => p.in === "query");
+    query[`q${String(i)}`] = {
+      type: "object",
+      properties: Object.fromEntries(params.map((p): [string, unknown] => [String(p.name), p.schema])),
+      additionalProperties: false,
+    };
+  });
+  const schemas = apiSchemas(forms, "server");
+  ajv.addSchema({ $id: ROOT, components: { schemas }, "x-query": query });
+  c = { ajv, bodies: new Map(), queries, names: propertyNames(schemas) };
+  contracts.set(forms, c);
+  return c;
+}
+
+/** Every key of every `properties` in `schema`. */
+function propertyNames(schema: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(schema)) for (const s of schema as unknown[]) propertyNames(s, out);
+  else if (typeof schema === "object" && schema !== null) {
+    for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
+      if (k === "properties" && typeof v === "object" && v !== null)
+        for (const n of Object.keys(v)) out.add(n);
+      propertyNames(v, out);
+    }
+  }
+  return out;
+}
 
 const fail = (issues: readonly FieldIssue[], what: string): PasserelleError =>
   new PasserelleError("VALIDATION_FAILED", `${what}: ${issues.map((i) => i.path).join(", ")}`, { issues });
 
 /** The body, checked against `components.schemas[name]`; paths are prefixed with `body.`. */
-export function checkBody(body: unknown, name: string): unknown {
-  let v = compiled.get(name);
+export function checkBody(forms: FormRegistry, body: unknown, name: string): unknown {
+  const c = contractOf(forms);
+  let v = c.bodies.get(name);
   if (v === undefined) {
-    v = ajv.compile({ $ref: `passerelle:api#/components/schemas/${name}` });
-    compiled.set(name, v);
+    v = c.ajv.compile({ $ref: `${ROOT}#/components/schemas/${name}` });
+    c.bodies.set(name, v);
   }
   if (!v(body)) {
-    const issues = issuesFromAjv(v.errors ?? [], new Map()).map((i) => ({
+    // Of the alternatives (`anyOf`, `oneOf`), the first one's unmet rules are named.
+    const errors = (v.errors ?? []).filter((e) => !/\/(anyOf|oneOf)\/[1-9]/.test(e.schemaPath));
+    const issues = issuesFromAjv(errors, new Map(), c.names).map((i) => ({
       ...i,
       path: i.path === "" ? "body" : i.path,
     }));
@@ -36,83 +92,61 @@ export function checkBody(body: unknown, name: string): unknown {
   return body;
 }
 
-const issue = (path: string, rule: string, en: string, fr: string): FieldIssue => ({
-  path,
-  rule,
-  message: { en, fr },
-});
-
-/** Query parameters: only `allowed` names, each at most once; returns them as strings. */
-export function queryOf<K extends string>(req: Request, allowed: readonly K[]): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {};
+/**
+ * The query parameters of operation `key` (`"GET /transfers"`), checked against its documented
+ * parameters: integers as numbers, the others as strings. Unknown parameters (path `*`: their
+ * names are the client's) and repeated ones are refused.
+ */
+export function queryOf(forms: FormRegistry, req: Request, key: string): Record<string, string | number> {
+  const c = contractOf(forms);
+  let q = c.queries.get(key);
+  if (q === undefined) {
+    const i = OPERATIONS.indexOf(key);
+    if (i < 0) throw new PasserelleError("INTERNAL", "undocumented operation");
+    const params = operationParameters(key).filter((p) => p.in === "query");
+    const names = new Set(params.map((p) => String(p.name)));
+    const integers = new Set(
+      params.filter((p) => (p.schema as { type?: unknown }).type === "integer").map((p) => String(p.name)),
+    );
+    q = { validate: c.ajv.compile({ $ref: `${ROOT}#/x-query/q${String(i)}` }), names, integers };
+    c.queries.set(key, q);
+  }
+  const values: Record<string, string | number> = {};
   const issues: FieldIssue[] = [];
   for (const [k, v] of Object.entries(req.query)) {
-    if (!(allowed as readonly string[]).includes(k)) {
-      issues.push(issue(k, "unknownParameter", "unknown query parameter", "paramètre inconnu"));
-    } else if (typeof v !== "string") {
-      issues.push(issue(k, "single", "must be given once", "ne doit apparaître qu’une fois"));
+    if (typeof v !== "string") {
+      const path = q.names.has(k) ? k : "*";
+      issues.push({
+        path,
+        rule: "single",
+        message: { en: "must be given once", fr: "ne doit apparaître qu’une fois" },
+      });
     } else {
-      out[k as K] = v;
+      values[k] = q.integers.has(k) && /^-?[0-9]{1,20}$/.test(v) ? Number(v) : v;
     }
   }
+  if (issues.length === 0 && !q.validate(values)) {
+    issues.push(...issuesFromAjv(q.validate.errors ?? [], new Map()));
+  }
   if (issues.length > 0) throw fail(issues, "invalid query");
-  return out;
+  return values;
 }
 
-/** An integer parameter in [min, max], default `fallback`. */
-export function intParam(
-  name: string,
-  v: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (v === undefined) return fallback;
-  const n = /^\d{1,15}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw fail(
-      [issue(name, "range", `integer from ${min} to ${max} expected`, `entier de ${min} à ${max} attendu`)],
-      "invalid query",
-    );
-  }
-  return n;
-}
-
-const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-/** An ISO 8601 date or instant, normalised to `toISOString()`. */
-export function isoParam(name: string, v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
+/**
+ * A checked `date` or `date-time` parameter as an instant (`toISOString()`): a day is its start in
+ * UTC; a leap second (`:60`) is the next second.
+ */
+export function instantOf(v: string | number | undefined): string | undefined {
+  if (typeof v !== "string") return undefined;
   const t = new Date(v);
-  if (!ISO.test(v) || Number.isNaN(t.getTime())) {
-    throw fail(
-      [issue(name, "iso8601", "ISO 8601 date or time expected", "date ISO 8601 attendue")],
-      "invalid query",
-    );
-  }
-  return t.toISOString();
+  if (!Number.isNaN(t.getTime())) return t.toISOString();
+  const leap = new Date(v.replace(/:60(?=[.zZ+-])/, ":59"));
+  return new Date(leap.getTime() + 1000).toISOString();
 }
 
-/** One of `values`. */
-export function enumParam<V extends string>(
-  name: string,
-  v: string | undefined,
-  values: readonly V[],
-): V | undefined {
-  if (v === undefined) return undefined;
-  const found = values.find((x) => x === v);
-  if (found === undefined) {
-    throw fail(
-      [issue(name, "enum", `one of ${values.join(", ")}`, `une valeur parmi ${values.join(", ")}`)],
-      "invalid query",
-    );
-  }
-  return found;
-}
-
-/** A path or query id: opaque, printable, at most 100 characters (never echoed back). */
-export function idParam(name: string, v: string | undefined): string {
-  if (v === undefined || !/^[A-Za-z0-9._:-]{1,100}$/.test(v)) {
-    throw fail([issue(name, "id", "not a valid identifier", "identifiant invalide")], "invalid parameter");
-  }
-  return v;
-}
+/** A checked string parameter. */
+export const str = (v: string | number | undefined): string | undefined =>
+  typeof v === "string" ? v : undefined;
+/** A checked integer parameter, else `fallback`. */
+export const int = (v: string | number | undefined, fallback: number): number =>
+  typeof v === "number" ? v : fallback;

@@ -4,7 +4,7 @@ import { link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises
 import { join } from "node:path";
 import { calculateJwkThumbprint } from "jose";
 import type { JWK } from "jose";
-import { PasserelleError } from "../core/index.ts";
+import { PasserelleError, assertPrivate } from "../core/index.ts";
 
 /** File names inside the data directory. Both are secrets: mode 0600, never committed. */
 export const SIGNING_KEY_FILE = "audit-signing-key.pem";
@@ -44,13 +44,8 @@ export async function loadOrCreateSecret(path: string, make: () => Buffer | stri
 }
 
 async function readSecret(path: string): Promise<Buffer> {
-  const st = await stat(path);
-  if ((st.mode & 0o077) !== 0) {
-    throw new PasserelleError(
-      "BAD_KEYSTORE",
-      `${path} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); run chmod 600`,
-    );
-  }
+  await stat(path); // ENOENT when absent: the caller creates it
+  await assertPrivate(path, "BAD_KEYSTORE");
   return readFile(path);
 }
 

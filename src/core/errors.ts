@@ -35,7 +35,9 @@ export type ErrorCode =
   // XML that is not well-formed, and a well-formed document that breaks a CDA / CI-SIS rule.
   | "XML_REFUSED"
   | "XML_MALFORMED"
-  | "CDA_INVALID";
+  | "CDA_INVALID"
+  // A method the path does not have (RFC 9110 §15.5.6; the response lists the path's in `Allow`)
+  | "METHOD_NOT_ALLOWED";
 
 /** HTTP status of each code — `Record` makes a missing code a compile error. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -65,6 +67,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   XML_REFUSED: 422,
   XML_MALFORMED: 400,
   CDA_INVALID: 422,
+  METHOD_NOT_ALLOWED: 405,
 };
 
 /** One problem with one field of the input, in French and English. */

@@ -1,4 +1,5 @@
 export { PasserelleError, HTTP_STATUS, isPasserelleError } from "./errors.ts";
 export type { ErrorCode, FieldIssue } from "./errors.ts";
 export { systemClock, fixedClock } from "./clock.ts";
+export { assertPrivate } from "./private-files.ts";
 export type { Clock } from "./clock.ts";

@@ -8,10 +8,11 @@ import { Ajv } from "ajv";
 import type { SchemaValidateFunction } from "ajv";
 import type { IdentifierType } from "./definition.ts";
 import { checkIdentifier } from "./identifiers.ts";
+import { EMAIL_PATTERN, PHONE_PATTERN } from "./schema.ts";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
-  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+  /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
 
 /** A real calendar day `YYYY-MM-DD`. */
 export function isIsoDate(s: string): boolean {
@@ -36,13 +37,15 @@ const identifierKeyword: SchemaValidateFunction = (schema: IdentifierType, data:
   return result.ok;
 };
 
-/** A new ajv configured for sheet schemas (see `formJsonSchema` in `schema.ts`). */
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, strict: true });
+/**
+ * Adds the sheet vocabulary to an ajv instance (draft-07 `Ajv` or 2020-12 `Ajv2020`): the formats
+ * `date`, `date-time` (RFC 3339, any fraction precision), `phone`, `email` and `x-identifier`.
+ */
+export function addSheetVocabulary<A extends Pick<Ajv, "addFormat" | "addKeyword">>(ajv: A): A {
   ajv.addFormat("date", isIsoDate);
   ajv.addFormat("date-time", isIsoDateTime);
-  ajv.addFormat("phone", /^\+?[0-9][0-9 .()-]{3,30}$/);
-  ajv.addFormat("email", /^[^\s@"<>]{1,64}@[^\s@"<>]+\.[^\s@"<>]+$/);
+  ajv.addFormat("phone", new RegExp(PHONE_PATTERN, "u"));
+  ajv.addFormat("email", new RegExp(EMAIL_PATTERN, "u"));
   ajv.addKeyword({
     keyword: "x-identifier",
     type: "string",
@@ -51,4 +54,11 @@ export function createAjv(): Ajv {
     validate: identifierKeyword,
   });
   return ajv;
+}
+
+/** A new ajv configured for sheet schemas (see `formJsonSchema` in `schema.ts`). */
+export function createAjv(): Ajv {
+  return addSheetVocabulary(
+    new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, strict: true }),
+  );
 }

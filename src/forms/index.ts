@@ -46,3 +46,6 @@ export { formJsonSchema, type JsonSchema } from "./schema.ts";
 export { parseSheetJson, sheetIssues, validateSheet } from "./validate.ts";
 export type { SheetData, ValidatedSheet } from "./validate.ts";
 export { issuesFromAjv } from "./issues.ts";
+/** The sheet vocabulary (formats, `x-identifier`) for another ajv instance; identifiers as JSON Schema. */
+export { addSheetVocabulary, isIsoDate, isIsoDateTime } from "./ajv.ts";
+export { IDENTIFIER_EXAMPLES, IDENTIFIER_PATTERNS, identifierSchema } from "./identifier-schema.ts";

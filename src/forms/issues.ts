@@ -141,6 +141,8 @@ function describe(e: ErrorObject): { rule: string; message: Msg } {
         message: { fr: `format invalide : ${hint.fr} attendu`, en: `invalid format: ${hint.en} expected` },
       };
     }
+    case "pattern":
+      return { rule: "pattern", message: { fr: "format invalide", en: "invalid format" } };
     case "additionalProperties":
       return {
         rule: "additionalProperties",
@@ -156,19 +158,19 @@ function describe(e: ErrorObject): { rule: string; message: Msg } {
   }
 }
 
-/** A property name from the input, shown in a path only when it looks like a field id. */
-function safeKey(key: unknown): string {
-  return typeof key === "string" && /^[A-Za-z_$][\w$-]{0,63}$/.test(key) ? key : "*";
-}
-
-function dottedPath(e: ErrorObject): string {
+function dottedPath(e: ErrorObject, known: ReadonlySet<string>): string {
   const parts = e.instancePath
     .split("/")
     .slice(1)
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
   const p = e.params as Params;
   if (e.keyword === "required") parts.push(String(p.missingProperty));
-  if (e.keyword === "additionalProperties") parts.push(safeKey(p.additionalProperty));
+  // The unknown property's name is the client's text: the path ends with `*`, unless the name is
+  // one the schemas declare elsewhere (`known`, never the client's own text).
+  if (e.keyword === "additionalProperties") {
+    const name = p.additionalProperty;
+    parts.push(typeof name === "string" && known.has(name) ? name : "*");
+  }
   return parts.join(".");
 }
 
@@ -176,9 +178,10 @@ function dottedPath(e: ErrorObject): string {
 export function issuesFromAjv(
   errors: readonly ErrorObject[],
   labels: ReadonlyMap<string, Localized>,
+  known: ReadonlySet<string> = new Set(),
 ): FieldIssue[] {
   const issues = errors.map((e): FieldIssue => {
-    const path = dottedPath(e);
+    const path = dottedPath(e, known);
     const { rule, message } = describe(e);
     const label = labels.get(path.replace(/\.\d+(?=\.|$)/g, ".*"));
     return {
@@ -191,9 +194,12 @@ export function issuesFromAjv(
     };
   });
   const typed = new Set(issues.filter((i) => i.rule === "type").map((i) => i.path));
+  // A `pattern` doubles an identifier's check or a format: the more precise issue is kept.
+  const precise = new Set(issues.filter((i) => i.rule !== "pattern").map((i) => i.path));
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = `${i.path}\u0000${i.rule}`;
+    if (i.rule === "pattern" && precise.has(i.path)) return false;
     if ((typed.has(i.path) && i.rule !== "type") || seen.has(key)) return false;
     seen.add(key);
     return true;

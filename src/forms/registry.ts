@@ -94,20 +94,17 @@ export function createFormRegistry(sources: readonly DefinitionSource[]): FormRe
             ? forms.filter((f) => f.id === m[1]).at(-1)
             : byRef.get(ref as FormRef);
       if (found === undefined) {
-        const shown = m === null ? "" : ` '${ref}'`;
-        throw new PasserelleError(
-          "UNKNOWN_FORM",
-          `unknown form${shown}; known: ${[...byRef.keys()].join(", ")}`,
-          {
-            issues: [
-              {
-                path: "form",
-                rule: "unknownForm",
-                message: { fr: `formulaire inconnu${shown}`, en: `unknown form${shown}` },
-              },
-            ],
-          },
-        );
+        // The name asked for is never repeated (it is the client's text); the known ones are listed.
+        const known = [...byRef.keys()].join(", ");
+        throw new PasserelleError("UNKNOWN_FORM", `unknown form; known: ${known}`, {
+          issues: [
+            {
+              path: "form",
+              rule: "unknownForm",
+              message: { fr: `formulaire inconnu (connus : ${known})`, en: `unknown form (known: ${known})` },
+            },
+          ],
+        });
       }
       return found;
     },

@@ -5,17 +5,22 @@
  * when empty: `null` is not accepted in place of a value.
  *
  * Non-standard parts: `"x-identifier": "rpps" | "adeli" | "finess" | "ins" | "siret"` on
- * identifier strings (check-key algorithms of `identifiers.ts`), and the formats `phone`, `date`
- * and `date-time` defined in `validate.ts`.
+ * identifier strings (check-key algorithms of `identifiers.ts`; their shape is also a standard
+ * `pattern`, see `identifier-schema.ts`), and the formats `phone` and `email` (also given as
+ * `pattern`), `date` and `date-time` (RFC 3339) defined in `ajv.ts`.
  */
 import type { Field, FormDefinition, Localized, Section } from "./definition.ts";
 import { formRef } from "./definition.ts";
+import { identifierSchema } from "./identifier-schema.ts";
 
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 /** Longest accepted phone number and e-mail address (RFC 5321 path limit). */
 export const PHONE_MAX_LENGTH = 32;
 export const EMAIL_MAX_LENGTH = 254;
+/** The `phone` and `email` formats, also given as `pattern` so that any JSON Schema tool knows them. */
+export const PHONE_PATTERN = "^\\+?[0-9][0-9 .()-]{3,30}$";
+export const EMAIL_PATTERN = '^[^\\s@"<>]{1,64}@[^\\s@"<>]+\\.[^\\s@"<>]+$';
 
 export function formJsonSchema(def: FormDefinition): JsonSchema {
   return {
@@ -84,12 +89,28 @@ function fieldSchema(f: Field): JsonSchema {
     case "adeli":
     case "finess":
     case "ins":
-    case "siret":
-      return { ...base, type: "string", "x-identifier": f.type };
+    case "siret": {
+      const id = identifierSchema(f.type);
+      const rule = String(id.description);
+      const description = f.help === undefined ? rule : `${f.help.fr} ${rule}`;
+      return { ...id, ...base, description, "x-identifier": f.type };
+    }
     case "phone":
-      return { ...base, type: "string", maxLength: PHONE_MAX_LENGTH, format: "phone" };
+      return {
+        ...base,
+        type: "string",
+        maxLength: PHONE_MAX_LENGTH,
+        format: "phone",
+        pattern: PHONE_PATTERN,
+      };
     case "email":
-      return { ...base, type: "string", maxLength: EMAIL_MAX_LENGTH, format: "email" };
+      return {
+        ...base,
+        type: "string",
+        maxLength: EMAIL_MAX_LENGTH,
+        format: "email",
+        pattern: EMAIL_PATTERN,
+      };
     case "list":
       return {
         ...base,

@@ -1,9 +1,9 @@
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import knexFactory from "knex";
 import type { Knex } from "knex";
 import type { DatabaseConfig } from "../config/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import { PasserelleError, assertPrivate } from "../core/index.ts";
 import { toStorageError } from "./errors.ts";
 import { migrateLatest } from "./migrations.ts";
 
@@ -42,6 +42,35 @@ interface SqliteConnection {
 }
 
 /**
+ * The sqlite file holds sheets in clear: its folder is created 0700 and the file 0600 before
+ * sqlite opens it (sqlite gives its `-wal` and `-shm` files the database file's mode). A folder,
+ * database, `-wal` or `-shm` open to other users is refused (`CONFIG_INVALID`): the service does
+ * not start on shared files, as it does not on shared keys.
+ */
+async function preparePrivateFile(filename: string): Promise<void> {
+  const dir = dirname(filename);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new PasserelleError("IO_ERROR", "cannot create the directory of the sqlite database", {
+      cause: e,
+    });
+  }
+  await assertPrivate(dir, "CONFIG_INVALID");
+  if (!(await assertPrivate(filename, "CONFIG_INVALID"))) {
+    try {
+      await (await open(filename, "wx", 0o600)).close(); // an empty file is an empty database
+    } catch (e) {
+      if (!(e instanceof Error && "code" in e && e.code === "EEXIST")) {
+        throw new PasserelleError("IO_ERROR", "cannot create the sqlite database", { cause: e });
+      }
+    }
+    await chmod(filename, 0o600).catch(() => undefined); // whatever the umask
+  }
+  for (const side of ["-wal", "-shm"]) await assertPrivate(filename + side, "CONFIG_INVALID");
+}
+
+/**
  * Opens the configured database. sqlite: the file is created if needed, in WAL mode with
  * `synchronous=FULL` (a committed audit entry survives a power cut), `busy_timeout` and foreign
  * keys on; one connection per process (sqlite has a single writer anyway). PostgreSQL: a pool.
@@ -51,13 +80,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   const busy = options.busyTimeoutMs ?? 5000;
   let knex: Knex;
   if (config.engine === "sqlite") {
-    try {
-      await mkdir(dirname(config.filename), { recursive: true, mode: 0o700 });
-    } catch (e) {
-      throw new PasserelleError("IO_ERROR", "cannot create the directory of the sqlite database", {
-        cause: e,
-      });
-    }
+    await preparePrivateFile(config.filename);
     knex = knexFactory({
       client: "sqlite3",
       connection: { filename: config.filename },

@@ -213,7 +213,7 @@ describe("bodies", () => {
       post("/transfers", { json: { sheet: exampleSheet("discharge"), to: to(), extra: 1 } }),
       422,
       "VALIDATION_FAILED",
-      "extra",
+      "*", // an unknown property is named by its place, never by the client's name for it
     );
     await expectProblem(
       post("/transfers", { json: { sheet: { form: 3, data: {} }, to: to() } }),
@@ -351,7 +351,7 @@ describe("ADT events and care circles", () => {
       ["/circles/join", gp, { ins: PATIENT.ins, rpps: "12" }, 422, "VALIDATION_FAILED", "rpps"],
       ["/circles/join", gp, { ins: PATIENT.ins, consent: "maybe" }, 422, "VALIDATION_FAILED", "consent"],
       ["/circles/join", gp, { ins: PATIENT.ins, since: "soon" }, 422, "VALIDATION_FAILED", "since"],
-      ["/circles/join", gp, { ins: PATIENT.ins, extra: 1 }, 422, "VALIDATION_FAILED", "extra"],
+      ["/circles/join", gp, { ins: PATIENT.ins, extra: 1 }, 422, "VALIDATION_FAILED", "*"],
       ["/circles/join", coord, { ins: PATIENT.ins, rpps: "99900009988" }, 404, "NOT_FOUND", "rpps"],
       [
         "/circles/join",
@@ -405,8 +405,14 @@ describe("ADT events and care circles", () => {
       415,
       "UNSUPPORTED_MEDIA_TYPE",
     );
-    // The INS never travels in a URL: there is no GET route for circles.
-    await expectProblem(call(`${f.api}/circles/list?ins=${PATIENT.ins}`, { token: gp }), 404, "NOT_FOUND");
+    // The INS never travels in a URL: there is no GET route for circles (405, POST only).
+    const get = await expectProblem(
+      call(`${f.api}/circles/list?ins=${PATIENT.ins}`, { token: gp }),
+      405,
+      "METHOD_NOT_ALLOWED",
+    );
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(get.body.toString()).not.toMatch(/248037511204/);
     expect(await count("circle_members")).toBe(before.links);
     expect((await f.services.trail.head()).seq).toBe(before.audit);
   });
@@ -422,7 +428,7 @@ describe("parameters and routes", () => {
     await expectProblem(get("/transfers?form=DROP%20TABLE"), 422, "VALIDATION_FAILED", "form");
     await expectProblem(get("/transfers?cursor=garbage"), 422, "VALIDATION_FAILED", "cursor");
     await expectProblem(get("/transfers?overdue=maybe"), 422, "VALIDATION_FAILED", "overdue");
-    await expectProblem(get("/transfers?patient=MARCHAL"), 422, "VALIDATION_FAILED", "patient");
+    await expectProblem(get("/transfers?patient=MARCHAL"), 422, "VALIDATION_FAILED", "*");
     await expectProblem(get("/transfers?state=sent&state=read"), 422, "VALIDATION_FAILED", "state");
   });
 
@@ -435,7 +441,13 @@ describe("parameters and routes", () => {
     await expectProblem(get("/directory/members/99900009988"), 404, "NOT_FOUND", "rpps");
     await expectProblem(get("/directory/members?profession=abc"), 422, "VALIDATION_FAILED", "profession");
     await expectProblem(get("/no/such/route"), 404, "NOT_FOUND", "url");
-    await expectProblem(call(`${f.api}/forms`, { method: "DELETE", token: sender }), 404, "NOT_FOUND");
+    // A method the path does not have: 405 with Allow (RFC 9110 §15.5.6), no longer 404.
+    const del = await expectProblem(
+      call(`${f.api}/forms`, { method: "DELETE", token: sender }),
+      405,
+      "METHOD_NOT_ALLOWED",
+    );
+    expect(del.headers.get("allow")).toBe("GET, HEAD");
     await expectProblem(call(`${f.url}/elsewhere`), 404, "NOT_FOUND");
   });
 
@@ -462,6 +474,33 @@ describe("hygiene", () => {
     expect(log).not.toMatch(/MARCHAL|Odette|248037511204|[0-9a-f]{8}-[0-9a-f]{4}-|99900009988|patient=/);
     expect(f.logs.some((l) => l.fields?.route === "/api/v1/transfers/:id")).toBe(true);
     expect(f.logs.filter((l) => l.level === "error")).toEqual([]);
+  });
+
+  it("no problem detail of this suite repeats a value or a name that was sent", () => {
+    // Values and names the requests above sent (patient data, identifiers, parameters, fields).
+    const sent = [
+      "248037511204", // the INS, with good and bad keys
+      "MARCHAL",
+      "Odette",
+      "99900009988", // an RPPS outside the directory
+      "nope@1",
+      "DROP TABLE",
+      "garbage",
+      "maybe",
+      "yesterday",
+      "tomorrow",
+      "lost",
+      "extra",
+      "12/03/1948",
+      "A08",
+      "soon",
+    ];
+    const problems = responses.filter((r) => r.contentType.includes("application/problem+json"));
+    expect(problems.length).toBeGreaterThan(40);
+    for (const r of problems) {
+      const text = r.body.toString("utf8");
+      for (const v of sent) expect(text, `a problem detail repeats ${v}`).not.toContain(v);
+    }
   });
 });
 

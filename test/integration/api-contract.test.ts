@@ -24,7 +24,7 @@ interface Doc {
     Record<
       string,
       {
-        parameters?: { name: string; in: string }[];
+        parameters?: { name: string; in: string; schema?: unknown }[];
         requestBody?: unknown;
         responses: Record<string, unknown>;
       }
@@ -37,6 +37,9 @@ let cleanup: () => Promise<void>;
 let doc: Doc;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+ajv.addFormat("date", /^\d{4}-\d{2}-\d{2}$/);
+ajv.addFormat("phone", true);
+ajv.addFormat("email", true);
 ajv.addFormat("binary", true);
 const covered = new Set<string>();
 
@@ -85,8 +88,15 @@ async function op(
   for (const [k, v] of Object.entries(init.query ?? {})) {
     const i = params.findIndex((p) => p.name === k && p.in === "query");
     expect(i, `query parameter ${k}`).toBeGreaterThanOrEqual(0);
+    // A query string carries text: an integer parameter is read from its digits.
+    const integer = (params[i]?.schema as { type?: string } | undefined)?.type === "integer";
+    const value = integer && /^-?\d+$/.test(v) ? Number(v) : v;
     if (init.bad !== true)
-      validate(pointer("paths", template, method, "parameters", String(i), "schema"), v, `parameter ${k}`);
+      validate(
+        pointer("paths", template, method, "parameters", String(i), "schema"),
+        value,
+        `parameter ${k}`,
+      );
     qs.set(k, v);
   }
   if (init.json !== undefined && init.bad !== true) {
@@ -164,7 +174,7 @@ describe("the OpenAPI document", () => {
     await op("get", "/me");
     await op("get", "/forms", { token: sender });
     await op("get", "/forms/{form}", { token: sender, path: { form: "discharge@1" } });
-    await op("get", "/forms/{form}", { token: sender, path: { form: "nope" } });
+    await op("get", "/forms/{form}", { token: sender, path: { form: "nope" }, bad: true });
     await op("post", "/sheets/preview", { token: sender, json: exampleSheet("discharge") });
     await op("post", "/sheets/preview", {
       token: sender,
@@ -249,7 +259,8 @@ describe("the OpenAPI document", () => {
     await op("post", "/transfers/{id}/answer", {
       token: specialist,
       path: { id: teleId },
-      json: { data: exampleSheet("teleexpertise-answer").data },
+      // the answer section (opinion, recommendations…); the rest comes from the request
+      json: { data: exampleSheet("teleexpertise-answer").data.answer },
     });
     // A tele-expertise answer's TLM-CR carries the stored signed answer PDF as its body.
     const answer = await op("post", "/transfers", {

@@ -10,10 +10,7 @@ import { cptsStats } from "../../transfers/index.ts";
 import { handler } from "../http.ts";
 import { requireRole } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
-import { idParam, intParam, isoParam, queryOf } from "../validate.ts";
-
-const opaque = (name: string, v: string | undefined): string | undefined =>
-  v === undefined ? undefined : idParam(name, v);
+import { instantOf, int, queryOf, str } from "../validate.ts";
 
 export function auditRoutes(services: ApiServices): Router {
   const r = Router();
@@ -21,18 +18,16 @@ export function auditRoutes(services: ApiServices): Router {
     "/audit",
     requireRole("auditor"),
     handler(async (req, res) => {
-      const q = queryOf(req, ["from", "to", "transfer", "after", "limit"] as const);
-      const from = isoParam("from", q.from);
-      const to = isoParam("to", q.to);
-      const transfer = opaque("transfer", q.transfer);
+      const q = queryOf(services.forms, req, "GET /audit");
+      const from = instantOf(q.from);
+      const to = instantOf(q.to);
+      const transfer = str(q.transfer);
       const page = await queryAudit(services.db.knex, {
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
         ...(transfer === undefined ? {} : { transfer }),
-        ...(q.after === undefined
-          ? {}
-          : { afterSeq: intParam("after", q.after, 0, 0, Number.MAX_SAFE_INTEGER) }),
-        limit: intParam("limit", q.limit, 100, 1, 1000),
+        ...(q.after === undefined ? {} : { afterSeq: int(q.after, 0) }),
+        limit: int(q.limit, 100),
       });
       res.json({
         entries: page.entries,
@@ -53,10 +48,10 @@ export function auditRoutes(services: ApiServices): Router {
     "/audit/export",
     requireRole("auditor"),
     handler(async (req, res) => {
-      const q = queryOf(req, ["from", "to", "sheet"] as const);
-      const from = isoParam("from", q.from);
-      const to = isoParam("to", q.to);
-      const sheet = opaque("sheet", q.sheet);
+      const q = queryOf(services.forms, req, "GET /audit/export");
+      const from = instantOf(q.from);
+      const to = instantOf(q.to);
+      const sheet = str(q.sheet);
       const dir = await mkdtemp(path.join(tmpdir(), "passerelle-export-"));
       try {
         const file = path.join(dir, "audit.jsonl");
@@ -79,7 +74,7 @@ export function auditRoutes(services: ApiServices): Router {
     "/stats",
     requireRole("coordinator"),
     handler(async (req, res) => {
-      queryOf(req, []);
+      queryOf(services.forms, req, "GET /stats");
       res.json(await cptsStats(services.db.knex, services.clock.now()));
     }),
   );

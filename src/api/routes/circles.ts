@@ -80,7 +80,7 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(req.body, "CircleChange") as ChangeBody;
+      const body = checkBody(services.forms, req.body, "CircleChange") as ChangeBody;
       const circles = circlesOf(services);
       const rpps = targetRpps(p, body.rpps);
       const done = await circles.join(
@@ -101,7 +101,7 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(req.body, "CircleLeave") as ChangeBody;
+      const body = checkBody(services.forms, req.body, "CircleLeave") as ChangeBody;
       const circles = circlesOf(services);
       const rpps = targetRpps(p, body.rpps);
       const done = await circles.leave(body.ins, rpps, p.actor);
@@ -117,7 +117,10 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(req.body, "CircleObjection") as { ins: string; objected: boolean };
+      const body = checkBody(services.forms, req.body, "CircleObjection") as {
+        ins: string;
+        objected: boolean;
+      };
       const circles = circlesOf(services);
       if (!hasRole(p, "coordinator"))
         throw refuse(
@@ -136,7 +139,7 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(req.body, "CircleQuery") as { ins: string };
+      const body = checkBody(services.forms, req.body, "CircleQuery") as { ins: string };
       const circles = circlesOf(services);
       const circle = await circles.list(body.ins);
       const member = p.member;

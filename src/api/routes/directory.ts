@@ -4,7 +4,7 @@ import { PasserelleError } from "../../core/index.ts";
 import { handler, pathParam } from "../http.ts";
 import { principalOf } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
-import { queryOf } from "../validate.ts";
+import { queryOf, str } from "../validate.ts";
 import { memberView } from "../views.ts";
 
 const invalid = (path: string, rule: string, en: string, fr: string): PasserelleError =>
@@ -31,23 +31,14 @@ export function directoryRoutes(services: ApiServices): Router {
   r.get(
     "/directory/members",
     handler(async (req, res) => {
-      const q = queryOf(req, ["q", "profession"] as const);
-      if (q.q !== undefined && q.q.length > 100)
-        throw invalid("q", "maxLength", "at most 100 characters", "100 caractères au plus");
-      if (q.profession !== undefined && !/^\d{1,3}$/.test(q.profession)) {
-        throw invalid(
-          "profession",
-          "professionCode",
-          "an Annuaire Santé profession code",
-          "un code profession de l’Annuaire Santé",
-        );
-      }
+      const q = queryOf(services.forms, req, "GET /directory/members");
+      const [name, profession] = [str(q.q), str(q.profession)];
       const members =
-        q.q !== undefined && q.q.trim() !== ""
-          ? (await repo.searchByName(q.q, 50)).filter(
-              (m) => q.profession === undefined || m.professionCode === q.profession,
+        name !== undefined && name.trim() !== ""
+          ? (await repo.searchByName(name, 50)).filter(
+              (m) => profession === undefined || m.professionCode === profession,
             )
-          : await repo.listActive(q.profession, 200);
+          : await repo.listActive(profession, 200);
       res.json({ items: members.map(memberView) });
     }),
   );
@@ -70,7 +61,7 @@ export function directoryRoutes(services: ApiServices): Router {
   r.get(
     "/directory/structures",
     handler(async (req, res) => {
-      queryOf(req, []);
+      queryOf(services.forms, req, "GET /directory/structures");
       res.json({ items: await repo.listStructures() });
     }),
   );

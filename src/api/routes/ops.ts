@@ -36,7 +36,7 @@ export function opsRoutes(services: ApiServices, metrics: ApiMetrics): Router {
   r.get(
     "/openapi.json",
     handler((_req, res) => {
-      res.json(openApiDocument());
+      res.json(openApiDocument(services.forms));
       return Promise.resolve();
     }),
   );

@@ -19,7 +19,7 @@ export function sheetRoutes(services: ApiServices): Router {
     requireRole("sender"),
     requireBody("application/json"),
     handler(async (req, res) => {
-      const sheet = validateSheet(checkBody(req.body, "Sheet"), services.forms);
+      const sheet = validateSheet(checkBody(services.forms, req.body, "Sheet"), services.forms);
       const pdf = await renderSheet(sheet.form, sheet.data, {
         clock: services.clock,
         sheetId: PREVIEW_SHEET_ID,

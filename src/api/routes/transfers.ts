@@ -8,20 +8,14 @@ import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import type { PatientSummary, TransferStatus, UnitRef } from "../../transfers/index.ts";
-import {
-  TRANSFER_STATES,
-  TransferRepository,
-  isOverdue,
-  listTransfers,
-  patientSummaries,
-} from "../../transfers/index.ts";
+import type { PatientSummary, TransferState, TransferStatus, UnitRef } from "../../transfers/index.ts";
+import { TransferRepository, isOverdue, listTransfers, patientSummaries } from "../../transfers/index.ts";
 import { handler, pathParam, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
 import { principalOf, requireRole } from "../principal.ts";
 import { assertVisible, readsSheets, scopeOf, senderUnitOf } from "../scope.ts";
 import type { ApiServices } from "../services.ts";
-import { checkBody, enumParam, intParam, queryOf } from "../validate.ts";
+import { checkBody, int, queryOf, str } from "../validate.ts";
 import { transferView } from "../views.ts";
 
 export const notFound = (): PasserelleError =>
@@ -52,7 +46,7 @@ export function transferRoutes(services: ApiServices): Router {
     requireBody("application/json"),
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(req.body, "CreateTransferRequest") as {
+      const body = checkBody(services.forms, req.body, "CreateTransferRequest") as {
         sheet: unknown;
         to?: string[];
         toUnit?: UnitRef;
@@ -82,28 +76,17 @@ export function transferRoutes(services: ApiServices): Router {
     "/transfers",
     handler(async (req, res) => {
       const p = principalOf(res);
-      const q = queryOf(req, ["state", "form", "overdue", "limit", "cursor"] as const);
-      const overdue = enumParam("overdue", q.overdue, ["true", "false"] as const);
-      if (q.form !== undefined && !/^[a-z][a-z-]{0,63}(@[1-9]\d{0,5})?$/.test(q.form)) {
-        throw new PasserelleError("VALIDATION_FAILED", "invalid query: form", {
-          issues: [
-            {
-              path: "form",
-              rule: "formRef",
-              message: { en: "a form like discharge@1", fr: "un formulaire comme discharge@1" },
-            },
-          ],
-        });
-      }
+      const q = queryOf(services.forms, req, "GET /transfers");
+      const [state, form, overdue, cursor] = [str(q.state), str(q.form), str(q.overdue), str(q.cursor)];
       const page = await listTransfers(
         services.db.knex,
         scopeOf(p),
         {
-          limit: intParam("limit", q.limit, 50, 1, 200),
-          ...(q.state === undefined ? {} : { state: enumParam("state", q.state, TRANSFER_STATES) }),
-          ...(q.form === undefined ? {} : { form: q.form }),
+          limit: int(q.limit, 50),
+          ...(state === undefined ? {} : { state: state as TransferState }),
+          ...(form === undefined ? {} : { form }),
           ...(overdue === undefined ? {} : { overdue: overdue === "true" }),
-          ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+          ...(cursor === undefined ? {} : { cursor }),
         },
         services.clock.now(),
       );

@@ -27,7 +27,7 @@ import type { Role } from "../../../src/directory/index.ts";
 import { DirectoryService } from "../../../src/directory/index.ts";
 import { loadFormRegistry } from "../../../src/forms/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
-import { createTransfer, transferStatus } from "../../../src/transfers/index.ts";
+import { answerTeleexpertise, createTransfer, transferStatus } from "../../../src/transfers/index.ts";
 import { trustPolicy } from "../../../src/trust/index.ts";
 import { testConfig } from "../../helpers/config.ts";
 
@@ -51,7 +51,7 @@ export const demo = (localpart: string): DemoMember => {
 
 export async function openApiFixture(
   dir: string,
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; answers?: boolean } = {},
 ): Promise<ApiFixture> {
   const config = testConfig(dir, options.env ?? {});
   const clock = options.clock ?? systemClock;
@@ -89,6 +89,13 @@ export async function openApiFixture(
       return a;
     },
     circles: new CircleService({ ...ctx, pseudonymKey }),
+    // Tele-expertise answers as src/app.ts wires them (only where a test asks: others check the 409).
+    ...(options.answers === true
+      ? {
+          answerTeleexpertise: (id: string, data: unknown, specialist: { rpps: string }) =>
+            answerTeleexpertise({ ...ctx, forms, signer: signer.signer, pseudonymKey }, id, data, specialist),
+        }
+      : {}),
   };
   const server: HttpServer = await listen(createHttpApp(services, config.http), config.http);
   return {

@@ -87,7 +87,7 @@ describe("toStorageError", () => {
     ).rejects.toMatchObject({
       code: "IO_ERROR",
     });
-    writeFileSync(join(d, "junk.sqlite"), "not a database ".repeat(20));
+    writeFileSync(join(d, "junk.sqlite"), "not a database ".repeat(20), { mode: 0o600 }); // private, as required
     await expect(openDatabase({ engine: "sqlite", filename: join(d, "junk.sqlite") })).rejects.toMatchObject({
       code: "IO_ERROR",
       message: expect.stringMatching(/not a valid sqlite database/),
