@@ -98,6 +98,7 @@ const WORLD: Record<string, (r: Req) => Promise<void> | void> = {
   "GET /transfers/{id}": (r) => void (r.path.id = world.transfer),
   "GET /transfers/{id}/history": (r) => void (r.path.id = world.transfer),
   "GET /transfers/{id}/pdf": (r) => void (r.path.id = world.transfer),
+  "GET /transfers/{id}/cda": (r) => void (r.path.id = world.transfer),
   "GET /transfers/{id}/fhir": (r) => void (r.path.id = world.transfer),
   "POST /transfers/{id}/acknowledge": (r) => void (r.path.id = world.transfer),
   "POST /transfers/{id}/answer": async (r) => {
