@@ -3,9 +3,9 @@
  * signing certificate ("cachet") in a passphrase-protected PKCS#12 (RFC 7292). Never for
  * production — a real establishment uses its IGC-Santé organisation certificate (see certs/README.md).
  *
- * Naming (RFC 5280 §4.1.2.6): the signer subject is `C=FR, O=<organisation>, OU=FINESS:<n°>,
- * CN=<commonName>`; the verifier reads the FINESS from an OU (or organizationIdentifier) value
- * `FINESS:<n°>`. Keys come from `node:crypto` (fast); forge builds the certificates and the PKCS#12.
+ * Naming (RFC 5280 §4.1.2.6): the signer subject is `C=FR, O=<organisation>, OU=1<FINESS>,
+ * CN=<commonName>`, the OU holding the structure's national identifier (`1` + FINESS) as IGC-Santé
+ * organisation certificates do; the verifier reads the FINESS back from it. Keys come from `node:crypto` (fast); forge builds the certificates and the PKCS#12.
  * The CA private key is never written anywhere: it only lives for the duration of this call.
  */
 import { X509Certificate, generateKeyPairSync, randomBytes } from "node:crypto";
@@ -134,7 +134,7 @@ export async function createDevPki(opts: DevPkiOptions): Promise<DevPki> {
   signerCert.setSubject([
     { shortName: "C", value: "FR" },
     utf8("O", opts.organisation),
-    utf8("OU", `FINESS:${opts.finess}`),
+    utf8("OU", `1${opts.finess}`),
     utf8("CN", opts.commonName ?? `${opts.organisation} – cachet Passerelle (DEV)`),
   ]);
   signerCert.setIssuer(caSubject);

@@ -12,7 +12,11 @@ import type { Certificate } from "./verify-read.ts";
 export interface SignerIdentity {
   readonly commonName: string | undefined;
   readonly organisation: string | undefined;
-  /** From an OU or organizationIdentifier value `FINESS:<n°>` (the convention of dev-pki.ts). */
+  /**
+   * The establishment's FINESS, from the subject's OU (or organizationIdentifier) when it holds the
+   * structure's national identifier `1<FINESS>` (IGC-Santé organisation certificates), or the
+   * older development form `FINESS:<n°>`.
+   */
   readonly finess: string | undefined;
   /** RFC 4514 string, most specific first. */
   readonly subject: string;
@@ -23,7 +27,15 @@ export interface SignerIdentity {
   readonly notAfter: Date;
 }
 
-const FINESS = /^FINESS\s*[:-]?\s*((?:\d{2}|2A|2B)\d{7})$/i;
+/**
+ * IGC-Santé organisation certificates carry the structure's national identifier (IdNat_Struct) in
+ * the subject's OU: a type digit then the number — `1` + FINESS, `3` + SIRET, `0` + ADELI cabinet…
+ * (ANS, "Identification nationale des structures", the StructIdNat table of the CI-SIS; seen in
+ * IGC-Santé test certificates as `OU=1<FINESS>`, e.g. `CN=…, OU=1…, O=<raison sociale>, ST=…, C=FR`).
+ * Only the FINESS type is read here; `FINESS:<n°>` is the form of development certificates made
+ * before this rule.
+ */
+const FINESS = /^(?:1|FINESS\s*[:-]?\s*)((?:\d{2}|2A|2B)\d{7})$/i;
 
 interface NameAttribute {
   /** Short name (`CN`, `O`, `OU`, …) or the dotted OID when unknown. */

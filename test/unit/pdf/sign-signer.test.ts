@@ -17,7 +17,7 @@ describe("P12Signer", () => {
     const signer = await P12Signer.fromFile(pki.signerP12Path, PASSPHRASE);
     expect(signer.certificateChain).toHaveLength(2);
     const [leaf, ca] = signer.certificateChain.map((der) => new X509Certificate(der));
-    expect(leaf!.subject).toContain("OU=FINESS:420784878");
+    expect(leaf!.subject).toContain("OU=1420784878");
     expect(leaf!.checkIssued(ca!)).toBe(true);
     expect(signer.certificate.fingerprint256).toBe(leaf!.fingerprint256);
   });
@@ -75,7 +75,7 @@ describe("createDevPki", () => {
     expect(leaf.subject.split("\n")).toEqual([
       "C=FR",
       "O=Centre hospitalier de Test-Étienne",
-      "OU=FINESS:420784878",
+      "OU=1420784878",
       "CN=Centre hospitalier de Test-Étienne – cachet Passerelle (DEV)",
     ]);
     const p12 = await readFile(pki.signerP12Path);
