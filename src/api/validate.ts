@@ -14,6 +14,7 @@ import { PasserelleError } from "../core/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import { addSheetVocabulary, issuesFromAjv } from "../forms/index.ts";
 import { OPERATIONS, operationParameters } from "./openapi.ts";
+import type { RequestBody, RequestSchemas } from "./openapi-schemas.ts";
 import { apiSchemas } from "./openapi-schemas.ts";
 
 interface Contract {
@@ -72,8 +73,15 @@ function propertyNames(schema: unknown, out = new Set<string>()): Set<string> {
 const fail = (issues: readonly FieldIssue[], what: string): PasserelleError =>
   new PasserelleError("VALIDATION_FAILED", `${what}: ${issues.map((i) => i.path).join(", ")}`, { issues });
 
-/** The body, checked against `components.schemas[name]`; paths are prefixed with `body.`. */
-export function checkBody(forms: FormRegistry, body: unknown, name: string): unknown {
+/**
+ * The body, checked against `components.schemas[name]` and typed by that schema (`RequestBody`);
+ * paths are prefixed with `body.`.
+ */
+export function checkBody<N extends keyof RequestSchemas>(
+  forms: FormRegistry,
+  body: unknown,
+  name: N,
+): RequestBody<N> {
   const c = contractOf(forms);
   let v = c.bodies.get(name);
   if (v === undefined) {
@@ -89,7 +97,9 @@ export function checkBody(forms: FormRegistry, body: unknown, name: string): unk
     }));
     throw fail(issues, "invalid request body");
   }
-  return body;
+  // The one step from a checked value to its type: ajv has just checked `body` against the schema
+  // whose type `RequestBody<N>` is (FromSchema keeps the type no narrower than the schema).
+  return body as RequestBody<N>;
 }
 
 /**

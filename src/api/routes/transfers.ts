@@ -8,7 +8,7 @@ import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import type { PatientSummary, TransferState, TransferStatus, UnitRef } from "../../transfers/index.ts";
+import type { PatientSummary, TransferState, TransferStatus } from "../../transfers/index.ts";
 import { TransferRepository, isOverdue, listTransfers, patientSummaries } from "../../transfers/index.ts";
 import { handler, pathParam, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
@@ -46,11 +46,7 @@ export function transferRoutes(services: ApiServices): Router {
     requireBody("application/json"),
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CreateTransferRequest") as {
-        sheet: unknown;
-        to?: string[];
-        toUnit?: UnitRef;
-      };
+      const body = checkBody(services.forms, req.body, "CreateTransferRequest");
       const unit = senderUnitOf(p);
       const created = await services.createTransfer({
         sheet: body.sheet,
