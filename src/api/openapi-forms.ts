@@ -68,6 +68,14 @@ function answerData(forms: FormRegistry): Schema {
   };
 }
 
+/** `FormName`: the known forms (both variants). */
+export const formNameSchema = (forms: FormRegistry) =>
+  ({
+    type: "string",
+    enum: formNames(forms),
+    description: "A known form: id@version, or the id alone for its latest version.",
+  }) as const;
+
 /**
  * The form-dependent schemas as `checkBody` compiles them (`server`): the same for every registry,
  * so their TypeScript types are known (`FromSchema`).
@@ -92,11 +100,7 @@ export function formSchemas(forms: FormRegistry, variant: SchemaVariant): Record
   const server = serverFormSchemas();
   const out: Record<string, Schema> = {};
   for (const def of forms.forms) out[sheetDataName(def)] = dataSchema(def);
-  out.FormName = {
-    type: "string",
-    enum: formNames(forms),
-    description: "A known form: id@version, or the id alone for its latest version.",
-  };
+  out.FormName = formNameSchema(forms);
   const sheetProps = { form: ref("FormName"), data: { type: "object" } };
   out.Sheet =
     variant === "document"

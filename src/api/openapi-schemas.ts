@@ -9,7 +9,7 @@ import { TRANSFER_STATES } from "../transfers/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import { IDENTIFIER_PATTERNS } from "../forms/index.ts";
 import { ADT_CIRCLE_SCHEMAS } from "./openapi-schemas-adt.ts";
-import type { SchemaVariant, serverFormSchemas } from "./openapi-forms.ts";
+import type { SchemaVariant, formNameSchema, serverFormSchemas } from "./openapi-forms.ts";
 import { formSchemas } from "./openapi-forms.ts";
 import type { FromSchema } from "./schema-types.ts";
 
@@ -379,6 +379,7 @@ export function apiSchemas(forms: FormRegistry, variant: SchemaVariant): Record<
  * The schemas whose TypeScript types are known statically: the fixed ones and the form-dependent
  * ones as the server compiles them (a sheet's `data` is checked afterwards by `validateSheet`).
  */
-export type RequestSchemas = typeof SCHEMAS & ReturnType<typeof serverFormSchemas>;
+export type RequestSchemas = typeof SCHEMAS &
+  ReturnType<typeof serverFormSchemas> & { readonly FormName: ReturnType<typeof formNameSchema> };
 /** The type of a request body that ajv has checked against `components.schemas[N]`. */
 export type RequestBody<N extends keyof RequestSchemas> = FromSchema<RequestSchemas[N], RequestSchemas>;

@@ -13,6 +13,7 @@ import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import { addSheetVocabulary, issuesFromAjv } from "../forms/index.ts";
+import type { QueryOf } from "./openapi.ts";
 import { OPERATIONS, operationParameters } from "./openapi.ts";
 import type { RequestBody, RequestSchemas } from "./openapi-schemas.ts";
 import { apiSchemas } from "./openapi-schemas.ts";
@@ -104,10 +105,10 @@ export function checkBody<N extends keyof RequestSchemas>(
 
 /**
  * The query parameters of operation `key` (`"GET /transfers"`), checked against its documented
- * parameters: integers as numbers, the others as strings. Unknown parameters (path `*`: their
- * names are the client's) and repeated ones are refused.
+ * parameters: integers as numbers, the others as strings, typed by their schemas (`QueryOf`).
+ * Unknown parameters (path `*`: their names are the client's) and repeated ones are refused.
  */
-export function queryOf(forms: FormRegistry, req: Request, key: string): Record<string, string | number> {
+export function queryOf<K extends string>(forms: FormRegistry, req: Request, key: K): QueryOf<K> {
   const c = contractOf(forms);
   let q = c.queries.get(key);
   if (q === undefined) {
@@ -139,24 +140,18 @@ export function queryOf(forms: FormRegistry, req: Request, key: string): Record<
     issues.push(...issuesFromAjv(q.validate.errors ?? [], new Map()));
   }
   if (issues.length > 0) throw fail(issues, "invalid query");
-  return values;
+  // Checked against the operation's parameters, whose types `QueryOf<K>` is.
+  return values as QueryOf<K>;
 }
 
 /**
  * A checked `date` or `date-time` parameter as an instant (`toISOString()`): a day is its start in
  * UTC; a leap second (`:60`) is the next second.
  */
-export function instantOf(v: string | number | undefined): string | undefined {
-  if (typeof v !== "string") return undefined;
+export function instantOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
   const t = new Date(v);
   if (!Number.isNaN(t.getTime())) return t.toISOString();
   const leap = new Date(v.replace(/:60(?=[.zZ+-])/, ":59"));
   return new Date(leap.getTime() + 1000).toISOString();
 }
-
-/** A checked string parameter. */
-export const str = (v: string | number | undefined): string | undefined =>
-  typeof v === "string" ? v : undefined;
-/** A checked integer parameter, else `fallback`. */
-export const int = (v: string | number | undefined, fallback: number): number =>
-  typeof v === "number" ? v : fallback;

@@ -5,14 +5,17 @@
  * ajv compiles.
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
+import type { Request } from "express";
 import type { CircleConsent } from "../../../src/circles/index.ts";
+import type { TransferState } from "../../../src/transfers/index.ts";
 import { PasserelleError } from "../../../src/core/index.ts";
 import { loadFormRegistry } from "../../../src/forms/index.ts";
 import { serverFormSchemas } from "../../../src/api/openapi-forms.ts";
+import type { OperationKey, QueryOf } from "../../../src/api/openapi.ts";
 import type { RequestBody } from "../../../src/api/openapi-schemas.ts";
 import { apiSchemas } from "../../../src/api/openapi-schemas.ts";
 import type { FromSchema } from "../../../src/api/schema-types.ts";
-import { checkBody } from "../../../src/api/validate.ts";
+import { checkBody, queryOf } from "../../../src/api/validate.ts";
 
 describe("FromSchema", () => {
   it("types the scalar keywords: type, const, enum, a list of types", () => {
@@ -167,5 +170,54 @@ describe("checkBody", () => {
     // A form's data schema is built from the registry at run time: not a typed request body.
     // @ts-expect-error -- not a name of RequestSchemas
     expect(() => checkBody(forms, {}, "SheetData-discharge-v1")).toThrow();
+  });
+});
+
+/** The names of an operation's query parameters. */
+type ParamNames<K extends string> = keyof QueryOf<K>;
+
+describe("QueryOf", () => {
+  it("types each operation's query parameters from their schemas, all optional", () => {
+    expectTypeOf<QueryOf<"GET /transfers">>().toEqualTypeOf<{
+      readonly state?: TransferState;
+      readonly form?: string;
+      readonly overdue?: "true" | "false";
+      readonly limit?: number;
+      readonly cursor?: string;
+    }>();
+    expectTypeOf<QueryOf<"GET /audit">>().toEqualTypeOf<{
+      readonly from?: string;
+      readonly to?: string;
+      readonly transfer?: string;
+      readonly after?: number;
+      readonly limit?: number;
+    }>();
+    expectTypeOf<QueryOf<"GET /audit/export">>().toEqualTypeOf<{
+      readonly from?: string;
+      readonly to?: string;
+      readonly sheet?: string;
+    }>();
+    expectTypeOf<QueryOf<"GET /directory/members">>().toEqualTypeOf<{
+      readonly q?: string;
+      readonly profession?: string;
+    }>();
+    // Path parameters are not query parameters; an operation without any has none.
+    expectTypeOf<ParamNames<"GET /transfers/{id}">>().toEqualTypeOf<never>();
+    expectTypeOf<ParamNames<"GET /stats">>().toEqualTypeOf<never>();
+    // A key known only at run time (the request's operation): any checked parameters.
+    expectTypeOf<QueryOf<string>>().toEqualTypeOf<Readonly<Record<string, string | number>>>();
+    expectTypeOf<"GET /transfers">().toExtend<OperationKey>();
+    expectTypeOf<"DELETE /transfers">().not.toExtend<OperationKey>();
+  });
+
+  it("returns the parameters as typed: integers as numbers, enums as their values", async () => {
+    const forms = await loadFormRegistry();
+    const req = { query: { state: "failed", limit: "7", overdue: "true" } } as unknown as Request;
+    const q = queryOf(forms, req, "GET /transfers");
+    expect(q).toEqual({ state: "failed", limit: 7, overdue: "true" });
+    expectTypeOf(q.state).toEqualTypeOf<TransferState | undefined>();
+    expectTypeOf(q.limit).toEqualTypeOf<number | undefined>();
+    const bad = { query: { state: "lost" } } as unknown as Request;
+    expect(() => queryOf(forms, bad, "GET /transfers")).toThrow(/state/);
   });
 });
