@@ -14,7 +14,7 @@ import { formJsonSchema, formRef } from "../forms/index.ts";
 type Schema = Record<string, unknown>;
 export type SchemaVariant = "document" | "server";
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const ref = <const N extends string>(name: N) => ({ $ref: `#/components/schemas/${name}` as const });
 /** A form reference's shape: `discharge@1`, or `discharge` for the latest version. */
 export const FORM_REF_PATTERN = "^[a-z][a-z-]{0,63}(@[1-9][0-9]{0,5})?$";
 const TELEEXPERTISE_REQUEST = "teleexpertise-request";
@@ -68,15 +68,39 @@ function answerData(forms: FormRegistry): Schema {
   };
 }
 
-export function formSchemas(forms: FormRegistry, variant: SchemaVariant): Record<string, Schema> {
-  const newest = latest(forms);
-  const out: Record<string, Schema> = {};
-  for (const def of forms.forms) out[sheetDataName(def)] = dataSchema(def);
-  out.FormName = {
+/** `FormName`: the known forms (both variants). */
+export const formNameSchema = (forms: FormRegistry) =>
+  ({
     type: "string",
     enum: formNames(forms),
     description: "A known form: id@version, or the id alone for its latest version.",
-  };
+  }) as const;
+
+/**
+ * The form-dependent schemas as `checkBody` compiles them (`server`): the same for every registry,
+ * so their TypeScript types are known (`FromSchema`).
+ */
+export const serverFormSchemas = () =>
+  ({
+    Sheet: {
+      type: "object",
+      properties: {
+        form: { type: "string", pattern: FORM_REF_PATTERN, maxLength: 80 },
+        data: { type: "object" },
+      },
+      required: ["form", "data"],
+      additionalProperties: false,
+    },
+    AnswerData: { type: "object" },
+    SentSheet: ref("Sheet"),
+  }) as const;
+
+export function formSchemas(forms: FormRegistry, variant: SchemaVariant): Record<string, Schema> {
+  const newest = latest(forms);
+  const server = serverFormSchemas();
+  const out: Record<string, Schema> = {};
+  for (const def of forms.forms) out[sheetDataName(def)] = dataSchema(def);
+  out.FormName = formNameSchema(forms);
   const sheetProps = { form: ref("FormName"), data: { type: "object" } };
   out.Sheet =
     variant === "document"
@@ -91,16 +115,8 @@ export function formSchemas(forms: FormRegistry, variant: SchemaVariant): Record
           })),
           description: "A liaison sheet: its form and the data that form's schema (SheetData-…) describes.",
         }
-      : {
-          type: "object",
-          properties: {
-            form: { type: "string", pattern: FORM_REF_PATTERN, maxLength: 80 },
-            data: { type: "object" },
-          },
-          required: ["form", "data"],
-          additionalProperties: false,
-        };
-  out.AnswerData = variant === "document" ? answerData(forms) : { type: "object" };
+      : server.Sheet;
+  out.AnswerData = variant === "document" ? answerData(forms) : server.AnswerData;
   // A tele-expertise request may name its expert instead of `to`/`toUnit` (see CreateTransferRequest).
   out.ExpertNamed = {
     type: "object",
@@ -137,6 +153,6 @@ export function formSchemas(forms: FormRegistry, variant: SchemaVariant): Record
           ],
           description: "A sheet to send: data.patient.ins is required whatever the form.",
         }
-      : ref("Sheet");
+      : server.SentSheet;
   return out;
 }

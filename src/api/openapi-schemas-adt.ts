@@ -8,37 +8,37 @@ import { CIRCLE_CONSENTS, CIRCLE_SOURCES } from "../circles/index.ts";
 import { IDENTIFIER_PATTERNS, identifierSchema } from "../forms/index.ts";
 
 type Schema = Record<string, unknown>;
-const str: Schema = { type: "string" };
-const time: Schema = { type: "string", format: "date-time" };
-const obj = (properties: Record<string, Schema>, required: readonly string[], extra = false): Schema => ({
-  type: "object",
-  properties,
-  required,
-  additionalProperties: extra,
-});
-const rpps: Schema = {
+const str = { type: "string" } as const;
+const time = { type: "string", format: "date-time" } as const;
+/** An object schema; `required` names listed properties, `extra` allows unlisted ones. */
+const obj = <const P extends Record<string, Schema>, const R extends readonly (keyof P & string)[]>(
+  properties: P,
+  required: R,
+  extra = false,
+) => ({ type: "object" as const, properties, required, additionalProperties: extra });
+const rpps = {
   type: "string",
   pattern: IDENTIFIER_PATTERNS.rpps,
   description: "The RPPS number of an active directory member.",
-};
-const sha256: Schema = { type: "string", pattern: "^[0-9a-f]{64}$" };
+} as const;
+const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" } as const;
 /** 1 to `maxLength` characters (Unicode code points), not only white space. */
-const text = (maxLength: number): Schema => ({ type: "string", minLength: 1, maxLength, pattern: "\\S" });
+const text = (maxLength: number) => ({ type: "string", minLength: 1, maxLength, pattern: "\\S" }) as const;
 /** The INS (NIR or NIA): its shape as a pattern, the key rule in the description (rule `ins.key`). */
-const ins: Schema = identifierSchema("ins");
+const ins = identifierSchema("ins");
 /**
  * An RFC 3339 date-time with an offset, as HL7 v2 DTM is converted; seconds may be left out
  * (exactly what the ADT intake accepts).
  */
-const offsetTime: Schema = {
+const offsetTime = {
   type: "string",
   maxLength: 40,
   pattern:
     "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
-};
-const day: Schema = { type: "string", format: "date", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" };
+} as const;
+const day = { type: "string", format: "date", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } as const;
 
-export const ADT_CIRCLE_SCHEMAS: Record<string, Schema> = {
+export const ADT_CIRCLE_SCHEMAS = {
   AdtEvent: {
     ...obj(
       {
@@ -129,4 +129,4 @@ export const ADT_CIRCLE_SCHEMAS: Record<string, Schema> = {
     },
     ["patientRef", "members"],
   ),
-};
+} as const satisfies Record<string, Schema>;

@@ -9,34 +9,40 @@ import { TRANSFER_STATES } from "../transfers/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import { IDENTIFIER_PATTERNS } from "../forms/index.ts";
 import { ADT_CIRCLE_SCHEMAS } from "./openapi-schemas-adt.ts";
-import type { SchemaVariant } from "./openapi-forms.ts";
+import type { SchemaVariant, formNameSchema, serverFormSchemas } from "./openapi-forms.ts";
 import { formSchemas } from "./openapi-forms.ts";
+import type { FromSchema } from "./schema-types.ts";
 
 type Schema = Record<string, unknown>;
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const str: Schema = { type: "string" };
-const time: Schema = { type: "string", format: "date-time" };
-const obj = (properties: Record<string, Schema>, required: readonly string[], extra = false): Schema => ({
-  type: "object",
-  properties,
-  required,
-  additionalProperties: extra,
-});
+/** A reference to another schema of the document's components. */
+const ref = <const N extends string>(name: N) => ({ $ref: `#/components/schemas/${name}` as const });
+const str = { type: "string" } as const;
+const time = { type: "string", format: "date-time" } as const;
+/** An object schema; `required` names listed properties, `extra` allows unlisted ones. */
+const obj = <const P extends Record<string, Schema>, const R extends readonly (keyof P & string)[]>(
+  properties: P,
+  required: R,
+  extra = false,
+) => ({ type: "object" as const, properties, required, additionalProperties: extra });
 const localized = obj({ fr: str, en: str }, ["fr", "en"]);
-const rpps: Schema = {
+const rpps = {
   type: "string",
   pattern: IDENTIFIER_PATTERNS.rpps,
   description: "The RPPS number of an active directory member.",
-};
-const sha256: Schema = { type: "string", pattern: "^[0-9a-f]{64}$" };
+} as const;
+const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" } as const;
 /** The short human reference of a transfer (kind prefix, Crockford Base32, check symbol); `id` stays the identifier. */
-const transferRef: Schema = {
+const transferRef = {
   type: "string",
   pattern: "^[A-Z]{3}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{3}$",
   description: "Short human reference shown to people, e.g. LDL-7K3Q-2FX; not an identifier for the API.",
-};
+} as const;
 
-const SCHEMAS: Record<string, Schema> = {
+/**
+ * The document's fixed schemas, `as const`: their TypeScript types follow from them (`FromSchema`,
+ * `RequestBody`).
+ */
+const SCHEMAS = {
   Problem: obj(
     {
       type: str,
@@ -362,9 +368,18 @@ const SCHEMAS: Record<string, Schema> = {
     required: ["resourceType", "type", "timestamp", "identifier", "entry"],
   },
   ...ADT_CIRCLE_SCHEMAS,
-};
+} as const satisfies Record<string, Schema>;
 
 /** Every schema of the document's components: `document` as served, `server` as `checkBody` compiles them. */
 export function apiSchemas(forms: FormRegistry, variant: SchemaVariant): Record<string, Schema> {
   return { ...SCHEMAS, ...formSchemas(forms, variant) };
 }
+
+/**
+ * The schemas whose TypeScript types are known statically: the fixed ones and the form-dependent
+ * ones as the server compiles them (a sheet's `data` is checked afterwards by `validateSheet`).
+ */
+export type RequestSchemas = typeof SCHEMAS &
+  ReturnType<typeof serverFormSchemas> & { readonly FormName: ReturnType<typeof formNameSchema> };
+/** The type of a request body that ajv has checked against `components.schemas[N]`. */
+export type RequestBody<N extends keyof RequestSchemas> = FromSchema<RequestSchemas[N], RequestSchemas>;

@@ -7,23 +7,26 @@
  */
 import type { FormRegistry } from "../forms/index.ts";
 import type { SchemaVariant } from "./openapi-forms.ts";
+import type { RequestSchemas } from "./openapi-schemas.ts";
 import { apiSchemas } from "./openapi-schemas.ts";
+import type { FromSchema } from "./schema-types.ts";
 
 import { IDENTIFIER_PATTERNS } from "../forms/index.ts";
 import { TRANSFER_STATES } from "../transfers/index.ts";
 
 type Schema = Record<string, unknown>;
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const ref = <const N extends string>(name: N) => ({ $ref: `#/components/schemas/${name}` as const });
 const json = (schema: Schema): Schema => ({ "application/json": { schema } });
 const problem = { "application/problem+json": { schema: ref("Problem") } };
-const P = (
-  name: string,
-  schema: Schema,
-  where: "path" | "query" = "query",
+/** A parameter (in the query unless said otherwise); its name and schema keep their types (`QueryOf`). */
+const P = <const N extends string, const S extends Schema, const W extends "path" | "query" = "query">(
+  name: N,
+  schema: S,
+  where?: W,
   description?: string,
-): Schema => ({
+) => ({
   name,
-  in: where,
+  in: where ?? ("query" as const),
   required: where === "path",
   schema,
   ...(description === undefined ? {} : { description }),
@@ -37,14 +40,14 @@ const iso = {
     { type: "string", format: "date-time" },
     { type: "string", format: "date" },
   ],
-};
-const int = (minimum: number, maximum: number, dflt: number): Schema => ({
-  type: "integer",
+} as const;
+const int = (minimum: number, maximum: number, dflt: number) => ({
+  type: "integer" as const,
   minimum,
   maximum,
   default: dflt,
 });
-const opaque = (description: string): Schema => ({ type: "string", pattern: ID_PATTERN, description });
+const opaque = (description: string) => ({ type: "string" as const, pattern: ID_PATTERN, description });
 
 interface Op {
   readonly summary: string;
@@ -56,7 +59,7 @@ interface Op {
   readonly also?: { readonly status: number; readonly content: Schema };
 }
 
-const OPS: Record<string, Record<string, Op>> = {
+const OPS = {
   "/health": {
     get: { summary: "Liveness", public: true, ok: { status: 200, content: json(ref("Health")) } },
   },
@@ -276,15 +279,42 @@ const OPS: Record<string, Record<string, Op>> = {
   "/stats": {
     get: { summary: "Coordinator dashboard (coordinator)", ok: { status: 200, content: json(ref("Stats")) } },
   },
-};
+} as const satisfies Record<string, Record<string, Op>>;
+const BY_PATH: Readonly<Record<string, Readonly<Record<string, Op>>>> = OPS;
+
+type Ops = typeof OPS;
+/** Every documented operation, `"GET /transfers"`, as a type. */
+export type OperationKey = {
+  [P in keyof Ops]: { [M in keyof Ops[P] & string]: `${Uppercase<M>} ${P}` }[keyof Ops[P] & string];
+}[keyof Ops];
+/** The parameters operation `K` documents. */
+type ParametersOf<K> = K extends `${infer M} ${infer P}`
+  ? P extends keyof Ops
+    ? Ops[P] extends { readonly [m in Lowercase<M>]: { readonly parameters: readonly (infer X)[] } }
+      ? X
+      : never
+    : never
+  : never;
+/**
+ * The query parameters of operation `K` as `queryOf` returns them once checked, typed by their
+ * schemas (all optional); for an operation not known statically, any checked parameters.
+ */
+export type QueryOf<K extends string> = K extends OperationKey
+  ? {
+      readonly [X in Extract<ParametersOf<K>, { readonly in: "query" }> as X["name"]]?: FromSchema<
+        X["schema"],
+        RequestSchemas
+      >;
+    }
+  : Readonly<Record<string, string | number>>;
 
 /** Every documented operation, `"GET /transfers/{id}"`. */
-export const OPERATIONS: readonly string[] = Object.entries(OPS).flatMap(([path, ops]) =>
+export const OPERATIONS: readonly string[] = Object.entries(BY_PATH).flatMap(([path, ops]) =>
   Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
 );
 
 /** Each documented path as a matcher (`{x}` is one non-empty segment) with its methods. */
-const MATCHERS = Object.entries(OPS).map(([path, ops]) => ({
+const MATCHERS = Object.entries(BY_PATH).map(([path, ops]) => ({
   path,
   re: new RegExp("^" + path.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+") + "$"),
   methods: Object.keys(ops).map((m) => m.toUpperCase()),
@@ -310,7 +340,7 @@ export function operationOf(method: string, path: string): string | undefined {
 /** An operation's parameters by location (`"GET /transfers"`). */
 export function operationParameters(key: string): readonly Schema[] {
   const [method = "", path = ""] = key.split(" ");
-  return OPS[path]?.[method.toLowerCase()]?.parameters ?? [];
+  return BY_PATH[path]?.[method.toLowerCase()]?.parameters ?? [];
 }
 
 function operation(op: Op): Schema {
@@ -355,7 +385,7 @@ export function openApiDocument(
     servers: [{ url: "/api/v1" }],
     security: [{ bearer: [] }],
     paths: Object.fromEntries(
-      Object.entries(OPS).map(([path, ops]) => [
+      Object.entries(BY_PATH).map(([path, ops]) => [
         path,
         Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, operation(op)])),
       ]),

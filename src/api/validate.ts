@@ -13,7 +13,9 @@ import type { FieldIssue } from "../core/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import { addSheetVocabulary, issuesFromAjv } from "../forms/index.ts";
+import type { QueryOf } from "./openapi.ts";
 import { OPERATIONS, operationParameters } from "./openapi.ts";
+import type { RequestBody, RequestSchemas } from "./openapi-schemas.ts";
 import { apiSchemas } from "./openapi-schemas.ts";
 
 interface Contract {
@@ -72,8 +74,15 @@ function propertyNames(schema: unknown, out = new Set<string>()): Set<string> {
 const fail = (issues: readonly FieldIssue[], what: string): PasserelleError =>
   new PasserelleError("VALIDATION_FAILED", `${what}: ${issues.map((i) => i.path).join(", ")}`, { issues });
 
-/** The body, checked against `components.schemas[name]`; paths are prefixed with `body.`. */
-export function checkBody(forms: FormRegistry, body: unknown, name: string): unknown {
+/**
+ * The body, checked against `components.schemas[name]` and typed by that schema (`RequestBody`);
+ * paths are prefixed with `body.`.
+ */
+export function checkBody<N extends keyof RequestSchemas>(
+  forms: FormRegistry,
+  body: unknown,
+  name: N,
+): RequestBody<N> {
   const c = contractOf(forms);
   let v = c.bodies.get(name);
   if (v === undefined) {
@@ -89,15 +98,17 @@ export function checkBody(forms: FormRegistry, body: unknown, name: string): unk
     }));
     throw fail(issues, "invalid request body");
   }
-  return body;
+  // The one step from a checked value to its type: ajv has just checked `body` against the schema
+  // whose type `RequestBody<N>` is (FromSchema keeps the type no narrower than the schema).
+  return body as RequestBody<N>;
 }
 
 /**
  * The query parameters of operation `key` (`"GET /transfers"`), checked against its documented
- * parameters: integers as numbers, the others as strings. Unknown parameters (path `*`: their
- * names are the client's) and repeated ones are refused.
+ * parameters: integers as numbers, the others as strings, typed by their schemas (`QueryOf`).
+ * Unknown parameters (path `*`: their names are the client's) and repeated ones are refused.
  */
-export function queryOf(forms: FormRegistry, req: Request, key: string): Record<string, string | number> {
+export function queryOf<K extends string>(forms: FormRegistry, req: Request, key: K): QueryOf<K> {
   const c = contractOf(forms);
   let q = c.queries.get(key);
   if (q === undefined) {
@@ -129,24 +140,18 @@ export function queryOf(forms: FormRegistry, req: Request, key: string): Record<
     issues.push(...issuesFromAjv(q.validate.errors ?? [], new Map()));
   }
   if (issues.length > 0) throw fail(issues, "invalid query");
-  return values;
+  // Checked against the operation's parameters, whose types `QueryOf<K>` is.
+  return values as QueryOf<K>;
 }
 
 /**
  * A checked `date` or `date-time` parameter as an instant (`toISOString()`): a day is its start in
  * UTC; a leap second (`:60`) is the next second.
  */
-export function instantOf(v: string | number | undefined): string | undefined {
-  if (typeof v !== "string") return undefined;
+export function instantOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
   const t = new Date(v);
   if (!Number.isNaN(t.getTime())) return t.toISOString();
   const leap = new Date(v.replace(/:60(?=[.zZ+-])/, ":59"));
   return new Date(leap.getTime() + 1000).toISOString();
 }
-
-/** A checked string parameter. */
-export const str = (v: string | number | undefined): string | undefined =>
-  typeof v === "string" ? v : undefined;
-/** A checked integer parameter, else `fallback`. */
-export const int = (v: string | number | undefined, fallback: number): number =>
-  typeof v === "number" ? v : fallback;

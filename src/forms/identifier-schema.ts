@@ -36,7 +36,12 @@ export const IDENTIFIER_EXAMPLES: Record<IdentifierType, string> = {
 };
 
 /** The schema keywords of an identifier string: pattern, the key rule, an example. */
-export function identifierSchema(type: IdentifierType): Record<string, unknown> {
+export function identifierSchema(type: IdentifierType): {
+  readonly type: "string";
+  readonly pattern: string;
+  readonly description: string;
+  readonly examples: readonly string[];
+} {
   return {
     type: "string",
     pattern: IDENTIFIER_PATTERNS[type],

@@ -10,7 +10,7 @@ import { cptsStats } from "../../transfers/index.ts";
 import { handler } from "../http.ts";
 import { requireRole } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
-import { instantOf, int, queryOf, str } from "../validate.ts";
+import { instantOf, queryOf } from "../validate.ts";
 
 export function auditRoutes(services: ApiServices): Router {
   const r = Router();
@@ -21,13 +21,13 @@ export function auditRoutes(services: ApiServices): Router {
       const q = queryOf(services.forms, req, "GET /audit");
       const from = instantOf(q.from);
       const to = instantOf(q.to);
-      const transfer = str(q.transfer);
+      const transfer = q.transfer;
       const page = await queryAudit(services.db.knex, {
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
         ...(transfer === undefined ? {} : { transfer }),
-        ...(q.after === undefined ? {} : { afterSeq: int(q.after, 0) }),
-        limit: int(q.limit, 100),
+        ...(q.after === undefined ? {} : { afterSeq: q.after }),
+        limit: q.limit ?? 100,
       });
       res.json({
         entries: page.entries,
@@ -51,7 +51,7 @@ export function auditRoutes(services: ApiServices): Router {
       const q = queryOf(services.forms, req, "GET /audit/export");
       const from = instantOf(q.from);
       const to = instantOf(q.to);
-      const sheet = str(q.sheet);
+      const sheet = q.sheet;
       const dir = await mkdtemp(path.join(tmpdir(), "passerelle-export-"));
       try {
         const file = path.join(dir, "audit.jsonl");

@@ -10,20 +10,12 @@
  */
 import { Router } from "express";
 import type { CircleService } from "../../circles/index.ts";
-import type { CircleConsent } from "../../circles/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { handler, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
 import { hasRole, principalOf } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
 import { checkBody } from "../validate.ts";
-
-interface ChangeBody {
-  readonly ins: string;
-  readonly rpps?: string;
-  readonly consent?: CircleConsent;
-  readonly since?: string;
-}
 
 const refuse = (path: string, rule: string, en: string, fr: string): PasserelleError =>
   new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule, message: { en, fr } }] });
@@ -80,7 +72,7 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleChange") as ChangeBody;
+      const body = checkBody(services.forms, req.body, "CircleChange");
       const circles = circlesOf(services);
       const rpps = targetRpps(p, body.rpps);
       const done = await circles.join(
@@ -101,7 +93,7 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleLeave") as ChangeBody;
+      const body = checkBody(services.forms, req.body, "CircleLeave");
       const circles = circlesOf(services);
       const rpps = targetRpps(p, body.rpps);
       const done = await circles.leave(body.ins, rpps, p.actor);
@@ -117,10 +109,7 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleObjection") as {
-        ins: string;
-        objected: boolean;
-      };
+      const body = checkBody(services.forms, req.body, "CircleObjection");
       const circles = circlesOf(services);
       if (!hasRole(p, "coordinator"))
         throw refuse(
@@ -139,7 +128,7 @@ export function circleRoutes(services: ApiServices): Router {
     json,
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleQuery") as { ins: string };
+      const body = checkBody(services.forms, req.body, "CircleQuery");
       const circles = circlesOf(services);
       const circle = await circles.list(body.ins);
       const member = p.member;

@@ -4,7 +4,7 @@ import { PasserelleError } from "../../core/index.ts";
 import { handler, pathParam } from "../http.ts";
 import { principalOf } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
-import { queryOf, str } from "../validate.ts";
+import { queryOf } from "../validate.ts";
 import { memberView } from "../views.ts";
 
 const invalid = (path: string, rule: string, en: string, fr: string): PasserelleError =>
@@ -32,7 +32,7 @@ export function directoryRoutes(services: ApiServices): Router {
     "/directory/members",
     handler(async (req, res) => {
       const q = queryOf(services.forms, req, "GET /directory/members");
-      const [name, profession] = [str(q.q), str(q.profession)];
+      const { q: name, profession } = q;
       const members =
         name !== undefined && name.trim() !== ""
           ? (await repo.searchByName(name, 50)).filter(

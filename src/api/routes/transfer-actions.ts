@@ -51,7 +51,7 @@ export function transferActionRoutes(services: ApiServices): Router {
     handler(async (req, res) => {
       const p = principalOf(res);
       const s = await visibleStatus(services, req, p);
-      const body = checkBody(services.forms, req.body, "AnswerRequest") as { data: unknown };
+      const body = checkBody(services.forms, req.body, "AnswerRequest");
       const member = p.member;
       if (
         !hasRole(p, "specialist") ||

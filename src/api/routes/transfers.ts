@@ -8,14 +8,14 @@ import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import type { PatientSummary, TransferState, TransferStatus, UnitRef } from "../../transfers/index.ts";
+import type { PatientSummary, TransferStatus } from "../../transfers/index.ts";
 import { TransferRepository, isOverdue, listTransfers, patientSummaries } from "../../transfers/index.ts";
 import { handler, pathParam, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
 import { principalOf, requireRole } from "../principal.ts";
 import { assertVisible, readsSheets, scopeOf, senderUnitOf } from "../scope.ts";
 import type { ApiServices } from "../services.ts";
-import { checkBody, int, queryOf, str } from "../validate.ts";
+import { checkBody, queryOf } from "../validate.ts";
 import { transferView } from "../views.ts";
 
 export const notFound = (): PasserelleError =>
@@ -46,11 +46,7 @@ export function transferRoutes(services: ApiServices): Router {
     requireBody("application/json"),
     handler(async (req, res) => {
       const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CreateTransferRequest") as {
-        sheet: unknown;
-        to?: string[];
-        toUnit?: UnitRef;
-      };
+      const body = checkBody(services.forms, req.body, "CreateTransferRequest");
       const unit = senderUnitOf(p);
       const created = await services.createTransfer({
         sheet: body.sheet,
@@ -77,13 +73,13 @@ export function transferRoutes(services: ApiServices): Router {
     handler(async (req, res) => {
       const p = principalOf(res);
       const q = queryOf(services.forms, req, "GET /transfers");
-      const [state, form, overdue, cursor] = [str(q.state), str(q.form), str(q.overdue), str(q.cursor)];
+      const { state, form, overdue, cursor } = q;
       const page = await listTransfers(
         services.db.knex,
         scopeOf(p),
         {
-          limit: int(q.limit, 50),
-          ...(state === undefined ? {} : { state: state as TransferState }),
+          limit: q.limit ?? 50,
+          ...(state === undefined ? {} : { state }),
           ...(form === undefined ? {} : { form }),
           ...(overdue === undefined ? {} : { overdue: overdue === "true" }),
           ...(cursor === undefined ? {} : { cursor }),
