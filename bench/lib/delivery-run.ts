@@ -153,7 +153,7 @@ function report(r: Result): void {
       row("  createTransfer (validate, render, sign, store)", r.passerelle, "create"),
       row("  queue wait (claim, payload, room)", r.passerelle, "queue"),
       row("  send + receive (send starts → verified)", r.passerelle, "receive"),
-      row("    Matrix send alone (guard, upload, 3 events)", r.passerelle, "send"),
+      row("    Matrix send alone (guard, upload, 1 event)", r.passerelle, "send"),
     ],
   );
   const p = (xs: Split[], q: number): number =>
@@ -214,12 +214,14 @@ export async function runScenarios(s: Setup): Promise<void> {
   console.log("");
   const p95many = total(many, "passerelle", 95);
   console.log(target(p95many <= 1000, `p95 ≤ 1 s at ${String(n)} concurrent (same context): ${ms(p95many)}`));
-  for (const [label, r, q] of [
-    ["1 at a time, p50", one, 50],
-    [`${String(n)} concurrent, p95`, many, 95],
+  // One event per sheet, as the bare client sends: at 100 concurrent the hub should cost at most
+  // 30 % more than the bare client at p95; one at a time, 50 % (render and sign are on its path).
+  for (const [label, r, q, max] of [
+    ["1 at a time, p50", one, 50, 1.5],
+    [`${String(n)} concurrent, p95`, many, 95, 1.3],
   ] as const) {
     const ratio = total(r, "passerelle", q) / total(r, "bare", q);
-    console.log(target(ratio <= 1.5, `Passerelle / bare ≤ 1.5 (${label}): ${fmtRatio(ratio)}`));
+    console.log(target(ratio <= max, `Passerelle / bare ≤ ${String(max)} (${label}): ${fmtRatio(ratio)}`));
   }
   if (fresh !== undefined) {
     const v = total(fresh, "passerelle", 95);
