@@ -24,7 +24,8 @@ import type { MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
 import type { TrustPolicy } from "../trust/index.ts";
 import { TRUST_ANY } from "../trust/index.ts";
-import { createMatrixClient, startSyncing, type MatrixLogSink } from "./client.ts";
+import type { Log } from "../core/index.ts";
+import { createMatrixClient, startSyncing } from "./client.ts";
 import { ensureCrossSigning, secretStorageCallbacks } from "./cross-signing.ts";
 import { passwordLogin, whoami } from "./hub-login.ts";
 import {
@@ -49,7 +50,7 @@ export interface OpenHubOptions {
   readonly accessToken?: string;
   /** Service data directory; the hub uses `<dataDir>/matrix/`. */
   readonly dataDir: string;
-  readonly log?: MatrixLogSink;
+  readonly log?: Log;
   /** Registered before the first sync, so that nothing from the initial sync is missed. */
   readonly inbound?: { readonly handler: InboundHandler; readonly since?: number };
   readonly syncTimeoutMs?: number;
@@ -131,7 +132,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       baseUrl: o.homeserverUrl,
       ...session,
       cryptoStore: { kind: "indexeddb", prefix: "passerelle-hub", storageKey: await storageKey(paths) },
-      log: o.log,
+      ...(o.log === undefined ? {} : { log: o.log }),
       cryptoCallbacks: secretStorageCallbacks(paths),
     });
     const c = client;
