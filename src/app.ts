@@ -117,7 +117,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         late.worker?.wake();
       },
     };
-    const hub = await openServiceHub(config, login, ctx, deps, log.child({ module: "hub" }), closers);
+    const hub = await openServiceHub(config, login, ctx, deps, log, closers);
 
     const worker = new OutboxWorker(ctx, hub.transport, {
       concurrency: config.outbox.concurrency,

@@ -15,13 +15,15 @@ import { PasserelleError } from "../core/errors.ts";
 import { silentLog, type Log } from "../core/log.ts";
 
 /**
- * Push-rule housekeeping the SDK reports at warn on every start against a homeserver whose default
- * push rules differ from its own list (matrix-js-sdk `pushprocessor.ts`, `mergeRulesWithDefaults`):
- * harmless for the hub, which notifies nobody, so written at debug.
+ * SDK warnings that need no one's attention, written at debug: the push-rule housekeeping on every
+ * start against a homeserver whose default push rules differ from the SDK's list (matrix-js-sdk
+ * `pushprocessor.ts`, `mergeRulesWithDefaults`: the hub notifies nobody), and the first start's
+ * cross-signing reset before secret storage exists (./cross-signing.ts sets it up right after).
  */
 const SDK_CHATTER: readonly RegExp[] = [
   /^Adding default global \w+ push rule /,
   /^Missing default global \w+ push rule /,
+  /^resetCrossSigning: Secret storage is not yet set up; not exporting keys/,
 ];
 
 /**
@@ -68,7 +70,7 @@ export interface MatrixClientOptions {
   readonly deviceId: string;
   readonly accessToken: string;
   readonly cryptoStore?: CryptoStoreOption;
-  /** Where the SDK's own log goes (a `matrix-sdk` child is taken); silent when absent. */
+  /** The service's root log: the SDK's own lines go to its `matrix-sdk` child; silent when absent. */
   readonly log?: Log;
   /** E.g. `getSecretStorageKey`, for the hub's secret storage (see cross-signing.ts). */
   readonly cryptoCallbacks?: ICreateClientOpts["cryptoCallbacks"];

@@ -50,6 +50,7 @@ export interface OpenHubOptions {
   readonly accessToken?: string;
   /** Service data directory; the hub uses `<dataDir>/matrix/`. */
   readonly dataDir: string;
+  /** The service's root log: the hub writes to a `matrix` child, the SDK to a `matrix-sdk` one. */
   readonly log?: Log;
   /** Registered before the first sync, so that nothing from the initial sync is missed. */
   readonly inbound?: { readonly handler: InboundHandler; readonly since?: number };
@@ -138,9 +139,10 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
     const c = client;
     const trust = o.trust ?? TRUST_ANY;
     const trusted = (userId: string): boolean => trust.allows(userId);
-    const guard = guardRooms(c, trust, o.log);
+    const log = o.log?.child({ module: "matrix" });
+    const guard = guardRooms(c, trust, log);
     const inbound =
-      o.inbound && listenInbound(c, o.inbound.handler, { since: o.inbound.since, log: o.log, trusted });
+      o.inbound && listenInbound(c, o.inbound.handler, { since: o.inbound.since, log, trusted });
     await startSyncing(c, o.syncTimeoutMs);
     guard.sweep();
     const { masterKeyId } = await ensureCrossSigning(c, paths, o.password);
@@ -153,7 +155,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       transport: new MatrixSheetTransport(c, trust),
       inbound,
       trust,
-      listen: (handler, options) => listenInbound(c, handler, { ...options, log: o.log, trusted }),
+      listen: (handler, options) => listenInbound(c, handler, { ...options, log, trusted }),
       close() {
         guard.stop();
         inbound?.stop();

@@ -22,6 +22,7 @@ export async function openServiceHub(
   log: AppLog,
   closers: Closers,
 ): Promise<Hub> {
+  const own = log.child({ module: "hub" }); // the hub's evidence and room commands; src/matrix takes its own
   // Room commands reply through the hub's transport: those heard during the first sync wait for it.
   let notices: (t: NoticeTransport) => void = () => undefined;
   const hubNotices = new Promise<NoticeTransport>((resolve) => {
@@ -39,11 +40,11 @@ export async function openServiceHub(
           ctx,
           login.userId,
           (code) => {
-            log.warn({ code }, "inbound evidence not recorded");
+            own.warn({ code }, "inbound evidence not recorded");
           },
           hubNotices,
         ),
-        onCommand: roomCommands(deps, hubNotices, log),
+        onCommand: roomCommands(deps, hubNotices, own),
       },
     },
     log,
@@ -52,7 +53,7 @@ export async function openServiceHub(
   closers.add(() => hub.close());
   for (const { roomId, since } of await evidenceCatchUp(ctx)) {
     await hub.inbound?.catchUp(roomId, since).catch((e: unknown) => {
-      log.warn({ room: roomId, code: codeOf(e) }, "evidence catch-up failed");
+      own.warn({ room: roomId, code: codeOf(e) }, "evidence catch-up failed");
     });
   }
   notices(hub.transport);

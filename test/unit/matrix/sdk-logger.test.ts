@@ -7,9 +7,12 @@ describe("matrix-js-sdk's logger, routed into the service log", () => {
   it("push-rule chatter at debug, other warnings and errors as such, the SDK's debug and info below info", () => {
     const { log, entries } = captureLog("trace");
     const sdk = sdkLogger(log.child({ module: "matrix-sdk" }));
-    // the messages matrix-js-sdk's pushprocessor writes on every start against Synapse
+    // what matrix-js-sdk writes at warn on every start against Synapse (pushprocessor), and on the first (cross-signing)
     sdk.warn("Adding default global override push rule .m.rule.is_room_mention");
     sdk.warn("Missing default global underride push rule .org.matrix.msc3914.rule.room.call");
+    sdk.warn(
+      "resetCrossSigning: Secret storage is not yet set up; not exporting keys to secret storage yet.",
+    );
     sdk.warn("Error decrypting event", new Error("olm session wedged"));
     sdk.error("sync failed");
     sdk.info("Got push rules");
@@ -18,6 +21,10 @@ describe("matrix-js-sdk's logger, routed into the service log", () => {
     expect(entries.map((e) => [e.level, e.message])).toEqual([
       ["debug", "Adding default global override push rule .m.rule.is_room_mention"],
       ["debug", "Missing default global underride push rule .org.matrix.msc3914.rule.room.call"],
+      [
+        "debug",
+        "resetCrossSigning: Secret storage is not yet set up; not exporting keys to secret storage yet.",
+      ],
       ["warn", "Error decrypting event olm session wedged"],
       ["error", "sync failed"],
       ["debug", "Got push rules"],
