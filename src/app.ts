@@ -13,7 +13,7 @@ import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
 import { CircleService } from "./circles/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
 import type { Clock } from "./core/index.ts";
-import { systemClock } from "./core/index.ts";
+import { silentLog, systemClock } from "./core/index.ts";
 import { DEMO_PASSWORD } from "./demo/homeserver.ts";
 import { DEMO_MEMBERS } from "./demo/cpts.ts";
 import { loadSigner } from "./demo/dev-signer.ts";
@@ -89,7 +89,7 @@ export interface App {
 
 export async function start(config: PasserelleConfig, options: StartOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
-  const log: AppLog = options.log ?? (() => undefined);
+  const log: AppLog = options.log ?? silentLog;
   const closers = new Closers(log);
   const stop = (): Promise<void> => closers.closeAll();
   try {
@@ -123,7 +123,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       concurrency: config.outbox.concurrency,
       trust,
       onAttemptFailed: (transfer, reason) => {
-        log("warn", "send attempt failed", { transfer, reason });
+        log.warn({ module: "outbox", transfer, reason }, "send attempt failed");
       },
     });
     late.worker = worker;
@@ -133,16 +133,16 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       delays: config.escalation.delays,
       intervalMs: config.escalation.intervalMs,
       onError: (transfer, reason) => {
-        log("warn", "escalation failed", { transfer, reason });
+        log.warn({ module: "escalation", transfer, reason }, "escalation failed");
       },
     });
     escalation.start();
     closers.add(() => escalation.stop());
 
     // ADT feed and care circles: one circle service behind the CLI, `!circle` and the API.
-    const adt = await startAdtFeed(config, deps, log, closers);
+    const adt = await startAdtFeed(config, deps, log.child({ module: "adt" }), closers);
     const circles = new CircleService({ db, trail, clock, pseudonymKey });
-    serveCircleCommands(hub, circles, directory.repository, log, closers);
+    serveCircleCommands(hub, circles, directory.repository, log.child({ module: "circles" }), closers);
 
     const services = {
       // The JSON twin of the MLLP intake (`POST /api/v1/adt/events`), waking the processor.
@@ -174,19 +174,22 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
           trustedCas: signer.caPem === undefined ? [] : [signer.caPem],
           circles,
           tokens,
-          log,
+          log: log.child({ module: "http" }),
         },
         config.http,
       ),
       config.http,
     );
     closers.add(() => http.close());
-    log("info", "passerelle started", {
-      homeserver: login.homeserverUrl,
-      hub: hub.userId,
-      device: hub.deviceId,
-      http: http.url,
-    });
+    log.info(
+      {
+        homeserver: login.homeserverUrl,
+        hub: hub.userId,
+        device: hub.deviceId,
+        http: http.url,
+      },
+      "passerelle started",
+    );
     return {
       httpUrl: http.url,
       homeserverUrl: login.homeserverUrl,

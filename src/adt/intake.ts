@@ -7,7 +7,7 @@
  * (`review.ts`). When storage fails the answer is AR 207 "please resend": nothing is lost, the
  * sender keeps the message.
  */
-import { isPasserelleError } from "../core/index.ts";
+import { isPasserelleError, type Log } from "../core/index.ts";
 import { buildAck, buildBareAck } from "./ack.ts";
 import type { Hl7Charset } from "./charset.ts";
 import { decodeHl7, encodeHl7, headSegment, hexDecoder } from "./charset.ts";
@@ -25,7 +25,7 @@ export interface FrameContext {
   /** MSH-18 when the message leaves it empty. */
   readonly charset: Hl7Charset;
   readonly onAccepted?: (a: Acceptance) => void;
-  readonly log?: (level: "info" | "warn" | "error", message: string, fields?: Record<string, string>) => void;
+  readonly log?: Log;
 }
 
 export interface FrameAnswer {
@@ -50,7 +50,7 @@ export async function answerFrame(ctx: FrameContext, frame: Buffer): Promise<Fra
     return await answer(ctx, frame);
   } catch (e) {
     const r = resend(isPasserelleError(e) ? e.code : "internal");
-    ctx.log?.("error", "adt frame not stored", { reason: r.reason });
+    ctx.log?.error({ reason: r.reason }, "adt frame not stored");
     return { bytes: encodeHl7(buildBareAck(ctx.charset, r), ctx.charset), code: "AR", reason: r.reason };
   }
 }
@@ -64,7 +64,7 @@ export function answerOversize(ctx: FrameContext): FrameAnswer {
     location: "MSH^1",
     text: "message larger than the listener accepts",
   };
-  ctx.log?.("warn", "adt frame refused", { reason: r.reason });
+  ctx.log?.warn({ reason: r.reason }, "adt frame refused");
   return { bytes: encodeHl7(buildBareAck(ctx.charset, r), ctx.charset), code: "AR", reason: r.reason };
 }
 
@@ -84,7 +84,7 @@ async function answer(ctx: FrameContext, frame: Buffer): Promise<FrameAnswer> {
       { raw: frame, ack: "AR", reason: r.reason, location: r.location },
       ctx.actor,
     );
-    ctx.log?.("warn", "adt frame refused", { reason: r.reason });
+    ctx.log?.warn({ reason: r.reason }, "adt frame refused");
     return { bytes: encodeHl7(buildBareAck(ctx.charset, r), ctx.charset), code: "AR", reason: r.reason };
   }
   const decoded = decodeHl7(raw, ctx.charset);
@@ -115,7 +115,7 @@ async function answer(ctx: FrameContext, frame: Buffer): Promise<FrameAnswer> {
     accepted = await acceptAdtEvent(ctx.deps, parsed.event, decoded.text, ctx.actor);
   } catch (e) {
     const r = resend(isPasserelleError(e) ? e.code : "internal");
-    ctx.log?.("error", "adt message not stored", { reason: r.reason });
+    ctx.log?.error({ reason: r.reason }, "adt message not stored");
     return {
       bytes: encodeHl7(buildAck(msg, decoded.charset, r), decoded.charset),
       code: "AR",
@@ -152,10 +152,10 @@ async function refuse(
       },
       ctx.actor,
     );
-    ctx.log?.("warn", "adt message refused", { reason: r.reason, ack: r.ack });
+    ctx.log?.warn({ reason: r.reason, ack: r.ack }, "adt message refused");
   } catch (e) {
     answerWith = resend(isPasserelleError(e) ? e.code : "internal");
-    ctx.log?.("error", "adt refused message not stored", { reason: answerWith.reason });
+    ctx.log?.error({ reason: answerWith.reason }, "adt refused message not stored");
   }
   return {
     bytes: encodeHl7(buildAck(msg, charset, answerWith), charset),

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
+import { silentLog, type Log } from "../core/index.ts";
 import { defaultCharset } from "./charset.ts";
 import type { FrameContext } from "./intake.ts";
 import { answerFrame, answerOversize } from "./intake.ts";
@@ -32,7 +33,7 @@ export interface MllpListenerOptions {
   /** Told of every stored (or duplicate) message, after its ACK was written. */
   readonly onAccepted?: (a: Acceptance) => void;
   /** Operational log: codes only. */
-  readonly log?: (level: "info" | "warn" | "error", message: string, fields?: Record<string, string>) => void;
+  readonly log?: Log;
 }
 
 export interface MllpListener {
@@ -49,7 +50,7 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
     ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }),
     ...(options.log === undefined ? {} : { log: options.log }),
   };
-  const log = options.log ?? (() => undefined);
+  const log = options.log ?? silentLog;
   const sockets = new Set<net.Socket>();
   const onSocket = (socket: net.Socket): void => {
     sockets.add(socket);
@@ -63,7 +64,7 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
             socket.write(Buffer.concat([Buffer.from([0x0b]), bytes, Buffer.from([0x1c, 0x0d])]));
         })
         .catch(() => {
-          log("error", "mllp answer not written", { reason: "socket.write" });
+          log.error({ reason: "socket.write" }, "mllp answer not written");
         });
     };
     socket.on("data", (chunk: Buffer) => {
@@ -71,20 +72,23 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
         if (ev.kind === "frame") reply(async () => (await answerFrame(ctx, ev.bytes)).bytes);
         else if (ev.kind === "oversize") reply(() => answerOversize(ctx).bytes);
         else if (ev.kind === "outside")
-          log("warn", "mllp bytes outside a frame", { reason: "frame.outside", bytes: String(ev.bytes) });
-        else log("warn", "mllp frame interrupted", { reason: "frame.interrupted", bytes: String(ev.bytes) });
+          log.warn({ reason: "frame.outside", bytes: String(ev.bytes) }, "mllp bytes outside a frame");
+        else log.warn({ reason: "frame.interrupted", bytes: String(ev.bytes) }, "mllp frame interrupted");
       }
     });
     socket.on("error", () => {
-      log("warn", "mllp connection error", { reason: "socket.error" });
+      log.warn({ reason: "socket.error" }, "mllp connection error");
     });
     socket.on("close", () => {
       sockets.delete(socket);
       if (framer.pending > 0)
-        log("warn", "mllp frame incomplete at close", {
-          reason: "frame.incomplete",
-          bytes: String(framer.pending),
-        });
+        log.warn(
+          {
+            reason: "frame.incomplete",
+            bytes: String(framer.pending),
+          },
+          "mllp frame incomplete at close",
+        );
     });
   };
   const server =
@@ -96,7 +100,7 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
         );
   if (options.tls !== undefined) {
     server.on("tlsClientError", () => {
-      log("warn", "mllp tls handshake failed", { reason: "tls.handshake" });
+      log.warn({ reason: "tls.handshake" }, "mllp tls handshake failed");
     });
   }
   await new Promise<void>((resolve, reject) => {
@@ -107,7 +111,7 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
     });
   });
   const port = (server.address() as AddressInfo).port;
-  log("info", "mllp listening", { port: String(port) });
+  log.info({ port: String(port) }, "mllp listening");
   return {
     port,
     close: () =>

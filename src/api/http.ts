@@ -9,7 +9,7 @@ import type { FormRegistry } from "../forms/index.ts";
 import { allowedMethods, operationOf } from "./openapi.ts";
 import { queryOf } from "./validate.ts";
 import { PROBLEM_CONTENT_TYPE, toPasserelleError, toProblem } from "./problem.ts";
-import type { ApiLog } from "./services.ts";
+import type { Log } from "../core/index.ts";
 
 /** An async route body; what it throws goes to the error middleware. */
 export type AsyncHandler = (req: Request, res: Response) => Promise<void>;
@@ -38,7 +38,7 @@ export function sendProblem(res: Response, e: unknown): void {
 }
 
 /** The error middleware: every error becomes a problem document; 5xx are logged by code only. */
-export function errorMiddleware(log: ApiLog): ErrorRequestHandler {
+export function errorMiddleware(log: Log): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       next(err);
@@ -46,10 +46,13 @@ export function errorMiddleware(log: ApiLog): ErrorRequestHandler {
     }
     const e = toPasserelleError(err);
     if (e.httpStatus >= 500) {
-      log("error", "request failed", {
-        code: e.code,
-        route: routeTemplate(req, typeof res.locals.base === "string" ? res.locals.base : undefined),
-      });
+      log.error(
+        {
+          code: e.code,
+          route: routeTemplate(req, typeof res.locals.base === "string" ? res.locals.base : undefined),
+        },
+        "request failed",
+      );
     }
     sendProblem(res, e);
   };
@@ -140,19 +143,22 @@ export function routeTemplate(req: Request, base: string = req.baseUrl): string 
 }
 
 /** Access log: method, route template, status, duration in ms. */
-export function accessLog(log: ApiLog): RequestHandler {
+export function accessLog(log: Log): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const base = req.baseUrl; // the router's mount point; reset once an error leaves the router
     res.locals.base = base;
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log("info", "http", {
-        method: req.method,
-        route: routeTemplate(req, base),
-        status: String(res.statusCode),
-        ms: ms.toFixed(1),
-      });
+      log.info(
+        {
+          method: req.method,
+          route: routeTemplate(req, base),
+          status: String(res.statusCode),
+          ms: ms.toFixed(1),
+        },
+        "http",
+      );
     });
     next();
   };

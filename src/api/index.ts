@@ -5,7 +5,7 @@
 export { createHttpApp, API_PREFIX } from "./app.ts";
 export { listen } from "./server.ts";
 export type { HttpServer } from "./server.ts";
-export type { ApiServices, ApiLog, AnswerTeleexpertise } from "./services.ts";
+export type { ApiServices, AnswerTeleexpertise } from "./services.ts";
 export { TokenVerifier, rppsFromClaim, OIDC_ALGORITHMS, LOCAL_ALGORITHMS } from "./auth.ts";
 export type { TokenClaims } from "./auth.ts";
 export {

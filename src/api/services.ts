@@ -2,19 +2,12 @@
 import type { Acceptance } from "../adt/index.ts";
 import type { AuditTrail } from "../audit/index.ts";
 import type { CircleService } from "../circles/index.ts";
-import type { Clock } from "../core/index.ts";
+import type { Clock, Log } from "../core/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import type { Database } from "../storage/index.ts";
 import type { CreatedTransfer, CreateTransferInput, TransferStatus } from "../transfers/index.ts";
 import type { TokenVerifier } from "./auth.ts";
-
-/** Operational log: codes, ids and route templates only, never patient data. */
-export type ApiLog = (
-  level: "info" | "warn" | "error",
-  message: string,
-  fields?: Record<string, string>,
-) => void;
 
 /**
  * A tele-expertise answer: the shape of `answerTeleexpertise(deps, …)` from the tele-expertise work
@@ -35,7 +28,8 @@ export interface ApiServices {
   /** Trust anchors (PEM) for `POST /verify`. */
   readonly trustedCas: readonly string[];
   readonly tokens: TokenVerifier;
-  readonly log: ApiLog;
+  /** Operational log (src/log): codes, ids and route templates only, never patient data. */
+  readonly log: Log;
   createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
   transferStatus(transferId: string): Promise<TransferStatus>;
   readonly answerTeleexpertise?: AnswerTeleexpertise;

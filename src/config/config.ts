@@ -6,6 +6,8 @@ import { parseEscalation } from "./escalation.ts";
 import type { AdtConfig } from "./adt.ts";
 import { parseAdtConfig } from "./adt.ts";
 import { issue } from "./issues.ts";
+import type { LogConfig } from "./log.ts";
+import { parseLog } from "./log.ts";
 import type { HttpConfig } from "./http.ts";
 import { parseHttp } from "./http.ts";
 import type { MatrixConfig, SignerConfig } from "./service.ts";
@@ -46,6 +48,8 @@ export interface PasserelleConfig {
   readonly http: HttpConfig;
   /** The ADT feed's MLLP listener (src/config/adt.ts); absent when `PASSERELLE_MLLP_PORT` is not set. */
   readonly adt?: AdtConfig;
+  /** The operational log (`PASSERELLE_LOG_LEVEL`, src/config/log.ts). */
+  readonly log: LogConfig;
 }
 
 /** File name of the default sqlite database inside the data directory. */
@@ -123,6 +127,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
   const escalation = parseEscalation(env, issues);
   const http = parseHttp(env, issues);
   const adt = parseAdtConfig(env, cwd, issues);
+  const log = parseLog(env, issues);
 
   if (issues.length > 0) {
     throw new PasserelleError(
@@ -142,6 +147,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
     escalation,
     http,
     ...(adt === undefined ? {} : { adt }),
+    log,
   };
 }
 

@@ -5,5 +5,6 @@ export type { MatrixConfig, SignerConfig } from "./service.ts";
 export type { EscalationConfig } from "./escalation.ts";
 export type { HttpConfig, OidcConfig } from "./http.ts";
 export type { AdtConfig } from "./adt.ts";
+export type { LogConfig } from "./log.ts";
 export { EMBEDDED_SERVER_NAME } from "./trust.ts";
 export type { TrustConfig } from "./trust.ts";

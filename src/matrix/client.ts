@@ -1,6 +1,6 @@
 /**
- * matrix-js-sdk client construction for Passerelle: Rust crypto (matrix-sdk-crypto-wasm), a quiet
- * logger, and a start that resolves after the first sync. The only place besides the transport
+ * matrix-js-sdk client construction for Passerelle: Rust crypto (matrix-sdk-crypto-wasm), the SDK's
+ * logger routed into the service log, and a start that resolves after the first sync. The only place besides the transport
  * that touches the SDK; domain code uses {@link SheetTransport} from `./index.ts`.
  */
 import {
@@ -12,26 +12,47 @@ import {
 } from "matrix-js-sdk";
 import { logger as sdkGlobalLogger, type Logger } from "matrix-js-sdk/lib/logger.js";
 import { PasserelleError } from "../core/errors.ts";
+import { silentLog, type Log } from "../core/log.ts";
 
-/** Where SDK warnings and errors go (debug and info are dropped: the SDK and Rust side are chatty). */
-export type MatrixLogSink = (level: "warn" | "error", message: string) => void;
+/**
+ * SDK warnings that need no one's attention, written at debug: the push-rule housekeeping on every
+ * start against a homeserver whose default push rules differ from the SDK's list (matrix-js-sdk
+ * `pushprocessor.ts`, `mergeRulesWithDefaults`: the hub notifies nobody), and the first start's
+ * cross-signing reset before secret storage exists (./cross-signing.ts sets it up right after).
+ */
+const SDK_CHATTER: readonly RegExp[] = [
+  /^Adding default global \w+ push rule /,
+  /^Missing default global \w+ push rule /,
+  /^resetCrossSigning: Secret storage is not yet set up; not exporting keys/,
+];
 
-/** A `Logger` (matrix-js-sdk) that drops trace/debug/info and forwards warn/error to `sink`. */
-export function quietLogger(sink: MatrixLogSink = () => undefined, prefix = "matrix"): Logger {
+/**
+ * A matrix-js-sdk `Logger` writing into `log` (give it `log.child({ module: "matrix-sdk" })`):
+ * the SDK's trace and debug at trace, info at debug (the SDK and its Rust side are chatty), warn and
+ * error as such except {@link SDK_CHATTER} at debug. A child logger's namespace goes in `ns`.
+ */
+export function sdkLogger(log: Log = silentLog, ns?: string): Logger {
+  const fields = ns === undefined ? {} : { ns };
   const text = (msg: unknown[]): string =>
-    `${prefix}: ${msg.map((m) => (m instanceof Error ? m.message : String(m))).join(" ")}`;
-  const noop = (): void => undefined;
+    msg.map((m) => (m instanceof Error ? m.message : String(m))).join(" ");
+  const at =
+    (level: "trace" | "debug") =>
+    (...msg: unknown[]): void => {
+      log[level](fields, text(msg));
+    };
   return {
-    trace: noop,
-    debug: noop,
-    info: noop,
+    trace: at("trace"),
+    debug: at("trace"),
+    info: at("debug"),
     warn: (...msg: unknown[]) => {
-      sink("warn", text(msg));
+      const t = text(msg);
+      if (SDK_CHATTER.some((re) => re.test(t))) log.debug(fields, t);
+      else log.warn(fields, t);
     },
     error: (...msg: unknown[]) => {
-      sink("error", text(msg));
+      log.error(fields, text(msg));
     },
-    getChild: (ns: string) => quietLogger(sink, `${prefix}.${ns}`),
+    getChild: (child: string) => sdkLogger(log, ns === undefined ? child : `${ns}.${child}`),
   };
 }
 
@@ -49,31 +70,39 @@ export interface MatrixClientOptions {
   readonly deviceId: string;
   readonly accessToken: string;
   readonly cryptoStore?: CryptoStoreOption;
-  readonly log?: MatrixLogSink;
+  /** The service's root log: the SDK's own lines go to its `matrix-sdk` child; silent when absent. */
+  readonly log?: Log;
   /** E.g. `getSecretStorageKey`, for the hub's secret storage (see cross-signing.ts). */
   readonly cryptoCallbacks?: ICreateClientOpts["cryptoCallbacks"];
 }
 
-let globalSink: MatrixLogSink = () => undefined;
-let globalLoggerQuiet = false;
+let globalLog: Log = silentLog;
+let globalLoggerRouted = false;
 
 /**
  * Some SDK modules (MatrixRTC, …) log through the module-level loglevel logger and its children,
- * which copy the parent's `methodFactory` when created: replace it once, so that trace, debug, info
- * and log are dropped and warn/error go to the most recently configured sink.
+ * which copy the parent's `methodFactory` when created: replace it once, so that every method goes
+ * through {@link sdkLogger} into `log` (the most recently given one).
  */
-function quietGlobalLogger(): void {
-  if (globalLoggerQuiet) return;
-  globalLoggerQuiet = true;
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- quieting it is the point
+export function routeSdkGlobalLogger(log: Log): void {
+  globalLog = log;
+  if (globalLoggerRouted) return;
+  globalLoggerRouted = true;
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- routing it is the point
   const root = sdkGlobalLogger as unknown as {
-    methodFactory: (method: string) => (...msg: unknown[]) => void;
+    methodFactory: (method: string, level: unknown, name: unknown) => (...msg: unknown[]) => void;
     rebuild(): void;
   };
-  const sink = quietLogger((level, message) => {
-    globalSink(level, message);
-  });
-  root.methodFactory = (method) => (method === "warn" || method === "error" ? sink[method] : () => undefined);
+  root.methodFactory = (method, _level, name) => {
+    const ns = typeof name === "string" && name !== "matrix" ? name : undefined;
+    return (...msg: unknown[]) => {
+      const sdk = sdkLogger(globalLog, ns);
+      if (method === "error") sdk.error(...msg);
+      else if (method === "warn") sdk.warn(...msg);
+      else if (method === "info") sdk.info(...msg);
+      else sdk.debug(...msg); // trace, debug and loglevel's log (an alias of debug)
+    };
+  };
   root.rebuild();
 }
 
@@ -89,14 +118,14 @@ export async function createMatrixClient(o: MatrixClientOptions): Promise<Matrix
   }
   if (!/^@[^:]+:.+$/.test(o.userId))
     throw new PasserelleError("CONFIG_INVALID", "matrix client: userId must look like @user:server");
-  if (o.log) globalSink = o.log;
-  quietGlobalLogger();
+  const sdkLog = (o.log ?? silentLog).child({ module: "matrix-sdk" });
+  routeSdkGlobalLogger(o.log ? sdkLog : globalLog);
   const client = createClient({
     baseUrl: o.baseUrl,
     userId: o.userId,
     deviceId: o.deviceId,
     accessToken: o.accessToken,
-    logger: quietLogger(o.log),
+    logger: sdkLogger(sdkLog),
     ...(o.cryptoCallbacks ? { cryptoCallbacks: o.cryptoCallbacks } : {}),
   });
   const store = o.cryptoStore ?? { kind: "memory" };

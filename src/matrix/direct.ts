@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { EventType, MsgType, RoomMemberEvent, type MatrixClient } from "matrix-js-sdk";
 import type { TrustPolicy } from "../trust/index.ts";
 import { TRUST_ANY } from "../trust/index.ts";
-import type { MatrixLogSink } from "./client.ts";
+import type { Log } from "../core/index.ts";
 import { listenInbound, type InboundListener } from "./inbound.ts";
 
 export interface DirectCommands {
@@ -48,7 +48,7 @@ export async function isEncryptedDirectRoom(
 export function serveDirectCommands(
   client: MatrixClient,
   commands: DirectCommands,
-  log?: MatrixLogSink,
+  log?: Log,
   trust: TrustPolicy = TRUST_ANY,
 ): Pick<InboundListener, "stop"> {
   const self = client.getSafeUserId();
@@ -68,7 +68,7 @@ export function serveDirectCommands(
       .accept(inviter)
       .then((ok) => (ok ? client.joinRoom(member.roomId).then(() => undefined) : undefined))
       .catch(() => {
-        log?.("warn", "direct room invitation not accepted");
+        log?.warn("direct room invitation not accepted");
       });
   };
   client.on(RoomMemberEvent.Membership, onMember);
@@ -80,7 +80,7 @@ export function serveDirectCommands(
       onCommand: async (roomId, userId, text, eventId) => {
         if (!commands.handles(text)) return;
         if (!(await isEncryptedDirectRoom(client, roomId, userId))) {
-          log?.("warn", "command outside an encrypted direct room ignored");
+          log?.warn("command outside an encrypted direct room ignored");
           return;
         }
         const reply = await commands.run(userId, text);

@@ -24,7 +24,8 @@ import type { MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
 import type { TrustPolicy } from "../trust/index.ts";
 import { TRUST_ANY } from "../trust/index.ts";
-import { createMatrixClient, startSyncing, type MatrixLogSink } from "./client.ts";
+import type { Log } from "../core/index.ts";
+import { createMatrixClient, startSyncing } from "./client.ts";
 import { ensureCrossSigning, secretStorageCallbacks } from "./cross-signing.ts";
 import { passwordLogin, whoami } from "./hub-login.ts";
 import {
@@ -49,7 +50,8 @@ export interface OpenHubOptions {
   readonly accessToken?: string;
   /** Service data directory; the hub uses `<dataDir>/matrix/`. */
   readonly dataDir: string;
-  readonly log?: MatrixLogSink;
+  /** The service's root log: the hub writes to a `matrix` child, the SDK to a `matrix-sdk` one. */
+  readonly log?: Log;
   /** Registered before the first sync, so that nothing from the initial sync is missed. */
   readonly inbound?: { readonly handler: InboundHandler; readonly since?: number };
   readonly syncTimeoutMs?: number;
@@ -131,15 +133,16 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       baseUrl: o.homeserverUrl,
       ...session,
       cryptoStore: { kind: "indexeddb", prefix: "passerelle-hub", storageKey: await storageKey(paths) },
-      log: o.log,
+      ...(o.log === undefined ? {} : { log: o.log }),
       cryptoCallbacks: secretStorageCallbacks(paths),
     });
     const c = client;
     const trust = o.trust ?? TRUST_ANY;
     const trusted = (userId: string): boolean => trust.allows(userId);
-    const guard = guardRooms(c, trust, o.log);
+    const log = o.log?.child({ module: "matrix" });
+    const guard = guardRooms(c, trust, log);
     const inbound =
-      o.inbound && listenInbound(c, o.inbound.handler, { since: o.inbound.since, log: o.log, trusted });
+      o.inbound && listenInbound(c, o.inbound.handler, { since: o.inbound.since, log, trusted });
     await startSyncing(c, o.syncTimeoutMs);
     guard.sweep();
     const { masterKeyId } = await ensureCrossSigning(c, paths, o.password);
@@ -152,7 +155,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       transport: new MatrixSheetTransport(c, trust),
       inbound,
       trust,
-      listen: (handler, options) => listenInbound(c, handler, { ...options, log: o.log, trusted }),
+      listen: (handler, options) => listenInbound(c, handler, { ...options, log, trusted }),
       close() {
         guard.stop();
         inbound?.stop();

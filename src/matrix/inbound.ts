@@ -47,7 +47,7 @@ import {
 } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
 import { ackProof } from "./ack-proof.ts";
-import type { MatrixLogSink } from "./client.ts";
+import type { Log } from "../core/index.ts";
 import { classifyMessage, isSheetMessage, SHEET_REF_KEY } from "./inbound-parse.ts";
 
 export type AckVia = "reaction" | "command";
@@ -87,7 +87,7 @@ export interface InboundHandler {
 export interface InboundOptions {
   /** Ignore events (and receipts) older than this (ms since epoch); default: when listening starts. */
   readonly since?: number;
-  readonly log?: MatrixLogSink;
+  readonly log?: Log;
   /** The trust policy (src/trust): events and receipts from users it refuses are ignored. */
   readonly trusted?: (userId: string) => boolean;
 }
@@ -127,7 +127,7 @@ export function listenInbound(
       .then(f)
       .catch((e: unknown) => {
         const what = e instanceof PasserelleError ? `${e.code}: ${e.message}` : (e as Error).name;
-        o.log?.("error", `matrix inbound handler failed (${what})`);
+        o.log?.error({ reason: what }, "matrix inbound handler failed");
       });
   };
   const hubEvent = (room: Room | null, id: string): MatrixEvent | undefined => {

@@ -9,7 +9,7 @@
  */
 import { EventTimeline, RoomMemberEvent, type MatrixClient, type Room } from "matrix-js-sdk";
 import type { TrustPolicy } from "../trust/index.ts";
-import type { MatrixLogSink } from "./client.ts";
+import type { Log } from "../core/index.ts";
 
 export interface TrustGuard {
   /** Checks every room the client knows now (call after the first sync). */
@@ -23,7 +23,7 @@ function inviterOf(room: Room, self: string): string | undefined {
 }
 
 /** Starts declining untrusted invitations and leaving rooms untrusted users created. */
-export function guardRooms(client: MatrixClient, trust: TrustPolicy, log?: MatrixLogSink): TrustGuard {
+export function guardRooms(client: MatrixClient, trust: TrustPolicy, log?: Log): TrustGuard {
   const self = client.getSafeUserId();
   const leaving = new Set<string>();
   const leave = (roomId: string, why: string): void => {
@@ -33,10 +33,10 @@ export function guardRooms(client: MatrixClient, trust: TrustPolicy, log?: Matri
       .leave(roomId)
       .then(
         () => {
-          log?.("warn", `matrix: ${why} (${roomId})`);
+          log?.warn({ room: roomId }, `matrix: ${why}`);
         },
         () => {
-          log?.("warn", `matrix: could not leave a room outside the trust policy (${roomId})`);
+          log?.warn({ room: roomId }, "matrix: could not leave a room outside the trust policy");
         },
       )
       .finally(() => {

@@ -28,7 +28,7 @@ export async function startAdtFeed(
 ): Promise<AdtFeed> {
   const processor = new AdtProcessor(deps, {
     onFailed: (message, reason) => {
-      log("warn", "adt message failed", { message: String(message), reason });
+      log.warn({ message: String(message), reason }, "adt message failed");
     },
   });
   processor.start();
@@ -63,9 +63,7 @@ export function serveCircleCommands(
       handles: isCircleCommand,
       run: (userId, text) => runCircleCommand(circles, members, userId, text),
     },
-    (level, message) => {
-      log(level, message);
-    },
+    log,
     hub.trust,
   );
   closers.add(() => {

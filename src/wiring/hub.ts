@@ -22,6 +22,7 @@ export async function openServiceHub(
   log: AppLog,
   closers: Closers,
 ): Promise<Hub> {
+  const own = log.child({ module: "hub" }); // the hub's evidence and room commands; src/matrix takes its own
   // Room commands reply through the hub's transport: those heard during the first sync wait for it.
   let notices: (t: NoticeTransport) => void = () => undefined;
   const hubNotices = new Promise<NoticeTransport>((resolve) => {
@@ -39,22 +40,20 @@ export async function openServiceHub(
           ctx,
           login.userId,
           (code) => {
-            log("warn", "inbound evidence not recorded", { code });
+            own.warn({ code }, "inbound evidence not recorded");
           },
           hubNotices,
         ),
-        onCommand: roomCommands(deps, hubNotices, log),
+        onCommand: roomCommands(deps, hubNotices, own),
       },
     },
-    log: (level, message) => {
-      log(level, message);
-    },
+    log,
     ...(deps.trust === undefined ? {} : { trust: deps.trust }),
   });
   closers.add(() => hub.close());
   for (const { roomId, since } of await evidenceCatchUp(ctx)) {
     await hub.inbound?.catchUp(roomId, since).catch((e: unknown) => {
-      log("warn", "evidence catch-up failed", { room: roomId, code: codeOf(e) });
+      own.warn({ room: roomId, code: codeOf(e) }, "evidence catch-up failed");
     });
   }
   notices(hub.transport);
@@ -72,12 +71,12 @@ function roomCommands(
       .then((t) => handleRoomCommand(deps, t, roomId, userId, text, eventId, sheetEventId))
       .then(
         (o) => {
-          if (o.kind === "refused") log("warn", "room command refused", { code: o.code });
+          if (o.kind === "refused") log.warn({ code: o.code }, "room command refused");
           if (o.kind === "resend" && o.outcome.kind === "refused")
-            log("warn", "re-send refused", { code: o.outcome.code });
+            log.warn({ code: o.outcome.code }, "re-send refused");
         },
         (e: unknown) => {
-          log("warn", "room command failed", { code: codeOf(e) });
+          log.warn({ code: codeOf(e) }, "room command failed");
         },
       );
 }

@@ -1,12 +1,8 @@
 /** Operational logging and orderly shutdown shared by the service's wiring (src/app.ts). */
-import { isPasserelleError } from "../core/index.ts";
+import { isPasserelleError, type Log } from "../core/index.ts";
 
-/** Where the service writes operational messages: codes and ids only, never patient data. */
-export type AppLog = (
-  level: "info" | "warn" | "error",
-  message: string,
-  fields?: Record<string, string>,
-) => void;
+/** Where the service writes operational messages (src/log): codes and ids only, never patient data. */
+export type AppLog = Log;
 
 /** The error code to log for `e`: a `PasserelleError`'s stable code, else `INTERNAL` (never a message). */
 export const codeOf = (e: unknown): string => (isPasserelleError(e) ? e.code : "INTERNAL");
@@ -29,7 +25,7 @@ export class Closers {
   async closeAll(): Promise<void> {
     for (const close of this.#steps.splice(0).reverse()) {
       await close().catch((e: unknown) => {
-        this.#log("error", "shutdown step failed", { code: codeOf(e) });
+        this.#log.error({ code: codeOf(e) }, "shutdown step failed");
       });
     }
   }

@@ -16,13 +16,15 @@ import type { MllpListener } from "../../src/adt/index.ts";
 import { ackCode, startMllpListener } from "../../src/adt/index.ts";
 import { answerProblem, buildCorpus, exchange, mllpFrame } from "../helpers/adt-corpus.ts";
 import { pamFixture } from "../helpers/adt.ts";
+import { captureLog } from "../helpers/log.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { openFixture, type TransferFixture } from "./transfers/fixture.ts";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let f: TransferFixture;
 let listener: MllpListener;
-const logged: { level: string; message: string; fields?: Record<string, string> }[] = [];
+/** The listener's log: the service's logger (src/log) writing into memory. */
+const { log: mllpLog, entries: logged } = captureLog();
 
 const connect = (): Promise<net.Socket> =>
   new Promise((resolve, reject) => {
@@ -39,8 +41,7 @@ beforeAll(async () => {
   listener = await startMllpListener(f.deps, {
     port: 0,
     maxFrameBytes: 256 * 1024,
-    log: (level, message, fields) =>
-      logged.push({ level, message, ...(fields === undefined ? {} : { fields }) }),
+    log: mllpLog.child({ module: "adt" }),
   });
 });
 afterAll(async () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.ts";
 import { start } from "../../src/app.ts";
 import { DEMO_MEMBERS } from "../../src/demo/cpts.ts";
+import { createLogger } from "../../src/log/index.ts";
 import { testConfig } from "../helpers/config.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { sheetEventsSeen } from "./transfers/recipient.ts";
@@ -69,9 +70,10 @@ const serviceLog: string[] = [];
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("passerelle-web-"));
   app = await start(testConfig(dir), {
-    log: (level, message, fields) => {
-      if (level !== "info") serviceLog.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-    },
+    log: createLogger({
+      level: "warn",
+      destination: { write: (line: string) => serviceLog.push(line.trimEnd()) },
+    }),
   });
   browser = await launchChromium();
   const account = app.demoAccounts.find((a) => a.rpps === gp.rpps)!;

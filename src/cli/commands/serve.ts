@@ -1,6 +1,7 @@
 import { start } from "../../app.ts";
 import type { AppLog } from "../../app.ts";
 import { loadConfig } from "../../config/index.ts";
+import { createLogger } from "../../log/index.ts";
 import { parse } from "../args.ts";
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
@@ -15,9 +16,16 @@ const serve: CommandHandler = async (args, io) => {
   const { values } = parse(args, { "homeserver-port": { type: "string" } });
   const port = values["homeserver-port"] === undefined ? undefined : Number(values["homeserver-port"]);
   const config = loadConfig(io.env, io.cwd);
-  const log: AppLog = (level, message, fields) => {
-    io.err(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }));
-  };
+  // The operational log on stderr: one JSON object a line, or readable lines on a terminal.
+  const log: AppLog = createLogger({
+    level: config.log.level,
+    format: io.isTTY ? "pretty" : "json",
+    destination: {
+      write: (s: string) => {
+        io.err(s.trimEnd());
+      },
+    },
+  });
   io.out("passerelle: starting (the first run installs Synapse into .venv/synapse, about a minute)…");
   const app = await start(config, { log, ...(port === undefined ? {} : { homeserverPort: port }) });
   io.out(`web app: ${app.httpUrl}/   (French; discharge team, follow-up, coordinator dashboard, PDF check)`);

@@ -30,6 +30,7 @@ import { openDatabase } from "../../../src/storage/index.ts";
 import { answerTeleexpertise, createTransfer, transferStatus } from "../../../src/transfers/index.ts";
 import { trustPolicy } from "../../../src/trust/index.ts";
 import { testConfig } from "../../helpers/config.ts";
+import { captureLog, type LogEntry } from "../../helpers/log.ts";
 
 export interface ApiFixture {
   readonly url: string;
@@ -37,7 +38,7 @@ export interface ApiFixture {
   readonly services: ApiServices;
   readonly config: PasserelleConfig;
   readonly tokenKey: LocalIssuerKey;
-  readonly logs: { level: string; message: string; fields?: Record<string, string> }[];
+  readonly logs: LogEntry[];
   /** A local token for a demo member (by Matrix localpart) or a service account (no member). */
   token(who: string | { role: Role }, role?: Role, ttlSeconds?: number): Promise<string>;
   close(): Promise<void>;
@@ -63,7 +64,7 @@ export async function openApiFixture(
   const forms = await loadFormRegistry();
   const pseudonymKey = await loadPseudonymKey(config.dataDir);
   const tokenKey = await loadLocalIssuerKey(config.dataDir);
-  const logs: ApiFixture["logs"] = [];
+  const { log, entries: logs } = captureLog();
   const ctx = { db, trail, clock };
   // The ADT processor runs as in src/app.ts: notices land in the outbox (queued, no worker).
   const trust = trustPolicy(config.trust.allowedServers, undefined, config.trust.structureServers);
@@ -78,9 +79,7 @@ export async function openApiFixture(
     directory,
     trustedCas: signer.caPem === undefined ? [] : [signer.caPem],
     tokens: new TokenVerifier(tokenKey, config.http.oidc, clock),
-    log: (level, message, fields) => {
-      logs.push({ level, message, ...(fields === undefined ? {} : { fields }) });
-    },
+    log: log.child({ module: "http" }),
     createTransfer: (input) => createTransfer(adtDeps, input),
     transferStatus: (id) => transferStatus(db.knex, id),
     receiveAdt: async (input, actor) => {

@@ -118,4 +118,21 @@ describe("escalation configuration", () => {
     ]);
     expect(e.message).not.toContain("soon");
   });
+
+  it("reads the log level (default info), naming the key and not echoing a bad value", () => {
+    expect(loadConfig({}).log.level).toBe("info");
+    expect(loadConfig({ PASSERELLE_LOG_LEVEL: "debug" }).log.level).toBe("debug");
+    expect(loadConfig({ PASSERELLE_LOG_LEVEL: " WARN " }).log.level).toBe("warn");
+    let err: unknown;
+    try {
+      loadConfig({ PASSERELLE_LOG_LEVEL: "verbose-xyz" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PasserelleError);
+    const e = err as PasserelleError;
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.issues.map((i) => i.path)).toEqual(["PASSERELLE_LOG_LEVEL"]);
+    expect(JSON.stringify({ m: e.message, i: e.issues })).not.toContain("verbose-xyz");
+  });
 });
