@@ -91,7 +91,7 @@ function fieldSchema(f: Field): JsonSchema {
     case "ins":
     case "siret": {
       const id = identifierSchema(f.type);
-      const rule = String(id.description);
+      const rule = id.description;
       const description = f.help === undefined ? rule : `${f.help.fr} ${rule}`;
       return { ...id, ...base, description, "x-identifier": f.type };
     }
