@@ -4,11 +4,13 @@
  * A local Synapse (src/matrix/dev-homeserver.ts), the hub's own session (openHub) and outbox
  * worker, as in the transfer integration tests; a demo GP logged in with Hydrogen (Element's
  * lightweight web client, npm `hydrogen-view-sdk`, olm in WebAssembly) in Debian's chromium driven
- * by playwright-core. Hydrogen uploads its device keys, accepts the hub's invitation, decrypts the
- * room (Megolm) and renders its timeline; the screenshot is cropped to the room.
+ * by playwright-core. Hydrogen uploads its device keys, accepts the hub's invitations, decrypts the
+ * rooms (Megolm) and renders them side by side (header, timeline, composer); the screenshot is
+ * cropped to them. It fails if a message stays undecryptable.
  *
  * Three fictional example sheets of liaison-forms/examples go out: a discharge letter, an
- * admission notice and the withdrawal of that notice.
+ * admission notice and the withdrawal of that notice. The letter goes to the hospital unit's room,
+ * the notices to the care team's room, as the ADT processor addresses them.
  *
  * Hydrogen is not a dependency of Passerelle: install it outside the repository and point
  * HYDROGEN_DEPS at that directory (default /tmp/shot-deps):
