@@ -6,6 +6,7 @@
  */
 import type { SheetData } from "../forms/index.ts";
 import { el, leaf, text, type Node } from "./xml.ts";
+import { SECTOR_SYSTEM } from "./professions.ts";
 import { personName, str, type PersonName } from "./values.ts";
 
 export const OID = {
@@ -29,8 +30,11 @@ export const OID = {
 export interface Professional {
   /** IdNatPS: `8` + RPPS or `0` + ADELI; undefined when the form holds neither. */
   readonly idNatPs?: string;
+  /** A second IdNatPS (the ADELI of a professional who also has an RPPS). */
+  readonly otherIdNatPs?: string;
   readonly name: string;
-  readonly profession?: { readonly code: string; readonly display: string };
+  /** TRE_G15 code (JDV_J01), with the form's wording (specialty, profession) as originalText. */
+  readonly profession?: { readonly code: string; readonly display: string; readonly text?: string };
   readonly phone?: string;
   readonly email?: string;
   readonly org?: Organisation;
@@ -42,6 +46,8 @@ export interface Organisation {
   readonly name?: string;
   readonly address?: string;
   readonly phone?: string;
+  /** JDV_J04_XdsPracticeSettingCode_CISIS (`standardIndustryClassCode`; not for the custodian). */
+  readonly sector?: { readonly code: string; readonly display: string };
 }
 
 export function nameNode(n: PersonName): Node {
@@ -62,7 +68,7 @@ function idNode(root: string, extension: string | undefined): Node {
   return extension === undefined ? el("id", { nullFlavor: "UNK" }) : el("id", { root, extension });
 }
 
-function orgNode(tag: string, o: Organisation, extra: readonly Node[] = []): Node {
+function orgNode(tag: string, o: Organisation, sector = true): Node {
   return el(
     tag,
     {},
@@ -72,7 +78,13 @@ function orgNode(tag: string, o: Organisation, extra: readonly Node[] = []): Nod
     leaf("name", o.name),
     ...telecoms(o.phone),
     addrNode(o.address),
-    ...extra,
+    sector && o.sector !== undefined
+      ? el("standardIndustryClassCode", {
+          code: o.sector.code,
+          displayName: o.sector.display,
+          codeSystem: SECTOR_SYSTEM,
+        })
+      : undefined,
   );
 }
 
@@ -86,17 +98,17 @@ const GENDER: Record<string, [string, string]> = {
 /**
  * `recordTarget`: INS-NIR (or NIA, first digit 7/8) under its OID — the test OIDs when `testIns` —
  * and the INS identity traits (birth name and given names with qualifier BR, birth date, sex,
- * birth place as the INSEE COG code), plus the used names (qualifier CL).
+ * birth place as the INSEE COG code), plus the used names (qualifier CL) when the form has them.
  */
 export function recordTarget(d: SheetData, testIns: boolean): Node {
   const ins = str(d, "patient.ins");
   const nia = ins !== undefined && /^[78]/.test(ins);
   const root = testIns ? (nia ? OID.insNiaTest : OID.insNirTest) : nia ? OID.insNia : OID.insNir;
   const last = str(d, "patient.lastName") ?? "";
-  const birthName = str(d, "patient.birthName") ?? last;
+  const birthName = str(d, "patient.birthName");
   const given = str(d, "patient.firstNames") ?? "";
-  const first = given.split(/\s+/)[0] ?? given;
-  const used = str(d, "patient.usedFirstName") ?? first;
+  const first = given.trim().split(/\s+/)[0] ?? given;
+  const used = str(d, "patient.usedFirstName");
   const [g, gName] = GENDER[str(d, "patient.sex") ?? "I"] ?? ["UN", "Inconnu"];
   const birthPlace = str(d, "patient.birthPlaceCode");
   const phone = str(d, "patient.phone");
@@ -117,11 +129,13 @@ export function recordTarget(d: SheetData, testIns: boolean): Node {
         el(
           "name",
           {},
-          el("family", { qualifier: "BR" }, text(birthName)),
+          // Without a birth name, the last name is the birth name and there is no used name (CL);
+          // with one, the last name is the used name: the reader tells the cases apart.
+          el("family", { qualifier: "BR" }, text(birthName ?? last)),
           el("given", {}, text(given)),
           el("given", { qualifier: "BR" }, text(first)),
-          el("family", { qualifier: "CL" }, text(last)),
-          el("given", { qualifier: "CL" }, text(used)),
+          birthName === undefined ? undefined : el("family", { qualifier: "CL" }, text(last)),
+          used === undefined ? undefined : el("given", { qualifier: "CL" }, text(used)),
         ),
         el("administrativeGenderCode", { code: g, displayName: gName, codeSystem: OID.gender }),
         el("birthTime", { value: (str(d, "patient.birthDate") ?? "").replace(/-/g, "") }),
@@ -136,8 +150,15 @@ export function recordTarget(d: SheetData, testIns: boolean): Node {
 function professionNode(p: Professional): Node | undefined {
   return p.profession === undefined
     ? undefined
-    : el("code", { code: p.profession.code, displayName: p.profession.display, codeSystem: OID.profession });
+    : el(
+        "code",
+        { code: p.profession.code, displayName: p.profession.display, codeSystem: OID.profession },
+        leaf("originalText", p.profession.text),
+      );
 }
+
+const otherId = (p: Professional): Node | undefined =>
+  p.otherIdNatPs === undefined ? undefined : el("id", { root: OID.idNatPs, extension: p.otherIdNatPs });
 
 export function author(p: Professional, time: string): Node {
   return el(
@@ -148,6 +169,7 @@ export function author(p: Professional, time: string): Node {
       "assignedAuthor",
       { classCode: "ASSIGNED" },
       idNode(OID.idNatPs, p.idNatPs),
+      otherId(p),
       professionNode(p),
       ...telecoms(p.phone, p.email),
       el("assignedPerson", {}, nameNode(personName(p.name))),
@@ -160,7 +182,7 @@ export function custodian(o: Organisation): Node {
   return el(
     "custodian",
     { typeCode: "CST" },
-    el("assignedCustodian", {}, orgNode("representedCustodianOrganization", o)),
+    el("assignedCustodian", {}, orgNode("representedCustodianOrganization", o, false)),
   );
 }
 
@@ -191,6 +213,34 @@ export function legalAuthenticator(p: Professional, time: string): Node {
       ...telecoms(p.phone, p.email),
       el("assignedPerson", {}, nameNode(personName(p.name))),
       p.org === undefined ? undefined : orgNode("representedOrganization", p.org),
+    ),
+  );
+}
+
+/**
+ * A header `participant` (CI-SIS « Participant », JDV_J144_ParticipationType_CISIS): the médecin
+ * traitant as `INF` with functionCode `PCP` (JDV_J47_FunctionCode_CISIS), the practitioner who
+ * referred the patient as `REFB`; with the person's id, specialty code, telecom and name.
+ */
+export function participant(typeCode: "INF" | "REFB", p: Professional): Node {
+  return el(
+    "participant",
+    { typeCode },
+    typeCode === "INF"
+      ? el("functionCode", {
+          code: "PCP",
+          displayName: "Médecin traitant",
+          codeSystem: "2.16.840.1.113883.5.88",
+        })
+      : undefined,
+    el("time", { nullFlavor: "UNK" }),
+    el(
+      "associatedEntity",
+      { classCode: "PROV" },
+      p.idNatPs === undefined ? undefined : el("id", { root: OID.idNatPs, extension: p.idNatPs }),
+      professionNode(p),
+      ...telecoms(p.phone, p.email),
+      el("associatedPerson", {}, nameNode(personName(p.name))),
     ),
   );
 }

@@ -17,11 +17,13 @@ import {
   informationRecipient,
   legalAuthenticator,
   OID,
+  participant,
   recordTarget,
   type Organisation,
   type Professional,
 } from "./header.ts";
 import { nameUuid, newUuid } from "./ids.ts";
+import { doctorCode } from "./specialties.ts";
 import { answerHeader, requestBody, requestHeader } from "./teleexpertise.ts";
 import { str, tsDate, tsDateTime } from "./values.ts";
 import { el, text, type Node } from "./xml.ts";
@@ -56,6 +58,8 @@ export interface HeaderParts {
   readonly author: Professional;
   readonly custodian: Organisation;
   readonly recipients: readonly Professional[];
+  /** Header participants: the médecin traitant (`INF`/`PCP`) and the referring practitioner (`REFB`). */
+  readonly participants?: readonly { readonly type: "INF" | "REFB"; readonly who: Professional }[];
   readonly service: Parameters<typeof documentationOf>[0];
   readonly encounter: { low: string; high?: string; unit?: string; org?: Organisation };
 }
@@ -169,6 +173,7 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
       custodian(h.custodian),
       ...h.recipients.map(informationRecipient),
       legalAuthenticator(h.author, h.time),
+      ...(h.participants ?? []).map((p) => participant(p.type, p.who)),
       documentationOf(h.service),
       componentOf(h.encounter.low, h.encounter.high, h.encounter.unit, h.encounter.org),
       el("component", {}, body),
@@ -180,20 +185,6 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
 /** IdNatPS of an RPPS (`8` + RPPS) or an ADELI (`0` + ADELI). */
 export const idNatPs = (rpps: string | undefined, adeli?: string): string | undefined =>
   rpps !== undefined ? `8${rpps}` : adeli !== undefined ? `0${adeli}` : undefined;
-
-export const MEDECIN = { code: "G15_10", display: "Médecin" } as const;
-
-/** The forms' professions → JDV_J01_XdsAuthorSpecialty_CISIS (TRE_G15 profession, or profession/specialty). */
-export const PROFESSION: Readonly<Record<string, { code: string; display: string }>> = {
-  gp: { code: "G15_10/SM26", display: "Médecin - Qualifié en Médecine Générale (SM)" },
-  specialist: MEDECIN,
-  ehpadDoctor: MEDECIN,
-  nurse: { code: "G15_60", display: "Infirmier" },
-  pharmacist: { code: "G15_21", display: "Pharmacien" },
-  physio: { code: "G15_70", display: "Masseur-Kinésithérapeute" },
-  midwife: { code: "G15_50", display: "Sage-Femme" },
-  dentist: { code: "G15_40", display: "Chirurgien-Dentiste" },
-};
 
 function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
@@ -210,7 +201,7 @@ function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
     const phone = str(d, `practitioners.${g}.phone`);
     return {
       name,
-      profession: MEDECIN,
+      profession: doctorCode(str(d, `practitioners.${g}.specialty`)),
       ...(rpps === undefined ? {} : { idNatPs: rpps }),
       ...(phone === undefined ? {} : { phone }),
     };
@@ -220,11 +211,17 @@ function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
   const low = tsDate(str(d, "stay.admissionDate") ?? "");
   const high = tsDate(str(d, "stay.dischargeDate") ?? "");
   const unit = str(d, "establishment.unit");
+  const gp = doctor("gp");
+  const referrer = doctor("referrer");
   return {
     time,
     author,
     custodian: org,
-    recipients: [doctor("gp"), doctor("referrer")].filter((p): p is Professional => p !== undefined),
+    recipients: [gp, referrer].filter((p): p is Professional => p !== undefined),
+    participants: [
+      ...(gp === undefined ? [] : [{ type: "INF" as const, who: gp }]),
+      ...(referrer === undefined ? [] : [{ type: "REFB" as const, who: referrer }]),
+    ],
     service: {
       code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode },
       low,
