@@ -10,7 +10,7 @@ import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts
 import { section } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { professionCode, SECTOR } from "./professions.ts";
-import { idNatPs, type HeaderParts } from "./write.ts";
+import { idNatPs, practitioner, type HeaderParts } from "./write.ts";
 
 const ALLERGY: Record<string, string> = {
   none: "Aucune allergie connue.",
@@ -39,10 +39,10 @@ export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const finess = str(d, "sender.finess");
   const sector = SECTOR[str(d, "sender.senderType") === "ehpad" ? "ehpad" : "professional"];
+  const structure = str(d, "sender.structureName");
   const org: Organisation = {
     ...(finess === undefined ? {} : { idNatStruct: `1${finess}` }),
-    // The custodian needs a name: without a structure, the sender's own (the reader knows it).
-    name: str(d, "sender.structureName") ?? str(d, "sender.name") ?? "",
+    ...(structure === undefined ? {} : { name: structure }),
     sector,
   };
   const rpps = str(d, "sender.rpps");
@@ -62,24 +62,15 @@ export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const time = tsDateTime(str(d, "sender.writtenAt") ?? "");
   const planned = str(d, "referral.plannedDate");
   const low = planned === undefined ? time : tsDate(planned);
-  const gpName = str(d, "careTeam.gp.name");
-  const gpId = idNatPs(str(d, "careTeam.gp.rpps"));
-  const gpPhone = str(d, "careTeam.gp.phone");
+  const gp = practitioner(d, "careTeam.gp");
   const unit = str(d, "referral.requestedUnit");
   return {
     time,
     author,
-    custodian: org,
-    recipients:
-      gpName === undefined
-        ? []
-        : [
-            {
-              name: gpName,
-              ...(gpId === undefined ? {} : { idNatPs: gpId }),
-              ...(gpPhone === undefined ? {} : { phone: gpPhone }),
-            },
-          ],
+    // The custodian needs a name: without a structure, the sender's own.
+    custodian: { ...org, name: structure ?? str(d, "sender.name") ?? "" },
+    recipients: gp === undefined || gp.name === "" ? [] : [gp],
+    participants: gp === undefined ? [] : [{ type: "INF", who: gp }],
     service: {
       code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode },
       low,

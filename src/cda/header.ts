@@ -195,7 +195,7 @@ export function informationRecipient(p: Professional): Node {
       {},
       p.idNatPs === undefined ? undefined : el("id", { root: OID.idNatPs, extension: p.idNatPs }),
       ...telecoms(p.phone, p.email),
-      el("informationRecipient", {}, nameNode(personName(p.name))),
+      p.name.trim() === "" ? undefined : el("informationRecipient", {}, nameNode(personName(p.name))),
     ),
   );
 }
@@ -240,7 +240,7 @@ export function participant(typeCode: "INF" | "REFB", p: Professional): Node {
       p.idNatPs === undefined ? undefined : el("id", { root: OID.idNatPs, extension: p.idNatPs }),
       professionNode(p),
       ...telecoms(p.phone, p.email),
-      el("associatedPerson", {}, nameNode(personName(p.name))),
+      p.name.trim() === "" ? undefined : el("associatedPerson", {}, nameNode(personName(p.name))),
     ),
   );
 }
@@ -314,7 +314,7 @@ export function componentOf(
                 org?.idNatStruct === undefined
                   ? undefined
                   : el("id", { root: OID.idNatStruct, extension: org.idNatStruct }),
-                leaf("name", unit ?? org?.name),
+                leaf("name", unit),
               ),
         ),
       ),

@@ -33,7 +33,7 @@ const MODALITY: Record<string, string> = {
 export function requestHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const practice = str(d, "requester.practice");
-  const org: Organisation = { name: practice ?? str(d, "requester.name") ?? "" };
+  const org: Organisation = practice === undefined ? {} : { name: practice };
   const email = str(d, "requester.secureEmail");
   const profession = professionCode(str(d, "requester.profession"));
   const author: Professional = {
@@ -50,11 +50,12 @@ export function requestHeader(sheet: ValidatedSheet): HeaderParts {
   return {
     time,
     author,
-    custodian: org,
+    // The custodian needs a name: without a practice, the requester's own.
+    custodian: { name: practice ?? str(d, "requester.name") ?? "" },
     recipients:
-      expertName === undefined
+      expertName === undefined && expertId === undefined
         ? []
-        : [{ name: expertName, ...(expertId === undefined ? {} : { idNatPs: expertId }) }],
+        : [{ name: expertName ?? "", ...(expertId === undefined ? {} : { idNatPs: expertId }) }],
     service: { code: TE1, low: time, performer: author },
     encounter: { low: time },
   };

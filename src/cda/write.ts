@@ -6,7 +6,7 @@
  * 1.2.250.1.213.1.1.1.1, then the volet's).
  */
 import { PasserelleError } from "../core/index.ts";
-import type { ValidatedSheet } from "../forms/index.ts";
+import type { SheetData, ValidatedSheet } from "../forms/index.ts";
 import { admissionBody, admissionHeader } from "./admission.ts";
 import { dischargeBody } from "./discharge.ts";
 import {
@@ -186,6 +186,25 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
 export const idNatPs = (rpps: string | undefined, adeli?: string): string | undefined =>
   rpps !== undefined ? `8${rpps}` : adeli !== undefined ? `0${adeli}` : undefined;
 
+/**
+ * A doctor group of a form (`practitioners.gp`, `careTeam.gp`…) when any of its fields is filled:
+ * name (may be empty), IdNatPS, specialty as its code, phone.
+ */
+export function practitioner(d: SheetData, group: string): Professional | undefined {
+  const name = str(d, `${group}.name`);
+  const rpps = idNatPs(str(d, `${group}.rpps`));
+  const phone = str(d, `${group}.phone`);
+  const specialty = str(d, `${group}.specialty`);
+  if (name === undefined && rpps === undefined && phone === undefined && specialty === undefined)
+    return undefined;
+  return {
+    name: name ?? "",
+    profession: doctorCode(specialty),
+    ...(rpps === undefined ? {} : { idNatPs: rpps }),
+    ...(phone === undefined ? {} : { phone }),
+  };
+}
+
 function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const finess = str(d, "establishment.finess");
@@ -194,30 +213,18 @@ function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
     name: str(d, "establishment.name") ?? "",
     ...(str(d, "establishment.address") === undefined ? {} : { address: str(d, "establishment.address") }),
   };
-  const doctor = (g: string): Professional | undefined => {
-    const name = str(d, `practitioners.${g}.name`);
-    if (name === undefined) return undefined;
-    const rpps = idNatPs(str(d, `practitioners.${g}.rpps`));
-    const phone = str(d, `practitioners.${g}.phone`);
-    return {
-      name,
-      profession: doctorCode(str(d, `practitioners.${g}.specialty`)),
-      ...(rpps === undefined ? {} : { idNatPs: rpps }),
-      ...(phone === undefined ? {} : { phone }),
-    };
-  };
-  const author = { ...(doctor("hospitalDoctor") as Professional), org };
+  const author = { ...(practitioner(d, "practitioners.hospitalDoctor") as Professional), org };
   const time = tsDateTime(str(d, "recipients.writtenAt") ?? "");
   const low = tsDate(str(d, "stay.admissionDate") ?? "");
   const high = tsDate(str(d, "stay.dischargeDate") ?? "");
   const unit = str(d, "establishment.unit");
-  const gp = doctor("gp");
-  const referrer = doctor("referrer");
+  const gp = practitioner(d, "practitioners.gp");
+  const referrer = practitioner(d, "practitioners.referrer");
   return {
     time,
     author,
     custodian: org,
-    recipients: [gp, referrer].filter((p): p is Professional => p !== undefined),
+    recipients: [gp, referrer].filter((p): p is Professional => p !== undefined && p.name !== ""),
     participants: [
       ...(gp === undefined ? [] : [{ type: "INF" as const, who: gp }]),
       ...(referrer === undefined ? [] : [{ type: "REFB" as const, who: referrer }]),

@@ -106,3 +106,28 @@ export function everyField(form: FormDefinition, data: Data, long = false): Data
   };
   return Object.fromEntries(form.sections.map((s) => [s.id, fill(s.fields, data[s.id] ?? {})]));
 }
+
+/** The variants every sheet with a CDA model is checked in (conformance and round trip). */
+export const SHEET_VARIANTS = [
+  "example",
+  "example, test INS",
+  "only required fields",
+  "every field",
+  "long accented texts",
+] as const;
+export type SheetVariant = (typeof SHEET_VARIANTS)[number];
+
+/** The data of `variant` built from a form's example data. */
+export function variantData(form: FormDefinition, data: Data, variant: SheetVariant): Data {
+  switch (variant) {
+    case "only required fields":
+      return onlyRequired(form, data);
+    case "every field":
+      return everyField(form, data);
+    case "long accented texts":
+      return everyField(form, data, true);
+    case "example":
+    case "example, test INS":
+      return data;
+  }
+}

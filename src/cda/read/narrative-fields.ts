@@ -91,7 +91,12 @@ function byId(el: XElement, out = new Map<string, XElement>()): Map<string, XEle
   return out;
 }
 
+/** The writer's narrative for a section the form left empty. */
+const EMPTY_SECTION = "Non renseigné.";
+
 export function readNarrative(text: XElement, spec: SectionSpec, data: Data): void {
+  const blocks = elements(text);
+  if (blocks.length === 1 && blocks[0]?.local === "paragraph" && textOf(blocks[0]) === EMPTY_SECTION) return;
   if (spec.ids !== undefined) {
     const ids = byId(text);
     for (const [id, f] of Object.entries(spec.ids)) {

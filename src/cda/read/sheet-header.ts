@@ -57,18 +57,18 @@ function ids(role: XElement | undefined): { rpps?: string; adeli?: string } {
   return out;
 }
 
-/** A person in a role as the forms' practitioner group: name, rpps, specialty, phone. */
+/** A person in a role as the forms' practitioner group (name, rpps, specialty, phone); undefined when none is there. */
 function practitioner(role: XElement | undefined, personEl: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
   const name = person(role, personEl, "-")?.name;
-  if (name === undefined) return undefined;
-  const out: Record<string, string> = { name };
+  if (name !== undefined) out["name"] = name;
   const rpps = ids(role).rpps;
   if (rpps !== undefined) out["rpps"] = rpps;
   const specialty = originalText(role);
   if (specialty !== undefined) out["specialty"] = specialty;
   const phone = telecom(role, "tel:");
   if (phone !== undefined) out["phone"] = phone;
-  return out;
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 export function patientFields(doc: XElement, patient: CdaPatient, data: Data): void {
@@ -104,8 +104,9 @@ export function headerFields(
       "associatedEntity",
     );
   const written = isoDateTime(attr(child(doc, "effectiveTime"), "value"));
-  /** The writer names the custodian after the author when the form has no structure. */
-  const structure = orgName === authorName ? undefined : orgName;
+  // The header participants when there are any (Passerelle writes them), else the recipients in order.
+  const byRole = children(doc, "participant").length > 0;
+  const personEl = byRole ? "associatedPerson" : "informationRecipient";
   const day = (v: string | undefined): string | undefined => v?.slice(0, 10);
   switch (volet) {
     case "LDL-SES": {
@@ -115,11 +116,8 @@ export function headerFields(
       set(data, "establishment.unit", encounter?.unit);
       set(data, "establishment.address", textOf(descend(custodian, "addr", "streetAddressLine")));
       set(data, "practitioners.hospitalDoctor", practitioner(role, "assignedPerson"));
-      // The header participants when there are any (Passerelle writes them), else the recipients in order.
-      const byRole = children(doc, "participant").length > 0;
       const gp = byRole ? participant("INF") : recipients[0];
       const referrer = byRole ? participant("REFB") : recipients[1];
-      const personEl = byRole ? "associatedPerson" : "informationRecipient";
       set(data, "practitioners.gp", practitioner(gp, personEl));
       set(data, "practitioners.referrer", practitioner(referrer, personEl));
       set(data, "stay.admissionDate", day(encounter?.start));
@@ -143,19 +141,19 @@ export function headerFields(
       set(data, "sender.profession", profession(role));
       set(data, "sender.rpps", ids(role).rpps);
       set(data, "sender.adeli", ids(role).adeli);
-      set(data, "sender.structureName", structure);
+      set(data, "sender.structureName", orgName);
       set(data, "sender.finess", finess);
       set(data, "sender.phone", telecom(role, "tel:"));
       set(data, "sender.secureEmail", telecom(role, "mailto:"));
       set(data, "sender.writtenAt", written);
-      set(data, "careTeam.gp", practitioner(recipients[0], "informationRecipient"));
+      set(data, "careTeam.gp", practitioner(byRole ? participant("INF") : recipients[0], personEl));
       break;
     }
     case "TLM-DA": {
       set(data, "requester.name", authorName);
       set(data, "requester.profession", profession(role));
       set(data, "requester.rpps", ids(role).rpps);
-      set(data, "requester.practice", structure);
+      set(data, "requester.practice", orgName);
       set(data, "requester.phone", telecom(role, "tel:"));
       set(data, "requester.secureEmail", telecom(role, "mailto:"));
       const expert = practitioner(recipients[0], "informationRecipient");
