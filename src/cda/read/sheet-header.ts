@@ -98,14 +98,19 @@ export function headerFields(
   const finess = /^1([0-9AB]{9})$/.exec(attr(child(org, "id"), "extension") ?? "")?.[1];
   const authorName = person(role, "assignedPerson", "-")?.name;
   const recipients = children(doc, "informationRecipient").map((r) => child(r, "intendedRecipient"));
-  const participant = (type: string): XElement | undefined =>
+  // The médecin traitant (INF with functionCode PCP) and the referring doctor (REFB) as header
+  // participants when the document has them (Passerelle writes them), else the recipients in order.
+  const participant = (type: "PCP" | "REFB"): XElement | undefined =>
     child(
-      children(doc, "participant").find((p) => attr(p, "typeCode") === type),
+      children(doc, "participant").find((p) =>
+        type === "REFB"
+          ? attr(p, "typeCode") === "REFB"
+          : attr(p, "typeCode") === "INF" && attr(child(p, "functionCode"), "code") === "PCP",
+      ),
       "associatedEntity",
     );
+  const byRole = participant("PCP") !== undefined || participant("REFB") !== undefined;
   const written = isoDateTime(attr(child(doc, "effectiveTime"), "value"));
-  // The header participants when there are any (Passerelle writes them), else the recipients in order.
-  const byRole = children(doc, "participant").length > 0;
   const personEl = byRole ? "associatedPerson" : "informationRecipient";
   const day = (v: string | undefined): string | undefined => v?.slice(0, 10);
   switch (volet) {
@@ -116,7 +121,7 @@ export function headerFields(
       set(data, "establishment.unit", encounter?.unit);
       set(data, "establishment.address", textOf(descend(custodian, "addr", "streetAddressLine")));
       set(data, "practitioners.hospitalDoctor", practitioner(role, "assignedPerson"));
-      const gp = byRole ? participant("INF") : recipients[0];
+      const gp = byRole ? participant("PCP") : recipients[0];
       const referrer = byRole ? participant("REFB") : recipients[1];
       set(data, "practitioners.gp", practitioner(gp, personEl));
       set(data, "practitioners.referrer", practitioner(referrer, personEl));
@@ -146,7 +151,7 @@ export function headerFields(
       set(data, "sender.phone", telecom(role, "tel:"));
       set(data, "sender.secureEmail", telecom(role, "mailto:"));
       set(data, "sender.writtenAt", written);
-      set(data, "careTeam.gp", practitioner(byRole ? participant("INF") : recipients[0], personEl));
+      set(data, "careTeam.gp", practitioner(byRole ? participant("PCP") : recipients[0], personEl));
       break;
     }
     case "TLM-DA": {
