@@ -54,7 +54,7 @@ export function nameNode(n: PersonName): Node {
   return el("name", {}, leaf("prefix", n.prefix), leaf("given", n.given), leaf("family", n.family));
 }
 
-const telecoms = (phone?: string, email?: string): Node[] => [
+export const telecoms = (phone?: string, email?: string): Node[] => [
   ...(phone === undefined
     ? []
     : [el("telecom", { value: `tel:${phone.replace(/[^\d+]/g, "")}`, use: "WP" })]),
@@ -64,7 +64,7 @@ const telecoms = (phone?: string, email?: string): Node[] => [
 const addrNode = (address: string | undefined): Node | undefined =>
   address === undefined ? undefined : el("addr", {}, el("streetAddressLine", {}, text(address)));
 
-function idNode(root: string, extension: string | undefined): Node {
+export function idNode(root: string, extension: string | undefined): Node {
   return extension === undefined ? el("id", { nullFlavor: "UNK" }) : el("id", { root, extension });
 }
 
@@ -147,7 +147,7 @@ export function recordTarget(d: SheetData, testIns: boolean): Node {
   );
 }
 
-function professionNode(p: Professional): Node | undefined {
+export function professionNode(p: Professional): Node | undefined {
   return p.profession === undefined
     ? undefined
     : el(
@@ -213,111 +213,6 @@ export function legalAuthenticator(p: Professional, time: string): Node {
       ...telecoms(p.phone, p.email),
       el("assignedPerson", {}, nameNode(personName(p.name))),
       p.org === undefined ? undefined : orgNode("representedOrganization", p.org),
-    ),
-  );
-}
-
-/**
- * A header `participant` (CI-SIS « Participant », JDV_J144_ParticipationType_CISIS): the médecin
- * traitant as `INF` with functionCode `PCP` (JDV_J47_FunctionCode_CISIS), the practitioner who
- * referred the patient as `REFB`; with the person's id, specialty code, telecom and name.
- */
-export function participant(typeCode: "INF" | "REFB", p: Professional): Node {
-  return el(
-    "participant",
-    { typeCode },
-    typeCode === "INF"
-      ? el("functionCode", {
-          code: "PCP",
-          displayName: "Médecin traitant",
-          codeSystem: "2.16.840.1.113883.5.88",
-        })
-      : undefined,
-    el("time", { nullFlavor: "UNK" }),
-    el(
-      "associatedEntity",
-      { classCode: "PROV" },
-      p.idNatPs === undefined ? undefined : el("id", { root: OID.idNatPs, extension: p.idNatPs }),
-      professionNode(p),
-      ...telecoms(p.phone, p.email),
-      p.name.trim() === "" ? undefined : el("associatedPerson", {}, nameNode(personName(p.name))),
-    ),
-  );
-}
-
-export interface ServiceEvent {
-  readonly code: { readonly code: string; readonly display: string; readonly system: string };
-  readonly low: string;
-  readonly high?: string;
-  readonly performer: Professional;
-}
-
-export function documentationOf(s: ServiceEvent): Node {
-  return el(
-    "documentationOf",
-    { typeCode: "DOC" },
-    el(
-      "serviceEvent",
-      { classCode: "ACT", moodCode: "EVN" },
-      el("code", { code: s.code.code, displayName: s.code.display, codeSystem: s.code.system }),
-      el(
-        "effectiveTime",
-        {},
-        el("low", { value: s.low }),
-        s.high === undefined ? undefined : el("high", { value: s.high }),
-      ),
-      el(
-        "performer",
-        { typeCode: "PRF" },
-        el(
-          "assignedEntity",
-          {},
-          idNode(OID.idNatPs, s.performer.idNatPs),
-          el("assignedPerson", {}, nameNode(personName(s.performer.name))),
-        ),
-      ),
-    ),
-  );
-}
-
-/** Encompassing encounter: dates and the unit; the facility type is "SA43 Secteur non défini" (the forms do not hold it). */
-export function componentOf(
-  low: string,
-  high: string | undefined,
-  unit: string | undefined,
-  org: Organisation | undefined,
-): Node {
-  return el(
-    "componentOf",
-    {},
-    el(
-      "encompassingEncounter",
-      {},
-      el(
-        "effectiveTime",
-        {},
-        el("low", { value: low }),
-        high === undefined ? undefined : el("high", { value: high }),
-      ),
-      el(
-        "location",
-        {},
-        el(
-          "healthCareFacility",
-          {},
-          el("code", { code: "SA43", displayName: "Secteur non défini", codeSystem: OID.facilityType }),
-          unit === undefined && org === undefined
-            ? undefined
-            : el(
-                "serviceProviderOrganization",
-                {},
-                org?.idNatStruct === undefined
-                  ? undefined
-                  : el("id", { root: OID.idNatStruct, extension: org.idNatStruct }),
-                leaf("name", unit),
-              ),
-        ),
-      ),
     ),
   );
 }

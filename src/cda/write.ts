@@ -11,17 +11,15 @@ import { admissionBody, admissionHeader } from "./admission.ts";
 import { dischargeBody } from "./discharge.ts";
 import {
   author,
-  componentOf,
   custodian,
-  documentationOf,
   informationRecipient,
   legalAuthenticator,
   OID,
-  participant,
   recordTarget,
   type Organisation,
   type Professional,
 } from "./header.ts";
+import { componentOf, documentationOf, participant } from "./header-context.ts";
 import { nameUuid, newUuid } from "./ids.ts";
 import { doctorCode } from "./specialties.ts";
 import { answerHeader, requestBody, requestHeader } from "./teleexpertise.ts";
