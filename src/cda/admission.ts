@@ -6,10 +6,11 @@
  */
 import type { SheetData, ValidatedSheet } from "../forms/index.ts";
 import { OID, type Organisation, type Professional } from "./header.ts";
-import { labelled, list, paragraphs, table } from "./narrative.ts";
+import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
 import { section } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
-import { idNatPs, PROFESSION, type HeaderParts } from "./write.ts";
+import { professionCode, SECTOR } from "./professions.ts";
+import { idNatPs, practitioner, type HeaderParts } from "./write.ts";
 
 const ALLERGY: Record<string, string> = {
   none: "Aucune allergie connue.",
@@ -37,16 +38,22 @@ const DIRECTIVES: Record<string, string> = { written: "rédigées", none: "aucun
 export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const finess = str(d, "sender.finess");
+  const sector = SECTOR[str(d, "sender.senderType") === "ehpad" ? "ehpad" : "professional"];
+  const structure = str(d, "sender.structureName");
   const org: Organisation = {
     ...(finess === undefined ? {} : { idNatStruct: `1${finess}` }),
-    name: str(d, "sender.structureName") ?? str(d, "sender.name") ?? "",
+    ...(structure === undefined ? {} : { name: structure }),
+    sector,
   };
-  const id = idNatPs(str(d, "sender.rpps"), str(d, "sender.adeli"));
+  const rpps = str(d, "sender.rpps");
+  const adeli = str(d, "sender.adeli");
+  const id = idNatPs(rpps, adeli);
   const email = str(d, "sender.secureEmail");
-  const profession = PROFESSION[str(d, "sender.profession") ?? ""];
+  const profession = professionCode(str(d, "sender.profession"));
   const author: Professional = {
     name: str(d, "sender.name") ?? "",
     ...(id === undefined ? {} : { idNatPs: id }),
+    ...(rpps !== undefined && adeli !== undefined ? { otherIdNatPs: `0${adeli}` } : {}),
     ...(profession === undefined ? {} : { profession }),
     phone: str(d, "sender.phone") ?? "",
     ...(email === undefined ? {} : { email }),
@@ -55,24 +62,15 @@ export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const time = tsDateTime(str(d, "sender.writtenAt") ?? "");
   const planned = str(d, "referral.plannedDate");
   const low = planned === undefined ? time : tsDate(planned);
-  const gpName = str(d, "careTeam.gp.name");
-  const gpId = idNatPs(str(d, "careTeam.gp.rpps"));
-  const gpPhone = str(d, "careTeam.gp.phone");
+  const gp = practitioner(d, "careTeam.gp");
   const unit = str(d, "referral.requestedUnit");
   return {
     time,
     author,
-    custodian: org,
-    recipients:
-      gpName === undefined
-        ? []
-        : [
-            {
-              name: gpName,
-              ...(gpId === undefined ? {} : { idNatPs: gpId }),
-              ...(gpPhone === undefined ? {} : { phone: gpPhone }),
-            },
-          ],
+    // The custodian needs a name: without a structure, the sender's own.
+    custodian: { ...org, name: structure ?? str(d, "sender.name") ?? "" },
+    recipients: gp === undefined || gp.name === "" ? [] : [gp],
+    participants: gp === undefined ? [] : [{ type: "INF", who: gp }],
     service: {
       code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode },
       low,
@@ -172,13 +170,6 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
       }),
     );
   const gir = str(d, "autonomy.gir");
-  const trusted = [
-    str(d, "wishes.trustedPerson.name"),
-    str(d, "wishes.trustedPerson.relationship"),
-    str(d, "wishes.trustedPerson.phone"),
-  ]
-    .filter((x) => x !== undefined)
-    .join(", ");
   const palliative = bool(d, "wishes.palliativeCare");
   out.push(
     section({
@@ -209,7 +200,11 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
             r["isCarer"] === true ? "oui" : r["isCarer"] === false ? "non" : undefined,
           ]),
         ),
-        ...labelled("Personne de confiance", trusted),
+        ...labelledParts("Personne de confiance", ", ", [
+          ["confiance-nom", str(d, "wishes.trustedPerson.name")],
+          ["confiance-lien", str(d, "wishes.trustedPerson.relationship")],
+          ["confiance-tel", str(d, "wishes.trustedPerson.phone")],
+        ]),
         ...labelled("Directives anticipées", DIRECTIVES[str(d, "wishes.advanceDirectives") ?? ""]),
         ...labelled("Lieu des directives", str(d, "wishes.directivesLocation")),
         ...labelled("Soins palliatifs", palliative === undefined ? undefined : palliative ? "oui" : "non"),

@@ -7,7 +7,7 @@
  */
 import type { SheetData } from "../forms/index.ts";
 import { OID } from "./header.ts";
-import { labelled, list, paragraphs, table } from "./narrative.ts";
+import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
 import { section, simpleObservation, type Coded } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { el, text, type Node } from "./xml.ts";
@@ -314,17 +314,12 @@ function followUp(d: SheetData, sectionId: string): Node {
       ...labelled("Recommandations", str(d, "followUp.recommendations")),
       ...labelled("Consignes infirmières", str(d, "followUp.nursingInstructions")),
       ...labelled("Suivi social", str(d, "followUp.socialFollowUp")),
-      ...labelled(
-        "Contact à l'hôpital",
-        [
-          str(d, "contact.name"),
-          str(d, "contact.phone"),
-          str(d, "contact.secureEmail"),
-          str(d, "contact.availability"),
-        ]
-          .filter((x) => x !== undefined)
-          .join(" — "),
-      ),
+      ...labelledParts("Contact à l'hôpital", " — ", [
+        ["contact-nom", str(d, "contact.name")],
+        ["contact-tel", str(d, "contact.phone")],
+        ["contact-mel", str(d, "contact.secureEmail")],
+        ["contact-dispo", str(d, "contact.availability")],
+      ]),
       ...table(
         ["Destinataire (CPTS)", "Nom", "RPPS"],
         cpts.map((r) => [cell(r, "role"), cell(r, "name"), cell(r, "rpps")]),
@@ -338,8 +333,19 @@ function followUp(d: SheetData, sectionId: string): Node {
   });
 }
 
-const dateTime = (v: string | undefined): string | undefined =>
-  v === undefined ? undefined : `${frDate(v)} ${v.slice(11, 16).replace(":", " h ")}`;
+/**
+ * An RFC 3339 date-time for a narrative cell, keeping its offset: `19/01/2026 09 h 30 (UTC+01:00)`
+ * (seconds, when not zero, as `09 h 30 min 15 s`).
+ */
+function dateTime(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/i.exec(v);
+  if (m === null) return v;
+  const [, day = "", h = "", min = "", sec = "00", zone] = m;
+  const seconds = sec === "00" ? "" : ` min ${sec} s`;
+  const offset = zone === undefined ? "" : ` (UTC${zone.toUpperCase() === "Z" ? "+00:00" : zone})`;
+  return `${frDate(day)} ${h} h ${min}${seconds}${offset}`;
+}
 
 /** Re-exported for the other volets. */
 export { tsDateTime };

@@ -6,6 +6,7 @@
  */
 import type { SheetData } from "../forms/index.ts";
 import { el, leaf, text, type Node } from "./xml.ts";
+import { SECTOR_SYSTEM } from "./professions.ts";
 import { personName, str, type PersonName } from "./values.ts";
 
 export const OID = {
@@ -29,8 +30,11 @@ export const OID = {
 export interface Professional {
   /** IdNatPS: `8` + RPPS or `0` + ADELI; undefined when the form holds neither. */
   readonly idNatPs?: string;
+  /** A second IdNatPS (the ADELI of a professional who also has an RPPS). */
+  readonly otherIdNatPs?: string;
   readonly name: string;
-  readonly profession?: { readonly code: string; readonly display: string };
+  /** TRE_G15 code (JDV_J01), with the form's wording (specialty, profession) as originalText. */
+  readonly profession?: { readonly code: string; readonly display: string; readonly text?: string };
   readonly phone?: string;
   readonly email?: string;
   readonly org?: Organisation;
@@ -42,13 +46,15 @@ export interface Organisation {
   readonly name?: string;
   readonly address?: string;
   readonly phone?: string;
+  /** JDV_J04_XdsPracticeSettingCode_CISIS (`standardIndustryClassCode`; not for the custodian). */
+  readonly sector?: { readonly code: string; readonly display: string };
 }
 
 export function nameNode(n: PersonName): Node {
   return el("name", {}, leaf("prefix", n.prefix), leaf("given", n.given), leaf("family", n.family));
 }
 
-const telecoms = (phone?: string, email?: string): Node[] => [
+export const telecoms = (phone?: string, email?: string): Node[] => [
   ...(phone === undefined
     ? []
     : [el("telecom", { value: `tel:${phone.replace(/[^\d+]/g, "")}`, use: "WP" })]),
@@ -58,11 +64,11 @@ const telecoms = (phone?: string, email?: string): Node[] => [
 const addrNode = (address: string | undefined): Node | undefined =>
   address === undefined ? undefined : el("addr", {}, el("streetAddressLine", {}, text(address)));
 
-function idNode(root: string, extension: string | undefined): Node {
+export function idNode(root: string, extension: string | undefined): Node {
   return extension === undefined ? el("id", { nullFlavor: "UNK" }) : el("id", { root, extension });
 }
 
-function orgNode(tag: string, o: Organisation, extra: readonly Node[] = []): Node {
+function orgNode(tag: string, o: Organisation, sector = true): Node {
   return el(
     tag,
     {},
@@ -72,7 +78,13 @@ function orgNode(tag: string, o: Organisation, extra: readonly Node[] = []): Nod
     leaf("name", o.name),
     ...telecoms(o.phone),
     addrNode(o.address),
-    ...extra,
+    sector && o.sector !== undefined
+      ? el("standardIndustryClassCode", {
+          code: o.sector.code,
+          displayName: o.sector.display,
+          codeSystem: SECTOR_SYSTEM,
+        })
+      : undefined,
   );
 }
 
@@ -86,17 +98,17 @@ const GENDER: Record<string, [string, string]> = {
 /**
  * `recordTarget`: INS-NIR (or NIA, first digit 7/8) under its OID — the test OIDs when `testIns` —
  * and the INS identity traits (birth name and given names with qualifier BR, birth date, sex,
- * birth place as the INSEE COG code), plus the used names (qualifier CL).
+ * birth place as the INSEE COG code), plus the used names (qualifier CL) when the form has them.
  */
 export function recordTarget(d: SheetData, testIns: boolean): Node {
   const ins = str(d, "patient.ins");
   const nia = ins !== undefined && /^[78]/.test(ins);
   const root = testIns ? (nia ? OID.insNiaTest : OID.insNirTest) : nia ? OID.insNia : OID.insNir;
   const last = str(d, "patient.lastName") ?? "";
-  const birthName = str(d, "patient.birthName") ?? last;
+  const birthName = str(d, "patient.birthName");
   const given = str(d, "patient.firstNames") ?? "";
-  const first = given.split(/\s+/)[0] ?? given;
-  const used = str(d, "patient.usedFirstName") ?? first;
+  const first = given.trim().split(/\s+/)[0] ?? given;
+  const used = str(d, "patient.usedFirstName");
   const [g, gName] = GENDER[str(d, "patient.sex") ?? "I"] ?? ["UN", "Inconnu"];
   const birthPlace = str(d, "patient.birthPlaceCode");
   const phone = str(d, "patient.phone");
@@ -117,11 +129,13 @@ export function recordTarget(d: SheetData, testIns: boolean): Node {
         el(
           "name",
           {},
-          el("family", { qualifier: "BR" }, text(birthName)),
+          // Without a birth name, the last name is the birth name and there is no used name (CL);
+          // with one, the last name is the used name: the reader tells the cases apart.
+          el("family", { qualifier: "BR" }, text(birthName ?? last)),
           el("given", {}, text(given)),
           el("given", { qualifier: "BR" }, text(first)),
-          el("family", { qualifier: "CL" }, text(last)),
-          el("given", { qualifier: "CL" }, text(used)),
+          birthName === undefined ? undefined : el("family", { qualifier: "CL" }, text(last)),
+          used === undefined ? undefined : el("given", { qualifier: "CL" }, text(used)),
         ),
         el("administrativeGenderCode", { code: g, displayName: gName, codeSystem: OID.gender }),
         el("birthTime", { value: (str(d, "patient.birthDate") ?? "").replace(/-/g, "") }),
@@ -133,11 +147,18 @@ export function recordTarget(d: SheetData, testIns: boolean): Node {
   );
 }
 
-function professionNode(p: Professional): Node | undefined {
+export function professionNode(p: Professional): Node | undefined {
   return p.profession === undefined
     ? undefined
-    : el("code", { code: p.profession.code, displayName: p.profession.display, codeSystem: OID.profession });
+    : el(
+        "code",
+        { code: p.profession.code, displayName: p.profession.display, codeSystem: OID.profession },
+        leaf("originalText", p.profession.text),
+      );
 }
+
+const otherId = (p: Professional): Node | undefined =>
+  p.otherIdNatPs === undefined ? undefined : el("id", { root: OID.idNatPs, extension: p.otherIdNatPs });
 
 export function author(p: Professional, time: string): Node {
   return el(
@@ -148,6 +169,7 @@ export function author(p: Professional, time: string): Node {
       "assignedAuthor",
       { classCode: "ASSIGNED" },
       idNode(OID.idNatPs, p.idNatPs),
+      otherId(p),
       professionNode(p),
       ...telecoms(p.phone, p.email),
       el("assignedPerson", {}, nameNode(personName(p.name))),
@@ -160,7 +182,7 @@ export function custodian(o: Organisation): Node {
   return el(
     "custodian",
     { typeCode: "CST" },
-    el("assignedCustodian", {}, orgNode("representedCustodianOrganization", o)),
+    el("assignedCustodian", {}, orgNode("representedCustodianOrganization", o, false)),
   );
 }
 
@@ -173,7 +195,7 @@ export function informationRecipient(p: Professional): Node {
       {},
       p.idNatPs === undefined ? undefined : el("id", { root: OID.idNatPs, extension: p.idNatPs }),
       ...telecoms(p.phone, p.email),
-      el("informationRecipient", {}, nameNode(personName(p.name))),
+      p.name.trim() === "" ? undefined : el("informationRecipient", {}, nameNode(personName(p.name))),
     ),
   );
 }
@@ -191,83 +213,6 @@ export function legalAuthenticator(p: Professional, time: string): Node {
       ...telecoms(p.phone, p.email),
       el("assignedPerson", {}, nameNode(personName(p.name))),
       p.org === undefined ? undefined : orgNode("representedOrganization", p.org),
-    ),
-  );
-}
-
-export interface ServiceEvent {
-  readonly code: { readonly code: string; readonly display: string; readonly system: string };
-  readonly low: string;
-  readonly high?: string;
-  readonly performer: Professional;
-}
-
-export function documentationOf(s: ServiceEvent): Node {
-  return el(
-    "documentationOf",
-    { typeCode: "DOC" },
-    el(
-      "serviceEvent",
-      { classCode: "ACT", moodCode: "EVN" },
-      el("code", { code: s.code.code, displayName: s.code.display, codeSystem: s.code.system }),
-      el(
-        "effectiveTime",
-        {},
-        el("low", { value: s.low }),
-        s.high === undefined ? undefined : el("high", { value: s.high }),
-      ),
-      el(
-        "performer",
-        { typeCode: "PRF" },
-        el(
-          "assignedEntity",
-          {},
-          idNode(OID.idNatPs, s.performer.idNatPs),
-          el("assignedPerson", {}, nameNode(personName(s.performer.name))),
-        ),
-      ),
-    ),
-  );
-}
-
-/** Encompassing encounter: dates and the unit; the facility type is "SA43 Secteur non défini" (the forms do not hold it). */
-export function componentOf(
-  low: string,
-  high: string | undefined,
-  unit: string | undefined,
-  org: Organisation | undefined,
-): Node {
-  return el(
-    "componentOf",
-    {},
-    el(
-      "encompassingEncounter",
-      {},
-      el(
-        "effectiveTime",
-        {},
-        el("low", { value: low }),
-        high === undefined ? undefined : el("high", { value: high }),
-      ),
-      el(
-        "location",
-        {},
-        el(
-          "healthCareFacility",
-          {},
-          el("code", { code: "SA43", displayName: "Secteur non défini", codeSystem: OID.facilityType }),
-          unit === undefined && org === undefined
-            ? undefined
-            : el(
-                "serviceProviderOrganization",
-                {},
-                org?.idNatStruct === undefined
-                  ? undefined
-                  : el("id", { root: OID.idNatStruct, extension: org.idNatStruct }),
-                leaf("name", unit ?? org?.name),
-              ),
-        ),
-      ),
     ),
   );
 }

@@ -5,24 +5,35 @@
  */
 import { el, text, type Node } from "./xml.ts";
 
+/**
+ * The lines of a text, without its leading and trailing blank lines; a blank line inside it is
+ * kept (it separates the author's paragraphs).
+ */
+function lines(value: string): string[] {
+  const all = value.split(/\r?\n/);
+  const first = all.findIndex((l) => l.trim() !== "");
+  if (first < 0) return [];
+  const last = all.length - 1 - [...all].reverse().findIndex((l) => l.trim() !== "");
+  return all.slice(first, last + 1);
+}
+
+/** One paragraph for a line; a blank line is a paragraph holding a line break (rendered as a blank line). */
+const line = (l: string): Node => el("paragraph", {}, l.trim() === "" ? el("br") : text(l));
+
 /** A labelled value: `<paragraph><content styleCode="Bold">label : </content>value</paragraph>`, one per line of `value`. */
 export function labelled(label: string, value: string | undefined): Node[] {
-  if (value === undefined || value.trim() === "") return [];
-  const lines = value.split(/\r?\n/).filter((l) => l.trim() !== "");
-  const [head = "", ...rest] = lines;
+  if (value === undefined) return [];
+  const [head, ...rest] = lines(value);
+  if (head === undefined) return [];
   return [
     el("paragraph", {}, el("content", { styleCode: "Bold" }, text(`${label} : `)), text(head)),
-    ...rest.map((l) => el("paragraph", {}, text(l))),
+    ...rest.map(line),
   ];
 }
 
-/** Free text, one paragraph per non-blank line. */
+/** Free text, one paragraph per line (blank lines inside the text kept). */
 export function paragraphs(value: string | undefined): Node[] {
-  if (value === undefined) return [];
-  return value
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== "")
-    .map((l) => el("paragraph", {}, text(l)));
+  return value === undefined ? [] : lines(value).map(line);
 }
 
 export function list(values: readonly string[], caption?: string): Node[] {
@@ -54,6 +65,33 @@ export function table(
         {},
         ...rows.map((r, i) => el("tr", { ID: ids?.[i] }, ...r.map((c) => el("td", {}, text(c ?? ""))))),
       ),
+    ),
+  ];
+}
+
+/**
+ * A labelled value joining several fields (`name — phone — email`), each part in a
+ * `<content ID="…">` so that a reader finds every field whatever its text; absent parts left out.
+ * The IDs must be unique in the document (XML ID).
+ */
+export function labelledParts(
+  label: string,
+  separator: string,
+  parts: readonly (readonly [id: string, value: string | undefined])[],
+): Node[] {
+  const present = parts.filter(
+    (p): p is readonly [string, string] => p[1] !== undefined && p[1].trim() !== "",
+  );
+  if (present.length === 0) return [];
+  return [
+    el(
+      "paragraph",
+      {},
+      el("content", { styleCode: "Bold" }, text(`${label} : `)),
+      ...present.flatMap(([id, v], i) => [
+        ...(i === 0 ? [] : [text(separator)]),
+        el("content", { ID: id }, text(v)),
+      ]),
     ),
   ];
 }

@@ -10,7 +10,9 @@ import { labelled, paragraphs, table } from "./narrative.ts";
 import { section } from "./section.ts";
 import { bool, cell, frDate, rows, str, tsDateTime } from "./values.ts";
 import { el } from "./xml.ts";
-import { idNatPs, MEDECIN, PROFESSION, type HeaderParts } from "./write.ts";
+import { professionCode } from "./professions.ts";
+import { doctorCode } from "./specialties.ts";
+import { idNatPs, type HeaderParts } from "./write.ts";
 
 const TE1 = { code: "TE1", display: "Acte de téléexpertise", system: "1.2.250.1.215.200.3.3" };
 const URGENCY: Record<string, string> = { routine: "habituelle", soon: "rapide", urgent: "urgente" };
@@ -31,9 +33,9 @@ const MODALITY: Record<string, string> = {
 export function requestHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const practice = str(d, "requester.practice");
-  const org: Organisation = { name: practice ?? str(d, "requester.name") ?? "" };
+  const org: Organisation = practice === undefined ? {} : { name: practice };
   const email = str(d, "requester.secureEmail");
-  const profession = PROFESSION[str(d, "requester.profession") ?? ""];
+  const profession = professionCode(str(d, "requester.profession"));
   const author: Professional = {
     name: str(d, "requester.name") ?? "",
     idNatPs: idNatPs(str(d, "requester.rpps")) ?? "",
@@ -48,11 +50,12 @@ export function requestHeader(sheet: ValidatedSheet): HeaderParts {
   return {
     time,
     author,
-    custodian: org,
+    // The custodian needs a name: without a practice, the requester's own.
+    custodian: { name: practice ?? str(d, "requester.name") ?? "" },
     recipients:
-      expertName === undefined
+      expertName === undefined && expertId === undefined
         ? []
-        : [{ name: expertName, ...(expertId === undefined ? {} : { idNatPs: expertId }) }],
+        : [{ name: expertName ?? "", ...(expertId === undefined ? {} : { idNatPs: expertId }) }],
     service: { code: TE1, low: time, performer: author },
     encounter: { low: time },
   };
@@ -66,7 +69,7 @@ export function answerHeader(sheet: ValidatedSheet): HeaderParts {
   const author: Professional = {
     name,
     idNatPs: idNatPs(str(d, "expert.rpps")) ?? "",
-    profession: MEDECIN,
+    profession: doctorCode(str(d, "expert.specialty")),
     ...(phone === undefined ? {} : { phone }),
     org: { name },
   };

@@ -6,14 +6,12 @@
  * 1.2.250.1.213.1.1.1.1, then the volet's).
  */
 import { PasserelleError } from "../core/index.ts";
-import type { ValidatedSheet } from "../forms/index.ts";
+import type { SheetData, ValidatedSheet } from "../forms/index.ts";
 import { admissionBody, admissionHeader } from "./admission.ts";
 import { dischargeBody } from "./discharge.ts";
 import {
   author,
-  componentOf,
   custodian,
-  documentationOf,
   informationRecipient,
   legalAuthenticator,
   OID,
@@ -21,7 +19,9 @@ import {
   type Organisation,
   type Professional,
 } from "./header.ts";
+import { componentOf, documentationOf, participant } from "./header-context.ts";
 import { nameUuid, newUuid } from "./ids.ts";
+import { doctorCode } from "./specialties.ts";
 import { answerHeader, requestBody, requestHeader } from "./teleexpertise.ts";
 import { str, tsDate, tsDateTime } from "./values.ts";
 import { el, text, type Node } from "./xml.ts";
@@ -56,6 +56,8 @@ export interface HeaderParts {
   readonly author: Professional;
   readonly custodian: Organisation;
   readonly recipients: readonly Professional[];
+  /** Header participants: the médecin traitant (`INF`/`PCP`) and the referring practitioner (`REFB`). */
+  readonly participants?: readonly { readonly type: "INF" | "REFB"; readonly who: Professional }[];
   readonly service: Parameters<typeof documentationOf>[0];
   readonly encounter: { low: string; high?: string; unit?: string; org?: Organisation };
 }
@@ -169,6 +171,7 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
       custodian(h.custodian),
       ...h.recipients.map(informationRecipient),
       legalAuthenticator(h.author, h.time),
+      ...(h.participants ?? []).map((p) => participant(p.type, p.who)),
       documentationOf(h.service),
       componentOf(h.encounter.low, h.encounter.high, h.encounter.unit, h.encounter.org),
       el("component", {}, body),
@@ -181,19 +184,24 @@ export function sheetToCda(sheet: ValidatedSheet, opts: CdaOptions = {}): CdaDoc
 export const idNatPs = (rpps: string | undefined, adeli?: string): string | undefined =>
   rpps !== undefined ? `8${rpps}` : adeli !== undefined ? `0${adeli}` : undefined;
 
-export const MEDECIN = { code: "G15_10", display: "Médecin" } as const;
-
-/** The forms' professions → JDV_J01_XdsAuthorSpecialty_CISIS (TRE_G15 profession, or profession/specialty). */
-export const PROFESSION: Readonly<Record<string, { code: string; display: string }>> = {
-  gp: { code: "G15_10/SM26", display: "Médecin - Qualifié en Médecine Générale (SM)" },
-  specialist: MEDECIN,
-  ehpadDoctor: MEDECIN,
-  nurse: { code: "G15_60", display: "Infirmier" },
-  pharmacist: { code: "G15_21", display: "Pharmacien" },
-  physio: { code: "G15_70", display: "Masseur-Kinésithérapeute" },
-  midwife: { code: "G15_50", display: "Sage-Femme" },
-  dentist: { code: "G15_40", display: "Chirurgien-Dentiste" },
-};
+/**
+ * A doctor group of a form (`practitioners.gp`, `careTeam.gp`…) when any of its fields is filled:
+ * name (may be empty), IdNatPS, specialty as its code, phone.
+ */
+export function practitioner(d: SheetData, group: string): Professional | undefined {
+  const name = str(d, `${group}.name`);
+  const rpps = idNatPs(str(d, `${group}.rpps`));
+  const phone = str(d, `${group}.phone`);
+  const specialty = str(d, `${group}.specialty`);
+  if (name === undefined && rpps === undefined && phone === undefined && specialty === undefined)
+    return undefined;
+  return {
+    name: name ?? "",
+    profession: doctorCode(specialty),
+    ...(rpps === undefined ? {} : { idNatPs: rpps }),
+    ...(phone === undefined ? {} : { phone }),
+  };
+}
 
 function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
@@ -203,28 +211,22 @@ function dischargeHeader(sheet: ValidatedSheet): HeaderParts {
     name: str(d, "establishment.name") ?? "",
     ...(str(d, "establishment.address") === undefined ? {} : { address: str(d, "establishment.address") }),
   };
-  const doctor = (g: string): Professional | undefined => {
-    const name = str(d, `practitioners.${g}.name`);
-    if (name === undefined) return undefined;
-    const rpps = idNatPs(str(d, `practitioners.${g}.rpps`));
-    const phone = str(d, `practitioners.${g}.phone`);
-    return {
-      name,
-      profession: MEDECIN,
-      ...(rpps === undefined ? {} : { idNatPs: rpps }),
-      ...(phone === undefined ? {} : { phone }),
-    };
-  };
-  const author = { ...(doctor("hospitalDoctor") as Professional), org };
+  const author = { ...(practitioner(d, "practitioners.hospitalDoctor") as Professional), org };
   const time = tsDateTime(str(d, "recipients.writtenAt") ?? "");
   const low = tsDate(str(d, "stay.admissionDate") ?? "");
   const high = tsDate(str(d, "stay.dischargeDate") ?? "");
   const unit = str(d, "establishment.unit");
+  const gp = practitioner(d, "practitioners.gp");
+  const referrer = practitioner(d, "practitioners.referrer");
   return {
     time,
     author,
     custodian: org,
-    recipients: [doctor("gp"), doctor("referrer")].filter((p): p is Professional => p !== undefined),
+    recipients: [gp, referrer].filter((p): p is Professional => p !== undefined && p.name !== ""),
+    participants: [
+      ...(gp === undefined ? [] : [{ type: "INF" as const, who: gp }]),
+      ...(referrer === undefined ? [] : [{ type: "REFB" as const, who: referrer }]),
+    ],
     service: {
       code: { code: "IMP", display: "Hospitalisation (établissement, y compris HAD)", system: OID.actCode },
       low,

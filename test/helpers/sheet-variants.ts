@@ -106,3 +106,53 @@ export function everyField(form: FormDefinition, data: Data, long = false): Data
   };
   return Object.fromEntries(form.sections.map((s) => [s.id, fill(s.fields, data[s.id] ?? {})]));
 }
+
+/** The variants every sheet with a CDA model is checked in (conformance and round trip). */
+export const SHEET_VARIANTS = [
+  "example",
+  "example, test INS",
+  "only required fields",
+  "every field",
+  "long accented texts",
+  "every field, optional names left out",
+] as const;
+export type SheetVariant = (typeof SHEET_VARIANTS)[number];
+
+/** The data of `variant` built from a form's example data. */
+export function variantData(form: FormDefinition, data: Data, variant: SheetVariant): Data {
+  switch (variant) {
+    case "only required fields":
+      return onlyRequired(form, data);
+    case "every field":
+      return everyField(form, data);
+    case "long accented texts":
+      return everyField(form, data, true);
+    case "every field, optional names left out":
+      return withoutOptionalNames(form, everyField(form, data));
+    case "example":
+    case "example, test INS":
+      return data;
+  }
+}
+
+/**
+ * `data` without its optional name fields (`name`, `…Name`: a practitioner known by RPPS or phone
+ * only, a sender without structure name…), the other fields kept.
+ */
+export function withoutOptionalNames(form: FormDefinition, data: Data): Data {
+  const drop = (fields: readonly Field[], src: Record<string, unknown>): Record<string, unknown> => {
+    const byId = new Map(fields.map((f) => [f.id, f]));
+    return Object.fromEntries(
+      Object.entries(src)
+        .filter(([k]) => {
+          const f = byId.get(k);
+          return f === undefined || f.required === true || !(k === "name" || k.endsWith("Name"));
+        })
+        .map(([k, v]) => {
+          const f = byId.get(k);
+          return [k, f?.type === "group" ? drop(f.fields, v as Record<string, unknown>) : v];
+        }),
+    );
+  };
+  return Object.fromEntries(form.sections.map((s) => [s.id, drop(s.fields, data[s.id] ?? {})]));
+}

@@ -11,7 +11,7 @@ import { checkCdaFiles, findKit, type CdaCheckReport } from "../../src/cda/check
 import { sheetToCda } from "../../src/cda/index.ts";
 import type { FormKind } from "../../src/forms/index.ts";
 import { validateSheet } from "../../src/forms/index.ts";
-import { everyField, onlyRequired } from "../helpers/sheet-variants.ts";
+import { SHEET_VARIANTS, variantData } from "../helpers/sheet-variants.ts";
 import { exampleSheet, forms } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
@@ -22,13 +22,7 @@ const KINDS: readonly FormKind[] = [
   "teleexpertise-request",
   "teleexpertise-answer",
 ];
-const VARIANTS = [
-  "example",
-  "example, test INS",
-  "only required fields",
-  "every field",
-  "long accented texts",
-] as const;
+const VARIANTS = SHEET_VARIANTS;
 const PDF = Buffer.from("%PDF-1.7\n% a stand-in for the signed answer PDF\n%%EOF\n");
 
 describe.skipIf("missing" in kit)(
@@ -47,14 +41,7 @@ describe.skipIf("missing" in kit)(
         const input = exampleSheet(kind);
         const form = registry.resolve(input.form);
         for (const variant of VARIANTS) {
-          const data =
-            variant === "only required fields"
-              ? onlyRequired(form, input.data)
-              : variant === "every field"
-                ? everyField(form, input.data)
-                : variant === "long accented texts"
-                  ? everyField(form, input.data, true)
-                  : input.data;
+          const data = variantData(form, input.data, variant);
           const sheet = validateSheet({ form: input.form, data }, registry);
           const cda = sheetToCda(sheet, {
             sheetId: `${kind}-${variant}`,

@@ -37,9 +37,16 @@ function convert(kind: FieldKind, raw: string): unknown {
   }
   if (kind === "integer") return /^\d+$/.test(v) ? Number(v) : undefined;
   if (kind === "datetime") {
-    const m = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}) h (\d{2}))?$/.exec(v);
+    // The writer's `JJ/MM/AAAA HH h MM[ min SS s][ (UTC±hh:mm)]`; with its offset, RFC 3339.
+    const m =
+      /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}) h (\d{2})(?: min (\d{2}) s)?(?: \(UTC([+-]\d{2}:\d{2})\))?)?$/.exec(
+        v,
+      );
     if (m === null) return v;
-    return `${m[3] ?? ""}-${m[2] ?? ""}-${m[1] ?? ""}${m[4] === undefined ? "" : `T${m[4]}:${m[5] ?? "00"}`}`;
+    const [, d, mo, y, h, mi, s, zone] = m;
+    const day = `${y ?? ""}-${mo ?? ""}-${d ?? ""}`;
+    if (h === undefined) return day;
+    return zone === undefined ? `${day}T${h}:${mi ?? "00"}` : `${day}T${h}:${mi ?? "00"}:${s ?? "00"}${zone}`;
   }
   if (kind === "split") return v;
   return Object.entries(kind).find(([, label]) => label === v)?.[0];
@@ -84,7 +91,12 @@ function byId(el: XElement, out = new Map<string, XElement>()): Map<string, XEle
   return out;
 }
 
+/** The writer's narrative for a section the form left empty. */
+const EMPTY_SECTION = "Non renseigné.";
+
 export function readNarrative(text: XElement, spec: SectionSpec, data: Data): void {
+  const blocks = elements(text);
+  if (blocks.length === 1 && blocks[0]?.local === "paragraph" && textOf(blocks[0]) === EMPTY_SECTION) return;
   if (spec.ids !== undefined) {
     const ids = byId(text);
     for (const [id, f] of Object.entries(spec.ids)) {
@@ -122,7 +134,8 @@ export function readNarrative(text: XElement, spec: SectionSpec, data: Data): vo
         const field = spec.labels?.[label];
         const rest = whole.slice((textOf(first) ?? "").length).trim();
         const joined = spec.joined?.[label];
-        if (joined !== undefined) readJoined(rest, joined.separator, joined.fields, data);
+        if (joined !== undefined && byId(block).size === 0)
+          readJoined(rest, joined.separator, joined.fields, data);
         if (field !== undefined) current = { path: field.path, kind: field.kind, lines: [rest] };
         continue;
       }

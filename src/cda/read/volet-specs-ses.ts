@@ -107,6 +107,12 @@ export const DISCHARGE: readonly SectionSpec[] = [
         },
       },
     },
+    ids: {
+      "contact-nom": t("contact.name"),
+      "contact-tel": t("contact.phone"),
+      "contact-mel": t("contact.secureEmail"),
+      "contact-dispo": t("contact.availability"),
+    },
     sentences: [{ prefix: "Lettre remise au patient : ", ...b("recipients.handedToPatient") }],
     tables: [
       {

@@ -32,7 +32,10 @@ export interface SectionSpec {
   readonly captionedLists?: Readonly<Record<string, string>>;
   /** Narrative elements by their `ID` (e.g. `<content ID="mode-entree">`). */
   readonly ids?: Readonly<Record<string, FieldSpec>>;
-  /** A label whose value joins several fields with a separator (`a — b — c`), read by shape. */
+  /**
+   * A label whose value joins several fields with a separator (`a — b — c`), read by shape — for
+   * documents whose parts have no `ID` (Passerelle's have, read through `ids`).
+   */
   readonly joined?: Readonly<Record<string, { readonly separator: string; readonly fields: JoinedFields }>>;
   /** Sentences the writer puts when a field is empty: not a value. */
   readonly placeholders?: readonly string[];
@@ -139,6 +142,11 @@ export const ADMISSION: readonly SectionSpec[] = [
       "Soins palliatifs": b("wishes.palliativeCare"),
       "Limitations de soins": t("wishes.careLimits"),
       Commentaire: t("comment.text"),
+    },
+    ids: {
+      "confiance-nom": t("wishes.trustedPerson.name"),
+      "confiance-lien": t("wishes.trustedPerson.relationship"),
+      "confiance-tel": t("wishes.trustedPerson.phone"),
     },
     joined: {
       "Personne de confiance": {

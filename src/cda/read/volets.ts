@@ -8,11 +8,10 @@
  * rest of their content is in the sections' text.
  */
 import type { CdaBody, CdaSection } from "./body.ts";
-import { attr, child, descend, elements, HL7, textOf } from "./dom.ts";
-import { readNarrative, set, type Data } from "./narrative-fields.ts";
+import { answerFromPdf } from "./answer-pdf.ts";
+import { readNarrative, type Data } from "./narrative-fields.ts";
 import type { CdaPatient } from "./patient.ts";
-import { birthPlaceCode } from "./patient.ts";
-import { person, recipient, type CdaRecipient } from "./participants.ts";
+import { headerFields, patientFields } from "./sheet-header.ts";
 import { DISCHARGE } from "./volet-specs-ses.ts";
 import { ADMISSION, REQUEST, type SectionSpec } from "./volet-specs.ts";
 import type { XElement } from "./xml.ts";
@@ -24,6 +23,11 @@ export interface SheetFields {
   readonly form: "discharge" | "admission" | "teleexpertise-request" | "teleexpertise-answer";
   /** Sheet data, by form section then field, as far as the document holds them. */
   readonly data: Record<string, Record<string, unknown>>;
+  /**
+   * Where the data comes from: `cda`, the document's header and narrative; `pdf`, the sheet JSON
+   * Passerelle embeds in the signed PDF that is the body of a TLM-CR (non-structured) document.
+   */
+  readonly source: "cda" | "pdf";
 }
 
 const FORMS: Record<CdaVoletName, SheetFields["form"]> = {
@@ -57,44 +61,19 @@ export interface VoletInput {
   readonly encounter: { readonly start?: string; readonly end?: string; readonly unit?: string } | undefined;
 }
 
-/** G15 profession codes (TRE_G15-ProfessionSante, specialty SM26 = general practice) → form values. */
-const PROFESSION: Readonly<Record<string, string>> = {
-  "G15_10/SM26": "gp",
-  G15_10: "specialist",
-  G15_60: "nurse",
-  G15_21: "pharmacist",
-  G15_70: "physio",
-  G15_50: "midwife",
-  G15_40: "dentist",
-};
-
-function telecom(role: XElement | undefined, scheme: "tel:" | "mailto:"): string | undefined {
-  const t = elements(role ?? ({ children: [] } as unknown as XElement))
-    .filter((e) => e.ns === HL7 && e.local === "telecom")
-    .map((e) => attr(e, "value"))
-    .find((v) => v?.startsWith(scheme));
-  return t?.slice(scheme.length);
-}
-
 export function sheetFields(volet: CdaVoletName, input: VoletInput): SheetFields {
   const data: Data = {};
   const { doc, patient } = input;
-  set(data, "patient.lastName", patient.usedFamily ?? patient.family);
-  if (patient.family !== undefined && patient.family !== (patient.usedFamily ?? patient.family)) {
-    set(data, "patient.birthName", patient.family);
+  if (
+    volet === "TLM-CR" &&
+    input.body.kind === "nonXML" &&
+    input.body.embedded.mediaType === "application/pdf"
+  ) {
+    const embedded = answerFromPdf(input.body.embedded.bytes, patient);
+    if (embedded !== undefined) return { form: FORMS[volet], data: embedded, source: "pdf" };
   }
-  set(data, "patient.firstNames", patient.given);
-  const firstWord = patient.given?.split(/\s+/)[0];
-  if (patient.usedGiven !== undefined && patient.usedGiven !== firstWord)
-    set(data, "patient.usedFirstName", patient.usedGiven);
-  set(data, "patient.birthDate", patient.birthDate);
-  set(data, "patient.sex", patient.sex === "UN" ? "I" : patient.sex);
-  set(data, "patient.birthPlaceCode", birthPlaceCode(doc));
-  set(data, "patient.ins", patient.ins);
-  const role = descend(doc, "recordTarget", "patientRole");
-  set(data, "patient.address", textOf(descend(role, "addr", "streetAddressLine")));
-  set(data, "patient.phone", attr(child(role, "telecom"), "value")?.replace(/^tel:/, ""));
-  header(volet, input, data);
+  patientFields(doc, patient, data);
+  headerFields(volet, doc, input.encounter, data);
   if (input.body.kind === "structured") {
     const specs = VOLET_SPECS[volet];
     for (const s of allSections(input.body.sections)) {
@@ -102,74 +81,9 @@ export function sheetFields(volet: CdaVoletName, input: VoletInput): SheetFields
       if (spec !== undefined && s.narrative !== undefined) readNarrative(s.narrative, spec, data);
     }
   }
-  return { form: FORMS[volet], data };
+  return { form: FORMS[volet], data, source: "cda" };
 }
 
 function allSections(sections: readonly CdaSection[]): CdaSection[] {
   return sections.flatMap((s) => [s, ...allSections(s.sections)]);
-}
-
-function header(volet: CdaVoletName, { doc, encounter }: VoletInput, data: Data): void {
-  const authorRole = descend(doc, "author", "assignedAuthor");
-  const author = person(authorRole, "assignedPerson", "representedOrganization");
-  const profession = author?.profession?.code;
-  const professionValue = profession === undefined ? undefined : (PROFESSION[profession] ?? "other");
-  const recipients = elements(doc)
-    .filter((e) => e.ns === HL7 && e.local === "informationRecipient")
-    .map(recipient)
-    .filter((r): r is CdaRecipient => r !== undefined);
-  const written = isoDateTime(attr(child(doc, "effectiveTime"), "value"));
-  const who = (r: { name?: string; rpps?: string } | undefined): Record<string, string> | undefined =>
-    r?.name === undefined ? undefined : { name: r.name, ...(r.rpps === undefined ? {} : { rpps: r.rpps }) };
-  const day = (v: string | undefined): string | undefined => v?.slice(0, 10);
-  switch (volet) {
-    case "LDL-SES":
-      set(data, "establishment.name", author?.structure?.name);
-      set(data, "establishment.finess", author?.structure?.finess);
-      set(data, "establishment.unit", encounter?.unit);
-      set(data, "practitioners.hospitalDoctor", who(author));
-      set(data, "practitioners.gp", who(recipients[0]));
-      set(data, "practitioners.referrer", who(recipients[1]));
-      set(data, "stay.admissionDate", day(encounter?.start));
-      set(data, "stay.dischargeDate", day(encounter?.end));
-      set(data, "recipients.writtenAt", written);
-      break;
-    case "LDL-EES":
-      set(data, "sender.name", author?.name);
-      set(data, "sender.rpps", author?.rpps);
-      set(data, "sender.adeli", author?.adeli);
-      set(data, "sender.structureName", author?.structure?.name);
-      set(data, "sender.finess", author?.structure?.finess);
-      set(data, "sender.writtenAt", written);
-      set(data, "sender.profession", professionValue);
-      set(data, "sender.phone", telecom(authorRole, "tel:"));
-      set(data, "sender.secureEmail", telecom(authorRole, "mailto:"));
-      set(data, "careTeam.gp", who(recipients[0]));
-      break;
-    case "TLM-DA":
-      set(data, "requester.name", author?.name);
-      set(data, "requester.rpps", author?.rpps);
-      set(data, "requester.practice", author?.structure?.name);
-      set(data, "expert.name", recipients[0]?.name);
-      set(data, "expert.rpps", recipients[0]?.rpps);
-      set(data, "request.requestedAt", written);
-      set(data, "requester.profession", professionValue);
-      set(data, "requester.phone", telecom(authorRole, "tel:"));
-      set(data, "requester.secureEmail", telecom(authorRole, "mailto:"));
-      break;
-    case "TLM-CR":
-      set(data, "expert.name", author?.name);
-      set(data, "expert.rpps", author?.rpps);
-      set(data, "request.requesterName", recipients[0]?.name);
-      set(data, "answer.answeredAt", written);
-      set(data, "expert.phone", telecom(authorRole, "tel:"));
-      break;
-  }
-}
-
-/** TS `YYYYMMDDHHMMSS±ZZZZ` → RFC 3339; undefined when not a full date-time. */
-function isoDateTime(v: string | undefined): string | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?([+-]\d{4})$/.exec(v ?? "");
-  if (m === null) return undefined;
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? "00"}${(m[7] ?? "").slice(0, 3)}:${(m[7] ?? "").slice(3)}`;
 }

@@ -121,6 +121,16 @@ function summary(r: CdaReading, pdfPath: string | undefined, io: CliIo): void {
   const e = r.encounter;
   if (e !== undefined)
     line("Prise en charge", "encounter", [e.start, e.end, e.unit].filter((v) => v !== undefined).join(" → "));
+  if (r.sheet !== undefined)
+    line(
+      "Fiche",
+      "sheet data",
+      `${r.sheet.form}, ${
+        r.sheet.source === "pdf"
+          ? "lue dans le JSON joint au PDF signé / from the JSON embedded in the signed PDF (signature: sheet verify)"
+          : "lue dans l'en-tête et le texte du CDA / from the CDA header and narrative"
+      }`,
+    );
   if (r.body.kind === "nonXML") {
     const f = r.body.embedded;
     line("Pièce jointe", "embedded", `${f.mediaType}, ${String(f.bytes.length)} bytes, sha256 ${f.sha256}`);

@@ -2,9 +2,13 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sheetToCda } from "../../../src/cda/index.ts";
 import { runCli } from "../../../src/cli/index.ts";
+import { fixedClock } from "../../../src/core/clock.ts";
+import { renderSheet } from "../../../src/pdf/index.ts";
 import { encode, n1Document, otherProducerLdlSes, PATIENT, tinyPdf } from "../../helpers/cda-hospital.ts";
 import { captureIo } from "../../helpers/io.ts";
+import { validatedExample } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
 let dir: string;
@@ -86,6 +90,21 @@ describe("passerelle document read", () => {
     const r = await run("document", "read", "big.xml");
     expect(r.code).toBe(1);
     expect(r.io.stderr.join("\n")).toContain("PAYLOAD_TOO_LARGE");
+  });
+
+  it("a TLM-CR around a Passerelle answer PDF: the sheet data is the PDF's embedded JSON, and it says so", async () => {
+    const sheet = await validatedExample("teleexpertise-answer");
+    const pdf = await renderSheet(sheet.form, sheet.data, {
+      clock: fixedClock("2026-03-03T11:05:00Z"),
+      sheetId: "a",
+    });
+    const file = write("tlm-cr.xml", sheetToCda(sheet, { sheetId: "a", pdf }).xml);
+    const text = await run("document", "read", file);
+    expect(text.code, text.text).toBe(0);
+    expect(text.text).toMatch(/sheet data:\s+teleexpertise-answer, lue dans le JSON joint au PDF signé/);
+    const json = JSON.parse((await run("document", "read", file, "--json")).io.stdout.join("\n"));
+    expect(json.sheet).toMatchObject({ form: "teleexpertise-answer", source: "pdf" });
+    expect(json.sheet.data.answer).toEqual(sheet.data["answer"]);
   });
 
   it("usage errors exit 2", async () => {

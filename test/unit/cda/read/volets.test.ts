@@ -128,4 +128,32 @@ describe("sheet fields of the volets Passerelle writes, from the writer's narrat
     expect(da.sheet?.form).toBe("teleexpertise-request");
     expect(da.sheet?.data.request).toEqual({ requestedAt: "2024-03-15T17:45:00+01:00" });
   });
+
+  it("LDL-SES: the médecin traitant and the referrer from the header participants (INF/PCP, REFB), else from the recipients in order", () => {
+    const ses = (participants: string): Buffer =>
+      encode(
+        structured("1.2.250.1.213.1.1.1.29", "11490-0", section("42349-1", "<paragraph>Chute.</paragraph>"))
+          .toString("utf8")
+          .replace("<componentOf>", `${participants}<componentOf>`),
+      );
+    const entity = (family: string, extra = ""): string =>
+      `<time nullFlavor="UNK"/><associatedEntity classCode="PROV">${extra}<associatedPerson><name><family>${family}</family></name></associatedPerson></associatedEntity>`;
+    // An informant that is not the médecin traitant: the recipients still say who the GP is.
+    const other = readCda(ses(`<participant typeCode="INF">${entity("Voisin")}</participant>`));
+    expect(other.sheet?.data["practitioners"]).toMatchObject({
+      gp: { name: "Paul Roux", rpps: "99900678907" },
+    });
+    const byRole = readCda(
+      ses(
+        `<participant typeCode="INF"><functionCode code="PCP" codeSystem="2.16.840.1.113883.5.88"/>${entity(
+          "Martin",
+          '<code code="G15_10/SM54" codeSystem="1.2.250.1.213.1.1.4.5" displayName="Médecin - Médecine Générale (SM)"><originalText>Médecine générale</originalText></code><telecom value="tel:0478000000"/>',
+        )}</participant><participant typeCode="REFB">${entity("Nguyen")}</participant>`,
+      ),
+    );
+    expect(byRole.sheet?.data["practitioners"]).toMatchObject({
+      gp: { name: "Martin", specialty: "Médecine générale", phone: "0478000000" },
+      referrer: { name: "Nguyen" },
+    });
+  });
 });
