@@ -7,3 +7,5 @@ export type { HttpConfig, OidcConfig } from "./http.ts";
 export type { AdtConfig } from "./adt.ts";
 export { EMBEDDED_SERVER_NAME } from "./trust.ts";
 export type { TrustConfig } from "./trust.ts";
+export { DATA_FILES, dataPaths } from "./paths.ts";
+export type { DataPaths } from "./paths.ts";
