@@ -3,3 +3,4 @@ export type { ErrorCode, FieldIssue } from "./errors.ts";
 export { systemClock, fixedClock } from "./clock.ts";
 export { assertPrivate } from "./private-files.ts";
 export type { Clock } from "./clock.ts";
+export { Signal } from "./signal.ts";
