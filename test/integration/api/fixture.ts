@@ -86,7 +86,7 @@ export async function openApiFixture(
     ...(options.answers === true
       ? {
           answerTeleexpertise: (id: string, data: unknown, specialist: { rpps: string }) =>
-            answerTeleexpertise({ ...adtDeps, trust: undefined }, id, data, specialist),
+            answerTeleexpertise(adtDeps, id, data, specialist),
         }
       : {}),
   };
