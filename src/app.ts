@@ -7,43 +7,28 @@
  */
 import type { Acceptance } from "./adt/index.ts";
 import { receiveAdtJson } from "./adt/index.ts";
-import type { HttpServer } from "./api/index.ts";
-import { TokenVerifier, createHttpApp, loadLocalIssuerKey } from "./api/index.ts";
-import { loadPseudonymKey, openAuditTrail } from "./audit/index.ts";
 import { CircleService } from "./circles/index.ts";
 import type { PasserelleConfig } from "./config/index.ts";
 import type { Clock } from "./core/index.ts";
-import { silentLog, systemClock } from "./core/index.ts";
-import { DEMO_PASSWORD } from "./demo/homeserver.ts";
-import { DEMO_MEMBERS } from "./demo/cpts.ts";
-import { loadSigner } from "./demo/dev-signer.ts";
-import { DirectoryService } from "./directory/index.ts";
-import { loadFormRegistry } from "./forms/index.ts";
-import { openDatabase } from "./storage/index.ts";
-import { trustPolicy } from "./trust/index.ts";
-import { demoWebOptions, listenWithWeb } from "./web/index.ts";
+import { silentLog } from "./core/index.ts";
+import { openKernel } from "./kernel.ts";
 import type {
   AnsweredTeleexpertise,
   CreatedTransfer,
-  CreateTransferDeps,
   CreateTransferInput,
   SpecialistRef,
-  TransferContext,
 } from "./transfers/index.ts";
-import {
-  EscalationScheduler,
-  OutboxWorker,
-  answerTeleexpertise,
-  createTransfer,
-  transferStatus,
-} from "./transfers/index.ts";
-import type { AppLog } from "./wiring/index.ts";
+import { answerTeleexpertise, createTransfer, transferStatus } from "./transfers/index.ts";
+import { trustPolicy } from "./trust/index.ts";
+import type { AppLog, DemoAccount } from "./wiring/index.ts";
 import {
   Closers,
   openServiceHub,
   resolveHomeserver,
   serveCircleCommands,
   startAdtFeed,
+  startHttp,
+  startOutbox,
 } from "./wiring/index.ts";
 
 export type { AppLog } from "./wiring/index.ts";
@@ -65,12 +50,7 @@ export interface App {
   /** The dev CA (embedded default) that verifies the service's sheets. */
   readonly caPem: string | undefined;
   /** Demo accounts (embedded default only): Matrix id and password, to log in with Element. */
-  readonly demoAccounts: readonly {
-    readonly name: string;
-    readonly rpps: string;
-    readonly userId: string;
-    readonly password: string;
-  }[];
+  readonly demoAccounts: readonly DemoAccount[];
   /** The service functions the CLI and the HTTP handlers share. */
   createTransfer(input: CreateTransferInput): Promise<CreatedTransfer>;
   transferStatus(transferId: string): ReturnType<typeof transferStatus>;
@@ -88,61 +68,25 @@ export interface App {
 }
 
 export async function start(config: PasserelleConfig, options: StartOptions = {}): Promise<App> {
-  const clock = options.clock ?? systemClock;
   const log: AppLog = options.log ?? silentLog;
   const closers = new Closers(log);
   const stop = (): Promise<void> => closers.closeAll();
   try {
-    const db = await openDatabase(config.database);
-    closers.add(() => db.close());
-    const trail = await openAuditTrail(config, db, clock);
-    closers.add(() => trail.close());
-    const ctx: TransferContext = { db, trail, clock };
-    const directory = new DirectoryService(db, trail, clock);
-    const signer = await loadSigner(config.signer, config.dataDir);
-    const { login, embedded } = await resolveHomeserver(config, directory, closers, options.homeserverPort);
-
-    const forms = await loadFormRegistry();
-    const pseudonymKey = await loadPseudonymKey(config.dataDir);
-    const late: { worker?: OutboxWorker } = {};
+    const kernel = await openKernel(config, options.clock === undefined ? {} : { clock: options.clock });
+    closers.add(() => kernel.close());
+    const { caPem } = await kernel.signer();
+    const homeserver = await resolveHomeserver(config, kernel.directory, closers, options.homeserverPort);
+    const { login } = homeserver;
     // The homeservers members may be on: checked at creation, by the worker and by the hub itself.
     const trust = trustPolicy(config.trust.allowedServers, login.userId, config.trust.structureServers);
-    const deps: CreateTransferDeps = {
-      ...ctx,
-      forms,
-      signer: signer.signer,
-      pseudonymKey,
-      trust,
-      onQueued: () => {
-        late.worker?.wake();
-      },
-    };
-    const hub = await openServiceHub(config, login, ctx, deps, log, closers);
-
-    const worker = new OutboxWorker(ctx, hub.transport, {
-      concurrency: config.outbox.concurrency,
-      trust,
-      onAttemptFailed: (transfer, reason) => {
-        log.warn({ module: "outbox", transfer, reason }, "send attempt failed");
-      },
-    });
-    late.worker = worker;
-    worker.start();
-    closers.add(() => worker.stop());
-    const escalation = new EscalationScheduler(ctx, hub.transport, {
-      delays: config.escalation.delays,
-      intervalMs: config.escalation.intervalMs,
-      onError: (transfer, reason) => {
-        log.warn({ module: "escalation", transfer, reason }, "escalation failed");
-      },
-    });
-    escalation.start();
-    closers.add(() => escalation.stop());
+    const deps = await kernel.transferDeps(trust);
+    const hub = await openServiceHub(kernel, login, deps, log, closers);
+    startOutbox(kernel, hub.transport, trust, log, closers);
 
     // ADT feed and care circles: one circle service behind the CLI, `!circle` and the API.
     const adt = await startAdtFeed(config, deps, log.child({ module: "adt" }), closers);
-    const circles = new CircleService({ db, trail, clock, pseudonymKey });
-    serveCircleCommands(hub, circles, directory.repository, log.child({ module: "circles" }), closers);
+    const circles = new CircleService(deps);
+    serveCircleCommands(hub, circles, kernel.directory.repository, log.child({ module: "circles" }), closers);
 
     const services = {
       // The JSON twin of the MLLP intake (`POST /api/v1/adt/events`), waking the processor.
@@ -152,35 +96,12 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         return a;
       },
       createTransfer: (input: CreateTransferInput) => createTransfer(deps, input),
-      transferStatus: (id: string) => transferStatus(db.knex, id),
+      transferStatus: (id: string) => transferStatus(kernel.db.knex, id),
       // The same service function as the `!answer` room command (it wakes the worker through `onQueued`).
       answerTeleexpertise: (id: string, data: unknown, specialist: SpecialistRef) =>
         answerTeleexpertise(deps, id, data, specialist),
     };
-    const localKey = await loadLocalIssuerKey(config.dataDir);
-    const tokens = new TokenVerifier(localKey, config.http.oidc, clock);
-    // The web app (src/web) serves `/` and its assets in front of the API (demo logins if embedded).
-    const web =
-      embedded === undefined ? {} : demoWebOptions(DEMO_MEMBERS, localKey, clock, directory.repository);
-    const http: HttpServer = await listenWithWeb(web)(
-      createHttpApp(
-        {
-          ...services,
-          db,
-          trail,
-          clock,
-          forms,
-          directory,
-          trustedCas: signer.caPem === undefined ? [] : [signer.caPem],
-          circles,
-          tokens,
-          log: log.child({ module: "http" }),
-        },
-        config.http,
-      ),
-      config.http,
-    );
-    closers.add(() => http.close());
+    const http = await startHttp(kernel, { ...services, circles }, homeserver, log, closers);
     log.info(
       {
         homeserver: login.homeserverUrl,
@@ -195,16 +116,8 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       homeserverUrl: login.homeserverUrl,
       hubUserId: hub.userId,
       hubDeviceId: hub.deviceId,
-      caPem: signer.caPem,
-      demoAccounts:
-        embedded === undefined
-          ? []
-          : DEMO_MEMBERS.map((m) => ({
-              name: m.name,
-              rpps: m.rpps,
-              userId: embedded.matrixIdOf(m),
-              password: DEMO_PASSWORD,
-            })),
+      caPem,
+      demoAccounts: homeserver.demoAccounts,
       ...services,
       mllpPort: adt.mllp?.port,
       stop,

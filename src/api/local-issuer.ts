@@ -6,16 +6,16 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { join } from "node:path";
 import { SignJWT } from "jose";
 import { loadOrCreateSecret } from "../audit/index.ts";
+import { DATA_FILES, dataPaths } from "../config/index.ts";
 import type { Clock } from "../core/index.ts";
 import { PasserelleError, systemClock } from "../core/index.ts";
 import type { Role } from "../directory/index.ts";
 
 export const LOCAL_ISSUER = "urn:passerelle:local";
 export const LOCAL_AUDIENCE = "urn:passerelle:api";
-export const TOKEN_KEY_FILE = "api-token-key.pem";
+export const TOKEN_KEY_FILE = DATA_FILES.apiTokenKey;
 
 export interface LocalIssuerKey {
   readonly privateKey: KeyObject;
@@ -24,7 +24,7 @@ export interface LocalIssuerKey {
 
 /** Loads (or creates) the local issuer's key; refused if readable by others (`BAD_KEYSTORE`). */
 export async function loadLocalIssuerKey(dataDir: string): Promise<LocalIssuerKey> {
-  const pem = await loadOrCreateSecret(join(dataDir, TOKEN_KEY_FILE), () =>
+  const pem = await loadOrCreateSecret(dataPaths(dataDir).apiTokenKey, () =>
     generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }),
   );
   let privateKey: KeyObject;

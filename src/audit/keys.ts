@@ -4,11 +4,12 @@ import { link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises
 import { join } from "node:path";
 import { calculateJwkThumbprint } from "jose";
 import type { JWK } from "jose";
+import { DATA_FILES, dataPaths } from "../config/index.ts";
 import { PasserelleError, assertPrivate } from "../core/index.ts";
 
 /** File names inside the data directory. Both are secrets: mode 0600, never committed. */
-export const SIGNING_KEY_FILE = "audit-signing-key.pem";
-export const PSEUDONYM_KEY_FILE = "patient-pseudonym.key";
+export const SIGNING_KEY_FILE = DATA_FILES.auditSigningKey;
+export const PSEUDONYM_KEY_FILE = DATA_FILES.pseudonymKey;
 
 /** The hub's checkpoint-signing key: Ed25519, identified by its JWK thumbprint (RFC 7638). */
 export interface SigningKey {
@@ -55,7 +56,7 @@ const ioError = (path: string, e: unknown): PasserelleError =>
 
 /** Loads the hub's signing key from the data directory, generating it on first start. */
 export async function loadSigningKey(dataDir: string): Promise<SigningKey> {
-  const pem = await loadOrCreateSecret(join(dataDir, SIGNING_KEY_FILE), () =>
+  const pem = await loadOrCreateSecret(dataPaths(dataDir).auditSigningKey, () =>
     generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }),
   );
   let privateKey: KeyObject;
@@ -85,7 +86,7 @@ export function generateSigningKey(): Promise<SigningKey> {
 
 /** Loads the 32-byte key of patient pseudonyms from the data directory, generating it on first start. */
 export async function loadPseudonymKey(dataDir: string): Promise<Buffer> {
-  const raw = await loadOrCreateSecret(join(dataDir, PSEUDONYM_KEY_FILE), () =>
+  const raw = await loadOrCreateSecret(dataPaths(dataDir).pseudonymKey, () =>
     randomBytes(32).toString("base64url"),
   );
   const key = Buffer.from(raw.toString("utf8").trim(), "base64url");

@@ -14,6 +14,7 @@ import type { MatrixConfig, SignerConfig } from "./service.ts";
 import { parseMatrix, parseSigner } from "./service.ts";
 import type { TrustConfig } from "./trust.ts";
 import { parseTrust } from "./trust.ts";
+import { DATA_FILES, dataPaths } from "./paths.ts";
 
 /**
  * The raw input: environment variables as the process sees them (strings or absent). Nothing in
@@ -53,7 +54,7 @@ export interface PasserelleConfig {
 }
 
 /** File name of the default sqlite database inside the data directory. */
-export const SQLITE_FILENAME = "passerelle.sqlite";
+export const SQLITE_FILENAME = DATA_FILES.sqlite;
 
 /**
  * Validates the environment. Errors are `CONFIG_INVALID` with one issue per bad key, naming the
@@ -67,7 +68,7 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
   }
   const dataDir = resolve(cwd, dataDirRaw === undefined || dataDirRaw === "" ? "./data" : dataDirRaw);
 
-  let database: DatabaseConfig = { engine: "sqlite", filename: resolve(dataDir, SQLITE_FILENAME) };
+  let database: DatabaseConfig = { engine: "sqlite", filename: dataPaths(dataDir).sqlite };
   const url = env.DATABASE_URL?.trim();
   if (url !== undefined && url !== "") {
     const parsed = parseDatabaseUrl(url, cwd);

@@ -8,3 +8,5 @@ export type { AdtConfig } from "./adt.ts";
 export type { LogConfig } from "./log.ts";
 export { EMBEDDED_SERVER_NAME } from "./trust.ts";
 export type { TrustConfig } from "./trust.ts";
+export { DATA_FILES, dataPaths } from "./paths.ts";
+export type { DataPaths } from "./paths.ts";

@@ -5,3 +5,4 @@ export { assertPrivate } from "./private-files.ts";
 export type { Clock } from "./clock.ts";
 export { silentLog, LOG_LEVELS } from "./log.ts";
 export type { Log, LogFields, LogFn, LogLevel } from "./log.ts";
+export { Signal } from "./signal.ts";

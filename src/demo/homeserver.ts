@@ -1,6 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import { EMBEDDED_SERVER_NAME } from "../config/index.ts";
+import { EMBEDDED_SERVER_NAME, dataPaths } from "../config/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { DevHomeserver } from "../matrix/index.ts";
 import type { DemoMember } from "./cpts.ts";
@@ -23,7 +22,8 @@ export interface EmbeddedHomeserver {
  * and one account per demo CPTS member. Listens on 127.0.0.1 only.
  */
 export async function startEmbeddedHomeserver(dataDir: string, port?: number): Promise<EmbeddedHomeserver> {
-  const dir = path.join(dataDir, "synapse");
+  const paths = dataPaths(dataDir);
+  const dir = paths.synapse;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const server = await DevHomeserver.create({
     dir,
@@ -31,7 +31,7 @@ export async function startEmbeddedHomeserver(dataDir: string, port?: number): P
     ...(port === undefined ? {} : { port }),
   });
   await server.start();
-  const hubPassword = await fileSecret(path.join(dataDir, "matrix", "hub-password"));
+  const hubPassword = await fileSecret(paths.matrix.hubPassword);
   await ensureUser(server, HUB_LOCALPART, hubPassword);
   for (const m of DEMO_MEMBERS) await ensureUser(server, m.localpart, DEMO_PASSWORD);
   return {

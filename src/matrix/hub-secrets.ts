@@ -20,6 +20,7 @@ import { hkdfSync, randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { dataPaths } from "../config/index.ts";
 import { PasserelleError } from "../core/errors.ts";
 
 export interface HubSession {
@@ -37,14 +38,7 @@ export interface HubPaths {
 }
 
 export function hubPaths(dataDir: string): HubPaths {
-  const dir = path.join(dataDir, "matrix");
-  return {
-    dir,
-    session: path.join(dir, "session.json"),
-    storeSecret: path.join(dir, "store-secret"),
-    recoveryKey: path.join(dir, "recovery-key"),
-    cryptoDir: path.join(dir, "crypto"),
-  };
+  return dataPaths(dataDir).matrix;
 }
 
 /** Creates `<dataDir>/matrix` and `crypto/` (0700). */

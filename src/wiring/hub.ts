@@ -4,26 +4,37 @@
  * how to acknowledge), `!` room commands answered (a re-send queued), and what came in
  * while it was down replayed from the rooms of transfers still awaiting evidence.
  */
-import type { PasserelleConfig } from "../config/index.ts";
+import type { Log } from "../core/index.ts";
 import type { Hub, InboundHandler, NoticeTransport } from "../matrix/index.ts";
 import { openHub } from "../matrix/index.ts";
-import type { CreateTransferDeps, TransferContext } from "../transfers/index.ts";
+import type { Kernel } from "../kernel.ts";
+import type { CreateTransferDeps } from "../transfers/index.ts";
 import { evidenceCatchUp, handleRoomCommand, inboundEvidence } from "../transfers/index.ts";
+import type { TrustPolicy } from "../trust/index.ts";
 import type { HubLogin } from "./homeserver.ts";
 import type { AppLog, Closers } from "./log.ts";
 import { codeOf } from "./log.ts";
 
-/** Opens the hub, then catches up on the evidence missed while it was down. */
-export async function openServiceHub(
-  config: PasserelleConfig,
-  login: HubLogin,
-  ctx: TransferContext,
-  deps: CreateTransferDeps,
-  log: AppLog,
-  closers: Closers,
-): Promise<Hub> {
-  const own = log.child({ module: "hub" }); // the hub's evidence and room commands; src/matrix takes its own
-  // Room commands reply through the hub's transport: those heard during the first sync wait for it.
+/** How one process's hub handles what comes in. */
+export interface EvidenceHubOptions {
+  /** The homeservers the hub deals with; every server when absent. */
+  readonly trust?: TrustPolicy | undefined;
+  /** Told the code of an inbound evidence that could not be recorded. */
+  readonly onEvidenceError: (code: string) => void;
+  /** `!` room commands, answered through the hub's transport once it is open. */
+  readonly onCommand?: (notices: Promise<NoticeTransport>) => NonNullable<InboundHandler["onCommand"]>;
+  /** The root logger: src/matrix takes its own children of it. */
+  readonly log?: Log;
+  /** A room whose catch-up failed; without it the failure is thrown. */
+  readonly onCatchUpError?: (roomId: string, e: unknown) => void;
+}
+
+/**
+ * Opens the hub with the evidence handler registered before the first sync, then catches up on
+ * the evidence missed while it was down. Used by `serve` and by `transfer send --wait`.
+ */
+export async function openEvidenceHub(kernel: Kernel, login: HubLogin, o: EvidenceHubOptions): Promise<Hub> {
+  // Replies go through the hub's transport: those asked for during the first sync wait for it.
   let notices: (t: NoticeTransport) => void = () => undefined;
   const hubNotices = new Promise<NoticeTransport>((resolve) => {
     notices = resolve;
@@ -31,32 +42,57 @@ export async function openServiceHub(
   const hub = await openHub({
     homeserverUrl: login.homeserverUrl,
     userId: login.userId,
-    dataDir: config.dataDir,
+    dataDir: kernel.config.dataDir,
     ...(login.password === undefined ? {} : { password: login.password }),
     ...(login.accessToken === undefined ? {} : { accessToken: login.accessToken }),
     inbound: {
       handler: {
-        ...inboundEvidence(
-          ctx,
-          login.userId,
-          (code) => {
-            own.warn({ code }, "inbound evidence not recorded");
-          },
-          hubNotices,
-        ),
-        onCommand: roomCommands(deps, hubNotices, own),
+        ...inboundEvidence(kernel, login.userId, o.onEvidenceError, hubNotices),
+        ...(o.onCommand === undefined ? {} : { onCommand: o.onCommand(hubNotices) }),
       },
     },
-    log,
-    ...(deps.trust === undefined ? {} : { trust: deps.trust }),
+    ...(o.log === undefined ? {} : { log: o.log }),
+    ...(o.trust === undefined ? {} : { trust: o.trust }),
   });
-  closers.add(() => hub.close());
-  for (const { roomId, since } of await evidenceCatchUp(ctx)) {
-    await hub.inbound?.catchUp(roomId, since).catch((e: unknown) => {
-      own.warn({ room: roomId, code: codeOf(e) }, "evidence catch-up failed");
-    });
+  try {
+    for (const { roomId, since } of await evidenceCatchUp(kernel)) {
+      const caughtUp = hub.inbound?.catchUp(roomId, since);
+      const onError = o.onCatchUpError;
+      await (onError === undefined
+        ? caughtUp
+        : caughtUp?.catch((e: unknown) => {
+            onError(roomId, e);
+          }));
+    }
+  } catch (e) {
+    await hub.close();
+    throw e;
   }
   notices(hub.transport);
+  return hub;
+}
+
+/** The service's hub: room commands answered, failures logged; closed with `closers`. */
+export async function openServiceHub(
+  kernel: Kernel,
+  login: HubLogin,
+  deps: CreateTransferDeps,
+  log: AppLog,
+  closers: Closers,
+): Promise<Hub> {
+  const own = log.child({ module: "hub" }); // the hub's evidence and room commands; src/matrix takes its own
+  const hub = await openEvidenceHub(kernel, login, {
+    trust: deps.trust,
+    onEvidenceError: (code) => {
+      own.warn({ code }, "inbound evidence not recorded");
+    },
+    onCommand: (notices) => roomCommands(deps, notices, own),
+    log,
+    onCatchUpError: (roomId, e) => {
+      own.warn({ room: roomId, code: codeOf(e) }, "evidence catch-up failed");
+    },
+  });
+  closers.add(() => hub.close());
   return hub;
 }
 

@@ -5,8 +5,12 @@
  */
 export { Closers, codeOf } from "./log.ts";
 export type { AppLog } from "./log.ts";
-export { resolveHomeserver } from "./homeserver.ts";
-export type { HubLogin, ResolvedHomeserver } from "./homeserver.ts";
-export { openServiceHub } from "./hub.ts";
+export { externalLogin, resolveHomeserver } from "./homeserver.ts";
+export type { DemoAccount, HubLogin, ResolvedHomeserver } from "./homeserver.ts";
+export { openEvidenceHub, openServiceHub } from "./hub.ts";
+export type { EvidenceHubOptions } from "./hub.ts";
 export { serveCircleCommands, startAdtFeed } from "./feeds.ts";
 export type { AdtFeed } from "./feeds.ts";
+export { startOutbox } from "./outbox.ts";
+export { startHttp } from "./http.ts";
+export type { HttpServices } from "./http.ts";

@@ -14,7 +14,8 @@ import { checkIdentifier } from "../../forms/index.ts";
 import { parse, required } from "../args.ts";
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
-import { withRuntime } from "./db.ts";
+import { withKernel } from "../../kernel.ts";
+import { cliConfig } from "../context.ts";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const bad = (path: string, en: string): PasserelleError =>
@@ -46,7 +47,7 @@ const unit: CommandHandler = async (args, io) => {
   if (structureId !== undefined && !(Number.isSafeInteger(structureId) && structureId > 0)) {
     throw bad("structure", "must be a structure id (a positive integer)");
   }
-  await withRuntime(io, async (rt) => {
+  await withKernel(cliConfig(io), async (rt) => {
     if (structureId !== undefined) {
       const s = await new DirectoryRepository(rt.db.knex).getStructure(structureId);
       if (s?.kind !== "unit") throw bad("structure", "must be a directory structure of kind unit");
@@ -74,7 +75,7 @@ const indicator: CommandHandler = async (args, io) => {
   const to = values.to ?? from;
   if (!DAY.test(from)) throw bad("from", "must be a date YYYY-MM-DD");
   if (!DAY.test(to)) throw bad("to", "must be a date YYYY-MM-DD");
-  const r = await withRuntime(io, (rt) => sameDayIndicator(rt, from, to));
+  const r = await withKernel(cliConfig(io), (rt) => sameDayIndicator(rt, from, to));
   if (values.json === true) io.out(JSON.stringify(r));
   else {
     io.out(
@@ -87,7 +88,7 @@ const indicator: CommandHandler = async (args, io) => {
 
 const messages: CommandHandler = async (args, io) => {
   const { values } = parse(args, { json: { type: "boolean" } });
-  const rows = await withRuntime(io, (rt) =>
+  const rows = await withKernel(cliConfig(io), (rt) =>
     rt.db
       .knex<{ state: string; n: number | string }>("adt_messages")
       .groupBy("state")
@@ -110,7 +111,7 @@ const refused: CommandHandler = async (args, io) => {
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
     throw bad("limit", "an integer from 1 to 10000");
-  const rows = await withRuntime(io, (rt) => listRefused(rt, limit));
+  const rows = await withKernel(cliConfig(io), (rt) => listRefused(rt, limit));
   if (values.json === true) io.out(JSON.stringify(rows));
   else if (rows.length === 0) io.out("none");
   else

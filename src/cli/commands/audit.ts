@@ -3,17 +3,12 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import type { ExportFilter, VerifyReport } from "../../audit/index.ts";
-import {
-  accessRequest,
-  exportAudit,
-  loadPseudonymKey,
-  patientPseudonym,
-  verifyExportFile,
-} from "../../audit/index.ts";
+import { accessRequest, exportAudit, patientPseudonym, verifyExportFile } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
-import { withRuntime } from "./db.ts";
+import { withKernel } from "../../kernel.ts";
+import { cliConfig } from "../context.ts";
 
 async function readText(io: CliIo, file: string, what: string): Promise<string> {
   try {
@@ -63,7 +58,9 @@ const verify: CommandHandler = async (args, io) => {
       values.json === true,
     );
   }
-  const report = await withRuntime(io, ({ trail }) => trail.verify(pinned === undefined ? {} : { pinned }));
+  const report = await withKernel(cliConfig(io), ({ trail }) =>
+    trail.verify(pinned === undefined ? {} : { pinned }),
+  );
   return printReport(io, report, values.json === true);
 };
 
@@ -102,7 +99,9 @@ const exportCmd: CommandHandler = async (args, io) => {
       ? { sheet: values.sheet }
       : { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
   const out = resolve(io.cwd, values.out);
-  const summary = await withRuntime(io, ({ db, trail }) => exportAudit(trail, db.knex, out, filter));
+  const summary = await withKernel(cliConfig(io), ({ db, trail }) =>
+    exportAudit(trail, db.knex, out, filter),
+  );
   io.out(
     values.json === true
       ? JSON.stringify(summary)
@@ -112,13 +111,13 @@ const exportCmd: CommandHandler = async (args, io) => {
 };
 
 const checkpoint: CommandHandler = async (_args, io) => {
-  const cp = await withRuntime(io, ({ trail }) => trail.checkpoint());
+  const cp = await withKernel(cliConfig(io), ({ trail }) => trail.checkpoint());
   io.out(cp === undefined ? "head already covered by a checkpoint" : `signed checkpoint at seq ${cp.seq}`);
   return EXIT.ok;
 };
 
 const publicKey: CommandHandler = async (_args, io) => {
-  const jwk = await withRuntime(io, ({ trail }) => Promise.resolve(trail.publicJwk));
+  const jwk = await withKernel(cliConfig(io), ({ trail }) => Promise.resolve(trail.publicJwk));
   io.out(JSON.stringify(jwk));
   return EXIT.ok;
 };
@@ -138,8 +137,8 @@ const accessRequestCmd: CommandHandler = async (args, io) => {
     io.err("usage: passerelle audit access-request --ins-file FILE | --ins INS [--json]");
     return EXIT.usage;
   }
-  const report = await withRuntime(io, async ({ config, db }) =>
-    accessRequest(db.knex, patientPseudonym(ins, await loadPseudonymKey(config.dataDir))),
+  const report = await withKernel(cliConfig(io), async (k) =>
+    accessRequest(k.db.knex, patientPseudonym(ins, await k.pseudonymKey())),
   );
   if (values.json === true) io.out(JSON.stringify(report));
   else {

@@ -6,14 +6,14 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { loadPseudonymKey } from "../../audit/index.ts";
 import type { CircleConsent } from "../../circles/index.ts";
 import { CircleService, importCircleCsv } from "../../circles/index.ts";
-import { systemClock } from "../../core/index.ts";
 import { ioError, parse, required, UsageError } from "../args.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
-import { cliActor, withRuntime, type Runtime } from "./db.ts";
+import type { Kernel } from "../../kernel.ts";
+import { withKernel } from "../../kernel.ts";
+import { cliActor, cliConfig } from "../context.ts";
 
 const common = {
   ins: { type: "string" },
@@ -32,12 +32,12 @@ async function insOf(values: { ins?: string; "ins-file"?: string }, io: CliIo): 
   }
 }
 
-async function service(rt: Runtime): Promise<CircleService> {
+async function service(k: Kernel): Promise<CircleService> {
   return new CircleService({
-    db: rt.db,
-    trail: rt.trail,
-    clock: systemClock,
-    pseudonymKey: await loadPseudonymKey(rt.config.dataDir),
+    db: k.db,
+    trail: k.trail,
+    clock: k.clock,
+    pseudonymKey: await k.pseudonymKey(),
   });
 }
 
@@ -50,7 +50,7 @@ const add: CommandHandler = async (args, io) => {
   });
   const ins = await insOf(values, io);
   const rpps = required(values.rpps, "--rpps");
-  return withRuntime(io, async (rt) => {
+  return withKernel(cliConfig(io), async (rt) => {
     const r = await (
       await service(rt)
     ).join(
@@ -74,7 +74,7 @@ const remove: CommandHandler = async (args, io) => {
   const { values } = parse(args, { ...common, rpps: { type: "string" } });
   const ins = await insOf(values, io);
   const rpps = required(values.rpps, "--rpps");
-  return withRuntime(io, async (rt) => {
+  return withKernel(cliConfig(io), async (rt) => {
     const r = await (await service(rt)).leave(ins, rpps, cliActor(values.actor));
     io.out(r.removed ? `removed: rpps:${rpps}` : `not in the circle: rpps:${rpps}`);
     return EXIT.ok;
@@ -84,7 +84,7 @@ const remove: CommandHandler = async (args, io) => {
 const list: CommandHandler = async (args, io) => {
   const { values } = parse(args, { ...common, json: { type: "boolean" } });
   const ins = await insOf(values, io);
-  return withRuntime(io, async (rt) => {
+  return withKernel(cliConfig(io), async (rt) => {
     const c = await (await service(rt)).list(ins);
     if (values.json === true) {
       io.out(JSON.stringify(c));
@@ -102,7 +102,7 @@ const list: CommandHandler = async (args, io) => {
 const object: CommandHandler = async (args, io) => {
   const { values } = parse(args, { ...common, lift: { type: "boolean" } });
   const ins = await insOf(values, io);
-  return withRuntime(io, async (rt) => {
+  return withKernel(cliConfig(io), async (rt) => {
     const s = await service(rt);
     if (values.lift === true) await s.liftObjection(ins, "cli", cliActor(values.actor));
     else await s.recordObjection(ins, "cli", cliActor(values.actor));
@@ -120,7 +120,7 @@ const importCsv: CommandHandler = async (args, io) => {
   } catch (e) {
     throw ioError(`cannot read ${file}`, e);
   }
-  return withRuntime(io, async (rt) => {
+  return withKernel(cliConfig(io), async (rt) => {
     const report = await importCircleCsv(await service(rt), text, cliActor(values.actor));
     if (values.json === true) io.out(JSON.stringify(report));
     else {

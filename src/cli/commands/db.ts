@@ -1,55 +1,16 @@
-import { userInfo } from "node:os";
-import { parseArgs } from "node:util";
-import type { AuditTrail } from "../../audit/index.ts";
-import { openAuditTrail } from "../../audit/index.ts";
-import type { PasserelleConfig } from "../../config/index.ts";
-import { loadConfig } from "../../config/index.ts";
-import type { Database } from "../../storage/index.ts";
-import { migrateLatest, migrationStatus, openDatabase } from "../../storage/index.ts";
-import type { CliIo, CommandHandler } from "../io.ts";
-import { EXIT } from "../io.ts";
-
-/** What a storage/directory/audit command works with. */
-export interface Runtime {
-  readonly config: PasserelleConfig;
-  readonly db: Database;
-  readonly trail: AuditTrail;
-}
-
 /**
- * Opens config → database (migrations run at start-up) → audit trail, runs `work`, then shuts
- * down cleanly: queued audit entries flushed, a final checkpoint signed, the database closed.
+ * `passerelle db migrate|status`: the schema itself, so these two open the database without running
+ * the migrations and without the kernel (whose audit trail needs the migrated schema).
  */
-export async function withRuntime<T>(io: CliIo, work: (rt: Runtime) => Promise<T>): Promise<T> {
-  const config = loadConfig(io.env, io.cwd);
-  const db = await openDatabase(config.database);
-  try {
-    const trail = await openAuditTrail(config, db);
-    try {
-      return await work({ config, db, trail });
-    } finally {
-      await trail.close();
-    }
-  } finally {
-    await db.close();
-  }
-}
-
-/** The audit actor of a CLI invocation: `--actor`, else `cli:<login>`. */
-export function cliActor(actor: string | undefined): string {
-  if (actor !== undefined) return actor;
-  let login = "unknown";
-  try {
-    login = userInfo().username.replace(/[^A-Za-z0-9._-]/g, "_") || "unknown";
-  } catch {
-    // no passwd entry (containers): keep "unknown"
-  }
-  return `cli:${login}`;
-}
+import { parseArgs } from "node:util";
+import { migrateLatest, migrationStatus, openDatabase } from "../../storage/index.ts";
+import { cliConfig } from "../context.ts";
+import type { CommandHandler } from "../io.ts";
+import { EXIT } from "../io.ts";
 
 const migrate: CommandHandler = async (args, io) => {
   const { values } = parseArgs({ args: [...args], options: { json: { type: "boolean" } }, strict: true });
-  const config = loadConfig(io.env, io.cwd);
+  const config = cliConfig(io);
   const db = await openDatabase(config.database, { migrate: false });
   try {
     const applied = await migrateLatest(db.knex);
@@ -68,7 +29,7 @@ const migrate: CommandHandler = async (args, io) => {
 
 const status: CommandHandler = async (args, io) => {
   const { values } = parseArgs({ args: [...args], options: { json: { type: "boolean" } }, strict: true });
-  const config = loadConfig(io.env, io.cwd);
+  const config = cliConfig(io);
   const db = await openDatabase(config.database, { migrate: false });
   try {
     const s = await migrationStatus(db.knex);

@@ -4,10 +4,11 @@ import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { PasserelleError } from "../../core/index.ts";
 import type { Member } from "../../directory/index.ts";
-import { DirectoryRepository, DirectoryService, importExtraction } from "../../directory/index.ts";
+import { DirectoryRepository, importExtraction } from "../../directory/index.ts";
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
-import { cliActor, withRuntime } from "./db.ts";
+import { withKernel } from "../../kernel.ts";
+import { cliActor, cliConfig } from "../context.ts";
 
 const importCmd: CommandHandler = async (args, io) => {
   const { values, positionals } = parseArgs({
@@ -30,7 +31,7 @@ const importCmd: CommandHandler = async (args, io) => {
   const bar = io.isTTY
     ? new SingleBar({ stream: process.stderr, format: "import [{bar}] {value}/{total} rows" })
     : undefined;
-  const report = await withRuntime(io, async ({ db, trail }) => {
+  const report = await withKernel(cliConfig(io), async ({ db, trail }) => {
     try {
       return await importExtraction(db, trail, bytes, {
         actor: cliActor(values.actor),
@@ -73,8 +74,8 @@ const addMember: CommandHandler = async (args, io) => {
     },
     strict: true,
   });
-  const result = await withRuntime(io, ({ db, trail }) =>
-    new DirectoryService(db, trail).addMember(
+  const result = await withKernel(cliConfig(io), ({ directory }) =>
+    directory.addMember(
       {
         ...(values.rpps === undefined ? {} : { rpps: values.rpps }),
         ...(values.adeli === undefined ? {} : { adeli: values.adeli }),
@@ -98,8 +99,8 @@ const removeMember: CommandHandler = async (args, io) => {
     options: { rpps: { type: "string" }, actor: { type: "string" } },
     strict: true,
   });
-  const m = await withRuntime(io, ({ db, trail }) =>
-    new DirectoryService(db, trail).removeMember(values.rpps ?? "", cliActor(values.actor)),
+  const m = await withKernel(cliConfig(io), ({ directory }) =>
+    directory.removeMember(values.rpps ?? "", cliActor(values.actor)),
   );
   io.out(`removed member ${describe(m)}`);
   return EXIT.ok;
@@ -119,7 +120,7 @@ const find: CommandHandler = async (args, io) => {
     strict: true,
   });
   const limit = Math.min(Math.max(Number(values.limit ?? 20) || 20, 1), 1000);
-  const members = await withRuntime(io, async ({ db }) => {
+  const members = await withKernel(cliConfig(io), async ({ db }) => {
     const repo = new DirectoryRepository(db.knex);
     if (values.rpps !== undefined) return [await repo.findByRpps(values.rpps)].filter((m) => m !== undefined);
     if (values["matrix-id"] !== undefined) {
@@ -154,8 +155,8 @@ const addStructure: CommandHandler = async (args, io) => {
     },
     strict: true,
   });
-  const s = await withRuntime(io, ({ db, trail }) =>
-    new DirectoryService(db, trail).addStructure({
+  const s = await withKernel(cliConfig(io), ({ directory }) =>
+    directory.addStructure({
       ...(values.finess === undefined ? {} : { finess: values.finess }),
       ...(values.siret === undefined ? {} : { siret: values.siret }),
       ...(values.postcode === undefined ? {} : { postcode: values.postcode }),
@@ -179,9 +180,9 @@ const territory: CommandHandler = async (args, io) => {
       .split(",")
       .map((x) => x.trim())
       .filter((x) => x !== "");
-  const t = await withRuntime(io, async ({ db, trail }) => {
+  const t = await withKernel(cliConfig(io), async ({ db, directory }) => {
     if (values.postcodes !== undefined || values.communes !== undefined) {
-      return new DirectoryService(db, trail).setTerritory({
+      return directory.setTerritory({
         postcodes: list(values.postcodes),
         communes: list(values.communes),
       });

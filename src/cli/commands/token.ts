@@ -10,7 +10,8 @@ import { DirectoryRepository, ROLES } from "../../directory/index.ts";
 import { UsageError, parse } from "../args.ts";
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
-import { withRuntime } from "./db.ts";
+import { withKernel } from "../../kernel.ts";
+import { cliConfig } from "../context.ts";
 
 const issue: CommandHandler = async (args, io) => {
   const { values } = parse(args, {
@@ -25,7 +26,7 @@ const issue: CommandHandler = async (args, io) => {
   if (ttlSeconds === undefined) throw new UsageError("--ttl must be like 30m, 8h or 2d (at most 30 days)");
   const rpps = values.rpps;
   if (rpps !== undefined && !/^\d{11}$/.test(rpps)) throw new UsageError("--rpps must be 11 digits");
-  const token = await withRuntime(io, async ({ config, db }) => {
+  const token = await withKernel(cliConfig(io), async ({ config, db }) => {
     if (rpps !== undefined) {
       const m = await new DirectoryRepository(db.knex).findByRpps(rpps);
       if (m === undefined || !m.active)

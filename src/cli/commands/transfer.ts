@@ -8,35 +8,21 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadPseudonymKey } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import { loadSigner } from "../../demo/dev-signer.ts";
-import { loadFormRegistry, parseSheetJson } from "../../forms/index.ts";
-import { openHub, type NoticeTransport } from "../../matrix/index.ts";
+import { parseSheetJson } from "../../forms/index.ts";
+import type { Kernel } from "../../kernel.ts";
+import { withKernel } from "../../kernel.ts";
 import { trustPolicy } from "../../trust/index.ts";
-import type { TransferContext, TransferState } from "../../transfers/index.ts";
-import {
-  createTransfer,
-  evidenceCatchUp,
-  inboundEvidence,
-  OutboxWorker,
-  kindFr,
-  STATE_RANK,
-  transferStatus,
-} from "../../transfers/index.ts";
+import type { TransferState } from "../../transfers/index.ts";
+import { createTransfer, OutboxWorker, kindFr, STATE_RANK, transferStatus } from "../../transfers/index.ts";
+import { externalLogin, openEvidenceHub } from "../../wiring/index.ts";
 import { UsageError } from "../args.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
-import { cliActor, withRuntime, type Runtime } from "./db.ts";
+import { cliActor, cliConfig } from "../context.ts";
 
-async function waitFor(
-  io: CliIo,
-  rt: Runtime,
-  ctx: TransferContext,
-  id: string,
-  want: TransferState,
-): Promise<TransferState> {
-  const m = rt.config.matrix;
+async function waitFor(io: CliIo, k: Kernel, id: string, want: TransferState): Promise<TransferState> {
+  const m = k.config.matrix;
   if (m.mode !== "external") {
     throw new PasserelleError(
       "CONFIG_INVALID",
@@ -45,32 +31,14 @@ async function waitFor(
   }
   // The same evidence handler and trust policy as `serve`, registered before the first sync; it
   // answers an unencrypted acknowledgement through the hub's transport once open.
-  const trust = trustPolicy(rt.config.trust.allowedServers, m.userId, rt.config.trust.structureServers);
-  let notices: (t: NoticeTransport) => void = () => undefined;
-  const hubNotices = new Promise<NoticeTransport>((resolve) => {
-    notices = resolve;
-  });
-  const hub = await openHub({
+  const trust = trustPolicy(k.config.trust.allowedServers, m.userId, k.config.trust.structureServers);
+  const hub = await openEvidenceHub(k, externalLogin(m), {
     trust,
-    homeserverUrl: m.homeserverUrl,
-    userId: m.userId,
-    dataDir: rt.config.dataDir,
-    ...(m.password === undefined ? {} : { password: m.password }),
-    ...(m.accessToken === undefined ? {} : { accessToken: m.accessToken }),
-    inbound: {
-      handler: inboundEvidence(
-        ctx,
-        m.userId,
-        (code) => {
-          io.err(`passerelle: inbound evidence not recorded (${code})`);
-        },
-        hubNotices,
-      ),
+    onEvidenceError: (code) => {
+      io.err(`passerelle: inbound evidence not recorded (${code})`);
     },
   });
-  notices(hub.transport);
-  for (const { roomId, since } of await evidenceCatchUp(ctx)) await hub.inbound?.catchUp(roomId, since);
-  const worker = new OutboxWorker(ctx, hub.transport, {
+  const worker = new OutboxWorker(k, hub.transport, {
     maxAttempts: 5,
     backoffBaseMs: 1000,
     backoffMaxMs: 10_000,
@@ -80,7 +48,7 @@ async function waitFor(
   try {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const state = (await transferStatus(rt.db.knex, id)).transfer.state;
+      const state = (await transferStatus(k.db.knex, id)).transfer.state;
       if (state === "failed" || STATE_RANK[state] >= STATE_RANK[want]) return state;
       if (Date.now() > deadline) {
         io.err(`passerelle: transfer ${id} still ${state} after 120 s`);
@@ -126,29 +94,20 @@ const send: CommandHandler = async (args, io) => {
     throw new PasserelleError("IO_ERROR", `cannot read ${file}`, { cause: e });
   }
   const sheet = parseSheetJson(text);
-  return withRuntime(io, async (rt) => {
-    const ctx = { db: rt.db, trail: rt.trail, clock: { now: () => new Date() } };
-    const created = await createTransfer(
-      {
-        ...ctx,
-        forms: await loadFormRegistry(),
-        signer: (await loadSigner(rt.config.signer, rt.config.dataDir)).signer,
-        pseudonymKey: await loadPseudonymKey(rt.config.dataDir),
-        trust: trustPolicy(rt.config.trust.allowedServers, undefined, rt.config.trust.structureServers),
-      },
-      {
-        sheet,
-        to: to === undefined ? [] : to.split(",").map((s) => s.trim()),
-        ...(unit === undefined
-          ? {}
-          : { toUnit: unit.length === 9 ? { finess: unit } : { structureId: Number(unit) } }),
-        actor: cliActor(values.actor),
-      },
-    );
+  return withKernel(cliConfig(io), async (k) => {
+    const trust = trustPolicy(k.config.trust.allowedServers, undefined, k.config.trust.structureServers);
+    const created = await createTransfer(await k.transferDeps(trust), {
+      sheet,
+      to: to === undefined ? [] : to.split(",").map((s) => s.trim()),
+      ...(unit === undefined
+        ? {}
+        : { toUnit: unit.length === 9 ? { finess: unit } : { structureId: Number(unit) } }),
+      actor: cliActor(values.actor),
+    });
     io.out(created.transferId);
     io.err(`reference ${created.reference}`);
     if (wait === undefined) return EXIT.ok;
-    const state = await waitFor(io, rt, ctx, created.transferId, wait);
+    const state = await waitFor(io, k, created.transferId, wait);
     return state !== "failed" && STATE_RANK[state] >= STATE_RANK[wait] ? EXIT.ok : EXIT.failed;
   });
 };
@@ -162,7 +121,7 @@ const status: CommandHandler = async (args, io) => {
   });
   const id = positionals[0];
   if (id === undefined) throw new UsageError("usage: transfer status ID [--json]");
-  const s = await withRuntime(io, (rt) => transferStatus(rt.db.knex, id));
+  const s = await withKernel(cliConfig(io), (k) => transferStatus(k.db.knex, id));
   if (values.json === true) {
     io.out(JSON.stringify(s));
     return EXIT.ok;

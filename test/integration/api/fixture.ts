@@ -15,18 +15,14 @@ import {
 } from "../../../src/api/index.ts";
 import type { LocalIssuerKey } from "../../../src/api/index.ts";
 import { AdtProcessor, receiveAdtJson } from "../../../src/adt/index.ts";
-import { loadPseudonymKey, openAuditTrail } from "../../../src/audit/index.ts";
 import { CircleService } from "../../../src/circles/index.ts";
 import type { PasserelleConfig } from "../../../src/config/index.ts";
 import type { Clock } from "../../../src/core/index.ts";
 import { systemClock } from "../../../src/core/index.ts";
 import { DEMO_MEMBERS, seedDemoCpts } from "../../../src/demo/cpts.ts";
 import type { DemoMember } from "../../../src/demo/cpts.ts";
-import { loadSigner } from "../../../src/demo/dev-signer.ts";
 import type { Role } from "../../../src/directory/index.ts";
-import { DirectoryService } from "../../../src/directory/index.ts";
-import { loadFormRegistry } from "../../../src/forms/index.ts";
-import { openDatabase } from "../../../src/storage/index.ts";
+import { openKernel } from "../../../src/kernel.ts";
 import { answerTeleexpertise, createTransfer, transferStatus } from "../../../src/transfers/index.ts";
 import { trustPolicy } from "../../../src/trust/index.ts";
 import { testConfig } from "../../helpers/config.ts";
@@ -56,19 +52,16 @@ export async function openApiFixture(
 ): Promise<ApiFixture> {
   const config = testConfig(dir, options.env ?? {});
   const clock = options.clock ?? systemClock;
-  const db = await openDatabase(config.database);
-  const trail = await openAuditTrail(config, db, clock);
-  const directory = new DirectoryService(db, trail, clock);
+  const kernel = await openKernel(config, { clock });
+  const { db, trail, directory } = kernel;
   await seedDemoCpts(directory, (m) => `@${m.localpart}:localhost`);
-  const signer = await loadSigner(config.signer, config.dataDir);
-  const forms = await loadFormRegistry();
-  const pseudonymKey = await loadPseudonymKey(config.dataDir);
+  const signer = await kernel.signer();
+  const forms = await kernel.forms();
   const tokenKey = await loadLocalIssuerKey(config.dataDir);
   const { log, entries: logs } = captureLog();
-  const ctx = { db, trail, clock };
   // The ADT processor runs as in src/app.ts: notices land in the outbox (queued, no worker).
   const trust = trustPolicy(config.trust.allowedServers, undefined, config.trust.structureServers);
-  const adtDeps = { ...ctx, forms, signer: signer.signer, pseudonymKey, trust };
+  const adtDeps = await kernel.transferDeps(trust);
   const adt = new AdtProcessor(adtDeps, { pollMs: 200 });
   adt.start();
   const services: ApiServices = {
@@ -87,12 +80,12 @@ export async function openApiFixture(
       adt.poke();
       return a;
     },
-    circles: new CircleService({ ...ctx, pseudonymKey }),
+    circles: new CircleService(adtDeps),
     // Tele-expertise answers as src/app.ts wires them (only where a test asks: others check the 409).
     ...(options.answers === true
       ? {
           answerTeleexpertise: (id: string, data: unknown, specialist: { rpps: string }) =>
-            answerTeleexpertise({ ...ctx, forms, signer: signer.signer, pseudonymKey }, id, data, specialist),
+            answerTeleexpertise(adtDeps, id, data, specialist),
         }
       : {}),
   };
@@ -113,8 +106,7 @@ export async function openApiFixture(
     close: async () => {
       await server.close();
       await adt.stop();
-      await trail.close();
-      await db.close();
+      await kernel.close();
     },
   };
 }

@@ -1,0 +1,43 @@
+/**
+ * The background senders: the outbox worker, woken by the kernel's "transfer queued" signal, and
+ * the escalation scheduler (reminders, then fallbacks, for evidence that does not come).
+ */
+import type { Hub } from "../matrix/index.ts";
+import type { Kernel } from "../kernel.ts";
+import { EscalationScheduler, OutboxWorker } from "../transfers/index.ts";
+import type { TrustPolicy } from "../trust/index.ts";
+import type { AppLog, Closers } from "./log.ts";
+
+/** Starts the worker and the scheduler over the hub's transport; both stop with `closers`. */
+export function startOutbox(
+  kernel: Kernel,
+  transport: Hub["transport"],
+  trust: TrustPolicy,
+  log: AppLog,
+  closers: Closers,
+): void {
+  const { config } = kernel;
+  const worker = new OutboxWorker(kernel, transport, {
+    concurrency: config.outbox.concurrency,
+    trust,
+    onAttemptFailed: (transfer, reason) => {
+      log.warn({ module: "outbox", transfer, reason }, "send attempt failed");
+    },
+  });
+  closers.add(
+    kernel.queued.on(() => {
+      worker.wake();
+    }),
+  );
+  worker.start();
+  closers.add(() => worker.stop());
+  const escalation = new EscalationScheduler(kernel, transport, {
+    delays: config.escalation.delays,
+    intervalMs: config.escalation.intervalMs,
+    onError: (transfer, reason) => {
+      log.warn({ module: "escalation", transfer, reason }, "escalation failed");
+    },
+  });
+  escalation.start();
+  closers.add(() => escalation.stop());
+}
