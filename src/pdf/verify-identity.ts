@@ -30,8 +30,10 @@ export interface SignerIdentity {
 /**
  * IGC-Santé organisation certificates carry the structure's national identifier (IdNat_Struct) in
  * the subject's OU: a type digit then the number — `1` + FINESS, `3` + SIRET, `0` + ADELI cabinet…
- * (ANS, "Identification nationale des structures", the StructIdNat table of the CI-SIS; seen in
- * IGC-Santé test certificates as `OU=1<FINESS>`, e.g. `CN=…, OU=1…, O=<raison sociale>, ST=…, C=FR`).
+ * (naming scheme of organisation certificates in "IGC-Santé – Etapes 1 et 2 – Les gabarits des
+ * certificats X.509 et des CRLs", ASIP Santé v1.1.0, 2019; the type digits are the CI-SIS
+ * StructIdNat table). Seen in IGC-Santé test organisation certificates as
+ * `CN=<service>, OU=1<FINESS>, O=<raison sociale>, ST=<département>, C=FR`.
  * Only the FINESS type is read here; `FINESS:<n°>` is the form of development certificates made
  * before this rule.
  */
