@@ -7,7 +7,7 @@
 import type { SheetData, ValidatedSheet } from "../forms/index.ts";
 import { OID, type Organisation, type Professional } from "./header.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
-import { section } from "./section.ts";
+import { devicesSection, section } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { professionCode, SECTOR } from "./professions.ts";
 import { idNatPs, practitioner, type HeaderParts } from "./write.ts";
@@ -153,22 +153,8 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
         ],
       }),
     );
-  const devices = items(d, "devices.items");
-  if (devices.length > 0)
-    out.push(
-      section({
-        id: sid(),
-        templateIds: [
-          "2.16.840.1.11383.10.20.1.7",
-          "1.3.6.1.4.1.19376.1.5.3.1.1.5.3.5",
-          "1.2.250.1.213.1.1.2.1",
-        ],
-        code: "46264-8",
-        display: "Dispositifs médicaux",
-        title: "Dispositifs médicaux",
-        narrative: list(devices),
-      }),
-    );
+  const devices = devicesSection(items(d, "devices.items"), sid);
+  if (devices !== undefined) out.push(devices);
   const gir = str(d, "autonomy.gir");
   const palliative = bool(d, "wishes.palliativeCare");
   out.push(

@@ -8,7 +8,7 @@
 import type { SheetData } from "../forms/index.ts";
 import { OID } from "./header.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
-import { section, simpleObservation, type Coded } from "./section.ts";
+import { devicesSection, section, simpleObservation, type Coded } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { el, text, type Node } from "./xml.ts";
 
@@ -252,22 +252,8 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
       }),
     );
   out.push(followUp(d, sid()));
-  const devices = items(d, "devices.items");
-  if (devices.length > 0)
-    out.push(
-      section({
-        id: sid(),
-        templateIds: [
-          "2.16.840.1.11383.10.20.1.7",
-          "1.3.6.1.4.1.19376.1.5.3.1.1.5.3.5",
-          "1.2.250.1.213.1.1.2.1",
-        ],
-        code: "46264-8",
-        display: "Dispositifs médicaux",
-        title: "Dispositifs médicaux",
-        narrative: list(devices),
-      }),
-    );
+  const devices = devicesSection(items(d, "devices.items"), sid);
+  if (devices !== undefined) out.push(devices);
   const known = items(d, "allergies.known");
   const reactions = str(d, "allergies.newReactions");
   if (known.length > 0 || reactions !== undefined)

@@ -4,6 +4,7 @@
  * (IHE PCC 1.3.6.1.4.1.19376.1.5.3.1.4.13, CI-SIS 1.2.250.1.213.1.1.3.48.*) used for coded facts.
  */
 import { OID } from "./header.ts";
+import { list } from "./narrative.ts";
 import { el, text, type Node } from "./xml.ts";
 
 export interface SectionSpec {
@@ -36,6 +37,19 @@ export function section(s: SectionSpec): Node {
       ...(s.sections ?? []),
     ),
   );
+}
+
+/** The medical devices section (IHE PCC, LOINC 46264-8) of the liaison letters; none when the form lists none. */
+export function devicesSection(devices: readonly string[], sid: () => string): Node | undefined {
+  if (devices.length === 0) return undefined;
+  return section({
+    id: sid(),
+    templateIds: ["2.16.840.1.11383.10.20.1.7", "1.3.6.1.4.1.19376.1.5.3.1.1.5.3.5", "1.2.250.1.213.1.1.2.1"],
+    code: "46264-8",
+    display: "Dispositifs médicaux",
+    title: "Dispositifs médicaux",
+    narrative: list(devices),
+  });
 }
 
 export interface Coded {
