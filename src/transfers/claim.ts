@@ -36,56 +36,98 @@ export function claimToken(owner: string): string {
   return `${owner}.${randomBytes(6).toString("hex")}`;
 }
 
+/** A table of outbox work with the lease columns (`state`, `next_attempt_at`, `lease_owner`, `lease_expires_at`). */
+export interface LeasedTable {
+  readonly table: string;
+  /** The columns a claim returns. */
+  readonly columns: readonly string[];
+  /** Whether the table has `updated_at`, set by a claim. */
+  readonly touched: boolean;
+}
+
+const TRANSFERS: LeasedTable = { table: "transfers", columns: TRANSFER_COLUMNS, touched: true };
+
 /**
- * Claims up to `limit` due transfers for `token` until `now + leaseMs`; returns their rows.
- * @param now the current time (ISO 8601), from the worker's clock.
+ * Claims up to `limit` due rows of `t` for `token` until `now + leaseMs`; returns them, oldest
+ * due first (the transfers' outbox and the re-sends' share this).
  */
-export async function claimDue(
+export async function claimLeased<Row>(
   db: Database,
+  t: LeasedTable,
   token: string,
   now: Date,
   leaseMs: number,
   limit: number,
-): Promise<TransferRow[]> {
+): Promise<Row[]> {
+  if (limit <= 0) return [];
   const nowIso = now.toISOString();
   const expires = new Date(now.getTime() + leaseMs).toISOString();
-  const lease = { lease_owner: token, lease_expires_at: expires, updated_at: nowIso };
+  const lease = {
+    lease_owner: token,
+    lease_expires_at: expires,
+    ...(t.touched ? { updated_at: nowIso } : {}),
+  };
   return inTransaction(db.knex, async (trx) => {
     if (db.engine === "postgres") {
-      const locked = (await due(trx("transfers").select("id"), nowIso)
+      const locked = (await due(trx(t.table).select("id"), nowIso)
         .orderBy("next_attempt_at")
         .limit(limit)
         .forUpdate()
         .skipLocked()) as { id: string }[];
       const ids = locked.map((r) => r.id);
       if (ids.length === 0) return [];
-      await trx("transfers").update(lease).whereIn("id", ids);
+      await trx(t.table).update(lease).whereIn("id", ids);
     } else {
-      const n = await due(trx("transfers"), nowIso)
+      const n = await due(trx(t.table), nowIso)
         .whereIn("id", (sub) => {
-          void due(sub.select("id").from("transfers"), nowIso).orderBy("next_attempt_at").limit(limit);
+          void due(sub.select("id").from(t.table), nowIso).orderBy("next_attempt_at").limit(limit);
         })
         .update(lease);
       if (n === 0) return [];
     }
-    return (await trx("transfers")
-      .select(TRANSFER_COLUMNS)
+    return (await trx(t.table)
+      .select([...t.columns])
       .where({ lease_owner: token, state: "queued" })
-      .orderBy("next_attempt_at")) as TransferRow[];
+      .orderBy("next_attempt_at")) as Row[];
   });
 }
 
-/** Extends the lease of `token` on `ids` (a heartbeat while sending). Returns how many it still holds. */
-export async function renewLease(
+/** Extends the lease of `token` on the rows `ids` of `table`. Returns how many it still holds. */
+export async function renewLeased(
   db: Database,
+  table: string,
   token: string,
   ids: readonly string[],
   until: Date,
 ): Promise<number> {
   if (ids.length === 0) return 0;
   return db
-    .knex("transfers")
+    .knex(table)
     .update({ lease_expires_at: until.toISOString() })
     .whereIn("id", ids)
     .where({ lease_owner: token, state: "queued" });
+}
+
+/**
+ * Claims up to `limit` due transfers for `token` until `now + leaseMs`; returns their rows.
+ * @param now the current time (ISO 8601), from the worker's clock.
+ */
+export function claimDue(
+  db: Database,
+  token: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<TransferRow[]> {
+  return claimLeased<TransferRow>(db, TRANSFERS, token, now, leaseMs, limit);
+}
+
+/** Extends the lease of `token` on `ids` (a heartbeat while sending). Returns how many it still holds. */
+export function renewLease(
+  db: Database,
+  token: string,
+  ids: readonly string[],
+  until: Date,
+): Promise<number> {
+  return renewLeased(db, "transfers", token, ids, until);
 }

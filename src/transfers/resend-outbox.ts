@@ -10,13 +10,13 @@
  * one included. The room guard still applies: only the transfer's recipients may be in the room.
  */
 import { createHash } from "node:crypto";
-import type { Knex } from "knex";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import type { SheetTransport } from "../matrix/index.ts";
 import type { Database } from "../storage/index.ts";
 import { inTransaction } from "../storage/index.ts";
+import { claimLeased, renewLeased, type LeasedTable } from "./claim.ts";
 import { backoffMs, isPermanent, reasonOf, WORKER_ACTOR } from "./outcome.ts";
 import { outgoingSheet } from "./outgoing.ts";
 import type { TransferRow } from "./repository.ts";
@@ -43,64 +43,27 @@ const COLUMNS = [
   "room_id",
   "attempts",
 ];
+const RESENDS: LeasedTable = { table: "transfer_resends", columns: COLUMNS, touched: false };
 
 /** Claims up to `limit` due re-sends for `token` until `now + leaseMs`. */
-export async function claimDueResends(
+export function claimDueResends(
   db: Database,
   token: string,
   now: Date,
   leaseMs: number,
   limit: number,
 ): Promise<ResendRow[]> {
-  if (limit <= 0) return [];
-  const nowIso = now.toISOString();
-  const lease = { lease_owner: token, lease_expires_at: new Date(now.getTime() + leaseMs).toISOString() };
-  const due = (q: Knex.QueryBuilder): Knex.QueryBuilder =>
-    q
-      .where("state", "queued")
-      .where("next_attempt_at", "<=", nowIso)
-      .where((w) => {
-        void w.whereNull("lease_expires_at").orWhere("lease_expires_at", "<", nowIso);
-      });
-  return inTransaction(db.knex, async (trx) => {
-    if (db.engine === "postgres") {
-      const ids = (
-        (await due(trx("transfer_resends").select("id"))
-          .orderBy("next_attempt_at")
-          .limit(limit)
-          .forUpdate()
-          .skipLocked()) as { id: string }[]
-      ).map((r) => r.id);
-      if (ids.length === 0) return [];
-      await trx("transfer_resends").update(lease).whereIn("id", ids);
-    } else {
-      const n = await due(trx("transfer_resends"))
-        .whereIn("id", (sub) => {
-          void due(sub.select("id").from("transfer_resends")).orderBy("next_attempt_at").limit(limit);
-        })
-        .update(lease);
-      if (n === 0) return [];
-    }
-    return (await trx("transfer_resends")
-      .select(COLUMNS)
-      .where({ lease_owner: token, state: "queued" })
-      .orderBy("next_attempt_at")) as ResendRow[];
-  });
+  return claimLeased<ResendRow>(db, RESENDS, token, now, leaseMs, limit);
 }
 
 /** Extends the lease of `token` on the re-sends `ids`. */
-export async function renewResendLease(
+export function renewResendLease(
   db: Database,
   token: string,
   ids: readonly string[],
   until: Date,
 ): Promise<number> {
-  if (ids.length === 0) return 0;
-  return db
-    .knex("transfer_resends")
-    .update({ lease_expires_at: until.toISOString() })
-    .whereIn("id", ids)
-    .where({ lease_owner: token, state: "queued" });
+  return renewLeased(db, "transfer_resends", token, ids, until);
 }
 
 /** Sends one re-send and records the outcome (sent, retried with backoff, or failed). */
