@@ -5,23 +5,9 @@
  */
 import { ADT_TRIGGERS } from "../adt/index.ts";
 import { CIRCLE_CONSENTS, CIRCLE_SOURCES } from "../circles/index.ts";
-import { IDENTIFIER_PATTERNS, identifierSchema } from "../forms/index.ts";
+import { identifierSchema } from "../forms/index.ts";
+import { obj, rpps, sha256, str, time, type Schema } from "./openapi-parts.ts";
 
-type Schema = Record<string, unknown>;
-const str = { type: "string" } as const;
-const time = { type: "string", format: "date-time" } as const;
-/** An object schema; `required` names listed properties, `extra` allows unlisted ones. */
-const obj = <const P extends Record<string, Schema>, const R extends readonly (keyof P & string)[]>(
-  properties: P,
-  required: R,
-  extra = false,
-) => ({ type: "object" as const, properties, required, additionalProperties: extra });
-const rpps = {
-  type: "string",
-  pattern: IDENTIFIER_PATTERNS.rpps,
-  description: "The RPPS number of an active directory member.",
-} as const;
-const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" } as const;
 /** 1 to `maxLength` characters (Unicode code points), not only white space. */
 const text = (maxLength: number) => ({ type: "string", minLength: 1, maxLength, pattern: "\\S" }) as const;
 /** The INS (NIR or NIA): its shape as a pattern, the key rule in the description (rule `ins.key`). */

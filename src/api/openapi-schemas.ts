@@ -12,25 +12,11 @@ import { ADT_CIRCLE_SCHEMAS } from "./openapi-schemas-adt.ts";
 import type { SchemaVariant, formNameSchema, serverFormSchemas } from "./openapi-forms.ts";
 import { formSchemas } from "./openapi-forms.ts";
 import type { FromSchema } from "./schema-types.ts";
+import { obj, rpps, sha256, str, time, type Schema } from "./openapi-parts.ts";
 
-type Schema = Record<string, unknown>;
 /** A reference to another schema of the document's components. */
 const ref = <const N extends string>(name: N) => ({ $ref: `#/components/schemas/${name}` as const });
-const str = { type: "string" } as const;
-const time = { type: "string", format: "date-time" } as const;
-/** An object schema; `required` names listed properties, `extra` allows unlisted ones. */
-const obj = <const P extends Record<string, Schema>, const R extends readonly (keyof P & string)[]>(
-  properties: P,
-  required: R,
-  extra = false,
-) => ({ type: "object" as const, properties, required, additionalProperties: extra });
 const localized = obj({ fr: str, en: str }, ["fr", "en"]);
-const rpps = {
-  type: "string",
-  pattern: IDENTIFIER_PATTERNS.rpps,
-  description: "The RPPS number of an active directory member.",
-} as const;
-const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" } as const;
 /** The short human reference of a transfer (kind prefix, Crockford Base32, check symbol); `id` stays the identifier. */
 const transferRef = {
   type: "string",
