@@ -16,8 +16,10 @@ const TEXT_0357: Record<Rejection["hl7Error"], string> = {
   "101": "Required field missing",
   "102": "Data type error",
   "103": "Table value not found",
+  "198": "Non-conformant cardinality",
   "200": "Unsupported message type",
   "201": "Unsupported event code",
+  "203": "Unsupported version",
   "207": "Application internal error",
 };
 

@@ -14,12 +14,11 @@
  * A message that cannot be used gives a {@link Rejection}: AE (application error) with a stable
  * reason, or AR (rejected) for a message type or trigger not supported. Reasons never hold values.
  */
-import { checkIdentifier } from "../forms/index.ts";
 import type { Er7Message, Er7Segment } from "./er7.ts";
 import { repetitionsOf, segmentOf, valueOf } from "./er7.ts";
 import type { AdtEvent, AdtTrigger } from "./event.ts";
-import { ADT_TRIGGERS, INS_OIDS, INS_TEST_OIDS } from "./event.ts";
-import { checkReliability } from "./reliability.ts";
+import { ADT_TRIGGERS } from "./event.ts";
+import { pidIns } from "./pid.ts";
 import { hl7Date, hl7Time } from "./time.ts";
 
 /** Why a message is refused: ACK code, stable reason code, HL7 error (table 0357) and location. */
@@ -28,9 +27,10 @@ export interface Rejection {
   readonly reason: string;
   /**
    * HL7 table 0357: 100 segment sequence error, 101 required field missing, 102 data type error,
-   * 103 table value not found, 200/201 unsupported type/event, 207 application internal error.
+   * 103 table value not found, 198 non-conformant cardinality, 200/201 unsupported type/event,
+   * 203 unsupported version, 207 application internal error.
    */
-  readonly hl7Error: "100" | "101" | "102" | "103" | "200" | "201" | "207";
+  readonly hl7Error: "100" | "101" | "102" | "103" | "198" | "200" | "201" | "203" | "207";
   /** `SEG^1^field` (ERR-2, ERL: segment, sequence, field). */
   readonly location: string;
   readonly text: string;
@@ -79,48 +79,9 @@ export function parseAdt(msg: Er7Message): ParseResult {
   );
 
   const pid = segmentOf(msg, "PID");
-  if (pid === undefined) return reject("AE", "pid.missing", "100", "PID^1", "PID segment missing");
-  if (reps(pid, 3) === 0 || get(pid, 3) === "") {
-    return reject("AE", "pid3.missing", "101", "PID^1^3", "PID-3 patient identifier list missing");
-  }
-  let ins: string | undefined;
-  let testIns = false;
-  for (let r = 0; r < reps(pid, 3); r++) {
-    const oid = get(pid, 3, 4, r, 2).trim();
-    if (oid === INS_OIDS.nir || oid === INS_OIDS.nia) {
-      ins = get(pid, 3, 1, r).trim();
-      break;
-    }
-    if ((Object.values(INS_TEST_OIDS) as string[]).includes(oid)) testIns = true;
-  }
-  if (ins === undefined && testIns) {
-    return reject(
-      "AE",
-      "ins.test_authority",
-      "103",
-      "PID^1^3",
-      "the INS in PID-3 is from a test assigning authority (1.2.250.1.213.1.4.10/11)",
-    );
-  }
-  if (ins === undefined) {
-    return reject("AE", "ins.missing", "101", "PID^1^3", "no INS (OID 1.2.250.1.213.1.4.8) in PID-3");
-  }
-  const insCheck = checkIdentifier("ins", ins);
-  if (!insCheck.ok) {
-    return reject(
-      "AE",
-      `ins.${insCheck.reason}`,
-      "102",
-      "PID^1^3",
-      `INS in PID-3 invalid (${insCheck.reason})`,
-    );
-  }
-  const reliability = checkReliability(
-    Array.from({ length: reps(pid, 32) }, (_, r) => get(pid, 32, 1, r).trim()).filter((c) => c !== ""),
-  );
-  if (reliability !== undefined) {
-    return reject("AE", reliability.reason, reliability.hl7Error, "PID^1^32", reliability.text);
-  }
+  const identity = pidIns(msg, pid);
+  if (!identity.ok) return identity;
+  const ins = identity.ins;
   // PID-5: the legal name (type L, nom de naissance) first; given names XPN-2 and XPN-3.
   let nameRep = 0;
   for (let r = 0; r < reps(pid, 5); r++) {

@@ -8,6 +8,8 @@
 export { ADT_TRIGGERS, INS_OIDS, INS_TEST_OIDS, validateAdtEvent } from "./event.ts";
 export type { AdtEvent, AdtTrigger } from "./event.ts";
 export { parseAdt } from "./hl7.ts";
+export { parseDocumentMessage } from "./documents/parse.ts";
+export type { DocumentParse } from "./documents/parse.ts";
 export { parseEr7 } from "./er7.ts";
 export type { Er7Message } from "./er7.ts";
 export { answerFrame } from "./intake.ts";

@@ -2,16 +2,19 @@
  * One MLLP frame in, one answer out — always: {@link answerFrame} never throws and never returns
  * nothing. In order: MSH present (else AR, HL7 table 0357 code 100, reason `frame.not_hl7`), MSH-18
  * read from the raw bytes and the frame decoded in that character set (else AE/AR located at
- * MSH-18, `charset.ts`), the PAM France content read (`hl7.ts`), then stored: an accepted message in
- * `adt_messages` before its AA (`store.ts`), a refused one in `adt_rejected` before its AE/AR
- * (`review.ts`). When storage fails the answer is AR 207 "please resend": nothing is lost, the
+ * MSH-18, `charset.ts`), then by MSH-9: the PAM France content read (`hl7.ts`) and stored in
+ * `adt_messages` before its AA (`store.ts`); or, when a documents service is given, an MDM/ORU
+ * document message read (`documents/parse.ts`) and handed to it before its AA. A refused message of
+ * either kind is stored in `adt_rejected` before its AE/AR (`review.ts`). When storage fails the answer is AR 207 "please resend": nothing is lost, the
  * sender keeps the message.
  */
 import { isPasserelleError, type Log } from "../core/index.ts";
+import type { IncomingDocument, ReceivedDocument } from "../documents/index.ts";
 import { buildAck, buildBareAck } from "./ack.ts";
 import type { Hl7Charset } from "./charset.ts";
 import { decodeHl7, encodeHl7, headSegment, hexDecoder } from "./charset.ts";
 import type { Er7Message } from "./er7.ts";
+import { parseDocumentMessage } from "./documents/parse.ts";
 import { parseEr7, segmentOf, valueOf } from "./er7.ts";
 import type { Rejection } from "./hl7.ts";
 import { parseAdt } from "./hl7.ts";
@@ -25,6 +28,11 @@ export interface FrameContext {
   /** MSH-18 when the message leaves it empty. */
   readonly charset: Hl7Charset;
   readonly onAccepted?: (a: Acceptance) => void;
+  /**
+   * The documents service: MDM^T02/T10 and ORU^R01 frames are read by `documents/parse.ts` and
+   * handed to it; AA once it resolved (it stores durably). Absent: those types are answered AR 200.
+   */
+  readonly receiveDocument?: (incoming: IncomingDocument) => Promise<ReceivedDocument>;
   readonly log?: Log;
 }
 
@@ -108,6 +116,10 @@ async function answer(ctx: FrameContext, frame: Buffer): Promise<FrameAnswer> {
     return refuse(ctx, frame, head, charset, r);
   }
   const msg = parseEr7(decoded.text, hexDecoder(decoded.charset)) ?? head;
+  const type = valueOf(msg, segmentOf(msg, "MSH"), 9).trim();
+  if (ctx.receiveDocument !== undefined && (type === "MDM" || type === "ORU")) {
+    return answerDocument(ctx, ctx.receiveDocument, frame, msg, decoded.charset);
+  }
   const parsed = parseAdt(msg);
   if (!parsed.ok) return refuse(ctx, frame, msg, decoded.charset, parsed);
   let accepted: Acceptance;
@@ -124,6 +136,26 @@ async function answer(ctx: FrameContext, frame: Buffer): Promise<FrameAnswer> {
   }
   queueMicrotask(() => ctx.onAccepted?.(accepted));
   return { bytes: encodeHl7(buildAck(msg, decoded.charset), decoded.charset), code: "AA" };
+}
+
+/** A document message: parsed, handed to the documents service, AA once it resolved (AR 207 if it threw). */
+async function answerDocument(
+  ctx: FrameContext,
+  receive: (incoming: IncomingDocument) => Promise<ReceivedDocument>,
+  frame: Buffer,
+  msg: Er7Message,
+  charset: Hl7Charset,
+): Promise<FrameAnswer> {
+  const parsed = parseDocumentMessage(msg);
+  if (!parsed.ok) return refuse(ctx, frame, msg, charset, parsed);
+  try {
+    await receive(parsed.incoming);
+  } catch (e) {
+    const r = resend(isPasserelleError(e) ? e.code : "internal");
+    ctx.log?.error({ reason: r.reason }, "document message not stored");
+    return { bytes: encodeHl7(buildAck(msg, charset, r), charset), code: "AR", reason: r.reason };
+  }
+  return { bytes: encodeHl7(buildAck(msg, charset), charset), code: "AA" };
 }
 
 /** Stores the refused frame for review, then answers AE/AR (AR 207 when it could not be stored). */

@@ -32,6 +32,8 @@ export interface MllpListenerOptions {
   readonly maxFrameBytes?: number;
   /** Told of every stored (or duplicate) message, after its ACK was written. */
   readonly onAccepted?: (a: Acceptance) => void;
+  /** The documents service for MDM^T02/T10 and ORU^R01 (see {@link FrameContext}); absent: AR 200. */
+  readonly receiveDocument?: FrameContext["receiveDocument"];
   /** Operational log: codes only. */
   readonly log?: Log;
 }
@@ -48,6 +50,7 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
     actor: options.actor ?? "system:adt-mllp",
     charset: defaultCharset(options.encoding),
     ...(options.onAccepted === undefined ? {} : { onAccepted: options.onAccepted }),
+    ...(options.receiveDocument === undefined ? {} : { receiveDocument: options.receiveDocument }),
     ...(options.log === undefined ? {} : { log: options.log }),
   };
   const log = options.log ?? silentLog;
