@@ -75,8 +75,10 @@ export function parseDocumentMessage(message: Er7Message): DocumentParse {
   const txa = segmentOf(msg, "TXA");
   if (isMdm && txa === undefined) return refuse("AE", "txa.missing", "100", "TXA^1", "TXA segment missing");
 
-  const docs = documentObx(msg);
-  const doc = docs[0];
+  // an ED OBX with an empty OBX-5 carries nothing: it is the document only if no other one does
+  const candidates = documentObx(msg);
+  const docs = candidates.filter((d) => valueOf(msg, d.seg, 5) !== "");
+  const doc = docs[0] ?? candidates[0];
   if (doc === undefined) {
     return refuse("AE", "obx.document_missing", "100", "OBX^1^2", "no OBX of type ED carrying the document");
   }
