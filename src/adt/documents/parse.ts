@@ -21,7 +21,7 @@
  */
 import type { IncomingDocument } from "../../documents/index.ts";
 import type { Er7Message } from "../er7.ts";
-import { segmentOf, valueOf } from "../er7.ts";
+import { rawField, segmentOf, valueOf } from "../er7.ts";
 import { pidIns } from "../pid.ts";
 import { hl7Date } from "../time.ts";
 import { readContent } from "./content.ts";
@@ -32,14 +32,13 @@ import { documentObx, eiAsCdaId, foldContinuations } from "./segments.ts";
 
 export type DocumentParse = { readonly ok: true; readonly incoming: IncomingDocument } | Refusal;
 
-const KINDS: Readonly<Record<string, "new" | "replace" | "delete" | undefined>> = {
+const KINDS: Readonly<Record<string, "new" | "replace" | undefined>> = {
   "MDM^T02": "new",
   "MDM^T10": "replace",
-  "MDM^T04": "delete",
   "ORU^R01": undefined,
 };
-const STATUS = { new: "F", replace: "C", delete: "D" } as const;
-const ORDER = { new: "NW", replace: "RO", delete: "CA" } as const;
+const STATUS = { new: "F", replace: "C" } as const;
+const ORDER = { new: "NW", replace: "RO" } as const;
 
 /** Parses one MDM or ORU document message (see the module comment). */
 export function parseDocumentMessage(message: Er7Message): DocumentParse {
@@ -52,14 +51,14 @@ export function parseDocumentMessage(message: Er7Message): DocumentParse {
     return refuse("AR", "msh.control_id", "101", "MSH^1^10", "MSH-10 message control id missing or too long");
   }
   const type = `${get(msh, 9, 1)}^${get(msh, 9, 2)}`;
+  if (type === "MDM^T04") {
+    return refuse("AR", "document.deletion", "201", "MSH^1^9", "document deletion (MDM^T04) not supported");
+  }
   if (!(type in KINDS)) {
     const known = ["MDM", "ORU"].includes(get(msh, 9, 1));
     return known
       ? refuse("AR", "trigger.unsupported", "201", "MSH^1^9", "trigger event not supported")
       : refuse("AR", "message.unsupported", "200", "MSH^1^9", "message type not supported");
-  }
-  if (KINDS[type] === "delete") {
-    return refuse("AR", "document.deletion", "201", "MSH^1^9", "document deletion (MDM^T04) not supported");
   }
   const version = get(msh, 12);
   if (version !== "" && !/^2\.([5-9])(\.|$)/.test(version)) {
@@ -77,7 +76,7 @@ export function parseDocumentMessage(message: Er7Message): DocumentParse {
 
   // an ED OBX with an empty OBX-5 carries nothing: it is the document only if no other one does
   const candidates = documentObx(msg);
-  const docs = candidates.filter((d) => valueOf(msg, d.seg, 5) !== "");
+  const docs = candidates.filter((d) => rawField(d.seg, 5) !== "");
   const doc = docs[0] ?? candidates[0];
   if (doc === undefined) {
     return refuse("AE", "obx.document_missing", "100", "OBX^1^2", "no OBX of type ED carrying the document");
@@ -91,11 +90,17 @@ export function parseDocumentMessage(message: Er7Message): DocumentParse {
   if (status === "D") {
     return refuse("AR", "document.deletion", "201", statusAt, "document deletion (OBX-11 D) not supported");
   }
-  const kind = KINDS[type] ?? (status === "C" ? "replace" : "new");
+  // ORU: OBX-11 says new or replacement, else ORC-1 (volet §« Le segment ORC »)
+  const order = get(segmentOf(msg, "ORC"), 1).toUpperCase();
+  if (order === "CA" && !isMdm) {
+    return refuse("AR", "document.deletion", "201", "ORC^1^1", "document deletion (ORC-1 CA) not supported");
+  }
+  const fromStatus = status === "C" ? "replace" : status === "F" ? "new" : undefined;
+  const fromOrder = order === "RO" ? "replace" : order === "NW" ? "new" : undefined;
+  const kind = KINDS[type] ?? fromStatus ?? fromOrder ?? "new";
   if (status !== "" && status !== STATUS[kind]) {
     return refuse("AE", "obx11.inconsistent", "103", statusAt, "OBX-11 does not match the trigger event");
   }
-  const order = get(segmentOf(msg, "ORC"), 1).toUpperCase();
   if (order !== "" && order !== ORDER[kind]) {
     return refuse("AE", "orc1.inconsistent", "103", "ORC^1^1", "ORC-1 does not match the trigger and OBX-11");
   }
