@@ -1,10 +1,11 @@
 /**
  * The HL7 v2.5 acknowledgement (original mode, §2.9.2), written with the message's own delimiters:
- * MSH (sender and receiver swapped, MSH-9 `ACK^<trigger>^ACK`, MSH-18 the character set the answer
- * is encoded in), MSA-1 AA when the message is stored, AE (application error) or AR (rejected)
- * with MSA-3 text and an ERR segment: ERR-2 location (ERL: segment^sequence^field), ERR-3 the
+ * MSH (sender and receiver swapped, MSH-9 `ACK^<trigger>^ACK`, MSH-17 the message's country code —
+ * `FRA` in PAM France and in the CI-SIS volet « Transmission de document(s) CDA en HL7v2 », whose
+ * ACK requires it —, MSH-18 the character set the answer is encoded in), MSA-1 AA when the message
+ * is stored, AE (application error) or AR (rejected) with MSA-3 text and an ERR segment: ERR-2 location (ERL: segment^sequence^field), ERR-3 the
  * HL7 table 0357 code, ERR-4 severity E, ERR-8 the text and the stable reason. No patient data
- * is echoed: only MSH-3 to MSH-6, MSH-10 (the control id), MSH-11 and MSH-12 come back.
+ * is echoed: only MSH-3 to MSH-6, MSH-10 (the control id), MSH-11, MSH-12 and MSH-17 come back.
  */
 import type { Hl7Charset } from "./charset.ts";
 import type { Er7Delimiters, Er7Message } from "./er7.ts";
@@ -38,7 +39,7 @@ const plain = (v: string): string => v.replace(/[|^~&\\\r\n]/g, " ");
 function ack(
   d: Er7Delimiters,
   echo: { app: string; facility: string; toApp: string; toFacility: string; trigger: string },
-  echoed: { controlId: string; processing: string; version: string },
+  echoed: { controlId: string; processing: string; version: string; country?: string },
   charset: Hl7Charset,
   rejection: Rejection | undefined,
 ): string {
@@ -62,7 +63,7 @@ function ack(
     "",
     "",
     "",
-    "",
+    echoed.country ?? "",
     charset,
   ].join(f);
   const msa = ["MSA", code, echoed.controlId, plain(rejection?.text ?? MSA_TEXT.AA).slice(0, 80)].join(f);
@@ -99,6 +100,7 @@ export function buildAck(msg: Er7Message, charset: Hl7Charset, rejection?: Rejec
       controlId: rawField(msh, 10),
       processing: rawField(msh, 11),
       version: rawField(msh, 12),
+      country: plain(rawField(msh, 17)).slice(0, 3),
     },
     charset,
     rejection,

@@ -51,6 +51,7 @@ describe("the ANS's published examples", () => {
       const segs = split(ack);
       expect(hf(segs[0], 9)).toMatch(/^ACK\^(T02|T10|R01)\^ACK$/);
       expect(hf(segs[0], 12)).toBe(name.includes("mdm") ? "2.6" : "2.5");
+      expect(hf(segs[0], 17)).toBe("FRA");
       expect(hf(segs[1], 2)).toBe("015");
       expect(hf(segs[2], 2)).toBe("PID^1^3");
       expect(ack).not.toMatch(/279035121518989|PAT-TROIS|DOMINIQUE/);
