@@ -3,13 +3,14 @@
  * MLLP ({@link startMllpListener}) or as JSON ({@link receiveAdtJson}); each accepted message is
  * stored before its ACK, then turned into admission and discharge notices for the patient's care
  * circle by the {@link AdtProcessor}; {@link checkSameDayLetters} follows the HAS « document de
- * sortie le jour même » indicator. Domain code: no express, no matrix-js-sdk.
+ * sortie le jour même » indicator. The same listener hands the hospital's MDM/ORU document messages
+ * to the documents service ({@link parseDocumentMessage}). Domain code: no express, no matrix-js-sdk.
  */
 export { ADT_TRIGGERS, INS_OIDS, INS_TEST_OIDS, validateAdtEvent } from "./event.ts";
 export type { AdtEvent, AdtTrigger } from "./event.ts";
 export { parseAdt } from "./hl7.ts";
-export { parseDocumentMessage } from "./documents/parse.ts";
-export type { DocumentParse } from "./documents/parse.ts";
+export { parseDocumentMessage } from "./documents/index.ts";
+export type { DocumentParse } from "./documents/index.ts";
 export { parseEr7 } from "./er7.ts";
 export type { Er7Message } from "./er7.ts";
 export { answerFrame } from "./intake.ts";

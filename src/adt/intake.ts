@@ -14,7 +14,7 @@ import { buildAck, buildBareAck } from "./ack.ts";
 import type { Hl7Charset } from "./charset.ts";
 import { decodeHl7, encodeHl7, headSegment, hexDecoder } from "./charset.ts";
 import type { Er7Message } from "./er7.ts";
-import { parseDocumentMessage } from "./documents/parse.ts";
+import { parseDocumentMessage } from "./documents/index.ts";
 import { parseEr7, segmentOf, valueOf } from "./er7.ts";
 import type { Rejection } from "./hl7.ts";
 import { parseAdt } from "./hl7.ts";
