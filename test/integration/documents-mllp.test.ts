@@ -1,7 +1,7 @@
 /**
  * Document messages (CI-SIS volet « Transmission de document(s) CDA en HL7v2 » v2.1: MDM^T02/T10,
  * ORU^R01) on the real MLLP listener (sqlite, no Matrix), next to the ADT feed: the ANS's published
- * examples as published and with the production INS, in UTF-8 and 8859/1, and bad ones, pipelined
+ * examples as published and with the production INS, in UTF-8, 8859/1 and 8859/15, and bad ones, pipelined
  * on two connections. Each frame gets exactly one ACK; AA once the documents service (here a
  * recorder: the real service is wired by the application) resolved; AE/AR with ERR-2 naming segment
  * and field, the refused frame stored once in `adt_rejected`. Without a documents service the
@@ -106,7 +106,7 @@ afterAll(async () => {
 });
 
 describe("document messages on the MLLP listener", () => {
-  it("published and production examples, UTF-8 and 8859/1, bad ones, ADT between them: one ACK each, stored once", async () => {
+  it("published and production examples, UTF-8, 8859/1 and 8859/15, bad ones, ADT between them: one ACK each, stored once", async () => {
     const port = await listen(recorder);
     const frames: Frame[] = [];
     for (const name of Object.values(ANS)) {
@@ -115,6 +115,11 @@ describe("document messages on the MLLP listener", () => {
       const accented = edit(split(production(name)), "PID", 5, "DUPRÉ^LÉA^^^^^L");
       frames.push(frame(`${name} production UTF-8`, accented, "utf8", "UNICODE UTF-8"));
       frames.push(frame(`${name} production 8859/1`, accented, "latin1", "8859/1"));
+      // the volet names UNICODE UTF-8 and 8859/15 (É is the same byte in 8859/1 and 8859/15)
+      frames.push({
+        ...frame(`${name} production 8859/15`, accented, "latin1", "8859/15"),
+        expected: { code: "AA" },
+      });
       frames.push(frame(`${name} UTF-8 bytes labelled 8859/1`, accented, "utf8", "8859/1"));
     }
     const base = split(production(ANS.mdmT02));
@@ -182,7 +187,7 @@ describe("document messages on the MLLP listener", () => {
     expect(answers[0]!.length + answers[1]!.length).toBe(frames.length);
 
     const docs = frames.filter((x) => x.expected.code === "AA" && x.label !== "ADT A01");
-    expect(docs.length).toBe(8);
+    expect(docs.length).toBe(12);
     expect(received.map((r) => r.channelRef).sort()).toEqual(docs.map((x) => x.controlId).sort());
     expect(received.every((r) => r.patient.family === "DUPRÉ" && r.channel === "mllp")).toBe(true);
     const refused = frames.filter((x) => x.expected.code !== "AA");
