@@ -28,7 +28,10 @@ export interface MllpListenerOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** Audit actor (default `system:adt-mllp`). */
   readonly actor?: string;
-  /** Largest frame accepted, in bytes (default 1 MiB); a larger one is answered AR. */
+  /**
+   * Largest frame accepted, in bytes (default 1 MiB, or 16 MiB with a documents service: a CDA R2
+   * with an embedded PDF of about 11 MB in Base64); a larger one is answered AR.
+   */
   readonly maxFrameBytes?: number;
   /** Told of every stored (or duplicate) message, after its ACK was written. */
   readonly onAccepted?: (a: Acceptance) => void;
@@ -54,10 +57,12 @@ export async function startMllpListener(deps: AdtDeps, options: MllpListenerOpti
     ...(options.log === undefined ? {} : { log: options.log }),
   };
   const log = options.log ?? silentLog;
+  const maxFrameBytes =
+    options.maxFrameBytes ?? (options.receiveDocument === undefined ? 1 : 16) * 1024 * 1024;
   const sockets = new Set<net.Socket>();
   const onSocket = (socket: net.Socket): void => {
     sockets.add(socket);
-    const framer = new MllpFramer(options.maxFrameBytes ?? 1024 * 1024);
+    const framer = new MllpFramer(maxFrameBytes);
     let chain: Promise<void> = Promise.resolve();
     const reply = (work: () => Promise<Buffer> | Buffer): void => {
       chain = chain

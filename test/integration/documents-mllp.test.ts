@@ -15,6 +15,7 @@ import { ackCode, parseEr7, startMllpListener } from "../../src/adt/index.ts";
 import type { IncomingDocument, ReceivedDocument } from "../../src/documents/index.ts";
 import { withCheckKey } from "../../src/forms/index.ts";
 import { exchange, mllpFrame } from "../helpers/adt-corpus.ts";
+import { encode, n1Document, tinyPdf } from "../helpers/cda-hospital.ts";
 import { pamFixture } from "../helpers/adt.ts";
 import {
   ANS,
@@ -210,6 +211,27 @@ describe("document messages on the MLLP listener", () => {
     expect(JSON.stringify(logged)).not.toMatch(/279035121518989|DUPR|PAT-TROIS/);
     expect((await f.trail.verify()).ok).toBe(true);
   }, 120_000);
+
+  it("a 3 MB frame (N1 CDA with a 2 MB PDF) under the documents default limit; TXA-12 as extension^^root^ISO", async () => {
+    const port = await listen(recorder);
+    const pdf = Buffer.concat([tinyPdf(), Buffer.alloc(2 * 1024 * 1024, 0x25)]);
+    const cda = encode(n1Document({ ins: "279035121518989", pdf })).toString("base64");
+    const segs = edit(
+      split(production(ANS.mdmPlaceholder)).map((x) =>
+        x[0] === "OBX" && hf(x, 1) === "1" ? setField(x, 5, setComp(hf(x, 5), 5, cda)) : x,
+      ),
+      "TXA",
+      12,
+      "CR-1^^1.2.250.1.999.1.2.3^ISO",
+    );
+    const fr = frame("large", segs, "utf8", "UNICODE UTF-8");
+    expect(fr.bytes.length).toBeGreaterThan(2 * 1024 * 1024);
+    const s = await connect(port);
+    const [a] = await exchange(s, [mllpFrame(fr.bytes)], 1);
+    s.destroy();
+    expect(ackCode(a!.toString("latin1")).code).toBe("AA");
+    expect(received.at(-1)?.documentId).toBe("1.2.250.1.999.1.2.3^CR-1");
+  });
 
   it("without a documents service: AR 200 unsupported message type, stored for review", async () => {
     const port = await listen();

@@ -54,7 +54,7 @@ export function parseDocumentMessage(message: Er7Message): DocumentParse {
   if (type === "MDM^T04") {
     return refuse("AR", "document.deletion", "201", "MSH^1^9", "document deletion (MDM^T04) not supported");
   }
-  if (!(type in KINDS)) {
+  if (!Object.hasOwn(KINDS, type)) {
     const known = ["MDM", "ORU"].includes(get(msh, 9, 1));
     return known
       ? refuse("AR", "trigger.unsupported", "201", "MSH^1^9", "trigger event not supported")
