@@ -14,7 +14,7 @@ export { P12Signer } from "./signer.ts";
 export type { Signer } from "./signer.ts";
 export { loadP12Signer } from "./load-signer.ts";
 export type { LoadedSigner } from "./load-signer.ts";
-export { verifyPdf, extractEmbeddedFiles, extractSignature } from "./verify.ts";
+export { verifyPdf, verifyPdfSignatures, extractEmbeddedFiles, extractSignature } from "./verify.ts";
 export type { VerificationReport, VerifyIssue, SignerIdentity, EmbeddedFile } from "./verify.ts";
 export { createDevPki } from "./dev-pki.ts";
 export type { DevPki, DevPkiOptions } from "./dev-pki.ts";

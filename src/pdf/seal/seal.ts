@@ -74,7 +74,18 @@ export function addSealPlaceholder(pdf: Uint8Array, opts: SealOptions): Buffer {
   if (Number.isNaN(opts.signingTime.getTime())) {
     throw new PasserelleError("CONFIG_INVALID", "signingTime is not a valid date");
   }
-  const file = new PdfFile(pdf);
+  try {
+    return placeholderUpdate(new PdfFile(pdf), length, opts);
+  } catch (cause) {
+    if (cause instanceof PasserelleError) throw cause;
+    // A syntax error deep in the structure (parser): never a crash, never the offending bytes.
+    throw new PasserelleError("PDF_UNSUPPORTED", "the PDF cannot be read: its structure is damaged", {
+      cause,
+    });
+  }
+}
+
+function placeholderUpdate(file: PdfFile, length: number, opts: SealOptions): Buffer {
   const { trailer } = file.xref;
   if (trailer.entries.has("Encrypt")) {
     throw new PasserelleError("PDF_ENCRYPTED", "the PDF is encrypted: it cannot be sealed");
