@@ -18,3 +18,7 @@ export { verifyPdf, verifyPdfSignatures, extractEmbeddedFiles, extractSignature 
 export type { VerificationReport, VerifyIssue, SignerIdentity, EmbeddedFile } from "./verify.ts";
 export { createDevPki } from "./dev-pki.ts";
 export type { DevPki, DevPkiOptions } from "./dev-pki.ts";
+export { sealPdf } from "./seal/index.ts";
+export type { SealOptions } from "./seal/index.ts";
+export { renderCdaPdf } from "./cda-render/index.ts";
+export type { CdaPdfOptions, SignedCdaPdf } from "./cda-render/index.ts";
