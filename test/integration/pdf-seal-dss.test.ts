@@ -3,7 +3,7 @@
  * PDF signed by the hospital and then sealed by Passerelle: both signatures are found as
  * PAdES-BASELINE-B, intact and cryptographically valid; the only failures DSS reports are the
  * missing revocation data of the dev certificates (a B-B signature carries none). Skipped when
- * the DSS jars are absent: `scripts/dss-fetch.sh` brings them (java and mvn needed).
+ * the DSS jars are absent: `scripts/validators-fetch.sh` brings them (java and mvn needed).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
