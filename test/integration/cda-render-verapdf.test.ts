@@ -1,12 +1,13 @@
 /**
  * veraPDF (the PDF Association's PDF/A validator) finds the signed PDF that renderCdaPdf makes of
- * each CDA document compliant with PDF/A-3b (ISO 19005-3, level B); a plain pdfkit PDF is not,
+ * each CDA document compliant with PDF/A-3b (ISO 19005-3, level B), and still compliant after
+ * sealPdf added a signature as an incremental update; a plain pdfkit PDF is not,
  * which shows the check can fail. Skipped when the veraPDF jars are absent:
  * `scripts/validators-fetch.sh` brings them (java and mvn needed).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCda } from "../../src/cda/read/index.ts";
 import { fixedClock } from "../../src/core/index.ts";
 import { renderCdaPdf } from "../../src/pdf/cda-render/index.ts";
+import { sealPdf } from "../../src/pdf/seal/index.ts";
 import { P12Signer } from "../../src/pdf/signer.ts";
 import { cdaDocuments } from "../unit/pdf/cda-render/documents.ts";
 import { makePki, PASSPHRASE, renderSample, type TestPki } from "../unit/pdf/sign-fixtures.ts";
@@ -50,6 +52,7 @@ let dir: string;
 let pki: TestPki;
 const rendered: string[] = [];
 let plainPath: string;
+let sealedPath: string;
 
 beforeAll(async () => {
   if (!available) return;
@@ -64,6 +67,11 @@ beforeAll(async () => {
     await writeFile(path, pdf);
     rendered.push(path);
   }
+  // A PDF/A-3b document sealed again (incremental update, ISO 32000-1 §7.5.6) stays PDF/A-3b.
+  const first = rendered[0];
+  if (first === undefined) throw new Error("no rendered document");
+  sealedPath = join(dir, "sealed.pdf");
+  await writeFile(sealedPath, await sealPdf(await readFile(first), signer, { signingTime: new Date() }));
   plainPath = join(dir, "plain.pdf");
   await writeFile(plainPath, await renderSample({ placeholder: false }));
 }, 120_000);
@@ -74,9 +82,10 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)("veraPDF on renderCdaPdf's output", () => {
-  it("every rendered CDA document is PDF/A-3b compliant; a plain pdfkit PDF is not", async () => {
-    const verdicts = await veraPdf([...rendered, plainPath]);
-    for (const path of rendered) expect(verdicts.get(path), path).toEqual({ compliant: true, failed: [] });
+  it("every rendered CDA document is PDF/A-3b compliant, and still is once sealed; a plain pdfkit PDF is not", async () => {
+    const verdicts = await veraPdf([...rendered, sealedPath, plainPath]);
+    for (const path of [...rendered, sealedPath])
+      expect(verdicts.get(path), path).toEqual({ compliant: true, failed: [] });
     expect(verdicts.get(plainPath)?.compliant).toBe(false);
     expect(verdicts.get(plainPath)?.failed.length).toBeGreaterThan(0);
   }, 300_000);
