@@ -2,7 +2,8 @@
  * sealPdf on hospital PDFs from other producers, checked by independent tools: poppler's pdfsig
  * (every signature valid, and trusted with both dev CAs in an NSS database), OpenSSL's CMS verifier
  * over Passerelle's byte range, qpdf's structural check. Producers: pdfkit (classic xref), qpdf
- * (object streams + xref stream; linearized; PDF 1.4 classic rewrite), Ghostscript pdfwrite, and
+ * (object streams + xref stream; linearized; PDF 1.4 classic rewrite), Ghostscript pdfwrite,
+ * hand-written PDF 1.4, xref-stream and hybrid-reference files, and
  * hospital-signed documents (pdfkit + Passerelle's own pipeline, and an xref-stream PDF signed by
  * sealPdf with the hospital's key) signed by a different dev PKI.
  */
@@ -17,7 +18,7 @@ import { signPdf } from "../../src/pdf/sign.ts";
 import { P12Signer } from "../../src/pdf/signer.ts";
 import { extractSignature, verifyPdfSignatures } from "../../src/pdf/verify.ts";
 import { makePki, PASSPHRASE, renderSample, VERIFY_CLOCK, type TestPki } from "../unit/pdf/sign-fixtures.ts";
-import { classicPdf14, xrefStreamPdf15 } from "../unit/pdf/seal/hospital-pdfs.ts";
+import { classicPdf14, hybridPdf, xrefStreamPdf15 } from "../unit/pdf/seal/hospital-pdfs.ts";
 
 const run = promisify(execFile);
 
@@ -100,6 +101,7 @@ beforeAll(async () => {
   );
   add("hand-written PDF 1.4", classicPdf14());
   add("hand-written xref stream with an update", xrefStreamPdf15({ update: true }));
+  add("hand-written hybrid-reference file", hybridPdf());
   add("pdfkit signed by the hospital", await signPdf(await renderSample(), hospitalSigner), 1);
   add("qpdf xref stream signed by the hospital", await sealPdf(qpdfObjStm, hospitalSigner, SEAL), 1);
 
@@ -128,6 +130,7 @@ const names = [
   "ghostscript pdfwrite",
   "hand-written PDF 1.4",
   "hand-written xref stream with an update",
+  "hand-written hybrid-reference file",
   "pdfkit signed by the hospital",
   "qpdf xref stream signed by the hospital",
 ];

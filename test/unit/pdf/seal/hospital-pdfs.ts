@@ -112,3 +112,58 @@ export function xrefStreamPdf15(opts: { update?: boolean } = {}): Buffer {
   ]);
   return Buffer.concat([out, info, xref2]);
 }
+
+/**
+ * A hybrid-reference file (ISO 32000-1 §7.5.8.4), as Word writes for readers of PDF 1.4: the
+ * classic table lists the objects outside object streams (in subsections that skip the others); its trailer's
+ * /XRefStm points to a cross-reference stream that gives the compressed ones (catalog, pages, page
+ * and font in object stream 6).
+ */
+export function hybridPdf(): Buffer {
+  const inStream = [1, 2, 3, 5];
+  let header = "";
+  let objects = "";
+  for (const n of inStream) {
+    header += `${String(n)} ${String(objects.length)} `;
+    objects += `${BODIES[n - 1] ?? ""}\n`;
+  }
+  const objstm = Buffer.from(header + objects, "latin1");
+  const parts: Buffer[] = [Buffer.from("%PDF-1.5\n%\xe2\xe3\xcf\xd3\n", "latin1")];
+  const at = (): number => parts.reduce((a, b) => a + b.length, 0);
+  const o4 = at();
+  parts.push(Buffer.from(`4 0 obj\n${BODIES[3] ?? ""}\nendobj\n`, "latin1"));
+  const o6 = at();
+  parts.push(
+    Buffer.from(
+      `6 0 obj\n<< /Type /ObjStm /N ${String(inStream.length)} /First ${String(header.length)} /Length ${String(objstm.length)} >>\nstream\n`,
+      "latin1",
+    ),
+    objstm,
+    Buffer.from("\nendstream\nendobj\n", "latin1"),
+  );
+  const o7 = at();
+  const row = (type: number, f2: number, f3: number): Buffer => Buffer.from([type, f2 >> 8, f2 & 0xff, f3]);
+  const data = Buffer.concat([row(2, 6, 0), row(2, 6, 1), row(2, 6, 2), row(2, 6, 3)]);
+  parts.push(
+    Buffer.from(
+      `7 0 obj\n<< /Type /XRef /Size 8 /Index [1 3 5 1] /W [1 2 1] /Length ${String(data.length)} >>\nstream\n`,
+      "latin1",
+    ),
+    data,
+    Buffer.from("\nendstream\nendobj\n", "latin1"),
+  );
+  const xref = at();
+  const entry = (offset: number, gen: number, type: "n" | "f"): string =>
+    `${String(offset).padStart(10, "0")} ${String(gen).padStart(5, "0")} ${type}\r\n`;
+  const table =
+    "xref\n0 1\n" +
+    entry(0, 65535, "f") +
+    "4 1\n" +
+    entry(o4, 0, "n") +
+    "6 2\n" +
+    entry(o6, 0, "n") +
+    entry(o7, 0, "n") +
+    `trailer\n<< /Size 8 /Root 1 0 R /XRefStm ${String(o7)} >>\nstartxref\n${String(xref)}\n%%EOF\n`;
+  parts.push(Buffer.from(table, "latin1"));
+  return Buffer.concat(parts);
+}

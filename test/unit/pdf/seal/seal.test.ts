@@ -11,7 +11,7 @@ import { signPdf } from "../../../../src/pdf/sign.ts";
 import { P12Signer } from "../../../../src/pdf/signer.ts";
 import { verifyPdf, verifyPdfSignatures } from "../../../../src/pdf/verify.ts";
 import { makePki, PASSPHRASE, renderSample, VERIFY_CLOCK, type TestPki } from "../sign-fixtures.ts";
-import { classicPdf14, xrefStreamPdf15 } from "./hospital-pdfs.ts";
+import { classicPdf14, hybridPdf, xrefStreamPdf15 } from "./hospital-pdfs.ts";
 
 const SEAL = {
   signingTime: new Date("2025-03-10T15:00:00Z"),
@@ -111,6 +111,15 @@ describe("sealPdf", () => {
       // The page (object 3, inside the object stream) is rewritten with the widget in /Annots.
       expect(tail).toMatch(/3 0 obj\n<<\/Type \/Page .*\/Annots \[\d+ 0 R\]>>/);
     }
+  });
+
+  it("seals a hybrid-reference file (classic table with /XRefStm) with a table-based update", async () => {
+    const original = hybridPdf();
+    const sealed = await expectSealed(original);
+    const tail = update(sealed, original);
+    expect(tail).toMatch(/\nxref\n/);
+    // The catalog (object 1, found only through /XRefStm) is rewritten with the new /AcroForm.
+    expect(tail).toMatch(/1 0 obj\n<<\/Type \/Catalog \/Pages 2 0 R \/AcroForm \d+ 0 R>>/);
   });
 
   it("seals a sealed PDF again: both Passerelle signatures valid, distinct field names", async () => {
