@@ -122,6 +122,27 @@ describe("sealPdf", () => {
     expect(tail).toMatch(/1 0 obj\n<<\/Type \/Catalog \/Pages 2 0 R \/AcroForm \d+ 0 R>>/);
   });
 
+  it("appends to an indirect /Annots array and an indirect /Fields array in place", async () => {
+    const pdf = classicPdf14()
+      .toString("latin1")
+      .replace("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Catalog /Pages 2 0 R /AcroForm 7 0 R >>")
+      .replace("/Contents 4 0 R >>", "/Contents 4 0 R /Annots 6 0 R >>")
+      .replace(
+        "xref\n",
+        "6 0 obj\n[]\nendobj\n7 0 obj\n<< /Fields 8 0 R /DA (/Helv 0 Tf 0 g) >>\nendobj\n8 0 obj\n[]\nendobj\nxref\n",
+      )
+      .replace("/Size 6", "/Size 9");
+    const original = reindexed(pdf);
+    const sealed = await expectSealed(original);
+    const tail = update(sealed, original);
+    // /Size was 9: the signature is object 9, its widget 10.
+    expect(tail).toMatch(/(^|\n)6 0 obj\n\[10 0 R\]\nendobj/);
+    expect(tail).toMatch(/\n8 0 obj\n\[10 0 R\]\nendobj/);
+    expect(tail).toMatch(/\n7 0 obj\n<<\/Fields 8 0 R \/DA <[0-9a-f]+> \/SigFlags 3>>/);
+    // Neither the page nor the catalog needed rewriting.
+    expect(tail).not.toMatch(/(^|\n)[13] 0 obj/);
+  });
+
   it("seals a sealed PDF again: both Passerelle signatures valid, distinct field names", async () => {
     const once = await sealPdf(await renderSample({ placeholder: false }), signer, SEAL);
     const twice = await sealPdf(once, signer, SEAL);
