@@ -207,7 +207,7 @@ export async function renderCdaPdf(
   if (reading.body.kind === "nonXML" && !reading.body.embedded.mediaType.startsWith("text/plain")) {
     throw new PasserelleError(
       "UNSUPPORTED_MEDIA_TYPE",
-      "the CDA's non-structured body is not text: its embedded document is delivered sealed, not rendered",
+      "the CDA's non-structured body is not plain text: its embedded document is delivered as is (a PDF sealed), not rendered",
     );
   }
   const cda = Buffer.from(cdaBytes);
