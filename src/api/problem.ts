@@ -37,6 +37,7 @@ const TITLES: Record<ErrorCode, string> = {
   BAD_KEYSTORE: "Bad keystore",
   NOT_A_PDF: "Not a PDF",
   PDF_UNSUPPORTED: "PDF not supported",
+  PDF_ENCRYPTED: "PDF encrypted",
   SIGNATURE_INVALID: "Signature invalid",
   SIGNATURE_TOO_LARGE: "Signature too large",
   CONFIG_INVALID: "Configuration invalid",

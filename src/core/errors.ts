@@ -14,6 +14,8 @@ export type ErrorCode =
   | "BAD_KEYSTORE"
   | "NOT_A_PDF"
   | "PDF_UNSUPPORTED"
+  // An encrypted (password-protected) PDF: Passerelle does not decrypt what it is asked to seal.
+  | "PDF_ENCRYPTED"
   | "SIGNATURE_INVALID"
   | "SIGNATURE_TOO_LARGE"
   | "CONFIG_INVALID"
@@ -49,6 +51,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_KEYSTORE: 400,
   NOT_A_PDF: 415,
   PDF_UNSUPPORTED: 422,
+  PDF_ENCRYPTED: 422,
   SIGNATURE_INVALID: 422,
   SIGNATURE_TOO_LARGE: 500,
   CONFIG_INVALID: 500,

@@ -40,6 +40,8 @@ interface TrueTypeFontInternals {
   loca?: { offsets: number[] };
   _getTableStream(tag: string): { pos: number; readBuffer(length: number): Uint8Array } | null;
   _variationProcessor?: unknown;
+  /** fontkit's cache of Glyph objects by glyph id. */
+  _glyphs?: Record<number, unknown>;
 }
 
 /** The fontkit TTFSubset internals `_addGlyph` fills in. */
@@ -57,6 +59,12 @@ interface TrueTypeSubsetInternals {
 const installed = new WeakMap<object, Map<number, GlyphRecord>>();
 
 function readGlyph(font: TrueTypeFontInternals, gid: number): GlyphRecord {
+  // fontkit keeps the first Glyph object made for an id, with the code points it was made for; one
+  // made here (a composite's component, not laid out yet) would have none, and pdfkit would then
+  // write no ToUnicode entry for that glyph in every later document of the process (text
+  // extraction and search lose the character). Read it without keeping it.
+  const glyphs = font._glyphs;
+  const kept = glyphs?.[gid] !== undefined;
   const glyph = font.getGlyph(gid);
   const glyf = glyph._decode();
   const offsets = font.loca?.offsets ?? [];
@@ -70,7 +78,9 @@ function readGlyph(font: TrueTypeFontInternals, gid: number): GlyphRecord {
     glyf !== null && glyf.numberOfContours < 0
       ? (glyf.components ?? []).map((c) => ({ glyphID: c.glyphID, pos: c.pos }))
       : null;
-  return { bytes, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing };
+  const record = { bytes, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing };
+  if (!kept && glyphs !== undefined) Reflect.deleteProperty(glyphs, gid);
+  return record;
 }
 
 function isTrueTypeSubset(subset: unknown): subset is TrueTypeSubsetInternals {

@@ -15,8 +15,11 @@ export interface LocatedSignature {
   readonly count: number;
 }
 
-/** The signature covering the most bytes (the latest one when there are several). */
-export function locateSignature(pdf: Uint8Array): LocatedSignature {
+/**
+ * Every signature dictionary, ordered by the end of its signed range (the oldest revision's first,
+ * the one covering the most bytes last); `count` is how many there are.
+ */
+export function locateSignatures(pdf: Uint8Array): LocatedSignature[] {
   const buf = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   if (buf.subarray(0, 1024).indexOf("%PDF-") < 0) {
     throw new PasserelleError("NOT_A_PDF", "input has no %PDF- header");
@@ -37,9 +40,11 @@ export function locateSignature(pdf: Uint8Array): LocatedSignature {
     if (!isDict(obj.value)) continue;
     found.push({ dictionary: obj.value.entries, byteRange: numbers, contents });
   }
-  const last = found.sort(
-    (a, b) => (b.byteRange[2] ?? 0) + (b.byteRange[3] ?? 0) - ((a.byteRange[2] ?? 0) + (a.byteRange[3] ?? 0)),
-  )[0];
+  const end = (s: Omit<LocatedSignature, "count">): number => (s.byteRange[2] ?? 0) + (s.byteRange[3] ?? 0);
+  const order = new Map(found.map((s, i) => [s, i]));
+  // Equal ends: the first found is taken as the latest.
+  found.sort((a, b) => end(a) - end(b) || (order.get(b) ?? 0) - (order.get(a) ?? 0));
+  const last = found[found.length - 1];
   if (!last) {
     const damaged = buf.includes("/ByteRange");
     throw new PasserelleError(
@@ -52,7 +57,15 @@ export function locateSignature(pdf: Uint8Array): LocatedSignature {
   if (last.contents.bytes.every((b) => b === 0)) {
     throw new PasserelleError("PDF_UNSUPPORTED", "the PDF has a signature placeholder that was never signed");
   }
-  return { ...last, count: found.length };
+  return found.map((s) => ({ ...s, count: found.length }));
+}
+
+/** The signature covering the most bytes (the latest one when there are several). */
+export function locateSignature(pdf: Uint8Array): LocatedSignature {
+  const all = locateSignatures(pdf);
+  const last = all[all.length - 1];
+  if (!last) throw new PasserelleError("PDF_UNSUPPORTED", "the PDF carries no signature");
+  return last;
 }
 
 /** The signed byte ranges and the DER CMS of the PDF's (last) signature. */

@@ -11,9 +11,9 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import { checkSignerInfo } from "./verify-cms.ts";
 import { checkChain, loadTrustAnchors } from "./verify-chain.ts";
 import { identity, type SignerIdentity } from "./verify-identity.ts";
-import { readSignedData, type SignedCms } from "./verify-read.ts";
+import { readSignedData, type Certificate, type SignedCms } from "./verify-read.ts";
 import { decodeTextString, isName, isString, parsePdfDate } from "./pdf-objects.ts";
-import { locateSignature } from "./verify-locate.ts";
+import { locateSignatures, type LocatedSignature } from "./verify-locate.ts";
 
 export { extractSignature } from "./verify-locate.ts";
 export type { SignerIdentity } from "./verify-identity.ts";
@@ -41,6 +41,12 @@ export interface VerificationReport {
   readonly signatureValid: boolean;
   /** ByteRange starts at 0, ends at EOF, and its only gap is this signature's /Contents (no later incremental update). */
   readonly byteRangeCoversWholeFile: boolean;
+  /**
+   * ByteRange starts at 0, its only gap is this signature's /Contents and it ends with a revision's
+   * `%%EOF` (ISO 32000-1 §7.5.6): it signs a whole revision, later ones being incremental updates.
+   * True for the latest signature exactly when {@link byteRangeCoversWholeFile} is.
+   */
+  readonly coversWholeRevision: boolean;
   /** Path to a trusted CA, all certificates valid at the signing time, issuers are CAs. */
   readonly chainTrusted: boolean;
   readonly signer: SignerIdentity | undefined;
@@ -60,9 +66,47 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Verifies the PDF's signature (the one covering the most bytes when there are several). */
 export async function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): Promise<VerificationReport> {
+  const reports = await verifyPdfSignatures(pdf, opts);
+  const latest = reports[reports.length - 1];
+  if (!latest) throw new Error("locateSignatures returned no signature");
+  return latest;
+}
+
+/**
+ * Verifies every signature of the PDF, oldest revision first: the latest must cover the whole
+ * file; each earlier one must cover its whole revision (the PDF up to that revision's `%%EOF`),
+ * later revisions being incremental updates (ISO 32000-1 §7.5.6, §12.8.1) — e.g. a hospital's own
+ * signature followed by Passerelle's seal.
+ */
+export async function verifyPdfSignatures(
+  pdf: Uint8Array,
+  opts: VerifyOptions,
+): Promise<VerificationReport[]> {
   const anchors = loadTrustAnchors(opts.trustedCas);
   const now = (opts.clock ?? systemClock).now();
-  const sig = locateSignature(pdf);
+  const all = locateSignatures(pdf);
+  const reports: VerificationReport[] = [];
+  for (const [i, sig] of all.entries()) {
+    reports.push(await verifyOne(pdf, sig, anchors, now, i === all.length - 1));
+  }
+  return reports;
+}
+
+/** Whether `pdf` up to `end` is a whole revision: it ends with `%%EOF` and an optional end of line. */
+function endsRevision(pdf: Uint8Array, end: number): boolean {
+  const tail = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength)
+    .subarray(Math.max(0, end - 16), end)
+    .toString("latin1");
+  return /%%EOF[\r\n]*$/.test(tail);
+}
+
+async function verifyOne(
+  pdf: Uint8Array,
+  sig: LocatedSignature,
+  anchors: readonly Certificate[],
+  now: Date,
+  latest: boolean,
+): Promise<VerificationReport> {
   const issues: VerifyIssue[] = [];
   const error = (code: string, message: string): void =>
     void issues.push({ code, severity: "error", message });
@@ -90,9 +134,18 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): Promise<V
   }
 
   const [b0 = -1, b1 = -1, b2 = -1, b3 = -1] = sig.byteRange;
-  const byteRangeCoversWholeFile =
-    b0 === 0 && b1 === sig.contents.start && b2 === sig.contents.end && b2 + b3 === pdf.length;
-  if (!byteRangeCoversWholeFile) {
+  const onlyGapIsContents = b0 === 0 && b1 === sig.contents.start && b2 === sig.contents.end;
+  const byteRangeCoversWholeFile = onlyGapIsContents && b2 + b3 === pdf.length;
+  const coversWholeRevision =
+    onlyGapIsContents && b2 + b3 <= pdf.length && (b2 + b3 === pdf.length || endsRevision(pdf, b2 + b3));
+  if (!latest) {
+    if (!coversWholeRevision) {
+      error(
+        "not-whole-revision",
+        "the ByteRange does not cover exactly a whole revision minus the signature",
+      );
+    }
+  } else if (!byteRangeCoversWholeFile) {
     error(
       "not-whole-file",
       b2 + b3 < pdf.length
@@ -133,11 +186,12 @@ export async function verifyPdf(pdf: Uint8Array, opts: VerifyOptions): Promise<V
   return {
     valid:
       signatureValid &&
-      byteRangeCoversWholeFile &&
+      (latest ? byteRangeCoversWholeFile : coversWholeRevision) &&
       chainTrusted &&
       !issues.some((i) => i.severity === "error"),
     signatureValid,
     byteRangeCoversWholeFile,
+    coversWholeRevision,
     chainTrusted,
     signer,
     signingTime,

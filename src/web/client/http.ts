@@ -101,6 +101,7 @@ const TITLES_FR: Readonly<Record<string, string>> = {
   TRUST_POLICY: "Destinataire hors des serveurs autorisés",
   NOT_A_PDF: "Ce fichier n’est pas un PDF",
   PDF_UNSUPPORTED: "PDF non pris en charge",
+  PDF_ENCRYPTED: "PDF chiffré (protégé par mot de passe)",
   SIGNATURE_INVALID: "Signature non valide",
   CONFLICT: "Conflit",
   RATE_LIMITED: "Trop de requêtes : réessayez dans une minute",

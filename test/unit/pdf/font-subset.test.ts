@@ -64,4 +64,19 @@ describe("cacheSubsetGlyphs", () => {
     all.encode();
     expect(cachedGlyphCount(cached)).toBe(cached.numGlyphs);
   });
+
+  it("leaves the code points of a composite's components to the layout (pdfkit's ToUnicode needs them)", () => {
+    const cached = open(FONT_FILES.regular);
+    cacheSubsetGlyphs(cached);
+    const ring = cached.glyphForCodePoint("Ǻ".codePointAt(0)!) as unknown as {
+      _decode(): { components?: { glyphID: number }[] } | null;
+    };
+    const components = ring._decode()?.components?.map((c) => c.glyphID) ?? [];
+    // The subset reads the components (e.g. A) before any text laid them out...
+    subsetOf(cached, "Ǻ");
+    // ...and a later document laying out "A" still gets a glyph that knows it is "A".
+    const laidOut = cached.layout("AÅ´˚").glyphs.filter((g) => components.includes(g.id));
+    expect(laidOut.length).toBeGreaterThan(0);
+    for (const g of laidOut) expect(g.codePoints.length).toBeGreaterThan(0);
+  });
 });
