@@ -6,7 +6,9 @@
  * sortie le jour même » indicator. Domain code: no express, no matrix-js-sdk.
  */
 export { ADT_TRIGGERS, INS_OIDS, INS_TEST_OIDS, validateAdtEvent } from "./event.ts";
-export type { AdtEvent, AdtTrigger } from "./event.ts";
+export type { AdtEvent, AdtTrigger, StayPhysician } from "./event.ts";
+export { readRoles, stayPhysicians } from "./physicians.ts";
+export type { StayByVisit } from "./physicians.ts";
 export { parseAdt } from "./hl7.ts";
 export { parseEr7 } from "./er7.ts";
 export type { Er7Message } from "./er7.ts";

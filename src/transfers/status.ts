@@ -62,9 +62,11 @@ export async function transferStatus(q: Queryable, transferId: string): Promise<
     q("transfers").select("id").where("in_reply_to", transferId).first() as Promise<
       { id: string } | undefined
     >,
-    q("transfers").select("id").where("replaces", transferId).orderBy("created_at", "desc").first() as Promise<
-      { id: string } | undefined
-    >,
+    q("transfers")
+      .select("id")
+      .where("replaces", transferId)
+      .orderBy("created_at", "desc")
+      .first() as Promise<{ id: string } | undefined>,
     q("transfer_routing")
       .select("rpps", "source", "reason")
       .where("transfer_id", transferId)
@@ -78,7 +80,8 @@ export async function transferStatus(q: Queryable, transferId: string): Promise<
     ...(row?.replaces == null ? {} : { replaces: row.replaces }),
     ...(replacedBy === undefined ? {} : { replacedBy: replacedBy.id }),
   };
-  const evidence = row?.evidence_asked == null || row.evidence_asked === "" ? undefined : row.evidence_asked.split(",");
+  const evidence =
+    row?.evidence_asked == null || row.evidence_asked === "" ? undefined : row.evidence_asked.split(",");
   return {
     transfer,
     recipients,
