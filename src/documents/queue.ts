@@ -13,6 +13,7 @@ import { readCda } from "../cda/read/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
+import type { StoredRecipient } from "../transfers/index.ts";
 import { contextKey, reachableMember } from "../transfers/index.ts";
 import { documentData, storeDocumentTransfer } from "./deliver.ts";
 import type { DocumentDeps } from "./service.ts";
@@ -91,7 +92,7 @@ export async function assignDocument(
   if (rpps.length === 0)
     throw fail("VALIDATION_FAILED", "to", "required", "at least one recipient", "au moins un destinataire");
   const routing: RoutedRecipient[] = [];
-  const members = [];
+  const members: StoredRecipient[] = [];
   for (const [i, r] of rpps.entries()) {
     const m = await reachableMember(deps, r);
     if (!("member" in m))
