@@ -6,7 +6,7 @@
  * after the escalation delay of an unacknowledged sheet (24 h for a discharge letter, LOINC
  * 11490-0; 72 h otherwise), then again after each further delay, audited `document.escalated`.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { readCda } from "../cda/read/index.ts";
@@ -171,6 +171,23 @@ export async function assignDocument(
 
 const HOUR = 3_600_000;
 
+/** A reminder about a document waiting « à orienter ». */
+export interface ToRouteReminder {
+  readonly documentId: string;
+  readonly hours: number;
+  /** 1 for the first reminder, then 2, … */
+  readonly escalation: number;
+  /** A stable Matrix transaction id stem for this reminder (the same reminder never posts twice). */
+  readonly key: string;
+  /** The coordinators' notice: no patient data. */
+  readonly bodyFr: string;
+}
+
+/** The coordinators' notice (the document type and the delay only, never patient data). */
+export function toRouteNoticeFr(typeCode: string, hours: number): string {
+  return `Relance Passerelle : un document de l’établissement (LOINC ${typeCode}) attend d’être orienté depuis ${String(hours)} h — personne n’a pu être trouvé pour le recevoir. Voir la file « à orienter » (passerelle document queue).`;
+}
+
 /** Hours a document may wait « à orienter » before the coordinators are reminded. */
 export const toRouteDelayHours = (typeCode: string): number => (typeCode === "11490-0" ? 24 : 72);
 
@@ -181,7 +198,7 @@ export const toRouteDelayHours = (typeCode: string): number => (typeCode === "11
  */
 export async function escalateToRoute(
   deps: Pick<DocumentDeps, "db" | "trail" | "clock">,
-  notify: (item: { documentId: string; hours: number }) => Promise<void>,
+  notify: (item: ToRouteReminder) => Promise<void>,
 ): Promise<number> {
   const now = deps.clock.now();
   const rows = (await deps.db
@@ -189,16 +206,23 @@ export async function escalateToRoute(
     .where({ state: "to_route" })
     .orderBy("received_at")
     .select([...DOCUMENT_COLUMNS])) as DocumentRow[];
-  let n = 0;
+  let escalated = 0;
   for (const r of rows) {
     const since = Date.parse(r.escalated_at ?? r.received_at);
     if (since + toRouteDelayHours(r.type_code) * HOUR > now.getTime()) continue;
     const hours = Math.round((now.getTime() - Date.parse(r.received_at)) / HOUR);
-    await notify({ documentId: r.document_id, hours });
+    const n = Number(r.escalations) + 1;
+    await notify({
+      documentId: r.document_id,
+      hours,
+      escalation: n,
+      key: `passerelle.document.${createHash("sha256").update(r.document_id).digest("hex").slice(0, 16)}.escalation.${String(n)}`,
+      bodyFr: toRouteNoticeFr(r.type_code, hours),
+    });
     await inTransaction(deps.db.knex, async (trx) => {
       await trx("documents")
         .where({ id: r.id })
-        .update({ escalated_at: now.toISOString(), escalations: Number(r.escalations) + 1 });
+        .update({ escalated_at: now.toISOString(), escalations: n });
       await deps.trail.appendWithin(trx, [
         auditEvent("document.escalated", {
           actor: "system:documents",
@@ -208,7 +232,7 @@ export async function escalateToRoute(
         }),
       ]);
     });
-    n++;
+    escalated++;
   }
-  return n;
+  return escalated;
 }

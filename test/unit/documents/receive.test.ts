@@ -28,11 +28,12 @@ import {
   receiveDocument,
 } from "../../../src/documents/index.ts";
 import { extractEmbeddedFiles, verifyPdf } from "../../../src/pdf/index.ts";
-import { TransferRepository, transferStatus } from "../../../src/transfers/index.ts";
+import { EscalationScheduler, TransferRepository, transferStatus } from "../../../src/transfers/index.ts";
 import { outgoingSheet } from "../../../src/transfers/outgoing.ts";
 import { adtMessage, insOf } from "../../helpers/adt.ts";
 import { documentCda, incomingCda, tinyPdf } from "../../helpers/documents.ts";
 import { tempDir } from "../../helpers/tmp.ts";
+import { RecordingTransport } from "../transfers/recording-transport.ts";
 import { engines } from "../../integration/postgres.ts";
 import { addRecipients, openFixture, rppsOf, type TransferFixture } from "../../integration/transfers/fixture.ts";
 
@@ -195,12 +196,16 @@ describe.each(engines())("documents service on $name", (engine) => {
     // nobody handled it for 24 h (a discharge letter): the coordinators are reminded once per delay
     const told: string[] = [];
     now = new Date(now.getTime() + 25 * 3_600_000);
-    const notify = (i: { documentId: string }) => {
+    const notices: string[] = [];
+    const notify = (i: { documentId: string; key: string; bodyFr: string }) => {
       told.push(i.documentId);
+      notices.push(i.bodyFr);
+      expect(i.key).toMatch(/^passerelle\.document\.[0-9a-f]{16}\.escalation\.1$/);
       return Promise.resolve();
     };
     expect(await escalateToRoute(deps, notify)).toBeGreaterThan(0);
     expect(told).toContain(waiting.documentId);
+    expect(notices.join("\n")).not.toMatch(/MARCHAL|Odette/);
     expect(await escalateToRoute(deps, notify)).toBe(0);
     await expect(assignDocument(deps, waiting.documentId, [noMatrix], "rpps:" + rpps[5]!)).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -220,6 +225,26 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(again).toMatchObject({ duplicate: true, transferId: assigned.transferId });
   });
 
+  it("the escalation scheduler reminds the coordinators, in their own room, of documents still « à orienter »", async () => {
+    const { member: coordinator } = await new DirectoryService(f.db, f.trail).addMember(
+      { rpps: rppsOf(41), matrixId: "@coord:test", professionCode: "10", name: "Coordinatrice Test", roles: ["coordinator"] },
+      "cli:test",
+    );
+    const waiting = await receiveDocument(deps, incomingCda({ id: "R-ESC", ins: insOf(14), code: "34874-7" }));
+    const transport = new RecordingTransport();
+    const scheduler = new EscalationScheduler(f.deps, transport, {
+      alsoLook: [(tell) => escalateToRoute(deps, (r) => tell(r.key, r.bodyFr))],
+    });
+    const key = `passerelle.document.${sha(Buffer.from(waiting.documentId)).slice(0, 16)}.escalation.1.${String(coordinator.id)}`;
+    now = new Date(now.getTime() + 71 * 3_600_000);
+    await scheduler.runOnce();
+    expect(transport.notices.has(key)).toBe(false); // 72 h for a document other than a discharge letter
+    now = new Date(now.getTime() + 2 * 3_600_000);
+    expect(await scheduler.runOnce()).toBeGreaterThan(0);
+    expect(transport.notices.get(key)).toMatchObject({ expected: ["@coord:test"] });
+    expect(JSON.stringify(transport.notices.get(key))).toContain("attend d’être orienté depuis 73 h");
+  });
+
   it("a new version goes to the same room and names the one it replaces; the earlier shows replacedBy; a cancellation has its own title", async () => {
     const v1 = await receiveDocument(deps, incomingCda({ id: "V-1", ins: insOf(9), setId: "SET-9", version: 1, to: [rpps[0]!] }));
     // v2 by relatedDocument RPLC, with other recipients in its header: still v1's room and recipients
@@ -229,9 +254,9 @@ describe.each(engines())("documents service on $name", (engine) => {
     );
     // v3 by the same setId and a higher version number only
     const v3 = await receiveDocument(deps, incomingCda({ id: "V-3", ins: insOf(9), setId: "SET-9", version: 3 }));
-    const [s1, s2, s3] = await Promise.all(
-      [v1, v2, v3].map((v) => transferStatus(f.db.knex, v.transferId!)),
-    );
+    const s1 = await transferStatus(f.db.knex, v1.transferId!);
+    const s2 = await transferStatus(f.db.knex, v2.transferId!);
+    const s3 = await transferStatus(f.db.knex, v3.transferId!);
     expect(s2.transfer.contextKey).toBe(s1.transfer.contextKey);
     expect(s3.transfer.contextKey).toBe(s1.transfer.contextKey);
     expect(s2.recipients.map((r) => r.matrixId)).toEqual(["@a:test"]);
