@@ -76,11 +76,10 @@ export async function stayPhysicians(
   patientRef: string,
   visit: string,
 ): Promise<StayByVisit | undefined> {
-  const row = (await q("adt_stays")
+  const row = await q("adt_stays")
     .where({ patient_ref: patientRef, visit })
     .orderBy("updated_at", "desc")
-    .first("stay_key", "physicians_json")) as
-    { stay_key: string; physicians_json: string | null } | undefined;
+    .first<{ stay_key: string; physicians_json: string | null } | undefined>("stay_key", "physicians_json");
   if (row === undefined) return undefined;
   return { stayKey: row.stay_key, physicians: parsePhysicians(row.physicians_json) };
 }

@@ -52,11 +52,11 @@ export async function checkSameDayLetters(
     const received =
       letter !== undefined || s.visit === null
         ? []
-        : ((await knex("documents")
+        : await knex("documents")
             .where({ patient_ref: s.patient_ref, visit_number: s.visit, type_code: "11490-0" })
             .where("received_at", ">=", since)
             .orderBy("received_at")
-            .select("transfer_id", "received_at")) as { transfer_id: string | null; received_at: string }[]);
+            .select<{ transfer_id: string | null; received_at: string }[]>("transfer_id", "received_at");
     const document = received.find((d) => parisDay(new Date(d.received_at)) === s.discharge_day);
     if (letter !== undefined || document !== undefined) {
       await knex("adt_stays")

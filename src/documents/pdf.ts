@@ -62,7 +62,7 @@ export function interimDocumentPdf(signer: Signer, clock: Clock): DocumentPdf {
       const body =
         r.body.kind === "nonXML"
           ? []
-          : r.body.sections.flatMap((s) => [`${s.title ?? ""}`, s.text].filter((x) => x !== ""));
+          : r.body.sections.flatMap((s) => [s.title ?? "", s.text].filter((x) => x !== ""));
       return coverPdf(signer, clock, {
         title: r.title ?? "Document de l’établissement",
         lines: [...lines, ...body],

@@ -35,12 +35,12 @@ export interface ToRouteItem {
 
 /** The queue, oldest first. */
 export async function listToRoute(deps: Pick<DocumentDeps, "db">, limit = 100): Promise<ToRouteItem[]> {
-  const rows = (await deps.db
+  const rows = await deps.db
     .knex("documents")
     .where({ state: "to_route" })
     .orderBy("received_at")
     .limit(limit)
-    .select([...DOCUMENT_COLUMNS])) as DocumentRow[];
+    .select<DocumentRow[]>([...DOCUMENT_COLUMNS]);
   return rows.map((r) => {
     const i = JSON.parse(r.incoming_json) as IncomingDocument;
     return {
@@ -55,7 +55,7 @@ export async function listToRoute(deps: Pick<DocumentDeps, "db">, limit = 100): 
         ...(i.patient.birthDate === undefined ? {} : { birthDate: i.patient.birthDate }),
       },
       ...(r.visit_number === null ? {} : { visitNumber: r.visit_number }),
-      escalations: Number(r.escalations),
+      escalations: r.escalations,
     };
   });
 }
@@ -107,9 +107,9 @@ export async function assignDocument(
     members.push({ id: m.member.id, ref: memberAuditId(m.member), matrixId: m.member.matrixId });
     routing.push({ rpps: r, source: "coordinator", reason: "coordinator.assigned" });
   }
-  const content = (await deps.db.knex("documents").where({ id: row.id }).first("content")) as {
+  const content = await deps.db.knex("documents").where({ id: row.id }).first<{
     content: Buffer;
-  };
+  }>("content");
   const stored = JSON.parse(row.incoming_json) as IncomingDocument;
   const bytes = new Uint8Array(content.content);
   const incoming: IncomingDocument = {
@@ -201,17 +201,17 @@ export async function escalateToRoute(
   notify: (item: ToRouteReminder) => Promise<void>,
 ): Promise<number> {
   const now = deps.clock.now();
-  const rows = (await deps.db
+  const rows = await deps.db
     .knex("documents")
     .where({ state: "to_route" })
     .orderBy("received_at")
-    .select([...DOCUMENT_COLUMNS])) as DocumentRow[];
+    .select<DocumentRow[]>([...DOCUMENT_COLUMNS]);
   let escalated = 0;
   for (const r of rows) {
     const since = Date.parse(r.escalated_at ?? r.received_at);
     if (since + toRouteDelayHours(r.type_code) * HOUR > now.getTime()) continue;
     const hours = Math.round((now.getTime() - Date.parse(r.received_at)) / HOUR);
-    const n = Number(r.escalations) + 1;
+    const n = r.escalations + 1;
     await notify({
       documentId: r.document_id,
       hours,
@@ -220,9 +220,7 @@ export async function escalateToRoute(
       bodyFr: toRouteNoticeFr(r.type_code, hours),
     });
     await inTransaction(deps.db.knex, async (trx) => {
-      await trx("documents")
-        .where({ id: r.id })
-        .update({ escalated_at: now.toISOString(), escalations: n });
+      await trx("documents").where({ id: r.id }).update({ escalated_at: now.toISOString(), escalations: n });
       await deps.trail.appendWithin(trx, [
         auditEvent("document.escalated", {
           actor: "system:documents",

@@ -51,15 +51,14 @@ export const contentBytes = (i: IncomingDocument): Uint8Array =>
 
 /** The recipients of an earlier transfer, to reach them again in the same room. */
 async function recipientsOf(deps: DocumentDeps, transferId: string): Promise<StoredRecipient[]> {
-  const rows = (await deps.db
-    .knex("transfer_recipients")
-    .where({ transfer_id: transferId })
-    .select("member_id", "member_ref", "matrix_id")) as {
-    member_id: number;
-    member_ref: string;
-    matrix_id: string;
-  }[];
-  return rows.map((r) => ({ id: Number(r.member_id), ref: r.member_ref, matrixId: r.matrix_id }));
+  const rows = await deps.db.knex("transfer_recipients").where({ transfer_id: transferId }).select<
+    {
+      member_id: number;
+      member_ref: string;
+      matrix_id: string;
+    }[]
+  >("member_id", "member_ref", "matrix_id");
+  return rows.map((r) => ({ id: r.member_id, ref: r.member_ref, matrixId: r.matrix_id }));
 }
 
 /** Receives one document (see the module comment). */
@@ -81,11 +80,15 @@ export async function receiveDocument(
   const earlierTransfer =
     earlier?.transfer_id == null
       ? undefined
-      : ((await deps.db
+      : await deps.db
           .knex("transfers")
           .where({ id: earlier.transfer_id })
-          .first("id", "sheet_id", "context_key", "sender_unit")) as
-          { id: string; sheet_id: string; context_key: string; sender_unit: string } | undefined);
+          .first<{ id: string; sheet_id: string; context_key: string; sender_unit: string } | undefined>(
+            "id",
+            "sheet_id",
+            "context_key",
+            "sender_unit",
+          );
 
   let outcome: ReceivedDocument["outcome"];
   let routing: readonly RoutedRecipient[] = [];

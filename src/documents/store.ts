@@ -42,9 +42,9 @@ export const DOCUMENT_COLUMNS = [
 
 /** The document received under this id, if any. */
 export async function documentReceived(q: Knex, documentId: string): Promise<DocumentRow | undefined> {
-  return (await q("documents")
+  return await q("documents")
     .where({ document_id: documentId })
-    .first([...DOCUMENT_COLUMNS])) as DocumentRow | undefined;
+    .first<DocumentRow | undefined>([...DOCUMENT_COLUMNS]);
 }
 
 /**
@@ -64,18 +64,18 @@ export async function earlierVersion(
   const setId = incoming.setId ?? reading?.setId;
   const version = incoming.versionNumber ?? reading?.versionNumber;
   if (setId === undefined || version === undefined) return undefined;
-  return (await q("documents")
+  return await q("documents")
     .where({ set_id: setId })
     .where("version_number", "<", version)
     .orderBy("version_number", "desc")
-    .first([...DOCUMENT_COLUMNS])) as DocumentRow | undefined;
+    .first<DocumentRow | undefined>([...DOCUMENT_COLUMNS]);
 }
 
 /** Who a transfer was routed to and why, in order. */
 export async function routingOf(q: Knex, transferId: string): Promise<RoutedRecipient[]> {
-  const rows = (await q("transfer_routing")
+  const rows = await q("transfer_routing")
     .where({ transfer_id: transferId })
     .orderBy("position")
-    .select("rpps", "source", "reason")) as { rpps: string; source: RoutingSource; reason: string }[];
+    .select<{ rpps: string; source: RoutingSource; reason: string }[]>("rpps", "source", "reason");
   return rows.map((r) => ({ rpps: r.rpps, source: r.source, reason: r.reason }));
 }

@@ -12,7 +12,13 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { readCda } from "../../cda/read/index.ts";
 import type { DocumentDeps, IncomingDocument, ReceivedDocument } from "../../documents/index.ts";
-import { assignDocument, interimDocumentPdf, listToRoute, NO_FLAGS, receiveDocument } from "../../documents/index.ts";
+import {
+  assignDocument,
+  interimDocumentPdf,
+  listToRoute,
+  NO_FLAGS,
+  receiveDocument,
+} from "../../documents/index.ts";
 import type { Kernel } from "../../kernel.ts";
 import { withKernel } from "../../kernel.ts";
 import { trustPolicy } from "../../trust/index.ts";
@@ -40,7 +46,12 @@ async function documentDeps(k: Kernel): Promise<DocumentDeps> {
 }
 
 const list = (v: string | undefined): string[] =>
-  v === undefined ? [] : v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  v === undefined
+    ? []
+    : v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
 
 function print(io: CliIo, r: ReceivedDocument, json: boolean): void {
   if (json) {
@@ -112,14 +123,14 @@ const send: CommandHandler = async (args, io) => {
     };
   }
   const r = await withKernel(cliConfig(io), async (k) => receiveDocument(await documentDeps(k), incoming));
-  print(io, r, values.json === true);
+  print(io, r, values.json);
   return EXIT.ok;
 };
 
 const queue: CommandHandler = async (args, io) => {
   const { values } = parse(args, { json: { type: "boolean", default: false } });
   const items = await withKernel(cliConfig(io), (k) => listToRoute({ db: k.db }));
-  if (values.json === true) {
+  if (values.json) {
     io.out(JSON.stringify(items));
     return EXIT.ok;
   }
@@ -142,7 +153,7 @@ const assign: CommandHandler = async (args, io) => {
   const r = await withKernel(cliConfig(io), async (k) =>
     assignDocument(await documentDeps(k), id, to, cliActor(values.actor)),
   );
-  print(io, r, values.json === true);
+  print(io, r, values.json);
   return EXIT.ok;
 };
 

@@ -49,7 +49,9 @@ describe("ROL: the stay's professionals", () => {
     const removed = mergePhysicians(second, [{ role: "ODRP", rpps: "10000023084", removed: true }]);
     expect(JSON.parse(removed!)).toEqual([{ role: "RP", rpps: "10003456789" }]);
     expect(mergePhysicians(second, undefined)).toBeUndefined();
-    const msg = withRol("ROL||DE|ODRP|10000023084^AGNES^Isabelle^^^^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^L^^^RPPS");
+    const msg = withRol(
+      "ROL||DE|ODRP|10000023084^AGNES^Isabelle^^^^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^L^^^RPPS",
+    );
     expect(readRoles(msg)).toEqual([{ role: "ODRP", rpps: "10000023084", removed: true }]);
   });
 });

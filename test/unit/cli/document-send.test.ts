@@ -21,7 +21,10 @@ import { tempDir } from "../../helpers/tmp.ts";
 let dir: string;
 let cleanup: () => Promise<void>;
 const RPPS = withCheckKey("rpps", "8880000001");
-const env = () => ({ PASSERELLE_DATA_DIR: path.join(dir, "data"), PASSERELLE_MATRIX_ALLOWED_SERVERS: "test" });
+const env = () => ({
+  PASSERELLE_DATA_DIR: path.join(dir, "data"),
+  PASSERELLE_MATRIX_ALLOWED_SERVERS: "test",
+});
 const run = async (...argv: string[]) => {
   const io = captureIo(dir, env());
   const code = await runCli(argv, io);
@@ -39,7 +42,10 @@ beforeAll(async () => {
   );
   await trail.close();
   await db.close();
-  await writeFile(path.join(dir, "letter.xml"), documentCda({ id: "CLI-1", ins: insOf(1), recipients: [RPPS] }));
+  await writeFile(
+    path.join(dir, "letter.xml"),
+    documentCda({ id: "CLI-1", ins: insOf(1), recipients: [RPPS] }),
+  );
   await writeFile(path.join(dir, "orphan.xml"), documentCda({ id: "CLI-2", ins: insOf(2) }));
   await writeFile(path.join(dir, "report.pdf"), tinyPdf("Compte rendu"));
 }, 60_000);
@@ -72,7 +78,17 @@ describe("passerelle document send / queue / assign", () => {
     const missing = await run("document", "send", "report.pdf");
     expect(missing.code).toBe(2);
     expect(missing.text).toContain("--ins");
-    const sent = await run("document", "send", "report.pdf", "--ins", insOf(3), "--kind", "34874-7", "--to", RPPS);
+    const sent = await run(
+      "document",
+      "send",
+      "report.pdf",
+      "--ins",
+      insOf(3),
+      "--kind",
+      "34874-7",
+      "--to",
+      RPPS,
+    );
     expect(sent.code, sent.text).toBe(0);
     expect(sent.io.stdout[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(sent.io.stderr).toContain(`→ rpps:${RPPS} (message: message.recipient)`);
@@ -83,10 +99,19 @@ describe("passerelle document send / queue / assign", () => {
     const r = JSON.parse(queued.io.stdout[0] ?? "{}") as { documentId: string; outcome: string };
     expect(r.outcome).toBe("to_route");
     const list = await run("document", "queue", "--json");
-    expect((JSON.parse(list.io.stdout[0] ?? "[]") as { documentId: string }[]).map((d) => d.documentId)).toEqual([
+    expect(
+      (JSON.parse(list.io.stdout[0] ?? "[]") as { documentId: string }[]).map((d) => d.documentId),
+    ).toEqual([r.documentId]);
+    const assigned = await run(
+      "document",
+      "assign",
       r.documentId,
-    ]);
-    const assigned = await run("document", "assign", r.documentId, "--to", RPPS, "--actor", `rpps:${RPPS}`, "--json");
+      "--to",
+      RPPS,
+      "--actor",
+      `rpps:${RPPS}`,
+      "--json",
+    );
     expect(assigned.code, assigned.text).toBe(0);
     expect(JSON.parse(assigned.io.stdout[0] ?? "{}")).toMatchObject({
       outcome: "queued",

@@ -30,12 +30,18 @@ import {
 import { extractEmbeddedFiles, verifyPdf } from "../../../src/pdf/index.ts";
 import { EscalationScheduler, TransferRepository, transferStatus } from "../../../src/transfers/index.ts";
 import { outgoingSheet } from "../../../src/transfers/outgoing.ts";
+import type { TransferRow } from "../../../src/transfers/repository.ts";
 import { adtMessage, insOf } from "../../helpers/adt.ts";
 import { documentCda, incomingCda, tinyPdf } from "../../helpers/documents.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { RecordingTransport } from "../transfers/recording-transport.ts";
 import { engines } from "../../integration/postgres.ts";
-import { addRecipients, openFixture, rppsOf, type TransferFixture } from "../../integration/transfers/fixture.ts";
+import {
+  addRecipients,
+  openFixture,
+  rppsOf,
+  type TransferFixture,
+} from "../../integration/transfers/fixture.ts";
 
 const CLOCK = { now: () => new Date("2027-02-01T12:00:00Z") };
 const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
@@ -51,9 +57,9 @@ describe.each(engines())("documents service on $name", (engine) => {
   const ca = (): string => readFileSync(path.join(tmp.dir, "pki", "ca.pem"), "utf8");
 
   const audits = async (action: string): Promise<Record<string, string | null>[]> =>
-    (await f.db.knex("audit_entries").where({ action }).orderBy("seq")) as Record<string, string | null>[];
+    f.db.knex("audit_entries").where({ action }).orderBy("seq").select<Record<string, string | null>[]>();
   const count = async (table: string): Promise<number> =>
-    Number(((await f.db.knex(table).count({ n: "*" })) as { n: number | string }[])[0]?.n ?? 0);
+    Number((await f.db.knex(table).count<{ n: number | string }[]>({ n: "*" }))[0]?.n ?? 0);
 
   beforeAll(async () => {
     await engine.setup();
@@ -88,11 +94,11 @@ describe.each(engines())("documents service on $name", (engine) => {
       { rpps: rpps[2], source: "document", reason: "cda.participant.pcp" },
     ]);
     const bytes = incoming.content.kind === "cda" ? incoming.content.cda : new Uint8Array();
-    const row = (await f.db.knex("documents").where({ document_id: incoming.documentId }).first()) as {
+    const row = await f.db.knex("documents").where({ document_id: incoming.documentId }).first<{
       content: Uint8Array;
       sha256: string;
       state: string;
-    };
+    }>();
     expect(Buffer.compare(Buffer.from(row.content), Buffer.from(bytes))).toBe(0);
     expect(row).toMatchObject({ sha256: sha(bytes), state: "queued" });
     const received = (await audits("document.received")).find((a) => a.document_sha256 === sha(bytes));
@@ -118,7 +124,10 @@ describe.each(engines())("documents service on $name", (engine) => {
   });
 
   it("an organisation's id that looks like an RPPS is never a person: with nobody else the document waits « à orienter »", async () => {
-    const r = await receiveDocument(deps, incomingCda({ id: "R-ORG", ins: insOf(2), orgRecipients: [rpps[3]!] }));
+    const r = await receiveDocument(
+      deps,
+      incomingCda({ id: "R-ORG", ins: insOf(2), orgRecipients: [rpps[3]!] }),
+    );
     expect(r).toMatchObject({ outcome: "to_route", routing: [], duplicate: false });
     expect(r.transferId).toBeUndefined();
     expect((await listToRoute(deps)).map((d) => d.documentId)).toContain(r.documentId);
@@ -136,7 +145,10 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(parsed.event.physicians).toEqual([{ role: "ODRP", rpps: rpps[4] }]);
     await acceptAdtEvent(f.deps, parsed.event, text, "system:test");
     await new AdtProcessor(f.deps).runOnce();
-    const r = await receiveDocument(deps, incomingCda({ id: "R-STAY", ins, to: [noMatrix], visitNumber: "V-3" }));
+    const r = await receiveDocument(
+      deps,
+      incomingCda({ id: "R-STAY", ins, to: [noMatrix], visitNumber: "V-3" }),
+    );
     expect(r.routing).toEqual([{ rpps: rpps[4], source: "stay", reason: "adt.rol.treating" }]);
     // another visit of the same patient has no physician: nothing from the stay
     const other = await receiveDocument(deps, incomingCda({ id: "R-STAY-2", ins, visitNumber: "V-OTHER" }));
@@ -149,7 +161,10 @@ describe.each(engines())("documents service on $name", (engine) => {
     const r = await receiveDocument(deps, incomingCda({ id: "R-CIRCLE", ins: insOf(4) }));
     expect(r.routing).toEqual([{ rpps: rpps[5], source: "circle", reason: "circle.member.informed" }]);
     // message recipients win over the circle
-    const named = await receiveDocument(deps, incomingCda({ id: "R-CIRCLE-2", ins: insOf(4), to: [rpps[0]!] }));
+    const named = await receiveDocument(
+      deps,
+      incomingCda({ id: "R-CIRCLE-2", ins: insOf(4), to: [rpps[0]!] }),
+    );
     expect(named.routing).toEqual([{ rpps: rpps[0], source: "message", reason: "message.recipient" }]);
     await circles.join({ ins: insOf(5), rpps: rpps[5]!, source: "cli" }, "cli:test");
     await circles.recordObjection(insOf(5), "cli", "cli:test");
@@ -161,7 +176,12 @@ describe.each(engines())("documents service on $name", (engine) => {
     const before = await count("transfers");
     const r = await receiveDocument(
       deps,
-      incomingCda({ id: "R-MASK", ins: insOf(6), to: [rpps[0]!], flags: { ...NO_FLAGS, maskedToProfessionals: true } }),
+      incomingCda({
+        id: "R-MASK",
+        ins: insOf(6),
+        to: [rpps[0]!],
+        flags: { ...NO_FLAGS, maskedToProfessionals: true },
+      }),
     );
     expect(r).toMatchObject({ outcome: "masked", routing: [] });
     expect(r.transferId).toBeUndefined();
@@ -177,15 +197,15 @@ describe.each(engines())("documents service on $name", (engine) => {
     const again = await receiveDocument(deps, incoming);
     expect(again).toEqual({ ...first, duplicate: true });
     expect(await count("transfers")).toBe(transfers);
-    expect(await f.db.knex("documents").where({ document_id: incoming.documentId }).count({ n: "*" })).toEqual([
-      { n: engine.name === "postgres" ? "1" : 1 },
-    ]);
+    expect(
+      await f.db.knex("documents").where({ document_id: incoming.documentId }).count({ n: "*" }),
+    ).toEqual([{ n: engine.name === "postgres" ? "1" : 1 }]);
     expect((await audits("document.duplicate")).at(-1)).toMatchObject({ transfer_id: first.transferId });
     // two deliveries at once: one document, one transfer
     const racing = incomingCda({ id: "R-RACE", ins: insOf(7), to: [rpps[1]!] });
     const both = await Promise.all([receiveDocument(deps, racing), receiveDocument(deps, racing)]);
     expect(both.map((b) => b.duplicate).sort()).toEqual([false, true]);
-    expect(both[0]!.transferId).toBe(both[1]!.transferId);
+    expect(both[0].transferId).toBe(both[1].transferId);
   });
 
   it("« à orienter »: a coordinator assigns, the document leaves the queue; reminders after the delay", async () => {
@@ -207,7 +227,9 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(told).toContain(waiting.documentId);
     expect(notices.join("\n")).not.toMatch(/MARCHAL|Odette/);
     expect(await escalateToRoute(deps, notify)).toBe(0);
-    await expect(assignDocument(deps, waiting.documentId, [noMatrix], "rpps:" + rpps[5]!)).rejects.toMatchObject({
+    await expect(
+      assignDocument(deps, waiting.documentId, [noMatrix], "rpps:" + rpps[5]!),
+    ).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
     const assigned = await assignDocument(deps, waiting.documentId, [rpps[3]!], `rpps:${rpps[5]!}`);
@@ -227,10 +249,19 @@ describe.each(engines())("documents service on $name", (engine) => {
 
   it("the escalation scheduler reminds the coordinators, in their own room, of documents still « à orienter »", async () => {
     const { member: coordinator } = await new DirectoryService(f.db, f.trail).addMember(
-      { rpps: rppsOf(41), matrixId: "@coord:test", professionCode: "10", name: "Coordinatrice Test", roles: ["coordinator"] },
+      {
+        rpps: rppsOf(41),
+        matrixId: "@coord:test",
+        professionCode: "10",
+        name: "Coordinatrice Test",
+        roles: ["coordinator"],
+      },
       "cli:test",
     );
-    const waiting = await receiveDocument(deps, incomingCda({ id: "R-ESC", ins: insOf(14), code: "34874-7" }));
+    const waiting = await receiveDocument(
+      deps,
+      incomingCda({ id: "R-ESC", ins: insOf(14), code: "34874-7" }),
+    );
     const transport = new RecordingTransport();
     const scheduler = new EscalationScheduler(f.deps, transport, {
       alsoLook: [(tell) => escalateToRoute(deps, (r) => tell(r.key, r.bodyFr))],
@@ -246,14 +277,27 @@ describe.each(engines())("documents service on $name", (engine) => {
   });
 
   it("a new version goes to the same room and names the one it replaces; the earlier shows replacedBy; a cancellation has its own title", async () => {
-    const v1 = await receiveDocument(deps, incomingCda({ id: "V-1", ins: insOf(9), setId: "SET-9", version: 1, to: [rpps[0]!] }));
+    const v1 = await receiveDocument(
+      deps,
+      incomingCda({ id: "V-1", ins: insOf(9), setId: "SET-9", version: 1, to: [rpps[0]!] }),
+    );
     // v2 by relatedDocument RPLC, with other recipients in its header: still v1's room and recipients
     const v2 = await receiveDocument(
       deps,
-      incomingCda({ id: "V-2", ins: insOf(9), setId: "SET-9", version: 2, replaces: "V-1", recipients: [rpps[1]!] }),
+      incomingCda({
+        id: "V-2",
+        ins: insOf(9),
+        setId: "SET-9",
+        version: 2,
+        replaces: "V-1",
+        recipients: [rpps[1]!],
+      }),
     );
     // v3 by the same setId and a higher version number only
-    const v3 = await receiveDocument(deps, incomingCda({ id: "V-3", ins: insOf(9), setId: "SET-9", version: 3 }));
+    const v3 = await receiveDocument(
+      deps,
+      incomingCda({ id: "V-3", ins: insOf(9), setId: "SET-9", version: 3 }),
+    );
     const s1 = await transferStatus(f.db.knex, v1.transferId!);
     const s2 = await transferStatus(f.db.knex, v2.transferId!);
     const s3 = await transferStatus(f.db.knex, v3.transferId!);
@@ -264,13 +308,15 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(s2.links).toMatchObject({ replaces: v1.transferId, replacedBy: v3.transferId });
     expect(v2.routing).toEqual(v1.routing);
     const caption = async (id: string) => {
-      const row = await f.db.knex("transfers").where({ id }).first();
+      const row = await f.db.knex("transfers").where({ id }).first<TransferRow>();
       const payload = await new TransferRepository(f.db.knex).payload(id);
       return (await outgoingSheet(f.db.knex, row, payload!, new Map())).caption.body;
     };
     const c2 = await caption(v2.transferId!);
     expect(c2).toContain(`Remplace le document réf. ${s1.transfer.reference}`);
-    expect(c2.split("\n")[0]).toBe("Remplacement : lettre de liaison à la sortie — MARCHAL Odette, née le 12/03/1948");
+    expect(c2.split("\n")[0]).toBe(
+      "Remplacement : lettre de liaison à la sortie — MARCHAL Odette, née le 12/03/1948",
+    );
     expect(c2).toContain("Centre hospitalier de Valmont — Gériatrie");
     expect(c2).toContain("Séjour du 02/03/2026 au 09/03/2026");
     expect((await audits("document.replaced")).length).toBeGreaterThanOrEqual(2);
@@ -290,12 +336,17 @@ describe.each(engines())("documents service on $name", (engine) => {
         id: "R-FLAGS",
         ins: insOf(10),
         to: [rpps[0]!],
-        flags: { ...NO_FLAGS, bodyForProfessionals: "Merci de revoir la patiente à J8.", ackReception: true, ackReading: true },
+        flags: {
+          ...NO_FLAGS,
+          bodyForProfessionals: "Merci de revoir la patiente à J8.",
+          ackReception: true,
+          ackReading: true,
+        },
       }),
     );
     const s = await transferStatus(f.db.knex, r.transferId!);
     expect(s.evidenceAsked).toEqual(["reception", "reading"]);
-    const row = await f.db.knex("transfers").where({ id: r.transferId }).first();
+    const row = await f.db.knex("transfers").where({ id: r.transferId }).first<TransferRow>();
     const payload = await new TransferRepository(f.db.knex).payload(r.transferId!);
     const out = await outgoingSheet(f.db.knex, row, payload!, new Map());
     expect(out.caption.body).toContain("Merci de revoir la patiente à J8.");
@@ -317,7 +368,9 @@ describe.each(engines())("documents service on $name", (engine) => {
     const payload = await new TransferRepository(f.db.knex).payload(r.transferId!);
     const inside = extractEmbeddedFiles(payload!.pdf).find((e) => e.mimeType === "application/pdf");
     expect(Buffer.compare(inside!.content, pdf)).toBe(0);
-    expect(await verifyPdf(payload!.pdf, { trustedCas: [ca()], clock: CLOCK })).toMatchObject({ valid: true });
+    expect(await verifyPdf(payload!.pdf, { trustedCas: [ca()], clock: CLOCK })).toMatchObject({
+      valid: true,
+    });
   });
 
   it("a discharge letter received by intake on the discharge day counts in the same-day indicator, by visit number", async () => {
@@ -337,7 +390,10 @@ describe.each(engines())("documents service on $name", (engine) => {
     await receiveDocument(deps, incomingCda({ id: "SD-OTHER", ins, to: [rpps[0]!], visitNumber: "V-ELSE" }));
     const before = await checkSameDayLetters(f.deps);
     expect(before.onTime).toBe(0);
-    const letter = await receiveDocument(deps, incomingCda({ id: "SD-1", ins, to: [rpps[0]!], visitNumber: "V-SD" }));
+    const letter = await receiveDocument(
+      deps,
+      incomingCda({ id: "SD-1", ins, to: [rpps[0]!], visitNumber: "V-SD" }),
+    );
     expect(await checkSameDayLetters(f.deps)).toMatchObject({ onTime: 1 });
     const stay = await f.db
       .knex("adt_stays")
