@@ -10,7 +10,11 @@
  * - A new version (CDA relatedDocument RPLC / TXA-13 / MDM^T10 in `replaces`, or the same `setId`
  *   with a higher `versionNumber`) goes to the recipients of the version it replaces, hence the
  *   same room (same context key); its caption names the earlier transfer's reference; the earlier
- *   transfer shows `replacedBy`. A cancellation goes the same way with its own title.
+ *   transfer shows `replacedBy`. A cancellation goes the same way with its own title; the
+ *   cancellation of a version never sent (waiting « à orienter », masked) is sent to nobody
+ *   (outcome `masked`) and takes the earlier version out of the queue.
+ * - The patient the channel names and the CDA's `recordTarget` must be the same INS, else the
+ *   document is refused (`VALIDATION_FAILED` naming `patient.ins`), before anything is stored.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { PatientRef } from "../audit/index.ts";
@@ -76,6 +80,24 @@ export async function receiveDocument(
   const seen = await documentReceived(deps.db.knex, incoming.documentId);
   if (seen !== undefined) return duplicate(deps, seen, actor, patient, sha256);
   const reading = incoming.content.kind === "cda" ? readCda(bytes) : undefined;
+  const cdaIns = reading?.patient.ins;
+  if (cdaIns !== undefined && patientPseudonym(cdaIns, deps.pseudonymKey) !== patient)
+    throw new PasserelleError(
+      "VALIDATION_FAILED",
+      "patient.ins: not the INS of the document's recordTarget",
+      {
+        issues: [
+          {
+            path: "patient.ins",
+            rule: "ins.mismatch",
+            message: {
+              en: "differs from the INS of the CDA's recordTarget",
+              fr: "différent de l’INS du recordTarget du CDA",
+            },
+          },
+        ],
+      },
+    );
   const earlier = await earlierVersion(deps.db.knex, incoming, reading);
   const earlierTransfer =
     earlier?.transfer_id == null
@@ -94,6 +116,8 @@ export async function receiveDocument(
   let routing: readonly RoutedRecipient[] = [];
   let members: StoredRecipient[] = [];
   if (incoming.flags.maskedToProfessionals) outcome = "masked";
+  else if (incoming.cancellation === true && earlier !== undefined && earlierTransfer === undefined)
+    outcome = "masked"; // nothing was sent: nobody to tell
   else if (earlierTransfer !== undefined) {
     routing = await routingOf(deps.db.knex, earlierTransfer.id);
     members = await recipientsOf(deps, earlierTransfer.id);
@@ -149,7 +173,10 @@ export async function receiveDocument(
       }
       if (outcome === "masked") {
         await deps.trail.appendWithin(trx, [
-          auditEvent("document.masked", { ...common, reason: "masque_ps" }),
+          auditEvent("document.masked", {
+            ...common,
+            reason: incoming.flags.maskedToProfessionals ? "masque_ps" : "cancels_unsent_version",
+          }),
         ]);
         return;
       }

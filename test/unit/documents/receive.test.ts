@@ -402,6 +402,29 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(stay).toMatchObject({ letter_check: "on_time", letter_transfer: letter.transferId });
   });
 
+  it("the cancellation of a version never sent is sent to nobody and takes it out of the queue", async () => {
+    const waiting = await receiveDocument(deps, incomingCda({ id: "C-1", ins: insOf(15) }));
+    expect(waiting.outcome).toBe("to_route");
+    const cancel = await receiveDocument(
+      deps,
+      incomingCda({ id: "C-2", ins: insOf(15), replaces: "C-1", cancellation: true, to: [rpps[0]!] }),
+    );
+    expect(cancel).toMatchObject({ outcome: "masked", routing: [] });
+    expect(cancel.transferId).toBeUndefined();
+    expect((await listToRoute(deps)).map((d) => d.documentId)).not.toContain(waiting.documentId);
+  });
+
+  it("refuses a document whose CDA names another patient than the channel, naming patient.ins", async () => {
+    const other = incomingCda({ id: "R-MISMATCH", ins: insOf(16), to: [rpps[0]!] });
+    await expect(
+      receiveDocument(deps, { ...other, patient: { ...other.patient, ins: insOf(17) } }),
+    ).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+      issues: [expect.objectContaining({ path: "patient.ins" })],
+    });
+    expect(await f.db.knex("documents").where({ document_id: other.documentId }).first()).toBeUndefined();
+  });
+
   it("refuses a document without id or content, naming the field", async () => {
     const base = incomingCda({ id: "R-BAD", ins: insOf(13) });
     await expect(receiveDocument(deps, { ...base, documentId: "" })).rejects.toMatchObject({
