@@ -28,7 +28,12 @@ import {
   receiveDocument,
 } from "../../../src/documents/index.ts";
 import { extractEmbeddedFiles, verifyPdf } from "../../../src/pdf/index.ts";
-import { EscalationScheduler, TransferRepository, transferStatus } from "../../../src/transfers/index.ts";
+import {
+  EscalationScheduler,
+  OutboxWorker,
+  TransferRepository,
+  transferStatus,
+} from "../../../src/transfers/index.ts";
 import { outgoingSheet } from "../../../src/transfers/outgoing.ts";
 import type { TransferRow } from "../../../src/transfers/repository.ts";
 import { adtMessage, insOf } from "../../helpers/adt.ts";
@@ -320,6 +325,15 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(c2).toContain("Centre hospitalier de Valmont — Gériatrie");
     expect(c2).toContain("Séjour du 02/03/2026 au 09/03/2026");
     expect((await audits("document.replaced")).length).toBeGreaterThanOrEqual(2);
+    // through the outbox: one room, and the new version is a reply to the one it replaces
+    const transport = new RecordingTransport();
+    const worker = new OutboxWorker(f.deps, transport, { maxAttempts: 1 });
+    while ((await worker.runOnce()) > 0);
+    const sends = new Map(transport.sends.map((x) => [x.sheet.transferId, x]));
+    const [p1, p2] = [sends.get(v1.transferId!)!, sends.get(v2.transferId!)!];
+    expect(p2.roomId).toBe(p1.roomId);
+    expect(p2.sheet.kind).toBe("document");
+    expect(await p2.sheet.replyTo?.()).toBe(transport.posted.get(v1.transferId!)?.eventId);
     const cancel = await receiveDocument(
       deps,
       incomingCda({ id: "V-4", ins: insOf(9), replaces: "V-3", cancellation: true }),
