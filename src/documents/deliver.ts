@@ -17,7 +17,7 @@ import type { CdaReading } from "../cda/read/index.ts";
 import type { StoredRecipient } from "../transfers/index.ts";
 import { storeSignedTransfer } from "../transfers/index.ts";
 import type { TransferContext } from "../transfers/index.ts";
-import type { SignedPdf } from "./pdf.ts";
+import type { DocumentPdf, SignedPdf } from "./pdf.ts";
 import type { IncomingDocument, RoutedRecipient } from "./types.ts";
 
 export const DOCUMENT_FORM = "document@1";
@@ -134,4 +134,24 @@ export async function storeDocumentTransfer(
       }),
     ),
   );
+}
+
+export const contentBytes = (i: IncomingDocument): Uint8Array =>
+  i.content.kind === "cda" ? i.content.cda : i.content.pdf;
+
+/** The sending structure: the custodian's FINESS when the CDA names it. */
+export function senderUnitOf(reading: CdaReading | undefined): string {
+  const finess = reading?.custodian?.finess ?? reading?.encounter?.facility?.finess;
+  return finess === undefined ? "hospital" : `finess:${finess}`;
+}
+
+/** The PDF to deliver, through the seam. */
+export function signedPdf(
+  pdf: DocumentPdf,
+  incoming: IncomingDocument,
+  reading: CdaReading | undefined,
+): Promise<SignedPdf> {
+  return reading === undefined
+    ? pdf.seal(contentBytes(incoming))
+    : pdf.renderCda(reading, contentBytes(incoming));
 }

@@ -15,9 +15,8 @@ import { memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import type { StoredRecipient } from "../transfers/index.ts";
 import { contextKey, reachableMember } from "../transfers/index.ts";
-import { documentData, storeDocumentTransfer } from "./deliver.ts";
+import { documentData, senderUnitOf, signedPdf, storeDocumentTransfer } from "./deliver.ts";
 import type { DocumentDeps } from "./service.ts";
-import { senderUnitOf, signedPdf } from "./service.ts";
 import { DOCUMENT_COLUMNS, type DocumentRow, documentReceived } from "./store.ts";
 import type { IncomingDocument, IncomingPatient, ReceivedDocument, RoutedRecipient } from "./types.ts";
 

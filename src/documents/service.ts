@@ -19,15 +19,14 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent, patientPseudonym } from "../audit/index.ts";
-import type { CdaReading } from "../cda/read/index.ts";
 import { readCda } from "../cda/read/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import { memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import type { StoredRecipient } from "../transfers/index.ts";
 import { contextKey } from "../transfers/index.ts";
-import { documentData, storeDocumentTransfer } from "./deliver.ts";
-import type { DocumentPdf, SignedPdf } from "./pdf.ts";
+import { contentBytes, documentData, senderUnitOf, signedPdf, storeDocumentTransfer } from "./deliver.ts";
+import type { DocumentPdf } from "./pdf.ts";
 import type { RoutingDeps } from "./routing.ts";
 import { routeDocument } from "./routing.ts";
 import { type DocumentRow, documentReceived, earlierVersion, routingOf } from "./store.ts";
@@ -49,9 +48,6 @@ const bad = (path: string, en: string, fr: string): PasserelleError =>
   new PasserelleError("VALIDATION_FAILED", `${path}: ${en}`, {
     issues: [{ path, rule: "required", message: { en, fr } }],
   });
-
-export const contentBytes = (i: IncomingDocument): Uint8Array =>
-  i.content.kind === "cda" ? i.content.cda : i.content.pdf;
 
 /** The recipients of an earlier transfer, to reach them again in the same room. */
 async function recipientsOf(deps: DocumentDeps, transferId: string): Promise<StoredRecipient[]> {
@@ -98,6 +94,8 @@ export async function receiveDocument(
         ],
       },
     );
+  // the stay: PV1-19 from the channel, else the CDA's encompassingEncounter/id
+  const visit = incoming.visitNumber ?? reading?.encounter?.visit;
   const earlier = await earlierVersion(deps.db.knex, incoming, reading);
   const earlierTransfer =
     earlier?.transfer_id == null
@@ -123,7 +121,12 @@ export async function receiveDocument(
     members = await recipientsOf(deps, earlierTransfer.id);
     outcome = members.length === 0 ? "to_route" : "queued";
   } else {
-    const routed = await routeDocument(deps, incoming, reading, patient);
+    const routed = await routeDocument(
+      deps,
+      { ...incoming, ...(visit === undefined ? {} : { visitNumber: visit }) },
+      reading,
+      patient,
+    );
     routing = routed.routing;
     members = routed.members.map((m) => ({ id: m.id, ref: memberAuditId(m), matrixId: m.matrixId }));
     outcome = members.length === 0 ? "to_route" : "queued";
@@ -146,7 +149,7 @@ export async function receiveDocument(
         type_code: incoming.typeCode.slice(0, 20),
         channel: incoming.channel,
         patient_ref: patient,
-        visit_number: incoming.visitNumber ?? null,
+        visit_number: visit?.slice(0, 64) ?? null,
         content_kind: incoming.content.kind,
         content: Buffer.from(bytes),
         sha256,
@@ -222,23 +225,6 @@ export async function receiveDocument(
     outcome,
     routing,
   };
-}
-
-/** The sending structure: the custodian's FINESS when the CDA names it. */
-export function senderUnitOf(reading: CdaReading | undefined): string {
-  const finess = reading?.custodian?.finess ?? reading?.encounter?.facility?.finess;
-  return finess === undefined ? "hospital" : `finess:${finess}`;
-}
-
-/** The PDF to deliver, through the seam. */
-export function signedPdf(
-  pdf: DocumentPdf,
-  incoming: IncomingDocument,
-  reading: CdaReading | undefined,
-): Promise<SignedPdf> {
-  return reading === undefined
-    ? pdf.seal(contentBytes(incoming))
-    : pdf.renderCda(reading, contentBytes(incoming));
 }
 
 async function duplicate(

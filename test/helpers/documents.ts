@@ -25,6 +25,8 @@ export interface DocOptions {
   readonly orgRecipients?: readonly string[];
   /** Participants (médecin traitant) by RPPS. */
   readonly participants?: readonly string[];
+  /** The encounter's id (the visit number) in the CDA header. */
+  readonly encounterId?: string;
 }
 
 const ROOT = "1.2.250.1.999.1.2.3";
@@ -89,7 +91,7 @@ export function documentCda(o: DocOptions): Buffer {
   ${orgs}
   ${parts}
   ${related}
-  <componentOf><encompassingEncounter><effectiveTime><low value="20260302"/><high value="20260309"/></effectiveTime>
+  <componentOf><encompassingEncounter>${o.encounterId === undefined ? "" : `<id root="1.2.250.1.999.9.2" extension="${o.encounterId}"/>`}<effectiveTime><low value="20260302"/><high value="20260309"/></effectiveTime>
     <location><healthCareFacility><serviceProviderOrganization><name>Gériatrie</name></serviceProviderOrganization></healthCareFacility></location>
   </encompassingEncounter></componentOf>
   <component><nonXMLBody><text mediaType="application/pdf" representation="B64">${tinyPdf().toString("base64")}</text></nonXMLBody></component>

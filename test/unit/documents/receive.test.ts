@@ -155,6 +155,9 @@ describe.each(engines())("documents service on $name", (engine) => {
       incomingCda({ id: "R-STAY", ins, to: [noMatrix], visitNumber: "V-3" }),
     );
     expect(r.routing).toEqual([{ rpps: rpps[4], source: "stay", reason: "adt.rol.treating" }]);
+    // the visit number may come from the CDA's encompassingEncounter/id instead of the channel
+    const fromCda = await receiveDocument(deps, incomingCda({ id: "R-STAY-CDA", ins, encounterId: "V-3" }));
+    expect(fromCda.routing).toEqual([{ rpps: rpps[4], source: "stay", reason: "adt.rol.treating" }]);
     // another visit of the same patient has no physician: nothing from the stay
     const other = await receiveDocument(deps, incomingCda({ id: "R-STAY-2", ins, visitNumber: "V-OTHER" }));
     expect(other.outcome).toBe("to_route");
