@@ -240,6 +240,8 @@ async function duplicate(
       patient,
       documentSha256: sha256,
       ...(row.transfer_id == null ? {} : { transfer: row.transfer_id }),
+      // the same id with other bytes: kept as first received, flagged for review
+      ...(row.sha256 === sha256 ? {} : { outcome: "failure" as const, reason: "document.content_differs" }),
     }),
   );
   return {

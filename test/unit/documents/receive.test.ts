@@ -209,6 +209,16 @@ describe.each(engines())("documents service on $name", (engine) => {
       await f.db.knex("documents").where({ document_id: incoming.documentId }).count({ n: "*" }),
     ).toEqual([{ n: engine.name === "postgres" ? "1" : 1 }]);
     expect((await audits("document.duplicate")).at(-1)).toMatchObject({ transfer_id: first.transferId });
+    // the same id with other bytes: still a duplicate, flagged in the audit trail
+    const changed = incomingCda({ id: "R-DUP", ins: insOf(7), to: [rpps[0]!], title: "Autre contenu" });
+    expect(await receiveDocument(deps, changed)).toMatchObject({
+      duplicate: true,
+      transferId: first.transferId,
+    });
+    expect((await audits("document.duplicate")).at(-1)).toMatchObject({
+      outcome: "failure",
+      reason: "document.content_differs",
+    });
     // two deliveries at once: one document, one transfer
     const racing = incomingCda({ id: "R-RACE", ins: insOf(7), to: [rpps[1]!] });
     const both = await Promise.all([receiveDocument(deps, racing), receiveDocument(deps, racing)]);
