@@ -48,12 +48,21 @@ export interface AdtEvent {
     readonly admittedAt?: string;
     readonly dischargedAt?: string;
   };
+  /** The stay's professionals from the ROL segments (see `physicians.ts`), when the message has any. */
+  readonly physicians?: readonly StayPhysician[];
   /** ZBE: movement id, action (INSERT, UPDATE, CANCEL) and, for a cancellation, the trigger cancelled. */
   readonly movement?: {
     readonly id: string;
     readonly action: "INSERT" | "UPDATE" | "CANCEL";
     readonly originalTrigger?: string;
   };
+}
+
+/** A professional of the stay (ROL-3 role code, ROL-4 RPPS); `removed` for ROL-2 `DE`. */
+export interface StayPhysician {
+  readonly role: string;
+  readonly rpps: string;
+  readonly removed?: boolean;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

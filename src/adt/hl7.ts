@@ -8,7 +8,9 @@
  * - PV1-3 location (point of care, facility), PV1-19 visit number, PV1-44/45 admit and discharge times;
  * - ZBE-1 movement id, ZBE-2 movement time, ZBE-4 action (INSERT/UPDATE/CANCEL), ZBE-6 original
  *   trigger, ZBE-7 medical ward (XON name and code; else ZBE-8 nursing ward); EVN-2/EVN-6 as
- *   fallbacks.
+ *   fallbacks;
+ * - ROL-2/3/4: the stay's professionals with an RPPS (médecin traitant `ODRP`, adresseur `RP`…),
+ *   see `physicians.ts`.
  * Fields are read with the total ER7 reader (`er7.ts`): whatever a sender leaves out reads as
  * empty, so a short segment or a missing one is a refusal naming the field, never an exception.
  * A message that cannot be used gives a {@link Rejection}: AE (application error) with a stable
@@ -19,6 +21,7 @@ import { repetitionsOf, segmentOf, valueOf } from "./er7.ts";
 import type { AdtEvent, AdtTrigger } from "./event.ts";
 import { ADT_TRIGGERS } from "./event.ts";
 import { pidIns } from "./pid.ts";
+import { readRoles } from "./physicians.ts";
 import { hl7Date, hl7Time } from "./time.ts";
 
 /** Why a message is refused: ACK code, stable reason code, HL7 error (table 0357) and location. */
@@ -138,6 +141,7 @@ export function parseAdt(msg: Er7Message): ParseResult {
   const action = get(zbe, 4).trim();
   const movementId = get(zbe, 1).trim().slice(0, 64);
   const originalTrigger = get(zbe, 6).trim().slice(0, 3);
+  const physicians = readRoles(msg);
   return {
     ok: true,
     event: {
@@ -155,6 +159,7 @@ export function parseAdt(msg: Er7Message): ParseResult {
         ...(admittedAt === undefined ? {} : { admittedAt }),
         ...(dischargedAt === undefined ? {} : { dischargedAt }),
       },
+      ...(physicians.length === 0 ? {} : { physicians }),
       ...(movementId === "" || !["INSERT", "UPDATE", "CANCEL"].includes(action)
         ? {}
         : {

@@ -7,7 +7,9 @@
  * to the documents service ({@link parseDocumentMessage}). Domain code: no express, no matrix-js-sdk.
  */
 export { ADT_TRIGGERS, INS_OIDS, INS_TEST_OIDS, validateAdtEvent } from "./event.ts";
-export type { AdtEvent, AdtTrigger } from "./event.ts";
+export type { AdtEvent, AdtTrigger, StayPhysician } from "./event.ts";
+export { readRoles, stayPhysicians } from "./physicians.ts";
+export type { StayByVisit } from "./physicians.ts";
 export { parseAdt } from "./hl7.ts";
 export { parseDocumentMessage } from "./documents/index.ts";
 export type { DocumentParse } from "./documents/index.ts";

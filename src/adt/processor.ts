@@ -23,6 +23,7 @@ import type { Signer } from "../pdf/index.ts";
 import { createTransfer, TransferRepository } from "../transfers/index.ts";
 import type { AdtEvent } from "./event.ts";
 import type { NoticeSheet } from "./notices.ts";
+import { mergePhysicians } from "./physicians.ts";
 import { noticeSheet, withdrawal } from "./notices.ts";
 import type { AdtDeps } from "./store.ts";
 import { parisDay } from "./time.ts";
@@ -78,7 +79,14 @@ export async function processAdtMessage(deps: AdtProcessorDeps, row: MessageRow)
   const stay = await knex("adt_stays")
     .where({ stay_key: key })
     .first<Record<string, string | null> | undefined>();
-  const upsert = async (fields: Record<string, string | number | null>): Promise<void> => {
+  // every message names its visit (PV1-19) and may update the stay's professionals (ROL)
+  const physicians = mergePhysicians(stay?.physicians_json, event.physicians);
+  const stayFields = {
+    visit: event.stay.visit,
+    ...(physicians === undefined ? {} : { physicians_json: physicians }),
+  };
+  const upsert = async (changes: Record<string, string | number | null>): Promise<void> => {
+    const fields = { ...stayFields, ...changes };
     await knex("adt_stays")
       .insert({
         stay_key: key,

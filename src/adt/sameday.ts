@@ -4,7 +4,9 @@
  * transfer about the same patient created on the discharge's Paris calendar day. Found → `on_time`.
  * Still none once that day is over → `missing`: audited (`adt.letter_missing`), and the unit (its
  * staff in its room, or its correspondent) and the CPTS coordinators get a `discharge-notice` with
- * status `letterMissing`.
+ * status `letterMissing`. A discharge letter the hospital sent itself (src/documents: LOINC 11490-0
+ * « lettre de liaison à la sortie ») counts when it names the stay's visit number (PV1-19) and was
+ * received on the discharge day.
  */
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
@@ -26,6 +28,7 @@ interface StayRow {
   discharge_message: number | null;
   admitted_at: string | null;
   cancelled: string | null;
+  visit: string | null;
 }
 
 /** Checks every pending discharge; returns how many became `on_time` and `missing`. */
@@ -46,10 +49,19 @@ export async function checkSameDayLetters(
       .orderBy("created_at")
       .select("id", "created_at");
     const letter = letters.find((l) => parisDay(new Date(l.created_at)) === s.discharge_day);
-    if (letter !== undefined) {
+    const received =
+      letter !== undefined || s.visit === null
+        ? []
+        : await knex("documents")
+            .where({ patient_ref: s.patient_ref, visit_number: s.visit, type_code: "11490-0" })
+            .where("received_at", ">=", since)
+            .orderBy("received_at")
+            .select<{ transfer_id: string | null; received_at: string }[]>("transfer_id", "received_at");
+    const document = received.find((d) => parisDay(new Date(d.received_at)) === s.discharge_day);
+    if (letter !== undefined || document !== undefined) {
       await knex("adt_stays")
         .where({ stay_key: s.stay_key })
-        .update({ letter_check: "on_time", letter_transfer: letter.id });
+        .update({ letter_check: "on_time", letter_transfer: letter?.id ?? document?.transfer_id ?? null });
       onTime++;
       continue;
     }

@@ -281,6 +281,7 @@ const SCHEMAS = {
       member: str,
       device: str,
       pdfSha256: sha256,
+      documentSha256: sha256,
       patient: sha256,
       prevHash: sha256,
       hash: sha256,

@@ -13,6 +13,7 @@ export interface AuditRow {
   event_id: string | null;
   member_id: string | null;
   device_id: string | null;
+  document_sha256?: string | null;
   pdf_sha256: string | null;
   patient_ref: string | null;
   outcome: string;
@@ -32,6 +33,7 @@ export const ENTRY_COLUMNS = [
   "event_id",
   "member_id",
   "device_id",
+  "document_sha256",
   "pdf_sha256",
   "patient_ref",
   "outcome",
@@ -52,6 +54,7 @@ export function toRow(e: AuditEntry): AuditRow {
     event_id: e.event ?? null,
     member_id: e.member ?? null,
     device_id: e.device ?? null,
+    document_sha256: e.documentSha256 ?? null,
     pdf_sha256: e.pdfSha256 ?? null,
     patient_ref: e.patient ?? null,
     outcome: e.outcome,
@@ -81,6 +84,7 @@ export function fromRow(r: AuditRow): AuditEntry {
   if (r.event_id !== null) e.event = r.event_id;
   if (r.member_id !== null) e.member = r.member_id;
   if (r.device_id != null) e.device = r.device_id;
+  if (r.document_sha256 != null) e.documentSha256 = r.document_sha256;
   if (r.pdf_sha256 !== null) e.pdfSha256 = r.pdf_sha256;
   if (r.patient_ref !== null) e.patient = r.patient_ref;
   if (r.reason !== null) e.reason = r.reason;

@@ -51,7 +51,23 @@ export type CircleAction =
   | "circle.notice_suppressed";
 /** ADT feed (src/adt): a message accepted, refused or seen again; a discharge letter missing by day's end. */
 export type AdtAction = "adt.accepted" | "adt.rejected" | "adt.duplicate" | "adt.letter_missing";
-export type AuditAction = TransferAction | DirectoryAction | AccessAction | CircleAction | AdtAction;
+/**
+ * Hospital documents (src/documents): received (stored byte for byte, its SHA-256 in
+ * `documentSha256`), received again (`duplicate`, nothing sent), routed (one entry per recipient:
+ * `member` and the routing reason), queued « à orienter » (nobody reachable), masked to
+ * professionals (`MASQUE_PS`), assigned by a coordinator, replaced by a new version, escalated.
+ */
+export type DocumentAction =
+  | "document.received"
+  | "document.duplicate"
+  | "document.routed"
+  | "document.queued_for_routing"
+  | "document.masked"
+  | "document.assigned"
+  | "document.replaced"
+  | "document.escalated";
+export type AuditAction =
+  TransferAction | DirectoryAction | AccessAction | CircleAction | AdtAction | DocumentAction;
 
 /** Every action, for validation and documentation. */
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
@@ -74,6 +90,14 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "adt.rejected",
   "adt.duplicate",
   "adt.letter_missing",
+  "document.received",
+  "document.duplicate",
+  "document.routed",
+  "document.queued_for_routing",
+  "document.masked",
+  "document.assigned",
+  "document.replaced",
+  "document.escalated",
 ];
 const ACTION_SET: ReadonlySet<string> = new Set(AUDIT_ACTIONS);
 
@@ -107,6 +131,8 @@ interface Common extends AuditSubject {
   readonly reason?: string;
   /** SHA-256 (hex) of the signed PDF, where there is one. */
   readonly pdfSha256?: string;
+  /** SHA-256 (hex) of a hospital document as received (src/documents), byte for byte. */
+  readonly documentSha256?: string;
   readonly patient?: PatientRef;
 }
 
@@ -119,7 +145,9 @@ export type AuditEventInput<A extends AuditAction> = A extends TransferAction
       ? Common & { readonly patient: PatientRef }
       : A extends AdtAction
         ? Common
-        : Common & ({ readonly sheet: string } | { readonly transfer: string });
+        : A extends DocumentAction
+          ? Common & { readonly documentSha256: string; readonly patient: PatientRef }
+          : Common & ({ readonly sheet: string } | { readonly transfer: string });
 
 /** A validated event, ready to append: the chain adds seq, time and hashes. */
 export interface AuditEvent extends AuditSubject {
@@ -128,6 +156,7 @@ export interface AuditEvent extends AuditSubject {
   readonly outcome: Outcome;
   readonly reason?: string;
   readonly pdfSha256?: string;
+  readonly documentSha256?: string;
   readonly patient?: string;
 }
 
@@ -153,6 +182,7 @@ export const FIELD_PATTERNS = {
   // so no digit is required here); no space, at most 64 characters.
   device: /^[A-Za-z0-9._=+/-]{1,64}$/,
   pdfSha256: /^[0-9a-f]{64}$/,
+  documentSha256: /^[0-9a-f]{64}$/,
   patient: /^[0-9a-f]{64}$/,
   reason: /^[a-z][a-z0-9_.-]{0,63}$/,
 } as const satisfies Record<string, RegExp>;
@@ -233,6 +263,7 @@ export function auditEvent<A extends AuditAction>(action: A, input: AuditEventIn
     "member",
     "device",
     "pdfSha256",
+    "documentSha256",
     "patient",
     "reason",
   ] as const) {

@@ -46,6 +46,14 @@ export const LIFECYCLE: Readonly<Record<AuditAction, Lifecycle>> = {
   "adt.rejected": ["receive", "Receive/Retain Record Lifecycle Event", "E"],
   "adt.duplicate": ["receive", "Receive/Retain Record Lifecycle Event", "E"],
   "adt.letter_missing": ["report", "Report (Output) Record Lifecycle Event", "E"],
+  "document.received": ["receive", "Receive/Retain Record Lifecycle Event", "C"],
+  "document.duplicate": ["receive", "Receive/Retain Record Lifecycle Event", "E"],
+  "document.routed": ["transmit", "Transmit Record Lifecycle Event", "E"],
+  "document.queued_for_routing": ["hold", "Hold Record Lifecycle Event", "E"],
+  "document.masked": ["hold", "Hold Record Lifecycle Event", "E"],
+  "document.assigned": ["transmit", "Transmit Record Lifecycle Event", "E"],
+  "document.replaced": ["amend", "Amend (Update) Record Lifecycle Event", "U"],
+  "document.escalated": ["report", "Report (Output) Record Lifecycle Event", "E"],
 };
 
 /** The agent for an audit actor: a practitioner of the bundle by RPPS, else an identifier. */

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { DOCUMENT_MIGRATIONS } from "../documents/migrations.ts";
 
 /** One schema step. Names sort in application order; never rename or edit a released one. */
 export interface Migration {
@@ -402,6 +403,7 @@ export const MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  ...DOCUMENT_MIGRATIONS,
 ];
 
 /** A knex migration source over {@link MIGRATIONS}: order is the array's, not a directory listing. */

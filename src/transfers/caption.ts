@@ -47,6 +47,7 @@ const FILE_SLUG: Readonly<Record<string, string>> = {
   "teleexpertise-answer": "reponse-teleexpertise",
   "admission-notice": "avis-hospitalisation",
   "discharge-notice": "avis-sortie",
+  document: "document",
 };
 
 /**
@@ -88,7 +89,7 @@ export function asciiSlug(s: string): string {
 /** What kind of message a sheet's data make it. */
 export function sheetRole(kind: string, data: unknown): SheetRole {
   const notice = rec(rec(data).notice);
-  if (notice.status === "withdrawn") return "withdrawal";
+  if (notice.status === "withdrawn" || rec(rec(data).document).cancellation === true) return "withdrawal";
   if (notice.status === "letterDue" || notice.status === "letterMissing") return "reminder";
   if (str(notice.replaces) !== undefined || str(rec(data).replaces) !== undefined) return "replacement";
   return kind === "teleexpertise-answer" ? "answer" : "sheet";
@@ -130,6 +131,8 @@ function dateLine(d: Data): string | undefined {
   if (from !== undefined) return `Entrée le ${from}`;
   const planned = frDay(rec(d.referral).plannedDate);
   if (planned !== undefined) return `Entrée prévue le ${planned}`;
+  const written = frDay(rec(d.document).effectiveTime);
+  if (written !== undefined) return `Document du ${written}`;
   const asked = frDay(rec(d.request).requestedAt);
   const answered = frDay(rec(d.answer).answeredAt);
   if (answered !== undefined)
@@ -185,6 +188,7 @@ function fileDay(d: Data, fallback: Date): string {
     isoDay(rec(d.referral).plannedDate) ??
     isoDay(rec(d.answer).answeredAt) ??
     isoDay(rec(d.request).requestedAt) ??
+    isoDay(rec(d.document).effectiveTime) ??
     fallback.toISOString().slice(0, 10)
   );
 }
@@ -196,7 +200,9 @@ const escapeHtml = (s: string): string =>
 export function sheetCaption(input: CaptionInput): Caption {
   const d = rec(input.data);
   const role = sheetRole(input.kind, input.data);
-  const kindFr = KIND_FR[input.kind] ?? "Fiche de liaison";
+  // A hospital's document (kind `document`) is titled by its own title (CDA `title`, TXA-2 label).
+  const document = input.kind === "document" ? rec(d.document) : undefined;
+  const kindFr = str(document?.title) ?? KIND_FR[input.kind] ?? "Fiche de liaison";
   const reference = transferReference(input.kind, input.transferId);
   const earlier =
     input.concerns === undefined
@@ -213,13 +219,19 @@ export function sheetCaption(input: CaptionInput): Caption {
           : kindFr;
   const patient = patientLine(d);
   const lines: string[] = [patient === undefined ? title : `${title} — ${patient}`];
-  if (role === "withdrawal")
+  if (role === "withdrawal" && document !== undefined)
+    lines.push(
+      `${earlier === undefined ? "Le document envoyé plus tôt" : `Le document réf. ${earlier}`} est annulé par l’établissement. Ne pas en tenir compte.`,
+    );
+  else if (role === "withdrawal")
     lines.push(
       `${earlier === undefined ? "L’avis envoyé plus tôt" : `L’avis réf. ${earlier}`} est retiré : l’établissement a annulé ce mouvement. Ne pas en tenir compte.`,
     );
   if (role === "replacement")
     lines.push(
-      `Remplace ${earlier === undefined ? "la fiche envoyée plus tôt" : `la fiche réf. ${earlier}`}.`,
+      document === undefined
+        ? `Remplace ${earlier === undefined ? "la fiche envoyée plus tôt" : `la fiche réf. ${earlier}`}.`
+        : `Remplace ${earlier === undefined ? "le document envoyé plus tôt" : `le document réf. ${earlier}`} (nouvelle version).`,
     );
   if (role === "answer" && earlier !== undefined) lines.push(`Réponse à la demande réf. ${earlier}.`);
   const place = placeLine(d);
@@ -228,6 +240,9 @@ export function sheetCaption(input: CaptionInput): Caption {
   if (dates !== undefined) lines.push(dates);
   const needs = role === "withdrawal" ? [] : needsFr(input.kind, input.data);
   if (needs.length > 0) lines.push(`À faire : ${needs.join(" ; ")}.`);
+  // The hospital's message for professionals (CI-SIS metadata CORPSMAIL_PS), as sent.
+  const message = str(document?.message);
+  if (message !== undefined) lines.push(message);
   lines.push(`Réf. ${reference}`);
   lines.push(role === "withdrawal" ? "Aucune action n’est attendue de votre part." : ACK_FR);
   const [head = "", ...rest] = lines;

@@ -173,6 +173,42 @@ export async function storeTransfer(
   deps: CreateTransferDeps,
   p: PreparedTransfer,
 ): Promise<void> {
+  await storeSignedTransfer(trx, deps, {
+    ...p,
+    form: p.sheet.ref,
+    kind: p.sheet.form.id,
+    data: p.sheet.data,
+  });
+}
+
+/**
+ * A transfer whose PDF is already signed: a sheet rendered here, or a hospital's own document
+ * sealed or rendered by the documents service (kind `document`). `data` is the JSON payload the
+ * caption is built from.
+ */
+export interface SignedTransfer {
+  readonly transferId: string;
+  readonly actor: string;
+  /** Form reference (`discharge@1`) or `document@1`. */
+  readonly form: string;
+  readonly kind: string;
+  readonly data: unknown;
+  readonly signed: Pick<SignedSheet, "sheetId" | "pdf" | "sha256">;
+  readonly patient: PatientRef;
+  readonly members: readonly StoredRecipient[];
+  readonly senderUnit: string;
+  readonly contextKey: string;
+  readonly unitId?: number;
+  readonly inReplyTo?: string;
+  readonly answerDueAt?: string;
+}
+
+/** Writes a signed transfer as `queued`, with its recipients, history and audit, within `trx`. */
+export async function storeSignedTransfer(
+  trx: Knex.Transaction,
+  deps: Pick<CreateTransferDeps, "clock" | "trail">,
+  p: SignedTransfer,
+): Promise<void> {
   const now = deps.clock.now().toISOString();
   const common = {
     actor: p.actor,
@@ -183,12 +219,12 @@ export async function storeTransfer(
   };
   await trx("transfers").insert({
     id: p.transferId,
-    form: p.sheet.ref,
-    kind: p.sheet.form.id,
+    form: p.form,
+    kind: p.kind,
     sheet_id: p.signed.sheetId,
     pdf_sha256: p.signed.sha256,
     pdf: p.signed.pdf,
-    payload_json: JSON.stringify(p.sheet.data),
+    payload_json: JSON.stringify(p.data),
     patient_ref: p.patient,
     sender: p.actor,
     sender_unit: p.senderUnit,

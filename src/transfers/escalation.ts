@@ -36,7 +36,15 @@ export interface EscalationOptions {
   readonly roomReadyMs?: number;
   /** Told of each failed escalation: transfer id and reason code only (for logs); retried next time. */
   readonly onError?: (transferId: string, reason: string) => void;
+  /**
+   * Further looks run after the transfers' (the documents waiting « à orienter »): each gets a way
+   * to tell every coordinator in their own room and returns how many items it escalated.
+   */
+  readonly alsoLook?: readonly ((tell: TellCoordinators) => Promise<number>)[];
 }
+
+/** Tells every coordinator `bodyFr`, once per `key` (the Matrix transaction id's stem). */
+export type TellCoordinators = (key: string, bodyFr: string) => Promise<void>;
 
 const HOUR = 3_600_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -51,7 +59,8 @@ export function coordinatorContextKey(memberId: number, matrixId: string): strin
 export class EscalationScheduler {
   readonly #ctx: TransferContext;
   readonly #transport: EscalationTransport;
-  readonly #o: Required<Omit<EscalationOptions, "onError">> & Pick<EscalationOptions, "onError">;
+  readonly #o: Required<Omit<EscalationOptions, "onError" | "alsoLook">> &
+    Pick<EscalationOptions, "onError" | "alsoLook">;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #stopped = true;
@@ -64,6 +73,7 @@ export class EscalationScheduler {
       intervalMs: options.intervalMs ?? 300_000,
       roomReadyMs: options.roomReadyMs ?? 15_000,
       onError: options.onError,
+      alsoLook: options.alsoLook,
     };
   }
 
@@ -78,7 +88,31 @@ export class EscalationScheduler {
         this.#o.onError?.(t.id, reasonOf(e));
       }
     }
+    for (const look of this.#o.alsoLook ?? []) {
+      n += await look((key, bodyFr) => this.#tellCoordinators(key, bodyFr)).catch((e: unknown) => {
+        this.#o.onError?.("queue", reasonOf(e));
+        return 0;
+      });
+    }
     return n;
+  }
+
+  /** One notice per coordinator (active, with a Matrix id) in their own room with the hub. */
+  async #tellCoordinators(key: string, bodyFr: string): Promise<void> {
+    for (const c of await new DirectoryRepository(this.#ctx.db.knex).membersWithRole("coordinator")) {
+      if (c.matrixId === undefined) continue;
+      const matrixId = c.matrixId;
+      const { roomId, created } = await ensureRoom(
+        this.#ctx.db,
+        this.#transport,
+        coordinatorContextKey(c.id, matrixId),
+        [matrixId],
+        () => this.#ctx.clock.now(),
+      );
+      await this.#whenReady(created, () =>
+        this.#transport.sendNotice(roomId, [matrixId], { txnId: `${key}.${String(c.id)}`, bodyFr }),
+      );
+    }
   }
 
   /** Looks now, then every `intervalMs`, until {@link stop}. */

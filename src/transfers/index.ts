@@ -21,9 +21,10 @@ export { findOverdue, markEscalated, DEFAULT_ESCALATION, ANSWERED_KINDS } from "
 export type { EscalationDelays, EscalationEvidence } from "./overdue.ts";
 export { EscalationScheduler, coordinatorContextKey } from "./escalation.ts";
 export type { EscalationOptions, EscalationTransport } from "./escalation.ts";
-export { prepareTransfer, storeTransfer } from "./create.ts";
-export type { PreparedTransfer, ReplyTarget, StoredRecipient } from "./create.ts";
-export type { UnitRef } from "./recipients.ts";
+export { prepareTransfer, storeSignedTransfer, storeTransfer } from "./create.ts";
+export type { PreparedTransfer, ReplyTarget, SignedTransfer, StoredRecipient } from "./create.ts";
+export { reachableMember } from "./recipients.ts";
+export type { Recipient, UnitRef } from "./recipients.ts";
 export { answerTeleexpertise } from "./teleexpertise.ts";
 export type { AnsweredTeleexpertise, SpecialistRef } from "./teleexpertise.ts";
 export { parseAnswerCommand } from "./answer-command.ts";

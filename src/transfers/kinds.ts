@@ -9,6 +9,7 @@ export const KIND_FR: Readonly<Record<string, string>> = {
   "teleexpertise-answer": "Réponse de téléexpertise",
   "admission-notice": "Avis d’hospitalisation",
   "discharge-notice": "Avis de sortie d’hospitalisation",
+  document: "Document de l’établissement",
 };
 
 /** The French name of `kind` (a form id, or a form reference such as `discharge@1`). */

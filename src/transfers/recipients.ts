@@ -236,3 +236,24 @@ async function finessChain(
   }
   return out;
 }
+
+/**
+ * Whether the professional `rpps` can receive a transfer now — known, active, with a Matrix id the
+ * trust policy allows — without refusing or auditing anything (routing tries several candidates).
+ */
+export async function reachableMember(
+  ctx: TransferContext & { readonly trust?: TrustPolicy },
+  rpps: string,
+): Promise<{ readonly member: Recipient } | { readonly reason: string }> {
+  if (!RPPS.test(rpps)) return { reason: "recipient.not_rpps" };
+  const directory = new DirectoryRepository(ctx.db.knex);
+  const m = await directory.findByRpps(rpps);
+  if (m === undefined) return { reason: "recipient.unknown" };
+  if (!m.active) return { reason: "recipient.inactive" };
+  if (m.matrixId === undefined) return { reason: "recipient.no_matrix_id" };
+  const untrusted = (ctx.trust ?? TRUST_ANY).memberRefusal(
+    m.matrixId,
+    await finessChain(directory, m.structureId),
+  );
+  return untrusted === undefined ? { member: { ...m, matrixId: m.matrixId } } : { reason: untrusted };
+}

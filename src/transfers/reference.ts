@@ -3,7 +3,7 @@
  * and type; the transfer's UUID stays the identifier of the APIs.
  *
  * A kind prefix (`LDL` lettre de liaison de sortie, `FLE` fiche de liaison d’entrée, `DTE` / `RTE`
- * demande / réponse de téléexpertise, `AVH` / `AVS` avis d’hospitalisation / de sortie, `FDL` any
+ * demande / réponse de téléexpertise, `AVH` / `AVS` avis d’hospitalisation / de sortie, `DOC` a hospital's own document, `FDL` any
  * other), then six symbols of Douglas Crockford's Base32 alphabet (https://www.crockford.com/base32.html:
  * digits and letters without I, L, O, U) taken from the SHA-256 of the UUID (30 bits), then one
  * check symbol. The check is Σ (i + 1) × vᵢ mod 31 over the six values — a prime modulus, so any
@@ -22,6 +22,7 @@ const PREFIXES: Readonly<Record<string, string>> = {
   "teleexpertise-answer": "RTE",
   "admission-notice": "AVH",
   "discharge-notice": "AVS",
+  document: "DOC",
 };
 
 /** The reference's prefix for a sheet kind. */

@@ -10,6 +10,7 @@ const TITLES: Record<string, string> = {
   discharge: "la lettre de liaison de sortie",
   "teleexpertise-request": "la demande de téléexpertise",
   "teleexpertise-answer": "la réponse de téléexpertise",
+  document: "le document de l’établissement",
 };
 
 /** How the specialist answers a tele-expertise request in the room (see `answer-command.ts`). */

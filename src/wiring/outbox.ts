@@ -1,7 +1,9 @@
 /**
  * The background senders: the outbox worker, woken by the kernel's "transfer queued" signal, and
- * the escalation scheduler (reminders, then fallbacks, for evidence that does not come).
+ * the escalation scheduler (reminders, then fallbacks, for evidence that does not come; and the
+ * coordinators' reminders about documents still waiting « à orienter »).
  */
+import { escalateToRoute } from "../documents/index.ts";
 import type { Hub } from "../matrix/index.ts";
 import type { Kernel } from "../kernel.ts";
 import { EscalationScheduler, OutboxWorker } from "../transfers/index.ts";
@@ -37,6 +39,8 @@ export function startOutbox(
     onError: (transfer, reason) => {
       log.warn({ module: "escalation", transfer, reason }, "escalation failed");
     },
+    // hospital documents nobody could be found for, still waiting « à orienter »
+    alsoLook: [(tell) => escalateToRoute(kernel, (r) => tell(r.key, r.bodyFr))],
   });
   escalation.start();
   closers.add(() => escalation.stop());

@@ -8,6 +8,8 @@ import { organization, type CdaOrganization } from "./participants.ts";
 import { xmlError, type XElement } from "./xml.ts";
 
 export interface CdaEncounter {
+  /** The encounter's id extension: the visit number (PV1-19 of the ADT feed) in CI-SIS documents. */
+  readonly visit?: string;
   readonly start?: string;
   readonly end?: string;
   /** Care unit (`serviceProviderOrganization/name`, else the facility's location name). */
@@ -67,7 +69,9 @@ export function readEncounter(enc: XElement | undefined): CdaEncounter | undefin
     textOf(descend(facilityEl, "location", "name")) ??
     textOf(descend(enc, "responsibleParty", "assignedEntity", "representedOrganization", "name"));
   const facilityType = cd(child(facilityEl, "code"));
+  const visit = ii(child(enc, "id"))?.extension;
   return {
+    ...(visit === undefined ? {} : { visit }),
     ...(start === undefined ? {} : { start }),
     ...(end === undefined ? {} : { end }),
     ...(unit === undefined ? {} : { unit }),

@@ -9,5 +9,5 @@ export { readingJson } from "./json.ts";
 export { MAX_CDA_BYTES } from "./xml.ts";
 export type { CdaBody, CdaEmbedded, CdaEntry, CdaSection } from "./body.ts";
 export type { CdaPatient } from "./patient.ts";
-export type { CdaOrganization, CdaPerson, CdaRecipient } from "./participants.ts";
+export type { CdaOrganization, CdaParticipant, CdaPerson, CdaRecipient } from "./participants.ts";
 export type { CdaVoletName, SheetFields } from "./volets.ts";

@@ -121,3 +121,20 @@ export function recipient(el: XElement): CdaRecipient | undefined {
   if (p === undefined) return undefined;
   return { type: attr(el, "typeCode") ?? "PRCP", ...p };
 }
+
+/**
+ * A header `participant` (HL7 CDA R2 §4.2.2.7; CI-SIS « Modèles de contenus CDA »: e.g. the
+ * médecin traitant, typeCode `INF`, functionCode `PCP`; the referring professional `REF`): the
+ * `associatedEntity` with its `associatedPerson` and `scopingOrganization`.
+ */
+export interface CdaParticipant extends CdaPerson {
+  readonly type: string;
+  readonly functionCode?: string;
+}
+
+export function participant(el: XElement): CdaParticipant | undefined {
+  const p = person(child(el, "associatedEntity"), "associatedPerson", "scopingOrganization");
+  if (p === undefined) return undefined;
+  const fn = attr(child(el, "functionCode"), "code");
+  return { type: attr(el, "typeCode") ?? "", ...(fn === undefined ? {} : { functionCode: fn }), ...p };
+}

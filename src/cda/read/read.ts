@@ -26,9 +26,11 @@ import {
 } from "./dom.ts";
 import {
   organization,
+  participant,
   person,
   recipient,
   type CdaOrganization,
+  type CdaParticipant,
   type CdaPerson,
   type CdaRecipient,
 } from "./participants.ts";
@@ -56,6 +58,8 @@ export interface CdaReading {
   readonly legalAuthenticator?: CdaPerson;
   readonly custodian?: CdaOrganization;
   readonly recipients: readonly CdaRecipient[];
+  /** Header participants (médecin traitant, referring professional…). */
+  readonly participants: readonly CdaParticipant[];
   readonly related: readonly CdaRelated[];
   /** The id of the document this one replaces (relatedDocument RPLC). */
   readonly replaces?: string;
@@ -147,6 +151,9 @@ export function readCda(bytes: Uint8Array, limits: ParseLimits = {}): CdaReading
     recipients: children(doc, "informationRecipient")
       .map(recipient)
       .filter((r): r is CdaRecipient => r !== undefined),
+    participants: children(doc, "participant")
+      .map(participant)
+      .filter((r): r is CdaParticipant => r !== undefined),
     related,
     ...(replaces === undefined ? {} : { replaces }),
     ...(encounter === undefined ? {} : { encounter }),

@@ -11,6 +11,7 @@ import {
 import { PasserelleError } from "../../core/index.ts";
 import { ioError, parse, required } from "../args.ts";
 import { readInput } from "../fs-util.ts";
+import { documentIntakeCommands } from "./document-intake.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 
@@ -145,4 +146,4 @@ function summary(r: CdaReading, pdfPath: string | undefined, io: CliIo): void {
   }
 }
 
-export const documentCommands: Record<string, CommandHandler> = { read };
+export const documentCommands: Record<string, CommandHandler> = { read, ...documentIntakeCommands };

@@ -134,6 +134,9 @@ const status: CommandHandler = async (args, io) => {
   if (l.answer !== undefined) io.out(`  answered by transfer ${l.answer}`);
   if (l.answerDueAt !== undefined) io.out(`  answer due by ${l.answerDueAt}`);
   if (l.unitId !== undefined) io.out(`  addressed to unit ${String(l.unitId)}`);
+  if (l.replaces !== undefined) io.out(`  replaces transfer ${l.replaces}`);
+  if (l.replacedBy !== undefined) io.out(`  replaced by transfer ${l.replacedBy}`);
+  for (const r of s.routing) io.out(`  routed to rpps:${r.rpps} (${r.source}: ${r.reason})`);
   for (const e of s.events) {
     io.out(
       `  ${e.at}  ${e.step.padEnd(12)} ${e.matrixEventId ?? "-"}${e.memberRef === undefined ? "" : `  ${e.memberRef}`}${e.deviceId === undefined ? "" : `  device ${e.deviceId}`}${e.reason === undefined ? "" : `  (${e.reason})`}`,
