@@ -39,7 +39,11 @@ describe("CDA R2 → IncomingDocument", () => {
 
   it("keeps the replaced document (relatedDocument RPLC), in ISO-8859-1 too, and the NIA authority", () => {
     const d = incomingFromCda(encode(n1Document({ replaces: "CR-1", encoding: "ISO-8859-1" }), "ISO-8859-1"));
-    expect(d).toMatchObject({ documentId: "1.2.250.1.999.1.2.3^CR-2", replaces: "1.2.250.1.999.1.2.3^CR-1", versionNumber: 2 });
+    expect(d).toMatchObject({
+      documentId: "1.2.250.1.999.1.2.3^CR-2",
+      replaces: "1.2.250.1.999.1.2.3^CR-1",
+      versionNumber: 2,
+    });
     expect(d.patient.family).toBe("DUPRÉ");
     const nia = incomingFromCda(bytes(n1Document({ insOid: "1.2.250.1.213.1.4.9" })));
     expect(nia.patient.insOid).toBe("1.2.250.1.213.1.4.9");
@@ -79,8 +83,13 @@ describe("CDA R2 → IncomingDocument", () => {
       /recordTarget\/patientRole\/id/,
       [badKey],
     );
-    const snomed = n1Document().replace('codeSystem="2.16.840.1.113883.6.1"', 'codeSystem="2.16.840.1.113883.6.96"');
-    refused(() => incomingFromCda(bytes(snomed)), "CDA_INVALID", "/ClinicalDocument/code/@codeSystem", ["11490-0"]);
+    const snomed = n1Document().replace(
+      'codeSystem="2.16.840.1.113883.6.1"',
+      'codeSystem="2.16.840.1.113883.6.96"',
+    );
+    refused(() => incomingFromCda(bytes(snomed)), "CDA_INVALID", "/ClinicalDocument/code/@codeSystem", [
+      "11490-0",
+    ]);
     const noId = n1Document().replace(/<id root="1\.2\.250\.1\.999\.1\.2\.3" extension="CR-1"\/>/, "");
     refused(() => incomingFromCda(bytes(noId)), "CDA_INVALID", /\/ClinicalDocument\/id/);
   });

@@ -21,7 +21,14 @@ beforeAll(async () => {
 
 const METADATA = {
   documentId: "urn:oid:1.2.250.1.999.1.2.3.42",
-  patient: { ins: PATIENT.ins, insOid: "1.2.250.1.213.1.4.8", family: "DUPRÉ", given: "LÉA ANNE", birthDate: "1985-06-14", sex: "F" },
+  patient: {
+    ins: PATIENT.ins,
+    insOid: "1.2.250.1.213.1.4.8",
+    family: "DUPRÉ",
+    given: "LÉA ANNE",
+    birthDate: "1985-06-14",
+    sex: "F",
+  },
   typeCode: "11490-0",
   title: "Lettre de liaison à la sortie",
   authorRpps: "99900123458",
@@ -66,31 +73,55 @@ describe("multipart PDF + metadata → IncomingDocument", () => {
 
   it("accepts a quoted boundary and a preamble", () => {
     const { body } = multipartBody(parts(), "simple");
-    const d = incomingFromMultipart(forms, Buffer.concat([Buffer.from("preamble\r\n"), body]), 'multipart/form-data; boundary="simple"');
+    const d = incomingFromMultipart(
+      forms,
+      Buffer.concat([Buffer.from("preamble\r\n"), body]),
+      'multipart/form-data; boundary="simple"',
+    );
     expect(d.documentId).toBe(METADATA.documentId);
   });
 
   it("refuses each bad part with a 4xx naming it, never its content", () => {
     const { body } = multipartBody(parts());
-    refused(() => incomingFromMultipart(forms, body, "multipart/form-data"), "UNSUPPORTED_MEDIA_TYPE", "content-type");
+    refused(
+      () => incomingFromMultipart(forms, body, "multipart/form-data"),
+      "UNSUPPORTED_MEDIA_TYPE",
+      "content-type",
+    );
     refused(() => map(parts().slice(0, 1)), "VALIDATION_FAILED", "document");
     refused(() => map(parts().slice(1)), "VALIDATION_FAILED", "metadata");
     refused(() => map([...parts(), parts()[1] as TestPart]), "VALIDATION_FAILED", "document");
-    refused(() => map([...parts(), { name: "SECRETNAME", body: "SECRETVALUE" }]), "VALIDATION_FAILED", "*", ["SECRETNAME", "SECRETVALUE"]);
+    refused(() => map([...parts(), { name: "SECRETNAME", body: "SECRETVALUE" }]), "VALIDATION_FAILED", "*", [
+      "SECRETNAME",
+      "SECRETVALUE",
+    ]);
     refused(
       () => map([parts()[0] as TestPart, { name: "document", type: "text/plain", body: "DUPRÉ" }]),
       "UNSUPPORTED_MEDIA_TYPE",
       "document",
       ["DUPRÉ"],
     );
-    refused(() => map(parts(METADATA, Buffer.from("DUPRÉ LÉA, not a pdf"))), "VALIDATION_FAILED", "document", ["DUPRÉ"]);
     refused(
-      () => map([{ name: "metadata", type: "application/json", body: '{"patient": "DUPRÉ' }, parts()[1] as TestPart]),
+      () => map(parts(METADATA, Buffer.from("DUPRÉ LÉA, not a pdf"))),
+      "VALIDATION_FAILED",
+      "document",
+      ["DUPRÉ"],
+    );
+    refused(
+      () =>
+        map([
+          { name: "metadata", type: "application/json", body: '{"patient": "DUPRÉ' },
+          parts()[1] as TestPart,
+        ]),
       "INVALID_JSON",
       "metadata",
       ["DUPRÉ"],
     );
-    refused(() => map([{ name: "metadata", body: JSON.stringify(METADATA) }, parts()[1] as TestPart]), "UNSUPPORTED_MEDIA_TYPE", "metadata");
+    refused(
+      () => map([{ name: "metadata", body: JSON.stringify(METADATA) }, parts()[1] as TestPart]),
+      "UNSUPPORTED_MEDIA_TYPE",
+      "metadata",
+    );
   });
 
   it("refuses bad metadata naming the field: INS key, OID, LOINC, RPPS, unknown property, missing traits", () => {
@@ -102,26 +133,37 @@ describe("multipart PDF + metadata → IncomingDocument", () => {
       [{ ...METADATA, recipients: ["12345"] }, "metadata.recipients.0"],
       [{ ...METADATA, recipients: [] }, "metadata.recipients"],
       [{ ...METADATA, authorRpps: "99900123459" }, "metadata.authorRpps"],
-      [{ ...METADATA, patient: { ins: PATIENT.ins, insOid: "1.2.250.1.213.1.4.8" } }, "metadata.patient.family"],
+      [
+        { ...METADATA, patient: { ins: PATIENT.ins, insOid: "1.2.250.1.213.1.4.8" } },
+        "metadata.patient.family",
+      ],
       [{ ...METADATA, documentId: "with space" }, "metadata.documentId"],
       [["DUPRÉ"], "metadata"],
     ];
-    for (const [m, path] of cases) refused(() => map(parts(m)), "VALIDATION_FAILED", path, [badIns, "DUPRÉ", "with space"]);
+    for (const [m, path] of cases)
+      refused(() => map(parts(m)), "VALIDATION_FAILED", path, [badIns, "DUPRÉ", "with space"]);
     refused(() => map(parts({ ...METADATA, SECRETKEY: 1 })), "VALIDATION_FAILED", /^metadata/, ["SECRETKEY"]);
   });
 
   it("refuses every cut of a valid body with a PasserelleError (never another error)", () => {
     const { body, contentType } = multipartBody(parts());
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: body.length - 1 }), fc.integer({ min: 0, max: 40 }), (cut, drop) => {
-        const broken = Buffer.concat([body.subarray(0, cut), body.subarray(Math.min(body.length, cut + drop))]);
-        try {
-          incomingFromMultipart(forms, broken, contentType);
-        } catch (e) {
-          expect(e).toBeInstanceOf(PasserelleError);
-          expect((e as PasserelleError).httpStatus).toBeLessThan(500);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: body.length - 1 }),
+        fc.integer({ min: 0, max: 40 }),
+        (cut, drop) => {
+          const broken = Buffer.concat([
+            body.subarray(0, cut),
+            body.subarray(Math.min(body.length, cut + drop)),
+          ]);
+          try {
+            incomingFromMultipart(forms, broken, contentType);
+          } catch (e) {
+            expect(e).toBeInstanceOf(PasserelleError);
+            expect((e as PasserelleError).httpStatus).toBeLessThan(500);
+          }
+        },
+      ),
       { numRuns: 300, seed: 42 },
     );
   });

@@ -6,7 +6,10 @@ export interface TestPart {
   readonly body: string | Uint8Array;
 }
 
-export function multipartBody(parts: readonly TestPart[], boundary = "----passerelle-7MA4YWxkTrZu0gW"): {
+export function multipartBody(
+  parts: readonly TestPart[],
+  boundary = "----passerelle-7MA4YWxkTrZu0gW",
+): {
   body: Buffer;
   contentType: string;
 } {

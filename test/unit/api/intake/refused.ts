@@ -20,7 +20,11 @@ export function refused(
   expect(e.code, e.message).toBe(code);
   const paths = e.issues.map((i) => i.path);
   if (typeof path === "string") expect(paths).toContain(path);
-  else expect(paths.some((p) => path.test(p)), paths.join(", ")).toBe(true);
+  else
+    expect(
+      paths.some((p) => path.test(p)),
+      paths.join(", "),
+    ).toBe(true);
   const problem = JSON.stringify(toProblem(e));
   expect(toProblem(e).status).toBeGreaterThanOrEqual(400);
   expect(toProblem(e).status).toBeLessThan(500);
