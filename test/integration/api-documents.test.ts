@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withCheckKey } from "../../src/forms/index.ts";
 import { encode, n1Document, PATIENT, tinyPdf } from "../helpers/cda-hospital.ts";
 import { tempDir } from "../helpers/tmp.ts";
-import { multipartBody } from "../unit/api/intake/multipart.ts";
+import { multipartBody } from "../helpers/multipart.ts";
 import type { ApiResponse } from "./api/client.ts";
 import { call, problemOf } from "./api/client.ts";
 import type { ApiFixture } from "./api/fixture.ts";

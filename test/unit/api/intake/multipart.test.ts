@@ -11,7 +11,7 @@ import { PasserelleError } from "../../../../src/core/index.ts";
 import type { FormRegistry } from "../../../../src/forms/index.ts";
 import { loadFormRegistry } from "../../../../src/forms/index.ts";
 import { PATIENT, tinyPdf } from "../../../helpers/cda-hospital.ts";
-import { multipartBody, type TestPart } from "./multipart.ts";
+import { multipartBody, type TestPart } from "../../../helpers/multipart.ts";
 import { refused } from "./refused.ts";
 
 let forms: FormRegistry;
