@@ -25,6 +25,7 @@ import type { Role } from "../../../src/directory/index.ts";
 import { openKernel } from "../../../src/kernel.ts";
 import { answerTeleexpertise, createTransfer, transferStatus } from "../../../src/transfers/index.ts";
 import { trustPolicy } from "../../../src/trust/index.ts";
+import { demoWebOptions, listenWithWeb } from "../../../src/web/index.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { captureLog, type LogEntry } from "../../helpers/log.ts";
 import { documentsStandIn } from "./documents-stand-in.ts";
@@ -55,6 +56,8 @@ export async function openApiFixture(
     answers?: boolean;
     /** The documents service (default: the in-memory stand-in until src/documents is wired). */
     documents?: DocumentServices | false;
+    /** Serve the web app (and its demo logins) in front of the API, as the embedded default does. */
+    web?: boolean;
   } = {},
 ): Promise<ApiFixture> {
   const config = testConfig(dir, options.env ?? {});
@@ -99,7 +102,14 @@ export async function openApiFixture(
         }
       : {}),
   };
-  const server: HttpServer = await listen(createHttpApp(services, config.http), config.http);
+  const api = createHttpApp(services, config.http);
+  const server: HttpServer =
+    options.web === true
+      ? await listenWithWeb(demoWebOptions(DEMO_MEMBERS, tokenKey, clock, directory.repository))(
+          api,
+          config.http,
+        )
+      : await listen(api, config.http);
   return {
     url: server.url,
     api: `${server.url}/api/v1`,
