@@ -110,7 +110,7 @@ function checked(
   rt: string,
 ): Json {
   try {
-    return checkBody(forms, json, schema) as Json;
+    return checkBody(forms, json, schema);
   } catch (e) {
     if (!(e instanceof PasserelleError)) throw e;
     const issues = e.issues.map((i) => ({ ...i, path: i.path === "body" ? rt : `${rt}.${i.path}` }));

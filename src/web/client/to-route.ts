@@ -120,7 +120,7 @@ export async function toRoutePage(root: HTMLElement): Promise<void> {
         send,
       ),
     );
-    picker.element.scrollIntoView?.({ block: "nearest" });
+    picker.element.scrollIntoView({ block: "nearest" });
   };
   try {
     await load();

@@ -40,13 +40,11 @@ function rawBody(
     { weight: 2, arbitrary: sample.map((x) => ({ ...x, label: `valid ${x.type}` })) },
     {
       weight: 2,
-      arbitrary: fc
-        .tuple(sample, fc.double({ min: 0, max: 1, noNaN: true }))
-        .map(([x, at]) => ({
-          body: x.body.subarray(0, Math.floor(x.body.length * at)),
-          type: x.type,
-          label: `cut ${x.type}`,
-        })),
+      arbitrary: fc.tuple(sample, fc.double({ min: 0, max: 1, noNaN: true })).map(([x, at]) => ({
+        body: x.body.subarray(0, Math.floor(x.body.length * at)),
+        type: x.type,
+        label: `cut ${x.type}`,
+      })),
     },
     {
       weight: 2,

@@ -48,7 +48,7 @@ describe("FHIR DocumentReference → IncomingDocument", () => {
     });
     expect(
       d.content.kind === "pdf" &&
-        Buffer.from(d.content.pdf).equals(Buffer.from(dr.content[0].attachment.data, "base64")),
+        Buffer.from(d.content.pdf).equals(Buffer.from(String(dr.content[0].attachment.data), "base64")),
     ).toBe(true);
   });
 
@@ -179,8 +179,18 @@ describe("FHIR document Bundle → IncomingDocument", () => {
   it("refuses a Bundle that is not a document, does not start with its Composition, lacks the document or the INS", () => {
     const cases: [(b: Json) => void, string | RegExp][] = [
       [(b) => (b.type = "collection"), "Bundle.type"],
-      [(b) => b.entry.reverse(), "Bundle.entry.0.resource"],
-      [(b) => b.entry.pop(), "Bundle.entry"],
+      [
+        (b) => {
+          (b.entry as unknown[]).reverse();
+        },
+        "Bundle.entry.0.resource",
+      ],
+      [
+        (b) => {
+          (b.entry as unknown[]).pop();
+        },
+        "Bundle.entry",
+      ],
       [
         (b) =>
           (b.entry[1].resource.identifier = [{ system: "urn:oid:1.2.250.1.999.1.1", value: "IPP-DUPRÉ" }]),
@@ -188,7 +198,12 @@ describe("FHIR document Bundle → IncomingDocument", () => {
       ],
       [(b) => (b.entry[0].resource.type = { text: "DUPRÉ" }), "Bundle.entry.0.resource.type.coding"],
       [(b) => (b.entry[3].resource.data = "%%DUPRÉ"), "Bundle.entry.3.resource.data"],
-      [(b) => (b.entry = [b.entry[0]]), "Bundle.entry"],
+      [
+        (b) => {
+          (b.entry as unknown[]).splice(1);
+        },
+        "Bundle.entry",
+      ],
     ];
     for (const [edit, p] of cases) {
       const b = bundle();
