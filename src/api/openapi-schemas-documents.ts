@@ -166,7 +166,7 @@ export const DOCUMENT_SCHEMAS = {
         type: "array",
         items: obj(
           {
-            ref: { type: "string", pattern: "^d[0-9a-f]{40}$" },
+            ref: { type: "string", pattern: "^d[0-9a-f]{40}$", minLength: 41, maxLength: 41 },
             documentId: str,
             receivedAt: time,
             typeCode: str,

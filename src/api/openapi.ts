@@ -295,7 +295,7 @@ const OPS = {
       parameters: [
         P(
           "ref",
-          { type: "string", pattern: "^d[0-9a-f]{40}$" },
+          { type: "string", pattern: "^d[0-9a-f]{40}$", minLength: 41, maxLength: 41 },
           "path",
           "the queue reference of GET /documents/to-route (opaque; not the document's own id)",
         ),

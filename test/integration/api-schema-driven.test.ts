@@ -409,9 +409,10 @@ describe("the served document against the server", () => {
         }
         cases.push(["metadata unknown property", multipart({ ...metadata, [CANARY]: CANARY })]);
         cases.push(["metadata every string a canary", multipart(canaried(metadata))]);
+        const { form: _form, ...bare } = base;
         cases.push([
           "media type not documented",
-          { ...base, raw: { body: Buffer.from(CANARY), type: "text/plain" } },
+          { ...bare, raw: { body: Buffer.from(CANARY), type: "text/plain" } },
         ]);
       }
       for (const [what, r] of cases) {
