@@ -18,6 +18,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { cdaRoutes } from "./routes/cda.ts";
 import { circleRoutes } from "./routes/circles.ts";
 import { directoryRoutes } from "./routes/directory.ts";
+import { documentRoutes } from "./routes/documents.ts";
 import { fhirRoutes } from "./routes/fhir.ts";
 import { formRoutes } from "./routes/forms.ts";
 import { opsRoutes } from "./routes/ops.ts";
@@ -92,6 +93,7 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
   api.use(auditRoutes(services));
   api.use(adtRoutes(services));
   api.use(circleRoutes(services));
+  api.use(documentRoutes(services));
   app.use(API_PREFIX, api);
 
   app.use((_req, _res, next) => {

@@ -5,7 +5,8 @@
 export { createHttpApp, API_PREFIX } from "./app.ts";
 export { listen } from "./server.ts";
 export type { HttpServer } from "./server.ts";
-export type { ApiServices, AnswerTeleexpertise } from "./services.ts";
+export type { ApiServices, AnswerTeleexpertise, DocumentServices, ToRouteItem } from "./services.ts";
+export { incomingFromCda, incomingFromFhir, incomingFromMultipart } from "./intake/index.ts";
 export { TokenVerifier, rppsFromClaim, OIDC_ALGORITHMS, LOCAL_ALGORITHMS } from "./auth.ts";
 export type { TokenClaims } from "./auth.ts";
 export {

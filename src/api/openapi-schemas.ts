@@ -9,6 +9,7 @@ import { TRANSFER_STATES } from "../transfers/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import { IDENTIFIER_PATTERNS } from "../forms/index.ts";
 import { ADT_CIRCLE_SCHEMAS } from "./openapi-schemas-adt.ts";
+import { DOCUMENT_SCHEMAS } from "./openapi-schemas-documents.ts";
 import type { SchemaVariant, formNameSchema, serverFormSchemas } from "./openapi-forms.ts";
 import { formSchemas } from "./openapi-forms.ts";
 import type { FromSchema } from "./schema-types.ts";
@@ -355,6 +356,7 @@ const SCHEMAS = {
     required: ["resourceType", "type", "timestamp", "identifier", "entry"],
   },
   ...ADT_CIRCLE_SCHEMAS,
+  ...DOCUMENT_SCHEMAS,
 } as const satisfies Record<string, Schema>;
 
 /** Every schema of the document's components: `document` as served, `server` as `checkBody` compiles them. */

@@ -49,14 +49,36 @@ const int = (minimum: number, maximum: number, dflt: number) => ({
 });
 const opaque = (description: string) => ({ type: "string" as const, pattern: ID_PATTERN, description });
 
+/** `POST /documents`: one request body per accepted media type (anything else: 415). */
+const DOCUMENT_BODIES = {
+  "application/hl7-cda+xml": {
+    schema: { type: "string", description: "a CDA R2 document (HL7 CDA R2, ANS CI-SIS)" },
+  },
+  "application/xml": { schema: { type: "string", description: "a CDA R2 document" } },
+  "multipart/form-data": {
+    schema: {
+      type: "object",
+      properties: {
+        document: { type: "string", contentMediaType: "application/pdf", description: "the PDF" },
+        metadata: ref("DocumentMetadata"),
+      },
+      required: ["document", "metadata"],
+    },
+    encoding: { document: { contentType: "application/pdf" }, metadata: { contentType: "application/json" } },
+  },
+  "application/fhir+json": {
+    schema: { oneOf: [ref("FhirDocumentReference"), ref("FhirDocumentBundle")] },
+  },
+} as const;
+
 interface Op {
   readonly summary: string;
   readonly public?: boolean;
   readonly parameters?: readonly Schema[];
   readonly body?: Schema;
   readonly ok: { readonly status: number; readonly content: Schema };
-  /** Another documented non-problem response (`/ready` → 503). */
-  readonly also?: { readonly status: number; readonly content: Schema };
+  /** Another documented non-problem response (`/ready` → 503, a duplicate document → 200). */
+  readonly also?: { readonly status: number; readonly content: Schema; readonly description?: string };
 }
 
 const OPS = {
@@ -248,6 +270,40 @@ const OPS = {
       ok: { status: 202, content: json(ref("AdtAcceptance")) },
     },
   },
+  "/documents": {
+    post: {
+      summary:
+        "Receive a hospital's document (role sender: a hospital's service account or staff): a CDA R2, a PDF with its metadata (multipart/form-data: parts document and metadata), or a FHIR R4 DocumentReference or document Bundle. Idempotent by document id (201 new, 200 already received); routed to recipients or queued « à orienter »",
+      body: DOCUMENT_BODIES,
+      ok: { status: 201, content: json(ref("DocumentReceipt")) },
+      also: {
+        status: 200,
+        content: json(ref("DocumentReceipt")),
+        description: "already received (same document id): nothing new was sent",
+      },
+    },
+  },
+  "/documents/to-route": {
+    get: {
+      summary: "Documents waiting « à orienter » (coordinator): nobody reachable was found",
+      ok: { status: 200, content: json(ref("ToRouteList")) },
+    },
+  },
+  "/documents/{ref}/assign": {
+    post: {
+      summary: "Choose the recipients of a document waiting « à orienter » (coordinator)",
+      parameters: [
+        P(
+          "ref",
+          { type: "string", pattern: "^d[0-9a-f]{40}$", minLength: 41, maxLength: 41 },
+          "path",
+          "the queue reference of GET /documents/to-route (opaque; not the document's own id)",
+        ),
+      ],
+      body: json(ref("AssignRequest")),
+      ok: { status: 200, content: json(ref("DocumentReceipt")) },
+    },
+  },
   "/circles/join": {
     post: {
       summary: "Join a patient's care circle (oneself; a coordinator for another member)",
@@ -357,7 +413,12 @@ function operation(op: Op): Schema {
       [String(op.ok.status)]: { description: "success", content: op.ok.content },
       ...(op.also === undefined
         ? {}
-        : { [String(op.also.status)]: { description: "unavailable", content: op.also.content } }),
+        : {
+            [String(op.also.status)]: {
+              description: op.also.description ?? "unavailable",
+              content: op.also.content,
+            },
+          }),
       ...errors,
       default: { description: "problem details (RFC 9457)", content: problem },
     },

@@ -5,6 +5,7 @@ import type { CircleService } from "../circles/index.ts";
 import type { Clock, Log } from "../core/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
+import type { IncomingDocument, ReceivedDocument } from "../documents/index.ts";
 import type { Database } from "../storage/index.ts";
 import type { CreatedTransfer, CreateTransferInput, TransferStatus } from "../transfers/index.ts";
 import type { TokenVerifier } from "./auth.ts";
@@ -18,6 +19,41 @@ export type AnswerTeleexpertise = (
   answerData: unknown,
   specialist: { readonly rpps: string },
 ) => Promise<{ readonly requestId: string; readonly answer: { readonly transferId: string } }>;
+
+/** One document waiting in the coordinator queue « à orienter » (nobody reachable was found). */
+export interface ToRouteItem {
+  /** The document's own id (CDA `ClinicalDocument/id`, TXA-12, or the request's). */
+  readonly documentId: string;
+  /** When Passerelle received it (RFC 3339). */
+  readonly receivedAt: string;
+  /** LOINC document type and its title. */
+  readonly typeCode: string;
+  readonly title?: string;
+  /** The patient's traits, only when the scope allows them (`withPatient`). */
+  readonly patient?: {
+    readonly family?: string;
+    readonly given?: string;
+    readonly birthDate?: string;
+    readonly sex?: string;
+  };
+}
+
+/**
+ * The documents service as the HTTP adapter calls it (`receiveDocument`, `listToRoute`,
+ * `assignDocument` of src/documents, bound to their dependencies when the app is wired).
+ */
+export interface DocumentServices {
+  /** Durable and idempotent by `documentId`: a second receipt answers `duplicate: true`. */
+  receive(incoming: IncomingDocument): Promise<ReceivedDocument>;
+  /** The queue « à orienter », oldest first; the patient's traits only when `withPatient`. */
+  toRoute(scope: { readonly actor: string; readonly withPatient: boolean }): Promise<readonly ToRouteItem[]>;
+  /**
+   * A coordinator's choice of recipients (RPPS of directory members) for a queued document: the
+   * transfer is created (`outcome: "queued"`, routing source `coordinator`). Unknown document:
+   * `NOT_FOUND`; an RPPS that is not an active member: `VALIDATION_FAILED` naming `recipients`.
+   */
+  assign(documentId: string, rpps: readonly string[], actor: string): Promise<ReceivedDocument>;
+}
 
 export interface ApiServices {
   readonly db: Database;
@@ -40,4 +76,6 @@ export interface ApiServices {
   readonly receiveAdt?: (input: unknown, actor: string) => Promise<Acceptance>;
   /** The care-circle service behind the CLI and `!circle`. Absent → the circle routes answer 409. */
   readonly circles?: CircleService;
+  /** Document intake and the queue « à orienter ». Absent → the document routes answer 409. */
+  readonly documents?: DocumentServices;
 }

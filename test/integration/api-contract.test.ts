@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/api/openapi.ts";
 import { sheetToCda } from "../../src/cda/index.ts";
 import { EMBEDDED_CDA_NAME, extractEmbeddedFiles, extractSignature } from "../../src/pdf/index.ts";
+import { withCheckKey } from "../../src/forms/index.ts";
 import { PATIENT } from "../helpers/adt.ts";
+import { encode, n1Document, tinyPdf } from "../helpers/cda-hospital.ts";
+import { multipartBody } from "../helpers/multipart.ts";
 import { exampleSheet, validatedExample } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import type { ApiResponse } from "./api/client.ts";
@@ -367,6 +370,64 @@ describe("the OpenAPI document", () => {
     expect(metrics.body.toString()).toMatch(/passerelle_transfers\{state="acknowledged"\} 1/);
     expect(metrics.body.toString()).toMatch(/passerelle_audit_head_seq [1-9]\d*/);
     expect(metrics.body.toString()).toContain("passerelle_delivery_latency_seconds_bucket");
+
+    // Document intake and the queue « à orienter » (a patient nobody follows: the documents wait).
+    const lonely = withCheckKey("ins", "2850675123997");
+    const form = multipartBody([
+      {
+        name: "metadata",
+        type: "application/json",
+        body: JSON.stringify({
+          documentId: `urn:oid:1.2.250.1.999.8.${attempt.replace(/[^0-9]/g, "1")}`,
+          patient: {
+            ins: lonely,
+            insOid: "1.2.250.1.213.1.4.8",
+            family: "DUPRÉ",
+            given: "LÉA",
+            birthDate: "1985-06-14",
+            sex: "F",
+          },
+          typeCode: "11488-4",
+        }),
+      },
+      { name: "document", type: "application/pdf", body: tinyPdf() },
+    ]);
+    const received = await op("post", "/documents", {
+      token: hospital,
+      body: form.body,
+      contentType: form.contentType,
+    });
+    expect(received.status).toBe(201);
+    const again = await op("post", "/documents", {
+      token: hospital,
+      body: form.body,
+      contentType: form.contentType,
+    });
+    expect([again.status, (again.json as { duplicate: boolean }).duplicate]).toEqual([200, true]);
+    const cdaReceived = await op("post", "/documents", {
+      token: hospital,
+      body: encode(n1Document({ ins: lonely })),
+      contentType: "application/hl7-cda+xml",
+    });
+    expect(cdaReceived.status).toBeLessThan(300);
+    const refusedType = await op("post", "/documents", {
+      token: hospital,
+      body: Buffer.from("x"),
+      contentType: "text/plain",
+      bad: true,
+    });
+    expect(refusedType.status).toBe(415);
+    const queue = await op("get", "/documents/to-route", { token: coordinator });
+    const waiting = (queue.json as { items: { ref: string; documentId: string }[] }).items.find(
+      (i) => i.documentId === (received.json as { documentId: string }).documentId,
+    );
+    expect(waiting).toBeDefined();
+    const assigned = await op("post", "/documents/{ref}/assign", {
+      token: coordinator,
+      path: { ref: waiting?.ref ?? "" },
+      json: { recipients: [demo("dr.martin").rpps] },
+    });
+    expect((assigned.json as { outcome: string }).outcome).toBe("queued");
 
     expect([...covered].sort()).toEqual([...OPERATIONS].sort());
   });

@@ -6,6 +6,8 @@
  * must write no transfer. Bounded: FUZZ_RUNS requests per operation (default 40) and FUZZ_SECONDS
  * in all (default 120); FUZZ_SEED replays a run. All failures are reported together.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { SignJWT } from "jose";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +15,8 @@ import { issueLocalToken } from "../../src/api/index.ts";
 import { fixedClock } from "../../src/core/index.ts";
 import { TRANSFER_STATES, TransferRepository } from "../../src/transfers/index.ts";
 import { PATIENT } from "../helpers/adt.ts";
+import { encode, n1Document, tinyPdf } from "../helpers/cda-hospital.ts";
+import { multipartBody } from "../helpers/multipart.ts";
 import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import type { ApiFixture } from "./api/fixture.ts";
@@ -107,6 +111,39 @@ beforeAll(async () => {
   Object.assign(tokens, await brokenTokens(tokens["sender"] ?? ""));
   const payload = await new TransferRepository(h.services.db.knex).payload(discharge.id);
   const cardiology = (await h.services.directory.repository.findByRpps(rpps("dr.roussel")))?.structureId;
+  // A PDF with its metadata for a patient nobody follows: it waits « à orienter ».
+  const form = multipartBody([
+    {
+      name: "metadata",
+      type: "application/json",
+      body: JSON.stringify({
+        patient: {
+          ins: PATIENT.ins,
+          insOid: "1.2.250.1.213.1.4.8",
+          family: "MARCHAL",
+          given: "Odette",
+          birthDate: "1948-03-12",
+          sex: "F",
+        },
+        typeCode: "11488-4",
+      }),
+    },
+    { name: "document", type: "application/pdf", body: tinyPdf() },
+  ]);
+  const waiting = await fetch(`${h.api}/documents`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await h.token({ role: "sender" })}`,
+      "content-type": form.contentType,
+    },
+    body: form.body,
+  });
+  expect(waiting.status, "seed /documents").toBe(201);
+  const queue = await fetch(`${h.api}/documents/to-route`, {
+    headers: { authorization: `Bearer ${await h.token("coord.morel", "coordinator")}` },
+  });
+  const refs = ((await queue.json()) as { items: { ref: string }[] }).items.map((i) => i.ref);
+  const fhir = (name: string) => readFileSync(path.join(import.meta.dirname, "..", "fixtures", "fhir", name));
   inputs = {
     tokens,
     pathValues: {
@@ -118,6 +155,7 @@ beforeAll(async () => {
       profession: ["10", "60"],
       transfer: [discharge.id],
       sheet: [discharge.id],
+      ref: refs,
     },
     jsonBodies: {
       "POST /transfers": [
@@ -144,6 +182,19 @@ beforeAll(async () => {
         { ins: PATIENT.ins, objected: false },
       ],
       "POST /circles/list": [{ ins: PATIENT.ins }],
+      "POST /documents/{ref}/assign": [
+        { recipients: [rpps("dr.martin")] },
+        { recipients: [rpps("ide.bernard"), rpps("dr.martin")] },
+      ],
+    },
+    rawBodies: {
+      "POST /documents": [
+        { body: encode(n1Document()), type: "application/hl7-cda+xml" },
+        { body: encode(n1Document({ replaces: "CR-1" })), type: "application/xml" },
+        { body: form.body, type: form.contentType },
+        { body: fhir("document-reference-pdf.json"), type: "application/fhir+json" },
+        { body: fhir("document-bundle-pdf.json"), type: "application/fhir+json" },
+      ],
     },
     pdf: payload?.pdf ?? new Uint8Array(),
   };

@@ -9,13 +9,21 @@
  *
  * The only inputs not taken from the document are references to server state, which no schema can
  * know: an existing transfer, sheet or directory member, a cursor from a previous page, a PDF to
- * verify, and the caller's role per operation (the summaries say it in prose). `WORLD` lists them.
+ * verify, a document waiting « à orienter », and the caller's role per operation (the summaries
+ * say it in prose). `WORLD` lists them. `POST /documents` takes bodies of other media types: its
+ * multipart metadata is generated from the document's schema (with a PDF); a CDA R2 and the FHIR
+ * fixtures stand for the types a JSON Schema cannot describe (XML, base64 content).
  */
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimDue, claimToken } from "../../src/transfers/index.ts";
 import { recordSent } from "../../src/transfers/outcome.ts";
+import { withCheckKey } from "../../src/forms/index.ts";
+import { encode, n1Document, tinyPdf } from "../helpers/cda-hospital.ts";
+import { multipartBody } from "../helpers/multipart.ts";
 import { exampleSheet } from "./../helpers/sheets.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import type { ApiResponse } from "./api/client.ts";
@@ -50,6 +58,51 @@ interface Req {
   path: Record<string, string>;
   query: Record<string, string>;
   body?: unknown;
+  /** `multipart/form-data`: the metadata part (the document part is a PDF). */
+  form?: { metadata: unknown };
+  /** A body of another media type, as bytes. */
+  raw?: { body: Buffer; type: string };
+}
+
+/** A patient nobody follows: documents for them wait « à orienter ». */
+const LONELY = withCheckKey("ins", "2850675123998");
+const FHIR = join(import.meta.dirname, "..", "fixtures", "fhir");
+let documentCount = 0;
+
+/** A new document waiting « à orienter », by its queue reference. */
+async function waitingDocument(): Promise<string> {
+  const documentId = `urn:oid:1.2.250.1.999.7.${String(++documentCount)}`;
+  const m = multipartBody([
+    {
+      name: "metadata",
+      type: "application/json",
+      body: JSON.stringify({
+        documentId,
+        patient: {
+          ins: LONELY,
+          insOid: "1.2.250.1.213.1.4.8",
+          family: "DUPRÉ",
+          given: "LÉA",
+          birthDate: "1985-06-14",
+          sex: "F",
+        },
+        typeCode: "11488-4",
+      }),
+    },
+    { name: "document", type: "application/pdf", body: tinyPdf() },
+  ]);
+  const r = await call(`${f.api}/documents`, {
+    token: tokens.hospital,
+    body: m.body,
+    contentType: m.contentType,
+  });
+  expect(r.status, r.body.toString()).toBe(201);
+  const list = await call(`${f.api}/documents/to-route`, { token: tokens.coordinator });
+  const item = (list.json as { items: { ref: string; documentId: string }[] }).items.find(
+    (i) => i.documentId === documentId,
+  );
+  if (item === undefined) throw new Error("the document is not waiting");
+  return item.ref;
 }
 
 /** The caller of each operation (a token of the role its summary names). */
@@ -65,6 +118,9 @@ const CALLER: Record<string, string> = {
   "POST /adt/events": "hospital",
   "POST /circles/objection": "coordinator",
   "POST /circles/list": "coordinator",
+  "POST /documents": "hospital",
+  "GET /documents/to-route": "coordinator",
+  "POST /documents/{ref}/assign": "coordinator",
 };
 const callerOf = (key: string): string => tokens[CALLER[key] ?? "gp"] ?? "";
 
@@ -124,6 +180,15 @@ const WORLD: Record<string, (r: Req) => Promise<void> | void> = {
     const b = r.body as { rpps?: string };
     if (b.rpps !== undefined) b.rpps = rpps("dr.martin"); // the caller's own
   },
+  "POST /documents": (r) => {
+    const m = r.form?.metadata as { authorRpps?: string; recipients?: string[] } | undefined;
+    if (m?.authorRpps !== undefined) m.authorRpps = rpps("dr.berard");
+    if (m?.recipients !== undefined) m.recipients = [rpps("dr.martin")];
+  },
+  "POST /documents/{ref}/assign": async (r) => {
+    r.path.ref = await waitingDocument(); // one assignment per waiting document
+    r.body = { recipients: [rpps("dr.martin")] };
+  },
   "POST /circles/leave": (r) => {
     const b = r.body as { rpps?: string };
     if (b.rpps !== undefined) b.rpps = rpps("dr.martin");
@@ -140,10 +205,42 @@ function requests(op: Operation): fc.Arbitrary<Req> {
     return (p.in === "path" ? a : fc.option(a, { nil: undefined })).map((v) => [p, v] as const);
   });
   const json = op.body?.["application/json"]?.schema;
+  const form = (
+    op.body?.["multipart/form-data"]?.schema as { properties?: { metadata?: Schema } } | undefined
+  )?.properties?.metadata;
+  const other: fc.Arbitrary<Pick<Req, "form" | "raw">> =
+    form === undefined
+      ? fc.constant({})
+      : fc.oneof(
+          { weight: 3, arbitrary: gen.arb(form).map((metadata) => ({ form: { metadata } })) },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              { raw: { body: encode(n1Document({ ins: LONELY })), type: "application/hl7-cda+xml" } },
+              {
+                raw: {
+                  body: readFileSync(join(FHIR, "document-reference-pdf.json")),
+                  type: "application/fhir+json",
+                },
+              },
+              {
+                raw: {
+                  body: readFileSync(join(FHIR, "document-bundle-pdf.json")),
+                  type: "application/fhir+json",
+                },
+              },
+            ),
+          },
+        );
   return fc
-    .tuple(fc.tuple(...params), json === undefined ? fc.constant(undefined) : gen.arb(json))
-    .map(([ps, body]) => {
-      const r: Req = { path: {}, query: {}, ...(body === undefined ? {} : { body }) };
+    .tuple(fc.tuple(...params), json === undefined ? fc.constant(undefined) : gen.arb(json), other)
+    .map(([ps, body, extra]) => {
+      const r: Req = {
+        path: {},
+        query: {},
+        ...(body === undefined ? {} : { body }),
+        ...structuredClone(extra),
+      };
       for (const [p, v] of ps) if (v !== undefined) (p.in === "path" ? r.path : r.query)[p.name] = v;
       return r;
     });
@@ -154,14 +251,25 @@ async function send(op: Operation, r: Req): Promise<ApiResponse> {
   for (const [k, v] of Object.entries(r.path)) path = path.replace(`{${k}}`, encodeURIComponent(v));
   const qs = new URLSearchParams(r.query).toString();
   const pdf = Buffer.isBuffer(r.body);
+  const form =
+    r.form === undefined
+      ? undefined
+      : multipartBody([
+          { name: "metadata", type: "application/json", body: JSON.stringify(r.form.metadata) },
+          { name: "document", type: "application/pdf", body: tinyPdf() },
+        ]);
   return call(`${f.api}${path}${qs === "" ? "" : `?${qs}`}`, {
     method: op.method,
     ...(op.public ? {} : { token: callerOf(keyOf(op)) }),
-    ...(r.body === undefined
-      ? {}
-      : pdf
-        ? { body: r.body as Buffer, contentType: "application/pdf" }
-        : { json: r.body }),
+    ...(form !== undefined
+      ? { body: form.body, contentType: form.contentType }
+      : r.raw !== undefined
+        ? { body: r.raw.body, contentType: r.raw.type }
+        : r.body === undefined
+          ? {}
+          : pdf
+            ? { body: r.body as Buffer, contentType: "application/pdf" }
+            : { json: r.body }),
   });
 }
 
@@ -282,6 +390,30 @@ describe("the served document against the server", () => {
           cases.push(["unknown property", { ...base, body: { ...body, [CANARY]: CANARY } }]);
         cases.push(["not an object", { ...base, body: [CANARY] }]);
         cases.push(["every string a canary", { ...base, body: canaried(body) }]);
+      }
+      const form = (
+        op.body?.["multipart/form-data"]?.schema as { properties?: { metadata?: Schema } } | undefined
+      )?.properties?.metadata;
+      if (form !== undefined) {
+        const [sample] = fc.sample(gen.arb(form), { numRuns: 1, seed: 7 });
+        const metadata = sample as Record<string, unknown>;
+        const s = gen.resolve(form);
+        const multipart = (m: unknown): Req => {
+          const { raw: _raw, ...rest } = base;
+          return { ...rest, form: { metadata: m } };
+        };
+        for (const k of (s.required as string[] | undefined) ?? []) {
+          const { [k]: _gone, ...rest } = metadata;
+          cases.push([`metadata without ${k}`, multipart(rest)]);
+          cases.push([`metadata.${k} retyped`, multipart({ ...metadata, [k]: [[CANARY]] })]);
+        }
+        cases.push(["metadata unknown property", multipart({ ...metadata, [CANARY]: CANARY })]);
+        cases.push(["metadata every string a canary", multipart(canaried(metadata))]);
+        const { form: _form, ...bare } = base;
+        cases.push([
+          "media type not documented",
+          { ...bare, raw: { body: Buffer.from(CANARY), type: "text/plain" } },
+        ]);
       }
       for (const [what, r] of cases) {
         expectRefused(`${key}: ${what}`, await send(op, r));

@@ -29,20 +29,31 @@ async function hospitalOf(
   return parent?.kind === "hospital" ? parent : undefined;
 }
 
-/** Service accounts post for any facility; hospital staff only for their hospital's FINESS. */
-async function checkSender(services: ApiServices, p: Principal, body: unknown): Promise<void> {
+/**
+ * The hospital a `sender` posts for: none for a service account (a local token without RPPS: the
+ * hospital's own system), else the caller's hospital; anyone else is refused (403). Shared with
+ * the document intake.
+ */
+export async function hospitalSender(services: ApiServices, p: Principal): Promise<Structure | undefined> {
   if (!hasRole(p, "sender"))
     throw refuse("authorization", "role", "the sender role is required", "rôle requis : sender");
-  if (p.member === undefined) return;
+  if (p.member === undefined) return undefined;
   const hospital = await hospitalOf(services.directory.repository, p.member.structureId);
   if (hospital?.finess === undefined) {
     throw refuse(
       "authorization",
       "hospital",
-      "only a hospital's staff or its service account may post ADT events",
+      "only a hospital's staff or its service account may post ADT events or documents",
       "réservé au personnel ou au compte de service d’un établissement",
     );
   }
+  return hospital;
+}
+
+/** Service accounts post for any facility; hospital staff only for their hospital's FINESS. */
+async function checkSender(services: ApiServices, p: Principal, body: unknown): Promise<void> {
+  const hospital = await hospitalSender(services, p);
+  if (hospital === undefined) return;
   const stay = typeof body === "object" && body !== null ? (body as { stay?: unknown }).stay : undefined;
   const facility =
     typeof stay === "object" && stay !== null ? (stay as { facility?: unknown }).facility : undefined;

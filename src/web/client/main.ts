@@ -1,7 +1,7 @@
 /**
  * The Passerelle web app: a French single-page app served by the service
  * itself. Hash routes carry only page names and transfer ids — never patient data:
- * `#/connexion`, `#/nouvelle`, `#/suivi[/<id>]`, `#/tableau`, `#/verifier`.
+ * `#/connexion`, `#/nouvelle`, `#/suivi[/<id>]`, `#/tableau`, `#/orienter`, `#/verifier`.
  */
 import { composePage } from "./compose.ts";
 import { dashboardPage } from "./dashboard.ts";
@@ -11,6 +11,7 @@ import { loginPage } from "./login.ts";
 import type { Me } from "./shapes.ts";
 import { meOf } from "./shapes.ts";
 import { roleLabel } from "./roles.ts";
+import { toRoutePage } from "./to-route.ts";
 import { transfersPage } from "./transfers.ts";
 import { verifyPage } from "./verify.ts";
 
@@ -38,6 +39,7 @@ function renderNav(): void {
     if (!me.roles.every((r) => r === "auditor")) links.push(["#/suivi", "Suivi des envois"]);
     if (me.roles.includes("coordinator") || me.roles.includes("auditor"))
       links.push(["#/tableau", "Tableau de bord"]);
+    if (me.roles.includes("coordinator")) links.push(["#/orienter", "À orienter"]);
   }
   links.push(["#/verifier", "Vérifier un PDF"]);
   const page = location.hash.split("/")[1] ?? "";
@@ -84,6 +86,7 @@ async function render(): Promise<void> {
     else if (page === "suivi")
       stopPage = transfersPage(main, arg === undefined ? undefined : decodeURIComponent(arg));
     else if (page === "tableau") await dashboardPage(main, me.roles);
+    else if (page === "orienter") await toRoutePage(main);
     else go(home(me));
   } catch (e) {
     main.append(notice("error", describeError(e)));

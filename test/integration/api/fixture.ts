@@ -5,7 +5,7 @@
  * them with the transfers service functions. The ADT processor runs, so a posted A01 queues its
  * notices. The full service with Synapse: api-app.test.ts.
  */
-import type { ApiServices, HttpServer } from "../../../src/api/index.ts";
+import type { ApiServices, DocumentServices, HttpServer } from "../../../src/api/index.ts";
 import {
   TokenVerifier,
   createHttpApp,
@@ -25,8 +25,10 @@ import type { Role } from "../../../src/directory/index.ts";
 import { openKernel } from "../../../src/kernel.ts";
 import { answerTeleexpertise, createTransfer, transferStatus } from "../../../src/transfers/index.ts";
 import { trustPolicy } from "../../../src/trust/index.ts";
+import { demoWebOptions, listenWithWeb } from "../../../src/web/index.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { captureLog, type LogEntry } from "../../helpers/log.ts";
+import { documentsStandIn } from "./documents-stand-in.ts";
 
 export interface ApiFixture {
   readonly url: string;
@@ -48,7 +50,15 @@ export const demo = (localpart: string): DemoMember => {
 
 export async function openApiFixture(
   dir: string,
-  options: { env?: Record<string, string>; clock?: Clock; answers?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    answers?: boolean;
+    /** The documents service (default: the in-memory stand-in until src/documents is wired). */
+    documents?: DocumentServices | false;
+    /** Serve the web app (and its demo logins) in front of the API, as the embedded default does. */
+    web?: boolean;
+  } = {},
 ): Promise<ApiFixture> {
   const config = testConfig(dir, options.env ?? {});
   const clock = options.clock ?? systemClock;
@@ -81,6 +91,9 @@ export async function openApiFixture(
       return a;
     },
     circles: new CircleService(adtDeps),
+    ...(options.documents === false
+      ? {}
+      : { documents: options.documents ?? documentsStandIn(directory, clock) }),
     // Tele-expertise answers as src/app.ts wires them (only where a test asks: others check the 409).
     ...(options.answers === true
       ? {
@@ -89,7 +102,14 @@ export async function openApiFixture(
         }
       : {}),
   };
-  const server: HttpServer = await listen(createHttpApp(services, config.http), config.http);
+  const api = createHttpApp(services, config.http);
+  const server: HttpServer =
+    options.web === true
+      ? await listenWithWeb(demoWebOptions(DEMO_MEMBERS, tokenKey, clock, directory.repository))(
+          api,
+          config.http,
+        )
+      : await listen(api, config.http);
   return {
     url: server.url,
     api: `${server.url}/api/v1`,

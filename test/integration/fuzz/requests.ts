@@ -26,6 +26,52 @@ export interface FuzzInputs {
   readonly jsonBodies: Readonly<Record<string, readonly unknown[]>>;
   /** A valid signed PDF for `application/pdf` bodies. */
   readonly pdf: Uint8Array;
+  /** Valid bodies of other media types (CDA R2, multipart, FHIR) by `METHOD /path`. */
+  readonly rawBodies?: Readonly<Record<string, readonly { body: Uint8Array; type: string }[]>>;
+}
+
+/** Raw bodies: valid samples, cut, with bytes changed, under another sample's media type, random bytes. */
+function rawBody(
+  samples: readonly { body: Uint8Array; type: string }[],
+): fc.Arbitrary<{ body?: string | Uint8Array; type?: string; label: string }> {
+  const sample = fc.constantFrom(...samples);
+  const types = [...new Set(samples.map((x) => x.type))];
+  return fc.oneof(
+    { weight: 2, arbitrary: sample.map((x) => ({ ...x, label: `valid ${x.type}` })) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(sample, fc.double({ min: 0, max: 1, noNaN: true })).map(([x, at]) => ({
+        body: x.body.subarray(0, Math.floor(x.body.length * at)),
+        type: x.type,
+        label: `cut ${x.type}`,
+      })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          sample,
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        )
+        .map(([x, flips]) => {
+          const b = Uint8Array.from(x.body);
+          for (const [i, v] of flips) b[i % b.length] = v;
+          return { body: b, type: x.type, label: `bytes changed in ${x.type}` };
+        }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(sample, fc.constantFrom(...types))
+        .map(([x, type]) => ({ body: x.body, type, label: `${x.type} sent as ${type}` })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.uint8Array({ maxLength: 2000 }), fc.constantFrom(...types, ...CONTENT_TYPES))
+        .map(([body, type]) => ({ body, type, label: `random bytes as ${type}` })),
+    },
+  );
 }
 
 const weird = fc.oneof(
@@ -162,36 +208,42 @@ export function requestArbitrary(op: Operation, inputs: FuzzInputs, base: string
   });
   const key = `${op.method} ${op.path}`;
   const bodyTypes = Object.keys(op.body ?? {});
-  const body: fc.Arbitrary<{ body?: string | Uint8Array; type?: string; label: string }> = bodyTypes.includes(
-    "application/json",
-  )
-    ? fc
-        .tuple(
-          jsonBody(inputs.jsonBodies[key] ?? []),
-          fc.oneof(
-            { weight: 5, arbitrary: fc.constant("application/json") },
-            { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES, "(none)") },
-          ),
-        )
-        .map(([b, type]) => ({ body: b.text, type, label: `${b.label} as ${type}` }))
-    : bodyTypes.includes("application/pdf")
-      ? fc.oneof(
-          fc.constant({ body: inputs.pdf, type: "application/pdf", label: "signed PDF" }),
-          fc
-            .uint8Array({ maxLength: 2000 })
-            .map((b) => ({ body: b, type: "application/pdf", label: "random bytes as PDF" })),
-          fc.constant({ body: inputs.pdf, type: "application/json", label: "PDF as application/json" }),
-          fc.constant({ body: new Uint8Array(), type: "application/pdf", label: "empty PDF" }),
-        )
-      : op.method === "GET"
-        ? fc.constant({ label: "no body" })
-        : fc.oneof(
-            { weight: 4, arbitrary: fc.constant({ label: "no body" }) },
-            {
-              weight: 1,
-              arbitrary: fc.constant({ body: '{"x":1}', type: "application/json", label: "unexpected body" }),
-            },
-          );
+  const raw = inputs.rawBodies?.[key] ?? [];
+  const body: fc.Arbitrary<{ body?: string | Uint8Array; type?: string; label: string }> =
+    raw.length > 0
+      ? rawBody(raw)
+      : bodyTypes.includes("application/json")
+        ? fc
+            .tuple(
+              jsonBody(inputs.jsonBodies[key] ?? []),
+              fc.oneof(
+                { weight: 5, arbitrary: fc.constant("application/json") },
+                { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES, "(none)") },
+              ),
+            )
+            .map(([b, type]) => ({ body: b.text, type, label: `${b.label} as ${type}` }))
+        : bodyTypes.includes("application/pdf")
+          ? fc.oneof(
+              fc.constant({ body: inputs.pdf, type: "application/pdf", label: "signed PDF" }),
+              fc
+                .uint8Array({ maxLength: 2000 })
+                .map((b) => ({ body: b, type: "application/pdf", label: "random bytes as PDF" })),
+              fc.constant({ body: inputs.pdf, type: "application/json", label: "PDF as application/json" }),
+              fc.constant({ body: new Uint8Array(), type: "application/pdf", label: "empty PDF" }),
+            )
+          : op.method === "GET"
+            ? fc.constant({ label: "no body" })
+            : fc.oneof(
+                { weight: 4, arbitrary: fc.constant({ label: "no body" }) },
+                {
+                  weight: 1,
+                  arbitrary: fc.constant({
+                    body: '{"x":1}',
+                    type: "application/json",
+                    label: "unexpected body",
+                  }),
+                },
+              );
   return fc.tuple(token, pathArb, queryArb, extraQuery, body).map(([tok, pv, qv, extra, b]) => {
     let path = op.path;
     pathParams.forEach((p, i) => {

@@ -1,0 +1,19 @@
+/** The intake's refusals: one issue naming the field, part or XPath and the rule, never the value. */
+import type { ErrorCode } from "../../core/index.ts";
+import { PasserelleError } from "../../core/index.ts";
+
+export function refuse(
+  path: string,
+  rule: string,
+  en: string,
+  fr: string,
+  code: ErrorCode = "VALIDATION_FAILED",
+): PasserelleError {
+  return new PasserelleError(code, `${en} (${path})`, { issues: [{ path, rule, message: { en, fr } }] });
+}
+
+/** `%PDF-` within the first 1024 bytes (ISO 32000-1 §7.5.2 allows leading bytes). */
+export function isPdf(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
+  return head.includes("%PDF-", 0, "latin1");
+}
