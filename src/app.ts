@@ -23,6 +23,7 @@ import { trustPolicy } from "./trust/index.ts";
 import type { AppLog, DemoAccount } from "./wiring/index.ts";
 import {
   Closers,
+  documentServices,
   openServiceHub,
   resolveHomeserver,
   serveCircleCommands,
@@ -101,7 +102,9 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
       answerTeleexpertise: (id: string, data: unknown, specialist: SpecialistRef) =>
         answerTeleexpertise(deps, id, data, specialist),
     };
-    const http = await startHttp(kernel, { ...services, circles }, homeserver, log, closers);
+    // Hospital documents (CDA, PDF, FHIR) over HTTP: the same service as `document send` and MLLP.
+    const documents = documentServices(await kernel.documentDeps(trust));
+    const http = await startHttp(kernel, { ...services, circles, documents }, homeserver, log, closers);
     log.info(
       {
         homeserver: login.homeserverUrl,

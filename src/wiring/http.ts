@@ -12,7 +12,7 @@ import type { AppLog, Closers } from "./log.ts";
 /** What the API calls beyond the kernel: the service functions, shared with the CLI. */
 export type HttpServices = Pick<
   ApiServices,
-  "createTransfer" | "transferStatus" | "answerTeleexpertise" | "receiveAdt" | "circles"
+  "createTransfer" | "transferStatus" | "answerTeleexpertise" | "receiveAdt" | "circles" | "documents"
 >;
 
 /** Listens on `PASSERELLE_HTTP_HOST`/`_PORT`; closes with `closers`. */

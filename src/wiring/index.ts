@@ -14,3 +14,4 @@ export type { AdtFeed } from "./feeds.ts";
 export { startOutbox } from "./outbox.ts";
 export { startHttp } from "./http.ts";
 export type { HttpServices } from "./http.ts";
+export { documentServices } from "./documents.ts";

@@ -3,8 +3,8 @@
  * demo directory, local tokens): each accepted media type (CDA R2, multipart PDF + metadata, FHIR
  * DocumentReference and Bundle) → 201, the same document again → 200 `duplicate`; 415 for other
  * media types, 413 over the limit, 4xx naming the field or XPath for bad input; who may send, list
- * and assign. The documents service is the fixture's (see api/documents-stand-in.ts until the real
- * one is wired): these tests hold for both.
+ * and assign. The documents service is the real one (src/documents, wired as src/app.ts wires it):
+ * transfers are queued in the outbox (no worker runs here).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

@@ -26,9 +26,9 @@ import { openKernel } from "../../../src/kernel.ts";
 import { answerTeleexpertise, createTransfer, transferStatus } from "../../../src/transfers/index.ts";
 import { trustPolicy } from "../../../src/trust/index.ts";
 import { demoWebOptions, listenWithWeb } from "../../../src/web/index.ts";
+import { documentServices } from "../../../src/wiring/index.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { captureLog, type LogEntry } from "../../helpers/log.ts";
-import { documentsStandIn } from "./documents-stand-in.ts";
 
 export interface ApiFixture {
   readonly url: string;
@@ -54,7 +54,7 @@ export async function openApiFixture(
     env?: Record<string, string>;
     clock?: Clock;
     answers?: boolean;
-    /** The documents service (default: the in-memory stand-in until src/documents is wired). */
+    /** The documents service (default: the real one, as src/app.ts wires it; `false`: not wired). */
     documents?: DocumentServices | false;
     /** Serve the web app (and its demo logins) in front of the API, as the embedded default does. */
     web?: boolean;
@@ -93,7 +93,7 @@ export async function openApiFixture(
     circles: new CircleService(adtDeps),
     ...(options.documents === false
       ? {}
-      : { documents: options.documents ?? documentsStandIn(directory, clock) }),
+      : { documents: options.documents ?? documentServices(await kernel.documentDeps(trust)) }),
     // Tele-expertise answers as src/app.ts wires them (only where a test asks: others check the 409).
     ...(options.answers === true
       ? {
