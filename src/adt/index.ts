@@ -31,3 +31,4 @@ export { noticeSheet, withdrawal } from "./notices.ts";
 export type { NoticeSheet, NoticeStatus } from "./notices.ts";
 export { adtUnit, reachableUnitAddress, setAdtUnit } from "./units.ts";
 export type { AdtUnit, UnitAddress } from "./units.ts";
+export { ADT_MIGRATIONS } from "./migrations.ts";

@@ -58,3 +58,4 @@ export { listTransfers, canSeeTransfer, isOverdue } from "./query.ts";
 export type { TransferScope, TransferFilter, TransferListItem } from "./query.ts";
 export { cptsStats } from "./stats.ts";
 export type { CptsStats } from "./stats.ts";
+export { TRANSFERS_MIGRATIONS } from "./migrations.ts";

@@ -6,12 +6,13 @@
 import { auditEvent, openAuditTrail } from "../../src/audit/index.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import { openDatabase } from "../../src/storage/index.ts";
+import { MIGRATIONS } from "../../src/migrations.ts";
 
 const count = Number(process.env.COUNT ?? "10000");
 const inflight = Number(process.env.INFLIGHT ?? "8");
 const tag = process.env.TAG ?? "c";
 const config = loadConfig(process.env);
-const db = await openDatabase(config.database);
+const db = await openDatabase(config.database, MIGRATIONS);
 const trail = await openAuditTrail(config, db);
 let next = 0;
 async function worker(): Promise<void> {

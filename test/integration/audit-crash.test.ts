@@ -8,6 +8,7 @@ import { auditEvent, openAuditTrail } from "../../src/audit/index.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import { openDatabase } from "../../src/storage/index.ts";
 import { engines, envFor } from "./postgres.ts";
+import { MIGRATIONS } from "../../src/migrations.ts";
 
 const CHILD = join(import.meta.dirname, "audit-child.ts");
 
@@ -58,7 +59,7 @@ describe.each(engines())("crash safety and concurrency on $name", (engine) => {
     expect(run.acks.size).toBeGreaterThanOrEqual(2000);
     expect(run.acks.size).toBeLessThan(10_000);
 
-    const db = await openDatabase(config.database);
+    const db = await openDatabase(config.database, MIGRATIONS);
     const trail = await openAuditTrail(config, db);
     const report = await trail.verify();
     expect(report.ok).toBe(true);
@@ -88,7 +89,7 @@ describe.each(engines())("crash safety and concurrency on $name", (engine) => {
     expect([a.code, b.code]).toEqual([0, 0]);
     const seqs = [...a.acks.keys(), ...b.acks.keys()].sort((x, y) => x - y);
     expect(seqs).toEqual(Array.from({ length: 6000 }, (_, i) => i + 1));
-    const db = await openDatabase(config.database);
+    const db = await openDatabase(config.database, MIGRATIONS);
     const trail = await openAuditTrail(config, db);
     expect(await trail.verify()).toMatchObject({ ok: true, entries: 6000, unsignedTail: 0 });
     // Both really interleaved (one did not simply run after the other).

@@ -19,6 +19,7 @@ import { fixedClock } from "../../src/core/index.ts";
 import type { Database } from "../../src/storage/index.ts";
 import { openDatabase } from "../../src/storage/index.ts";
 import { captureIo, engines, envFor } from "./postgres.ts";
+import { MIGRATIONS } from "../../src/migrations.ts";
 
 const INS_A = "269054958815780";
 const INS_B = "180017512345660";
@@ -63,7 +64,7 @@ describe.each(engines())("audit trail on $name", (engine) => {
     const dbConfig = await engine.fresh();
     const env = { ...envFor(dbConfig, dataDir), PASSERELLE_AUDIT_CHECKPOINT_EVERY: "5" };
     const config = loadConfig(env, dataDir);
-    const db = await openDatabase(config.database);
+    const db = await openDatabase(config.database, MIGRATIONS);
     const clock = fixedClock("2026-03-01T08:00:00.000Z");
     const trail: AuditTrail = await openAuditTrail(config, db, clock);
     for (let i = 1; i <= n; i++) {

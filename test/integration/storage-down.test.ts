@@ -6,6 +6,7 @@ import { isPasserelleError } from "../../src/core/index.ts";
 import { openDatabase } from "../../src/storage/index.ts";
 import { captureIo } from "../helpers/io.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { MIGRATIONS } from "../../src/migrations.ts";
 
 /** A port nothing listens on: bind one, note it, close it. */
 async function closedPort(): Promise<number> {
@@ -19,7 +20,7 @@ async function closedPort(): Promise<number> {
 describe("PostgreSQL down", () => {
   it("fails to open with IO_ERROR 'database unreachable', never echoing the URL's password", async () => {
     const url = `postgres://passerelle:Sup3rSecretPw@127.0.0.1:${await closedPort()}/passerelle`;
-    const err = await openDatabase({ engine: "postgres", url }).then(
+    const err = await openDatabase({ engine: "postgres", url }, MIGRATIONS).then(
       () => undefined,
       (e: unknown) => e,
     );

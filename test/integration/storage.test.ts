@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditTrail, auditEvent, generateSigningKey } from "../../src/audit/index.ts";
 import { runCli } from "../../src/cli/index.ts";
-import { MIGRATIONS, migrationStatus, openDatabase } from "../../src/storage/index.ts";
+import { migrationStatus, openDatabase } from "../../src/storage/index.ts";
 import { captureIo, engines, envFor, findPostgresBin, startPostgres } from "./postgres.ts";
+import { MIGRATIONS } from "../../src/migrations.ts";
 
 describe.each(engines())("storage on $name", (engine) => {
   beforeAll(() => engine.setup());
@@ -11,10 +12,13 @@ describe.each(engines())("storage on $name", (engine) => {
 
   it("runs the migrations at start-up, once", async () => {
     const config = await engine.fresh();
-    const a = await openDatabase(config);
-    const b = await openDatabase(config);
+    const a = await openDatabase(config, MIGRATIONS);
+    const b = await openDatabase(config, MIGRATIONS);
     try {
-      expect(await migrationStatus(b.knex)).toEqual({ applied: MIGRATIONS.map((m) => m.name), pending: [] });
+      expect(await migrationStatus(b.knex, MIGRATIONS)).toEqual({
+        applied: MIGRATIONS.map((m) => m.name),
+        pending: [],
+      });
       expect(a.engine).toBe(engine.name);
     } finally {
       await a.close();
@@ -34,7 +38,7 @@ describe.each(engines())("storage on $name", (engine) => {
   });
 
   it("keeps the audit append-only at the database level too", async () => {
-    const db = await openDatabase(await engine.fresh());
+    const db = await openDatabase(await engine.fresh(), MIGRATIONS);
     try {
       const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
       await trail.append(auditEvent("transfer.created", { actor: "system:test", transfer: "t-1" }));
@@ -52,7 +56,7 @@ describe("a database that is down or locked", () => {
     async () => {
       const pg = await startPostgres();
       const url = await pg.createDatabase();
-      const db = await openDatabase({ engine: "postgres", url });
+      const db = await openDatabase({ engine: "postgres", url }, MIGRATIONS);
       const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
       await trail.append(auditEvent("transfer.created", { actor: "system:test", transfer: "t-1" }));
       await pg.stop();
@@ -62,7 +66,7 @@ describe("a database that is down or locked", () => {
         code: "IO_ERROR",
       });
       await db.close();
-      await expect(openDatabase({ engine: "postgres", url })).rejects.toMatchObject({
+      await expect(openDatabase({ engine: "postgres", url }, MIGRATIONS)).rejects.toMatchObject({
         code: "IO_ERROR",
         message: expect.stringMatching(/unreachable/),
       });
@@ -73,7 +77,7 @@ describe("a database that is down or locked", () => {
     const [sqlite] = engines();
     const config = await sqlite!.fresh();
     if (config.engine !== "sqlite") throw new Error("sqlite expected");
-    const db = await openDatabase(config, { busyTimeoutMs: 300 });
+    const db = await openDatabase(config, MIGRATIONS, { busyTimeoutMs: 300 });
     const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
     // Another process holds the write lock for 2 s.
     const holder = spawn(

@@ -12,6 +12,7 @@ import { exampleSheet } from "../helpers/sheets.ts";
 import { tempDir, waitFor } from "../helpers/tmp.ts";
 import { engines } from "./postgres.ts";
 import { addRecipients, openFixture } from "./transfers/fixture.ts";
+import { MIGRATIONS } from "../../src/migrations.ts";
 
 const N = 30;
 
@@ -23,7 +24,7 @@ describe.each(engines())("outbox claims on $name", (engine) => {
     const tmp = await tempDir("passerelle-claim-");
     const database = await engine.fresh();
     const f = await openFixture(tmp.dir, { database });
-    const other: Database = await openDatabase(database, { migrate: false });
+    const other: Database = await openDatabase(database, MIGRATIONS, { migrate: false });
     try {
       const to = await addRecipients(f, ["@gp:test"]);
       for (let i = 0; i < N; i++) {
@@ -59,7 +60,7 @@ describe.each(engines())("outbox claims on $name", (engine) => {
     const tmp = await tempDir("passerelle-claim-workers-");
     const database = await engine.fresh();
     const f = await openFixture(tmp.dir, { database });
-    const other: Database = await openDatabase(database, { migrate: false });
+    const other: Database = await openDatabase(database, MIGRATIONS, { migrate: false });
     const t = new RecordingTransport();
     t.prepareMs = () => 5 + Math.floor(Math.random() * 15);
     const opts = { concurrency: 4, pollMs: 20 };

@@ -7,13 +7,14 @@ import { migrateLatest, migrationStatus, openDatabase } from "../../storage/inde
 import { cliConfig } from "../context.ts";
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
+import { MIGRATIONS } from "../../migrations.ts";
 
 const migrate: CommandHandler = async (args, io) => {
   const { values } = parseArgs({ args: [...args], options: { json: { type: "boolean" } }, strict: true });
   const config = cliConfig(io);
-  const db = await openDatabase(config.database, { migrate: false });
+  const db = await openDatabase(config.database, MIGRATIONS, { migrate: false });
   try {
-    const applied = await migrateLatest(db.knex);
+    const applied = await migrateLatest(db.knex, MIGRATIONS);
     if (values.json === true) io.out(JSON.stringify({ engine: db.engine, applied }));
     else
       io.out(
@@ -30,9 +31,9 @@ const migrate: CommandHandler = async (args, io) => {
 const status: CommandHandler = async (args, io) => {
   const { values } = parseArgs({ args: [...args], options: { json: { type: "boolean" } }, strict: true });
   const config = cliConfig(io);
-  const db = await openDatabase(config.database, { migrate: false });
+  const db = await openDatabase(config.database, MIGRATIONS, { migrate: false });
   try {
-    const s = await migrationStatus(db.knex);
+    const s = await migrationStatus(db.knex, MIGRATIONS);
     if (values.json === true) io.out(JSON.stringify({ engine: db.engine, ...s }));
     else {
       io.out(`engine: ${db.engine}`);

@@ -15,6 +15,7 @@ import { createDevPki, P12Signer } from "../../../src/pdf/index.ts";
 import type { Database } from "../../../src/storage/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import type { CreateTransferDeps } from "../../../src/transfers/index.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 
 export const PKI_PASSPHRASE = "transfers-test";
 
@@ -42,6 +43,7 @@ export async function openFixture(
   const clock = options.clock ?? systemClock;
   const db = await openDatabase(
     options.database ?? { engine: "sqlite", filename: path.join(dir, "passerelle.sqlite") },
+    MIGRATIONS,
   );
   const trail = await Trail.open(db, { key: await loadSigningKey(dir), clock, checkpointEvery: 100 });
   const pkiDir = path.join(dir, "pki");
