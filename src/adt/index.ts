@@ -16,7 +16,7 @@ export { listRefused, storeRefused } from "./review.ts";
 export type { RefusedFrame, RefusedRow } from "./review.ts";
 export type { ParseResult, Rejection } from "./hl7.ts";
 export { ackCode, buildAck, buildBareAck } from "./ack.ts";
-export { acceptAdtEvent, receiveAdtJson, recordRejection } from "./store.ts";
+export { acceptAdtEvent, adtMessageCounts, receiveAdtJson, recordRejection } from "./store.ts";
 export type { Acceptance, AdtDeps } from "./store.ts";
 export { startMllpListener } from "./listener.ts";
 export type { MllpListener, MllpListenerOptions } from "./listener.ts";

@@ -15,3 +15,4 @@ export {
 } from "./migrations.ts";
 export type { Migration } from "./migrations.ts";
 export { toStorageError } from "./errors.ts";
+export { countBy } from "./queries.ts";

@@ -7,7 +7,7 @@
  * `adt refused [--limit N] [--json]`: the frames the feed refused (AE/AR), kept for review, newest
  * first: id, time, ACK code, reason code, ERR-2 location, sender and control id (no patient data).
  */
-import { listRefused, sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
+import { adtMessageCounts, listRefused, sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { DirectoryRepository } from "../../directory/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
@@ -88,14 +88,7 @@ const indicator: CommandHandler = async (args, io) => {
 
 const messages: CommandHandler = async (args, io) => {
   const { values } = parse(args, { json: { type: "boolean" } });
-  const rows = await withKernel(cliConfig(io), (rt) =>
-    rt.db
-      .knex<{ state: string; n: number | string }>("adt_messages")
-      .groupBy("state")
-      .select("state")
-      .count({ n: "*" }),
-  );
-  const by = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  const by = await withKernel(cliConfig(io), (rt) => adtMessageCounts(rt.db.knex));
   io.out(
     values.json === true
       ? JSON.stringify(by)
