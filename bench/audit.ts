@@ -34,7 +34,7 @@ import { importExtraction } from "../src/directory/index.ts";
 import { openDatabase } from "../src/storage/index.ts";
 import { findPostgresBin, startPostgres } from "../test/integration/postgres.ts";
 import type { PostgresServer } from "../test/integration/postgres.ts";
-import { syntheticExtraction } from "../test/unit/directory/synthetic.ts";
+import { syntheticExtraction } from "../test/helpers/directory-synthetic.ts";
 import { fmt, fmtRatio, printTable, target, writeResults } from "./lib/report.ts";
 import { MIGRATIONS } from "../src/migrations.ts";
 

@@ -14,7 +14,7 @@ import {
   syntheticHeader,
   syntheticLine,
   syntheticRpps,
-} from "../unit/directory/synthetic.ts";
+} from "../helpers/directory-synthetic.ts";
 import { captureIo, engines, envFor } from "./postgres.ts";
 import { MIGRATIONS } from "../../src/migrations.ts";
 

@@ -7,7 +7,7 @@ import { addStructure } from "../../../src/directory/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import { captureIo } from "../../helpers/io.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { openFixture } from "../../integration/transfers/fixture.ts";
+import { openFixture } from "../../helpers/transfers-fixture.ts";
 import { MIGRATIONS } from "../../../src/migrations.ts";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
