@@ -3,6 +3,7 @@
  * `src/migrations.ts`; a released step is never renamed nor edited.
  */
 import type { Migration } from "../storage/index.ts";
+import { instant } from "../storage/index.ts";
 
 export const ADT_MIGRATIONS: readonly Migration[] = [
   {
@@ -21,8 +22,8 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
         t.text("event_json").notNullable();
         t.text("raw");
         t.string("state", 12).notNullable();
-        t.string("received_at", 30).notNullable();
-        t.string("processed_at", 30);
+        instant(t, "received_at").notNullable();
+        instant(t, "processed_at");
         t.string("last_reason", 64);
         t.unique(["sender", "control_id"]);
         t.index(["state", "id"]);
@@ -31,7 +32,7 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
         t.string("facility", 64).notNullable();
         t.string("unit", 64).notNullable();
         t.string("name", 200).notNullable();
-        t.string("phone", 30);
+        instant(t, "phone");
         t.string("contact_rpps", 11);
         t.primary(["facility", "unit"]);
       });
@@ -40,8 +41,8 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
         t.string("patient_ref", 64).notNullable().index();
         t.string("facility", 64).notNullable();
         t.string("unit", 64);
-        t.string("admitted_at", 30);
-        t.string("discharged_at", 30);
+        instant(t, "admitted_at");
+        instant(t, "discharged_at");
         t.string("discharge_day", 10).index();
         t.string("admission_notice", 64);
         t.string("discharge_notice", 64);
@@ -49,7 +50,7 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
         t.string("letter_transfer", 64);
         t.string("letter_check", 12);
         t.string("cancelled", 3);
-        t.string("updated_at", 30).notNullable();
+        instant(t, "updated_at").notNullable();
       });
     },
     async down(knex) {
@@ -79,7 +80,7 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
       await knex.schema.createTable("adt_rejected", (t) => {
         t.increments("id").primary();
         t.string("digest", 64).notNullable().unique();
-        t.string("received_at", 30).notNullable();
+        instant(t, "received_at").notNullable();
         t.string("ack", 2).notNullable();
         t.string("reason", 64).notNullable();
         t.string("location", 20).notNullable();

@@ -5,7 +5,7 @@
  */
 import type { Knex } from "knex";
 import type { Migration } from "../storage/index.ts";
-import { isPostgres } from "../storage/index.ts";
+import { instant, isPostgres } from "../storage/index.ts";
 
 /** Blocks UPDATE and DELETE on an append-only table (defence in depth; the hash chain is the proof). */
 async function appendOnly(knex: Knex, table: string): Promise<void> {
@@ -33,7 +33,7 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
     async up(knex) {
       await knex.schema.createTable("audit_entries", (t) => {
         t.bigInteger("seq").primary();
-        t.string("time", 30).notNullable().index();
+        instant(t, "time").notNullable().index();
         t.string("actor", 255).notNullable();
         t.string("action", 40).notNullable();
         t.string("sheet_id", 255).index();
@@ -60,14 +60,14 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
         t.increments("id").primary();
         t.bigInteger("seq").notNullable().index();
         t.string("head_hash", 64).notNullable();
-        t.string("time", 30).notNullable();
+        instant(t, "time").notNullable();
         t.string("kid", 64).notNullable();
         t.text("jws").notNullable();
       });
       await knex.schema.createTable("audit_keys", (t) => {
         t.string("kid", 64).primary();
         t.text("public_jwk").notNullable();
-        t.string("created_at", 30).notNullable();
+        instant(t, "created_at").notNullable();
       });
       await appendOnly(knex, "audit_entries");
       await appendOnly(knex, "audit_checkpoints");

@@ -3,6 +3,7 @@
  * the INS. Registered in `src/migrations.ts`; a released step is never renamed nor edited.
  */
 import type { Migration } from "../storage/index.ts";
+import { instant } from "../storage/index.ts";
 
 export const CIRCLES_MIGRATIONS: readonly Migration[] = [
   {
@@ -12,10 +13,10 @@ export const CIRCLES_MIGRATIONS: readonly Migration[] = [
     async up(knex) {
       await knex.schema.createTable("circle_patients", (t) => {
         t.string("patient_ref", 64).primary();
-        t.string("objection_at", 30);
+        instant(t, "objection_at");
         t.string("objection_source", 20);
-        t.string("created_at", 30).notNullable();
-        t.string("updated_at", 30).notNullable();
+        instant(t, "created_at").notNullable();
+        instant(t, "updated_at").notNullable();
       });
       await knex.schema.createTable("circle_members", (t) => {
         t.increments("id").primary();
@@ -24,8 +25,8 @@ export const CIRCLES_MIGRATIONS: readonly Migration[] = [
         t.string("since", 10).notNullable();
         t.string("source", 20).notNullable();
         t.string("consent", 20).notNullable();
-        t.string("joined_at", 30).notNullable();
-        t.string("left_at", 30);
+        instant(t, "joined_at").notNullable();
+        instant(t, "left_at");
         t.index(["patient_ref", "member_id"]);
       });
     },

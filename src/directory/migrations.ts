@@ -3,6 +3,7 @@
  * Registered in `src/migrations.ts`; a released step is never renamed nor edited.
  */
 import type { Migration } from "../storage/index.ts";
+import { instant } from "../storage/index.ts";
 
 export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   {
@@ -17,8 +18,8 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
         t.string("postcode", 5);
         t.string("commune_code", 5);
         t.integer("parent_id").references("id").inTable("structures");
-        t.string("created_at", 30).notNullable();
-        t.string("updated_at", 30).notNullable();
+        instant(t, "created_at").notNullable();
+        instant(t, "updated_at").notNullable();
       });
       await knex.schema.createTable("members", (t) => {
         t.increments("id").primary();
@@ -37,8 +38,8 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
         t.string("postcode", 5).index();
         t.string("commune_code", 5).index();
         t.boolean("active").notNullable().defaultTo(true);
-        t.string("created_at", 30).notNullable();
-        t.string("updated_at", 30).notNullable();
+        instant(t, "created_at").notNullable();
+        instant(t, "updated_at").notNullable();
       });
       await knex.schema.createTable("member_roles", (t) => {
         t.integer("member_id").notNullable().references("id").inTable("members").onDelete("CASCADE");

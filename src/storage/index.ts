@@ -8,6 +8,7 @@ export type { Database, Engine, OpenOptions, Queryable } from "./database.ts";
 export {
   MIGRATIONS_TABLE,
   CodeMigrationSource,
+  instant,
   isPostgres,
   orderMigrations,
   migrateLatest,

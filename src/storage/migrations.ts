@@ -25,6 +25,12 @@ export const MIGRATIONS_TABLE = "passerelle_migrations";
 /** Whether `knex` talks to PostgreSQL (the other engine is sqlite), for engine-specific DDL. */
 export const isPostgres = (knex: Knex): boolean => (knex.client as Knex.Client).config.client === "pg";
 
+/** An instant column: ISO 8601 UTC text (`2026-03-02T08:00:00.000Z`), 30 characters at most. */
+export const instant = (
+  t: Knex.CreateTableBuilder | Knex.AlterTableBuilder,
+  name: string,
+): Knex.ColumnBuilder => t.string(name, 30);
+
 /**
  * The one ordered list of steps from each module's list: sorted by name; the parts of a step that
  * spans modules are joined in registration order (`up` in that order, `down` in reverse). Two

@@ -3,7 +3,19 @@
  * the room of each transfer context, the inbound Matrix evidence and the re-sends. Registered in
  * `src/migrations.ts`; a released step is never renamed nor edited.
  */
+import type { Knex } from "knex";
 import type { Migration } from "../storage/index.ts";
+import { instant } from "../storage/index.ts";
+
+/** The columns of a leased outbox row (transfers, re-sends): state, retries and the lease (claim.ts). */
+function outboxColumns(t: Knex.CreateTableBuilder): void {
+  t.string("state", 20).notNullable();
+  t.integer("attempts").notNullable().defaultTo(0);
+  instant(t, "next_attempt_at").notNullable();
+  t.string("lease_owner", 100);
+  instant(t, "lease_expires_at");
+  t.string("last_reason", 64);
+}
 
 export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
   {
@@ -16,7 +28,7 @@ export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
         t.string("context_key", 64).primary();
         t.string("room_id", 255).notNullable().unique();
         t.string("reference", 32).notNullable();
-        t.string("created_at", 30).notNullable();
+        instant(t, "created_at").notNullable();
       });
       await knex.schema.createTable("transfers", (t) => {
         t.string("id", 64).primary();
@@ -31,19 +43,14 @@ export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
         t.string("sender_unit", 255).notNullable();
         t.string("context_key", 64).notNullable().index();
         t.string("room_id", 255);
-        t.string("state", 20).notNullable();
-        t.integer("attempts").notNullable().defaultTo(0);
-        t.string("next_attempt_at", 30).notNullable();
-        t.string("lease_owner", 100);
-        t.string("lease_expires_at", 30);
-        t.string("last_reason", 64);
+        outboxColumns(t);
         t.string("file_event_id", 255);
         t.string("sheet_event_id", 255).index();
         t.string("text_event_id", 255);
-        t.string("created_at", 30).notNullable();
-        t.string("updated_at", 30).notNullable();
-        t.string("sent_at", 30);
-        t.string("escalated_at", 30);
+        instant(t, "created_at").notNullable();
+        instant(t, "updated_at").notNullable();
+        instant(t, "sent_at");
+        instant(t, "escalated_at");
         t.integer("escalations").notNullable().defaultTo(0);
         t.index(["state", "next_attempt_at"]);
       });
@@ -52,16 +59,16 @@ export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
         t.integer("member_id").notNullable().references("id").inTable("members");
         t.string("member_ref", 40).notNullable();
         t.string("matrix_id", 255).notNullable();
-        t.string("delivered_at", 30);
-        t.string("read_at", 30);
-        t.string("acknowledged_at", 30);
+        instant(t, "delivered_at");
+        instant(t, "read_at");
+        instant(t, "acknowledged_at");
         t.primary(["transfer_id", "member_id"]);
       });
       await knex.schema.createTable("transfer_events", (t) => {
         t.increments("id").primary();
         t.string("transfer_id", 64).notNullable().references("id").inTable("transfers").index();
         t.string("step", 20).notNullable();
-        t.string("at", 30).notNullable();
+        instant(t, "at").notNullable();
         t.string("matrix_event_id", 255);
         t.string("member_ref", 40);
         t.string("reason", 64);
@@ -85,7 +92,7 @@ export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
         t.string("kind", 20).notNullable();
         t.string("user_id", 255).notNullable();
         t.string("event_id", 255).notNullable();
-        t.string("seen_at", 30).notNullable();
+        instant(t, "seen_at").notNullable();
         t.primary(["kind", "user_id", "event_id"]);
         t.index(["event_id"]);
       });
@@ -104,7 +111,7 @@ export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
       await knex.schema.alterTable("transfers", (t) => {
         t.integer("recipient_structure_id").references("id").inTable("structures");
         t.string("in_reply_to", 64).unique();
-        t.string("answer_due_at", 30);
+        instant(t, "answer_due_at");
       });
     },
     async down(knex) {
@@ -138,15 +145,10 @@ export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
         t.string("requested_by", 255).notNullable();
         t.string("member_ref", 40).notNullable();
         t.string("room_id", 255).notNullable();
-        t.string("state", 20).notNullable();
-        t.integer("attempts").notNullable().defaultTo(0);
-        t.string("next_attempt_at", 30).notNullable();
-        t.string("lease_owner", 100);
-        t.string("lease_expires_at", 30);
-        t.string("last_reason", 64);
+        outboxColumns(t);
         t.string("event_id", 255);
-        t.string("created_at", 30).notNullable();
-        t.string("sent_at", 30);
+        instant(t, "created_at").notNullable();
+        instant(t, "sent_at");
         t.index(["state", "next_attempt_at"]);
       });
     },
