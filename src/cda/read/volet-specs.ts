@@ -4,6 +4,8 @@
  * read the value back (text, French date `JJ/MM/AAAA`, `oui`/`non`, or the French label of an
  * enumerated value). Mirrors the writer's narrative (labels and enum labels are the writer's).
  */
+import { ATTACHMENT_KINDS } from "../labels.ts";
+
 export type FieldKind =
   "text" | "date" | "datetime" | "bool" | "integer" | "split" | Readonly<Record<string, string>>;
 
@@ -68,14 +70,7 @@ const ALLERGIES = {
   known: "Allergies connues :",
   unknown: "Allergies non connues à ce jour.",
 };
-const ATTACHMENT = {
-  photo: "photographie",
-  report: "compte rendu",
-  lab: "biologie",
-  imaging: "imagerie",
-  ecg: "ECG",
-  other: "autre",
-};
+const ATTACHMENT = ATTACHMENT_KINDS;
 
 export const ADMISSION: readonly SectionSpec[] = [
   {

@@ -1,0 +1,41 @@
+/**
+ * The French labels of the forms' enumerated values as the narrative blocks print them (CI-SIS:
+ * the narrative is the attested content). One table for the writer (admission, discharge,
+ * tele-expertise letters) and the reader (`read/volet-specs*.ts`), which recognises a value by its
+ * label: a label changed on one side only would no longer read back.
+ */
+export const STAY_LABELS = {
+  admissionMode: {
+    scheduled: "programmée",
+    emergency: "en urgence",
+    directReferral: "adressage direct",
+    transfer: "transfert",
+    internal: "mutation interne",
+  },
+  dischargeMode: {
+    home: "retour à domicile",
+    residence: "retour en EHPAD / résidence",
+    had: "HAD",
+    rehab: "SMR",
+    transfer: "transfert",
+    death: "décès",
+  },
+  mdro: {
+    notScreened: "non recherchée",
+    negative: "recherche négative",
+    carrier: "porteur de BMR",
+    emerging: "BHRe",
+  },
+  status: { started: "introduit", continued: "poursuivi", modified: "modifié" },
+  change: { stopped: "arrêté", modified: "modifié", suspended: "suspendu" },
+} as const;
+
+/** Kinds of a tele-expertise attachment. */
+export const ATTACHMENT_KINDS = {
+  photo: "photographie",
+  report: "compte rendu",
+  lab: "biologie",
+  imaging: "imagerie",
+  ecg: "ECG",
+  other: "autre",
+} as const;
