@@ -13,28 +13,11 @@ import type { CircleService } from "../../circles/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { handler, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
-import { hasRole, principalOf } from "../principal.ts";
+import { hasRole, principalOf, refuse } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
+import { enabled } from "../services.ts";
 import type { RequestBody, RequestSchemas } from "../openapi-schemas.ts";
 import { checkBody } from "../validate.ts";
-
-const refuse = (path: string, rule: string, en: string, fr: string): PasserelleError =>
-  new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule, message: { en, fr } }] });
-
-function circlesOf(services: ApiServices): CircleService {
-  if (services.circles === undefined) {
-    throw new PasserelleError("CONFLICT", "care circles are not enabled on this server", {
-      issues: [
-        {
-          path: "url",
-          rule: "circlesDisabled",
-          message: { en: "circles not enabled", fr: "cercles non activés" },
-        },
-      ],
-    });
-  }
-  return services.circles;
-}
 
 /** The RPPS a join/leave acts for: the caller's own, or (coordinator) another member's. */
 function targetRpps(p: Principal, rpps: string | undefined): string {
@@ -80,7 +63,7 @@ export function circleRoutes(services: ApiServices): Router {
       handler(async (req, res) => {
         const p = principalOf(res);
         const body = checkBody(services.forms, req.body, name);
-        res.json(await work(p, body, circlesOf(services)));
+        res.json(await work(p, body, enabled(services, "circles")));
       }),
     );
   };
