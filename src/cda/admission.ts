@@ -6,34 +6,19 @@
  */
 import type { SheetData, ValidatedSheet } from "../forms/index.ts";
 import { OID, type Organisation, type Professional } from "./header.ts";
+import { ADMISSION_LABELS } from "./labels.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
 import { allergiesSection, devicesSection, section } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { professionCode, SECTOR } from "./professions.ts";
 import { idNatPs, practitioner, type HeaderParts } from "./write.ts";
 
-const ALLERGY: Record<string, string> = {
-  none: "Aucune allergie connue.",
-  known: "Allergies connues :",
-  unknown: "Allergies non connues à ce jour.",
-};
-const TYPE: Record<string, string> = {
-  scheduled: "programmée",
-  unscheduled: "non programmée",
-  emergency: "urgence",
-};
-const LEVEL: Record<string, string> = {
-  autonomous: "autonome",
-  partial: "partiellement dépendant",
-  dependent: "dépendant",
-};
-const LIVING: Record<string, string> = {
-  homeAlone: "à domicile, seul",
-  homeWithOthers: "à domicile, entouré",
-  ehpad: "en EHPAD",
-  other: "autre",
-};
-const DIRECTIVES: Record<string, string> = { written: "rédigées", none: "aucune", unknown: "inconnues" };
+type Labels = Readonly<Record<string, string>>;
+const ALLERGY: Labels = ADMISSION_LABELS.allergies;
+const TYPE: Labels = ADMISSION_LABELS.admissionType;
+const LEVEL: Labels = ADMISSION_LABELS.autonomy;
+const LIVING: Labels = ADMISSION_LABELS.livingPlace;
+const DIRECTIVES: Labels = ADMISSION_LABELS.advanceDirectives;
 
 export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;

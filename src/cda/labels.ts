@@ -30,6 +30,24 @@ export const STAY_LABELS = {
   change: { stopped: "arrêté", modified: "modifié", suspended: "suspendu" },
 } as const;
 
+/** The admission letter's enumerations. */
+export const ADMISSION_LABELS = {
+  admissionType: { scheduled: "programmée", unscheduled: "non programmée", emergency: "urgence" },
+  allergies: {
+    none: "Aucune allergie connue.",
+    known: "Allergies connues :",
+    unknown: "Allergies non connues à ce jour.",
+  },
+  autonomy: { autonomous: "autonome", partial: "partiellement dépendant", dependent: "dépendant" },
+  livingPlace: {
+    homeAlone: "à domicile, seul",
+    homeWithOthers: "à domicile, entouré",
+    ehpad: "en EHPAD",
+    other: "autre",
+  },
+  advanceDirectives: { written: "rédigées", none: "aucune", unknown: "inconnues" },
+} as const;
+
 /** Kinds of a tele-expertise attachment. */
 export const ATTACHMENT_KINDS = {
   photo: "photographie",
