@@ -11,7 +11,7 @@ import { adtMessageCounts, listRefused, sameDayIndicator, setAdtUnit } from "../
 import { PasserelleError } from "../../core/index.ts";
 import { DirectoryRepository } from "../../directory/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
-import { parse, required } from "../args.ts";
+import { parse, required, strings } from "../args.ts";
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 import { withKernel } from "../../kernel.ts";
@@ -24,14 +24,7 @@ const bad = (path: string, en: string): PasserelleError =>
   });
 
 const unit: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    facility: { type: "string" },
-    unit: { type: "string" },
-    name: { type: "string" },
-    phone: { type: "string" },
-    contact: { type: "string" },
-    structure: { type: "string" },
-  });
+  const { values } = parse(args, { ...strings("facility", "unit", "name", "phone", "contact", "structure") });
   const facility = required(values.facility, "--facility");
   const code = required(values.unit, "--unit");
   const name = required(values.name, "--name");

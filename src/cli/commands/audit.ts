@@ -7,7 +7,7 @@ import { PasserelleError } from "../../core/index.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 import { withKernel } from "../../kernel.ts";
-import { parse } from "../args.ts";
+import { parse, strings } from "../args.ts";
 import { cliConfig } from "../context.ts";
 
 async function readText(io: CliIo, file: string, what: string): Promise<string> {
@@ -77,13 +77,7 @@ function isoTime(flag: string, v: string | undefined): string | undefined {
 }
 
 const exportCmd: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    out: { type: "string" },
-    sheet: { type: "string" },
-    from: { type: "string" },
-    to: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values } = parse(args, { ...strings("out", "sheet", "from", "to"), json: { type: "boolean" } });
   if (values.out === undefined || (values.sheet !== undefined && (values.from ?? values.to) !== undefined)) {
     io.err("usage: passerelle audit export --out FILE [--sheet ID | --from T --to T]");
     return EXIT.usage;

@@ -8,7 +8,7 @@ import { DirectoryRepository, importExtraction } from "../../directory/index.ts"
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 import { withKernel } from "../../kernel.ts";
-import { parse } from "../args.ts";
+import { parse, strings } from "../args.ts";
 import { cliActor, cliConfig } from "../context.ts";
 
 const importCmd: CommandHandler = async (args, io) => {
@@ -61,14 +61,8 @@ const importCmd: CommandHandler = async (args, io) => {
 
 const addMember: CommandHandler = async (args, io) => {
   const { values } = parse(args, {
-    rpps: { type: "string" },
-    adeli: { type: "string" },
-    "matrix-id": { type: "string" },
-    profession: { type: "string" },
-    name: { type: "string" },
+    ...strings("rpps", "adeli", "matrix-id", "profession", "name", "speciality", "actor"),
     role: { type: "string", multiple: true },
-    speciality: { type: "string" },
-    actor: { type: "string" },
     json: { type: "boolean" },
   });
   const result = await withKernel(cliConfig(io), ({ directory }) =>
@@ -101,11 +95,7 @@ const removeMember: CommandHandler = async (args, io) => {
 
 const find: CommandHandler = async (args, io) => {
   const { values } = parse(args, {
-    rpps: { type: "string" },
-    "matrix-id": { type: "string" },
-    name: { type: "string" },
-    profession: { type: "string" },
-    limit: { type: "string" },
+    ...strings("rpps", "matrix-id", "name", "profession", "limit"),
     json: { type: "boolean" },
   });
   const limit = Math.min(Math.max(Number(values.limit ?? 20) || 20, 1), 1000);
@@ -132,12 +122,7 @@ const find: CommandHandler = async (args, io) => {
 
 const addStructure: CommandHandler = async (args, io) => {
   const { values } = parse(args, {
-    finess: { type: "string" },
-    siret: { type: "string" },
-    kind: { type: "string" },
-    name: { type: "string" },
-    postcode: { type: "string" },
-    commune: { type: "string" },
+    ...strings("finess", "siret", "kind", "name", "postcode", "commune"),
     json: { type: "boolean" },
   });
   const s = await withKernel(cliConfig(io), ({ directory }) =>
