@@ -59,11 +59,7 @@ const unit: CommandHandler = async (args, io) => {
 };
 
 const indicator: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    from: { type: "string" },
-    to: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values } = parse(args, { ...strings("from", "to"), json: { type: "boolean" } });
   const from = required(values.from, "--from");
   const to = values.to ?? from;
   if (!DAY.test(from)) throw bad("from", "must be a date YYYY-MM-DD");

@@ -44,11 +44,7 @@ function printReport(io: CliIo, r: VerifyReport, json: boolean): number {
 }
 
 const verify: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    file: { type: "string" },
-    key: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values } = parse(args, { ...strings("file", "key"), json: { type: "boolean" } });
   const pinned = await pinnedKeys(io, values.key);
   if (values.file !== undefined) {
     await readText(io, values.file, "export"); // clear error when missing
@@ -114,11 +110,7 @@ const publicKey: CommandHandler = async (_args, io) => {
 
 /** RGPD art. 15. The INS is read from a file (or --ins, visible in the process list): never logged. */
 const accessRequestCmd: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    ins: { type: "string" },
-    "ins-file": { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values } = parse(args, { ...strings("ins", "ins-file"), json: { type: "boolean" } });
   const ins =
     values["ins-file"] !== undefined
       ? (await readText(io, values["ins-file"], "INS file")).trim()

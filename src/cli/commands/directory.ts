@@ -140,11 +140,7 @@ const addStructure: CommandHandler = async (args, io) => {
 };
 
 const territory: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    postcodes: { type: "string" },
-    communes: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values } = parse(args, { ...strings("postcodes", "communes"), json: { type: "boolean" } });
   const list = (s: string | undefined): string[] =>
     (s ?? "")
       .split(",")
