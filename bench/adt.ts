@@ -24,8 +24,8 @@ import { OutboxWorker } from "../src/transfers/index.ts";
 import { adtMessage, insOf } from "../test/helpers/adt.ts";
 import { tempDir, waitFor } from "../test/helpers/tmp.ts";
 import { startTestHomeserver, waitForEvent } from "../test/integration/synapse/harness.ts";
-import { addRecipients, openFixture } from "../test/integration/transfers/fixture.ts";
-import { autoJoin } from "../test/integration/transfers/recipient.ts";
+import { addRecipients, openFixture } from "../test/helpers/transfers-fixture.ts";
+import { autoJoin } from "../test/helpers/matrix-recipient.ts";
 import { fmt, fmtRatio, printTable, writeResults } from "./lib/report.ts";
 import { envNumber, median } from "./lib/timing.ts";
 

@@ -34,8 +34,9 @@ import { importExtraction } from "../src/directory/index.ts";
 import { openDatabase } from "../src/storage/index.ts";
 import { findPostgresBin, startPostgres } from "../test/integration/postgres.ts";
 import type { PostgresServer } from "../test/integration/postgres.ts";
-import { syntheticExtraction } from "../test/unit/directory/synthetic.ts";
+import { syntheticExtraction } from "../test/helpers/directory-synthetic.ts";
 import { fmt, fmtRatio, printTable, target, writeResults } from "./lib/report.ts";
+import { MIGRATIONS } from "../src/migrations.ts";
 
 const env = (k: string, d: number): number => {
   const v = Number(process.env[k]);
@@ -73,7 +74,7 @@ async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; cpuMs: numbe
 
 /** Appends per second for one engine. */
 async function appends(name: string, config: DatabaseConfig) {
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, MIGRATIONS);
   const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
   const one = await timed(async () => {
     for (let i = 0; i < 1000; i++) await trail.append(event(i));
@@ -158,7 +159,7 @@ async function verification() {
   }
   let fromDb: { ms: number; insertMs: number } | undefined;
   if (DB_VERIFY) {
-    const db = await openDatabase({ engine: "sqlite", filename: join(tmp(), "verify.sqlite") });
+    const db = await openDatabase({ engine: "sqlite", filename: join(tmp(), "verify.sqlite") }, MIGRATIONS);
     const trail = await AuditTrail.open(db, { key, checkpointEvery: 1000 });
     const ins = await timed(async () => {
       for (let i = 0; i < VERIFY_N; i += 10_000) {
@@ -184,7 +185,7 @@ async function verification() {
 }
 
 async function imports(name: string, config: DatabaseConfig, csv: Buffer) {
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, MIGRATIONS);
   const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
   const first = await timed(() => importExtraction(db, trail, csv, { actor: "cli:bench" }));
   const again = await timed(() => importExtraction(db, trail, csv, { actor: "cli:bench" }));

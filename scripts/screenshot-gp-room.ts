@@ -28,7 +28,7 @@ import { DevHomeserver, openHub } from "../src/matrix/index.ts";
 import { createTransfer, OutboxWorker, transferStatus } from "../src/transfers/index.ts";
 import { exampleSheet } from "../test/helpers/sheets.ts";
 import { waitFor } from "../test/helpers/tmp.ts";
-import { addRecipients, openFixture, SENT_OR_LATER } from "../test/integration/transfers/fixture.ts";
+import { addRecipients, openFixture, SENT_OR_LATER } from "../test/helpers/transfers-fixture.ts";
 import { PAGE_HTML, PAGE_SCRIPT } from "./screenshot-gp-room/page.ts";
 import { serveStatic } from "./screenshot-gp-room/serve.ts";
 

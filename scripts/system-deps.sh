@@ -6,7 +6,7 @@ need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have pdfsig || need+=(poppler-utils)
 have qpdf || need+=(qpdf)
-# Ghostscript: one of the "other producers" whose PDFs the seal tests sign (test/integration/pdf-seal.test.ts).
+# Ghostscript: one of the "other producers" whose PDFs the seal tests sign (test/integration/pdf/seal.test.ts).
 have gs || need+=(ghostscript)
 have certutil || need+=(libnss3-tools)
 have openssl || need+=(openssl)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fetches two Java validators from Maven Central for the integration tests, which are skipped when
 # the jars are absent: the EU DSS library (test/dss/pom.xml → .cache/dss/lib, used by
-# test/integration/pdf-seal-dss.test.ts) and veraPDF (test/verapdf/pom.xml → .cache/verapdf/lib,
-# used by test/integration/cda-render-verapdf.test.ts). Needs java (17+) and mvn.
+# test/integration/pdf/seal-dss.test.ts) and veraPDF (test/verapdf/pom.xml → .cache/verapdf/lib,
+# used by test/integration/pdf/cda-render-verapdf.test.ts). Needs java (17+) and mvn.
 # Usage: scripts/validators-fetch.sh   — idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."

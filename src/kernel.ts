@@ -24,6 +24,7 @@ import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
 import type { CreateTransferDeps } from "./transfers/index.ts";
 import type { TrustPolicy } from "./trust/index.ts";
+import { MIGRATIONS } from "./migrations.ts";
 
 export interface KernelOptions {
   readonly clock?: Clock;
@@ -54,7 +55,7 @@ export interface Kernel {
 export async function openKernel(config: PasserelleConfig, options: KernelOptions = {}): Promise<Kernel> {
   const clock = options.clock ?? systemClock;
   const paths = dataPaths(config.dataDir);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, MIGRATIONS);
   let trail: AuditTrail;
   try {
     trail = await openAuditTrail(config, db, clock);

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { circleOf } from "../circles/index.ts";
+import { DirectoryRepository } from "../directory/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import type { Signer } from "../pdf/index.ts";
 import { createTransfer, TransferRepository } from "../transfers/index.ts";
@@ -60,8 +61,7 @@ export async function sendNotice(
   sheet: NoticeSheet,
   to: readonly string[] | UnitAddress,
 ): Promise<string> {
-  const existing: unknown = await deps.db.knex("transfers").where({ id }).first("id");
-  if (existing !== undefined) return id;
+  if (await new TransferRepository(deps.db.knex).exists(id)) return id;
   const address = Array.isArray(to) ? { to } : (to as UnitAddress);
   await createTransfer(
     { ...deps, newId: () => id },
@@ -191,13 +191,7 @@ async function withdraw(deps: AdtProcessorDeps, id: string, originalId: string):
     repo.recipients(originalId),
   ]);
   if (original === undefined || payload === undefined) return;
-  const rpps = await deps.db
-    .knex<{ rpps: string }>("members")
-    .whereIn(
-      "id",
-      recipients.map((r) => r.memberId),
-    )
-    .pluck("rpps");
+  const rpps = await new DirectoryRepository(deps.db.knex).rppsOf(recipients.map((r) => r.memberId));
   const sheet = withdrawal(payload.data as NoticeSheet["data"], original.form, original.sheetId);
   await sendNotice(deps, id, sheet, rpps);
 }

@@ -11,6 +11,8 @@
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { DirectoryRepository } from "../directory/index.ts";
+import { countBy } from "../storage/index.ts";
+import { TransferRepository } from "../transfers/index.ts";
 import type { AdtEvent } from "./event.ts";
 import { noticeSheet } from "./notices.ts";
 import type { AdtProcessorDeps } from "./processor.ts";
@@ -36,6 +38,7 @@ export async function checkSameDayLetters(
   deps: AdtProcessorDeps,
 ): Promise<{ onTime: number; missing: number }> {
   const knex = deps.db.knex;
+  const transfers = new TransferRepository(knex);
   const now = deps.clock.now();
   const today = parisDay(now);
   const stays = (await knex("adt_stays").where({ letter_check: "pending" }).select()) as StayRow[];
@@ -43,12 +46,8 @@ export async function checkSameDayLetters(
   let missing = 0;
   for (const s of stays) {
     const since = new Date(Date.parse(s.discharged_at) - 36 * 3600_000).toISOString();
-    const letters: { id: string; created_at: string }[] = await knex("transfers")
-      .where({ kind: "discharge", patient_ref: s.patient_ref })
-      .where("created_at", ">=", since)
-      .orderBy("created_at")
-      .select("id", "created_at");
-    const letter = letters.find((l) => parisDay(new Date(l.created_at)) === s.discharge_day);
+    const letters = await transfers.ofPatient("discharge", s.patient_ref, since);
+    const letter = letters.find((l) => parisDay(new Date(l.createdAt)) === s.discharge_day);
     const received =
       letter !== undefined || s.visit === null
         ? []
@@ -130,14 +129,13 @@ export async function sameDayIndicator(
   from: string,
   to: string,
 ): Promise<SameDayIndicator> {
-  const rows = await deps.db
-    .knex<{ letter_check: string; n: number | string }>("adt_stays")
-    .whereBetween("discharge_day", [from, to])
-    .whereIn("letter_check", ["pending", "on_time", "missing"])
-    .groupBy("letter_check")
-    .select("letter_check")
-    .count({ n: "*" });
-  const by = new Map(rows.map((r) => [r.letter_check, Number(r.n)]));
+  const by = await countBy(
+    deps.db
+      .knex("adt_stays")
+      .whereBetween("discharge_day", [from, to])
+      .whereIn("letter_check", ["pending", "on_time", "missing"]),
+    "letter_check",
+  );
   const sameDay = by.get("on_time") ?? 0;
   const missing = by.get("missing") ?? 0;
   const pending = by.get("pending") ?? 0;

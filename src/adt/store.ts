@@ -9,8 +9,8 @@
 import type { AuditTrail, PatientRef } from "../audit/index.ts";
 import { auditEvent, patientPseudonym } from "../audit/index.ts";
 import type { Clock } from "../core/index.ts";
-import type { Database } from "../storage/index.ts";
-import { inTransaction } from "../storage/index.ts";
+import type { Database, Queryable } from "../storage/index.ts";
+import { countBy, inTransaction } from "../storage/index.ts";
 import type { AdtEvent } from "./event.ts";
 import { validateAdtEvent } from "./event.ts";
 
@@ -106,4 +106,9 @@ export async function receiveAdtJson(deps: AdtDeps, input: unknown, actor: strin
     throw e;
   }
   return acceptAdtEvent(deps, event, undefined, actor);
+}
+
+/** How many stored ADT messages are in each state (`pending`, `done`, …), states without any left out. */
+export async function adtMessageCounts(q: Queryable): Promise<Record<string, number>> {
+  return Object.fromEntries(await countBy(q("adt_messages"), "state"));
 }

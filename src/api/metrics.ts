@@ -6,7 +6,7 @@
  */
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { readHead } from "../audit/index.ts";
-import { TRANSFER_STATES } from "../transfers/index.ts";
+import { outboxDepth, sentSince, transfersByState } from "../transfers/index.ts";
 import type { ApiServices } from "./services.ts";
 
 export class ApiMetrics {
@@ -26,10 +26,7 @@ export class ApiMetrics {
       labelNames: ["state"],
       registers: [this.registry],
       async collect() {
-        const raw: unknown = await knex("transfers").select("state").count({ n: "*" }).groupBy("state");
-        const rows = raw as { state: string; n: number | string }[];
-        for (const s of TRANSFER_STATES)
-          this.set({ state: s }, Number(rows.find((r) => r.state === s)?.n ?? 0));
+        for (const [state, n] of Object.entries(await transfersByState(knex))) this.set({ state }, n);
       },
     });
     new Gauge({
@@ -37,8 +34,7 @@ export class ApiMetrics {
       help: "Transfers waiting in the outbox (queued)",
       registers: [this.registry],
       async collect() {
-        const r = await knex("transfers").where("state", "queued").count({ n: "*" }).first();
-        this.set(Number(r?.n ?? 0));
+        this.set(await outboxDepth(knex));
       },
     });
     new Gauge({
@@ -59,21 +55,14 @@ export class ApiMetrics {
 
   /** Observes transfers sent since the last call (at most 10 000 per scrape). */
   async #observeSent(): Promise<void> {
-    const rows = (await this.#services.db
-      .knex("transfers")
-      .select("id", "created_at", "sent_at")
-      .whereNotNull("sent_at")
-      .andWhere("sent_at", ">=", this.#watermark)
-      .orderBy("sent_at")
-      .limit(10_000)) as { id: string; created_at: string; sent_at: string }[];
-    for (const r of rows) {
-      if (r.sent_at === this.#watermark && this.#seenAtWatermark.has(r.id)) continue;
-      if (r.sent_at !== this.#watermark) {
-        this.#watermark = r.sent_at;
+    for (const r of await sentSince(this.#services.db.knex, this.#watermark, 10_000)) {
+      if (r.sentAt === this.#watermark && this.#seenAtWatermark.has(r.id)) continue;
+      if (r.sentAt !== this.#watermark) {
+        this.#watermark = r.sentAt;
         this.#seenAtWatermark.clear();
       }
       this.#seenAtWatermark.add(r.id);
-      const s = (new Date(r.sent_at).getTime() - new Date(r.created_at).getTime()) / 1000;
+      const s = (new Date(r.sentAt).getTime() - new Date(r.createdAt).getTime()) / 1000;
       if (Number.isFinite(s) && s >= 0) this.#latency.observe(s);
     }
   }

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of `/api/v1` (served at `/api/v1/openapi.json`). The server checks
  * requests with these very schemas (validate.ts: bodies and query parameters) and answers a method
  * a path does not have with 405 and `Allow` from this table (RFC 9110 §15.5.6). Kept true by
- * test/integration/api-contract.test.ts and api-schema-driven.test.ts, which drive every operation
+ * test/integration/api/contract.test.ts and api/schema-driven.test.ts, which drive every operation
  * from the served document.
  */
 import type { FormRegistry } from "../forms/index.ts";

@@ -20,8 +20,12 @@ export interface Principal {
   readonly member?: Member;
 }
 
+/** FORBIDDEN (403) naming the field and the rule the caller does not meet. */
+export const refuse = (path: string, rule: string, en: string, fr: string): PasserelleError =>
+  new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule, message: { en, fr } }] });
+
 const forbidden = (en: string, fr: string, path = "authorization"): PasserelleError =>
-  new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule: "role", message: { en, fr } }] });
+  refuse(path, "role", en, fr);
 
 /** The principal of an authenticated request (set by {@link authenticate}). */
 export function principalOf(res: Response): Principal {

@@ -3,6 +3,7 @@ import type { Acceptance } from "../adt/index.ts";
 import type { AuditTrail } from "../audit/index.ts";
 import type { CircleService } from "../circles/index.ts";
 import type { Clock, Log } from "../core/index.ts";
+import { PasserelleError } from "../core/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import type { IncomingDocument, ReceivedDocument } from "../documents/index.ts";
@@ -78,4 +79,30 @@ export interface ApiServices {
   readonly circles?: CircleService;
   /** Document intake and the queue « à orienter ». Absent → the document routes answer 409. */
   readonly documents?: DocumentServices;
+}
+
+/** The optional services, with the 409 each route answers when this server does not run it. */
+const OPTIONAL = {
+  answerTeleexpertise: [
+    "tele-expertise answers are",
+    "id",
+    "answersDisabled",
+    "answers",
+    "réponses non activées",
+  ],
+  receiveAdt: ["the ADT feed is", "url", "adtDisabled", "ADT feed", "flux ADT non activé"],
+  circles: ["care circles are", "url", "circlesDisabled", "circles", "cercles non activés"],
+} as const;
+
+/** An optional service of this server, or CONFLICT naming it (`<what> not enabled on this server`). */
+export function enabled<K extends keyof typeof OPTIONAL>(
+  services: ApiServices,
+  key: K,
+): NonNullable<ApiServices[K]> {
+  const service = services[key];
+  if (service !== undefined) return service;
+  const [what, path, rule, en, fr] = OPTIONAL[key];
+  throw new PasserelleError("CONFLICT", `${what} not enabled on this server`, {
+    issues: [{ path, rule, message: { en: `${en} not enabled`, fr } }],
+  });
 }

@@ -44,3 +44,4 @@ export { openAuditTrail } from "./open.ts";
 export { entriesOfTransfer } from "./by-transfer.ts";
 export { queryAudit } from "./query.ts";
 export type { AuditQuery } from "./query.ts";
+export { AUDIT_MIGRATIONS } from "./migrations.ts";

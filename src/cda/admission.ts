@@ -6,34 +6,19 @@
  */
 import type { SheetData, ValidatedSheet } from "../forms/index.ts";
 import { OID, type Organisation, type Professional } from "./header.ts";
+import { ADMISSION_LABELS } from "./labels.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
-import { devicesSection, section } from "./section.ts";
+import { allergiesSection, devicesSection, section } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { professionCode, SECTOR } from "./professions.ts";
 import { idNatPs, practitioner, type HeaderParts } from "./write.ts";
 
-const ALLERGY: Record<string, string> = {
-  none: "Aucune allergie connue.",
-  known: "Allergies connues :",
-  unknown: "Allergies non connues à ce jour.",
-};
-const TYPE: Record<string, string> = {
-  scheduled: "programmée",
-  unscheduled: "non programmée",
-  emergency: "urgence",
-};
-const LEVEL: Record<string, string> = {
-  autonomous: "autonome",
-  partial: "partiellement dépendant",
-  dependent: "dépendant",
-};
-const LIVING: Record<string, string> = {
-  homeAlone: "à domicile, seul",
-  homeWithOthers: "à domicile, entouré",
-  ehpad: "en EHPAD",
-  other: "autre",
-};
-const DIRECTIVES: Record<string, string> = { written: "rédigées", none: "aucune", unknown: "inconnues" };
+type Labels = Readonly<Record<string, string>>;
+const ALLERGY: Labels = ADMISSION_LABELS.allergies;
+const TYPE: Labels = ADMISSION_LABELS.admissionType;
+const LEVEL: Labels = ADMISSION_LABELS.autonomy;
+const LIVING: Labels = ADMISSION_LABELS.livingPlace;
+const DIRECTIVES: Labels = ADMISSION_LABELS.advanceDirectives;
 
 export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
@@ -119,21 +104,10 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
         ...labelled("Remarques", str(d, "treatments.notes")),
       ],
     }),
-    section({
-      id: sid(),
-      templateIds: [
-        "2.16.840.1.113883.10.20.1.2",
-        "1.3.6.1.4.1.19376.1.5.3.1.3.13",
-        "1.2.250.1.213.1.1.2.137",
-      ],
-      code: "48765-2",
-      display: "Allergies, effets indésirables, alertes",
-      title: "Allergies et hypersensibilités connues",
-      narrative: [
-        ...paragraphs(ALLERGY[str(d, "allergies.status") ?? ""]),
-        ...list(items(d, "allergies.items")),
-      ],
-    }),
+    allergiesSection(sid(), "Allergies et hypersensibilités connues", [
+      ...paragraphs(ALLERGY[str(d, "allergies.status") ?? ""]),
+      ...list(items(d, "allergies.items")),
+    ]),
   ];
   const medical = str(d, "history.medical");
   const surgical = str(d, "history.surgical");

@@ -7,8 +7,9 @@
  */
 import type { SheetData } from "../forms/index.ts";
 import { OID } from "./header.ts";
+import { STAY_LABELS } from "./labels.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
-import { devicesSection, section, simpleObservation, type Coded } from "./section.ts";
+import { allergiesSection, devicesSection, section, simpleObservation, type Coded } from "./section.ts";
 import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { el, text, type Node } from "./xml.ts";
 
@@ -42,31 +43,7 @@ export const DISCHARGE_MODE: Record<string, Coded> = {
   death: ta("GEN-092.06.03", "Autre destination"),
 };
 
-const LABEL: Record<string, Record<string, string>> = {
-  admissionMode: {
-    scheduled: "programmée",
-    emergency: "en urgence",
-    directReferral: "adressage direct",
-    transfer: "transfert",
-    internal: "mutation interne",
-  },
-  dischargeMode: {
-    home: "retour à domicile",
-    residence: "retour en EHPAD / résidence",
-    had: "HAD",
-    rehab: "SMR",
-    transfer: "transfert",
-    death: "décès",
-  },
-  mdro: {
-    notScreened: "non recherchée",
-    negative: "recherche négative",
-    carrier: "porteur de BMR",
-    emerging: "BHRe",
-  },
-  status: { started: "introduit", continued: "poursuivi", modified: "modifié" },
-  change: { stopped: "arrêté", modified: "modifié", suspended: "suspendu" },
-};
+const LABEL: Readonly<Record<string, Readonly<Record<string, string>>>> = STAY_LABELS;
 const lbl = (k: string, v: string | undefined): string | undefined =>
   v === undefined ? undefined : (LABEL[k]?.[v] ?? v);
 
@@ -258,21 +235,10 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
   const reactions = str(d, "allergies.newReactions");
   if (known.length > 0 || reactions !== undefined)
     out.push(
-      section({
-        id: sid(),
-        templateIds: [
-          "2.16.840.1.113883.10.20.1.2",
-          "1.3.6.1.4.1.19376.1.5.3.1.3.13",
-          "1.2.250.1.213.1.1.2.137",
-        ],
-        code: "48765-2",
-        display: "Allergies, effets indésirables, alertes",
-        title: "Allergies et intolérances",
-        narrative: [
-          ...list(known, "Allergies connues"),
-          ...labelled("Réactions nouvelles pendant le séjour", reactions),
-        ],
-      }),
+      allergiesSection(sid(), "Allergies et intolérances", [
+        ...list(known, "Allergies connues"),
+        ...labelled("Réactions nouvelles pendant le séjour", reactions),
+      ]),
     );
   return out;
 }

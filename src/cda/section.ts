@@ -92,3 +92,15 @@ export function simpleObservation(o: {
     value,
   );
 }
+
+/** The allergies section (IHE PCC Allergies and Other Adverse Reactions, LOINC 48765-2, CI-SIS). */
+export function allergiesSection(id: string, title: string, narrative: readonly Node[]): Node {
+  return section({
+    id,
+    templateIds: ["2.16.840.1.113883.10.20.1.2", "1.3.6.1.4.1.19376.1.5.3.1.3.13", "1.2.250.1.213.1.1.2.137"],
+    code: "48765-2",
+    display: "Allergies, effets indésirables, alertes",
+    title,
+    narrative,
+  });
+}

@@ -6,6 +6,7 @@
  */
 import type { SheetData, ValidatedSheet } from "../forms/index.ts";
 import type { Organisation, Professional } from "./header.ts";
+import { ATTACHMENT_KINDS } from "./labels.ts";
 import { labelled, paragraphs, table } from "./narrative.ts";
 import { section } from "./section.ts";
 import { bool, cell, frDate, rows, str, tsDateTime } from "./values.ts";
@@ -16,14 +17,7 @@ import { idNatPs, type HeaderParts } from "./write.ts";
 
 const TE1 = { code: "TE1", display: "Acte de téléexpertise", system: "1.2.250.1.215.200.3.3" };
 const URGENCY: Record<string, string> = { routine: "habituelle", soon: "rapide", urgent: "urgente" };
-const KIND: Record<string, string> = {
-  photo: "photographie",
-  report: "compte rendu",
-  lab: "biologie",
-  imaging: "imagerie",
-  ecg: "ECG",
-  other: "autre",
-};
+const KIND: Readonly<Record<string, string>> = ATTACHMENT_KINDS;
 const MODALITY: Record<string, string> = {
   oral: "oral",
   written: "écrit",

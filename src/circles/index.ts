@@ -11,3 +11,4 @@ export type { CircleImportReport } from "./import.ts";
 export { CIRCLE_CONSENTS, CIRCLE_SOURCES } from "./types.ts";
 export type { Circle, CircleConsent, CircleMember, CircleSource, JoinInput } from "./types.ts";
 export { isCircleCommand, runCircleCommand } from "./command.ts";
+export { CIRCLES_MIGRATIONS } from "./migrations.ts";

@@ -13,6 +13,11 @@ export function parse<O extends Options>(args: readonly string[], options: O, po
   return parsed;
 }
 
+/** String options by name: `strings("rpps", "name")` is `{ rpps: { type: "string" }, name: { type: "string" } }`. */
+export function strings<K extends string>(...names: readonly K[]): Record<K, { type: "string" }> {
+  return Object.fromEntries(names.map((n) => [n, { type: "string" }])) as Record<K, { type: "string" }>;
+}
+
 /** A command-line mistake: printed with the usage line, exit status 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";

@@ -75,6 +75,10 @@ const reject = (line: number, issues: Issues): Rejection => {
 export function candidateFrom(rec: ExtractionRecord, columnCount: number): Candidate | Rejection {
   const { line, values: v } = rec;
   const issues = new Issues();
+  const refuse = (column: string, rule: string, en: string, fr: string): Rejection => {
+    issues.add(column, rule, en, fr);
+    return reject(line, issues);
+  };
   if (rec.fieldCount !== columnCount) {
     return {
       line,
@@ -89,8 +93,7 @@ export function candidateFrom(rec: ExtractionRecord, columnCount: number): Candi
     id = v.nationalId.slice(1);
   }
   if (id === undefined) {
-    issues.add(EXTRACTION_COLUMNS.id, "required", "missing identifier", "identifiant absent");
-    return reject(line, issues);
+    return refuse(EXTRACTION_COLUMNS.id, "required", "missing identifier", "identifiant absent");
   }
   type ??= id.length === 9 ? "0" : "8";
   let rpps: string | undefined;
@@ -102,33 +105,30 @@ export function candidateFrom(rec: ExtractionRecord, columnCount: number): Candi
     if (!checkId(issues, EXTRACTION_COLUMNS.id, "adeli", id)) return reject(line, issues);
     adeli = id;
   } else {
-    issues.add(
+    return refuse(
       EXTRACTION_COLUMNS.idType,
       "idType",
       "must be 8 (RPPS) or 0 (ADELI)",
       "doit être 8 (RPPS) ou 0 (ADELI)",
     );
-    return reject(line, issues);
   }
   const prof = v.professionCode;
   if (prof === undefined || !isKnownProfession(prof)) {
-    issues.add(
+    return refuse(
       EXTRACTION_COLUMNS.professionCode,
       "profession.unknown",
       "unknown profession code",
       "code profession inconnu",
     );
-    return reject(line, issues);
   }
   const last = v.lastName;
   if (last === undefined || last.length > 100 || (v.firstName?.length ?? 0) > 100) {
-    issues.add(
+    return refuse(
       EXTRACTION_COLUMNS.lastName,
       "required",
       "missing or too long (100)",
       "absent ou trop long (100)",
     );
-    return reject(line, issues);
   }
   if (v.finess !== undefined && !checkId(issues, EXTRACTION_COLUMNS.finess, "finess", v.finess)) {
     return reject(line, issues);

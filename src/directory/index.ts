@@ -16,3 +16,4 @@ export { PROFESSIONS, isKnownProfession } from "./professions.ts";
 export { guessKind } from "./import-rows.ts";
 export { ROLES, STRUCTURE_KINDS, memberAuditId, nameKey } from "./types.ts";
 export type { Member, Role, Structure, StructureKind, Territory } from "./types.ts";
+export { DIRECTORY_MIGRATIONS } from "./migrations.ts";

@@ -1,3 +1,4 @@
+import type { Knex } from "knex";
 import type { Queryable } from "../storage/index.ts";
 import type { Member, Role, Structure, StructureKind, Territory } from "./types.ts";
 import { nameKey } from "./types.ts";
@@ -218,6 +219,16 @@ export class DirectoryRepository {
   async listStructures(): Promise<Structure[]> {
     const rows = await this.#q<StructureRow>("structures").orderBy("id");
     return rows.map(toStructure);
+  }
+
+  /** The RPPS numbers of these members (those that have one). */
+  async rppsOf(ids: readonly number[]): Promise<string[]> {
+    return this.#q<{ rpps: string }>("members").whereIn("id", ids).pluck("rpps");
+  }
+
+  /** A sub-query of the ids of the members attached to a structure, for another module's `whereIn`. */
+  memberIdsOf(structureId: number): Knex.QueryBuilder {
+    return this.#q("members").select("id").where("structure_id", structureId);
   }
 
   async countMembers(): Promise<number> {

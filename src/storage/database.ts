@@ -5,6 +5,7 @@ import type { Knex } from "knex";
 import type { DatabaseConfig } from "../config/index.ts";
 import { PasserelleError, assertPrivate } from "../core/index.ts";
 import { toStorageError } from "./errors.ts";
+import type { Migration } from "./migrations.ts";
 import { migrateLatest } from "./migrations.ts";
 
 /** The two engines; only this module and the migrations know which one is in use. */
@@ -75,8 +76,16 @@ async function preparePrivateFile(filename: string): Promise<void> {
  * `synchronous=FULL` (a committed audit entry survives a power cut), `busy_timeout` and foreign
  * keys on; one connection per process (sqlite has a single writer anyway). PostgreSQL: a pool.
  * Connection failures become `IO_ERROR` without the URL (it may hold a password).
+ *
+ * `migrations` is the service's ordered schema, given by the caller (the kernel passes
+ * `src/migrations.ts`, where every module registers its own steps): storage runs migrations but
+ * knows no domain table, so it imports nothing from the modules above it.
  */
-export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  migrations: readonly Migration[],
+  options: OpenOptions = {},
+): Promise<Database> {
   const busy = options.busyTimeoutMs ?? 5000;
   let knex: Knex;
   if (config.engine === "sqlite") {
@@ -115,7 +124,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   };
   try {
     await knex.raw("select 1");
-    if (options.migrate !== false) await migrateLatest(knex);
+    if (options.migrate !== false) await migrateLatest(knex, migrations);
   } catch (e) {
     await knex.destroy().catch(() => undefined);
     throw toStorageError(e, "opening the database");

@@ -57,5 +57,6 @@ export type {
 } from "./types.ts";
 export { listTransfers, canSeeTransfer, isOverdue } from "./query.ts";
 export type { TransferScope, TransferFilter, TransferListItem } from "./query.ts";
-export { cptsStats } from "./stats.ts";
+export { cptsStats, outboxDepth, sentSince, transfersByState } from "./stats.ts";
 export type { CptsStats } from "./stats.ts";
+export { TRANSFERS_MIGRATIONS } from "./migrations.ts";

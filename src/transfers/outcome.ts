@@ -121,30 +121,55 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number): numb
   return Math.round(raw * (0.8 + Math.random() * 0.4));
 }
 
+export interface RetryOptions {
+  readonly maxAttempts: number;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+}
+
+/**
+ * A failed send of a leased outbox row (transfer or re-send): its reason, whether it was the last
+ * attempt (`final`, also when the caller knows it cannot succeed) and the columns that release the
+ * lease — back to `queued` after the backoff, or `failed`.
+ */
+export function failedAttempt(
+  attemptsBefore: number,
+  error: unknown,
+  o: RetryOptions,
+  at: Date,
+  hopeless = false,
+): { reason: string; final: boolean; update: Record<string, string | number | null> } {
+  const attempts = attemptsBefore + 1;
+  const reason = reasonOf(error);
+  const final = attempts >= o.maxAttempts || isPermanent(error) || hopeless;
+  const next = new Date(at.getTime() + (final ? 0 : backoffMs(attempts, o.backoffBaseMs, o.backoffMaxMs)));
+  return {
+    reason,
+    final,
+    update: {
+      state: final ? "failed" : "queued",
+      attempts,
+      next_attempt_at: next.toISOString(),
+      last_reason: reason,
+      lease_owner: null,
+      lease_expires_at: null,
+    },
+  };
+}
+
 /** Records a failed attempt: `retried` with a next attempt time, or `failed` after the last one. */
 export async function recordFailure(
   ctx: TransferContext,
   row: TransferRow,
   token: string,
   error: unknown,
-  o: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number },
+  o: RetryOptions,
 ): Promise<"retried" | "failed" | "lost"> {
   const at = ctx.clock.now();
-  const attempts = row.attempts + 1;
-  const reason = reasonOf(error);
-  const final = attempts >= o.maxAttempts || isPermanent(error);
-  const next = new Date(at.getTime() + (final ? 0 : backoffMs(attempts, o.backoffBaseMs, o.backoffMaxMs)));
+  const { reason, final, update } = failedAttempt(row.attempts, error, o, at);
   return inTransaction(ctx.db.knex, async (trx) => {
     const n = await trx("transfers")
-      .update({
-        state: final ? "failed" : "queued",
-        attempts,
-        next_attempt_at: next.toISOString(),
-        last_reason: reason,
-        updated_at: at.toISOString(),
-        lease_owner: null,
-        lease_expires_at: null,
-      })
+      .update({ ...update, updated_at: at.toISOString() })
       .where({ id: row.id, lease_owner: token, state: "queued" });
     if (n === 0) return "lost";
     const step = final ? "failed" : "retried";

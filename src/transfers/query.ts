@@ -7,6 +7,7 @@
  */
 import type { Knex } from "knex";
 import { PasserelleError } from "../core/index.ts";
+import { DirectoryRepository } from "../directory/index.ts";
 import type { Queryable } from "../storage/index.ts";
 import type { EscalationDelays } from "./overdue.ts";
 import { DEFAULT_ESCALATION } from "./overdue.ts";
@@ -63,7 +64,7 @@ function applyScope(q: Knex.QueryBuilder, knex: Queryable, s: TransferScope): vo
         "id",
         knex("transfer_recipients")
           .select("transfer_id")
-          .whereIn("member_id", knex("members").select("id").where("structure_id", s.recipientStructureId)),
+          .whereIn("member_id", new DirectoryRepository(knex).memberIdsOf(s.recipientStructureId)),
       );
     }
   });

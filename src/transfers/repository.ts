@@ -124,6 +124,25 @@ export class TransferRepository {
     return row === undefined ? undefined : toTransfer(row);
   }
 
+  async exists(id: string): Promise<boolean> {
+    return (await this.#q("transfers").where("id", id).first("id")) !== undefined;
+  }
+
+  /** Id and creation time of the patient's transfers of `kind` created since `since`, oldest first. */
+  async ofPatient(
+    kind: string,
+    patientRef: string,
+    since: string,
+  ): Promise<{ id: string; createdAt: string }[]> {
+    const rows = await this.#q<{ id: string; created_at: string }>("transfers")
+      .where("kind", kind)
+      .where("patient_ref", patientRef)
+      .where("created_at", ">=", since)
+      .orderBy("created_at")
+      .select("id", "created_at");
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+  }
+
   /** The transfer whose sheet, file or text event has this Matrix event id. */
   async findByMatrixEvent(eventId: string): Promise<Transfer | undefined> {
     const row = (await this.#q("transfers")

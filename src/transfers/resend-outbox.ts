@@ -10,14 +10,14 @@
  * one included. The room guard still applies: only the transfer's recipients may be in the room.
  */
 import { createHash } from "node:crypto";
-import type { PatientRef } from "../audit/index.ts";
+import type { AuditEvent, PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { PasserelleError } from "../core/index.ts";
 import type { SheetTransport } from "../matrix/index.ts";
 import type { Database } from "../storage/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { claimLeased, renewLeased, type LeasedTable } from "./claim.ts";
-import { backoffMs, isPermanent, reasonOf, WORKER_ACTOR } from "./outcome.ts";
+import { failedAttempt, WORKER_ACTOR, type RetryOptions } from "./outcome.ts";
 import { outgoingSheet } from "./outgoing.ts";
 import type { TransferRow } from "./repository.ts";
 import { TRANSFER_COLUMNS, TransferRepository } from "./repository.ts";
@@ -72,7 +72,7 @@ export async function processResend(
   transport: SheetTransport,
   row: ResendRow,
   token: string,
-  o: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number },
+  o: RetryOptions,
 ): Promise<"sent" | "retried" | "failed" | "lost"> {
   const repo = new TransferRepository(ctx.db.knex);
   const t = (await ctx.db
@@ -107,6 +107,23 @@ export async function processResend(
   }
 }
 
+/** The `transfer.resent` audit entry of a re-send: its event and PDF when sent, its reason when not. */
+function resentEntry(
+  t: TransferRow,
+  row: ResendRow,
+  result: { event: string; pdfSha256: string } | { outcome: "failure"; reason: string },
+): AuditEvent {
+  return auditEvent("transfer.resent", {
+    actor: WORKER_ACTOR,
+    transfer: t.id,
+    sheet: t.sheet_id,
+    room: row.room_id,
+    member: row.member_ref,
+    patient: t.patient_ref as PatientRef,
+    ...result,
+  });
+}
+
 async function recordResent(
   ctx: TransferContext,
   row: ResendRow,
@@ -134,18 +151,7 @@ async function recordResent(
       matrixEventId: eventId,
       memberRef: row.member_ref,
     });
-    await ctx.trail.appendWithin(trx, [
-      auditEvent("transfer.resent", {
-        actor: WORKER_ACTOR,
-        transfer: t.id,
-        sheet: t.sheet_id,
-        room: row.room_id,
-        event: eventId,
-        member: row.member_ref,
-        pdfSha256: t.pdf_sha256,
-        patient: t.patient_ref as PatientRef,
-      }),
-    ]);
+    await ctx.trail.appendWithin(trx, [resentEntry(t, row, { event: eventId, pdfSha256: t.pdf_sha256 })]);
     return "sent";
   });
 }
@@ -156,23 +162,13 @@ async function recordResendFailure(
   t: TransferRow | undefined,
   token: string,
   error: unknown,
-  o: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number },
+  o: RetryOptions,
 ): Promise<"retried" | "failed" | "lost"> {
   const at = ctx.clock.now();
-  const attempts = row.attempts + 1;
-  const reason = reasonOf(error);
-  const final = attempts >= o.maxAttempts || isPermanent(error) || t === undefined;
-  const next = new Date(at.getTime() + (final ? 0 : backoffMs(attempts, o.backoffBaseMs, o.backoffMaxMs)));
+  const { reason, final, update } = failedAttempt(row.attempts, error, o, at, t === undefined);
   return inTransaction(ctx.db.knex, async (trx) => {
     const n = await trx("transfer_resends")
-      .update({
-        state: final ? "failed" : "queued",
-        attempts,
-        next_attempt_at: next.toISOString(),
-        last_reason: reason,
-        lease_owner: null,
-        lease_expires_at: null,
-      })
+      .update(update)
       .where({ id: row.id, lease_owner: token, state: "queued" });
     if (n === 0) return "lost";
     if (final && t !== undefined) {
@@ -182,18 +178,7 @@ async function recordResendFailure(
         memberRef: row.member_ref,
         reason,
       });
-      await ctx.trail.appendWithin(trx, [
-        auditEvent("transfer.resent", {
-          actor: WORKER_ACTOR,
-          transfer: t.id,
-          sheet: t.sheet_id,
-          room: row.room_id,
-          member: row.member_ref,
-          outcome: "failure",
-          reason,
-          patient: t.patient_ref as PatientRef,
-        }),
-      ]);
+      await ctx.trail.appendWithin(trx, [resentEntry(t, row, { outcome: "failure", reason })]);
     }
     return final ? "failed" : "retried";
   });

@@ -6,6 +6,7 @@
  * - tele-expertise requests by state, and the median time from request to answer.
  */
 import type { Queryable } from "../storage/index.ts";
+import { countBy } from "../storage/index.ts";
 import type { EscalationDelays } from "./overdue.ts";
 import { DEFAULT_ESCALATION } from "./overdue.ts";
 import { isOverdue } from "./query.ts";
@@ -106,4 +107,32 @@ export async function cptsStats(
       medianHoursToAnswer: median(hours),
     },
   };
+}
+
+/** Transfers by state, every state present (0 when none): the exporter's gauge. */
+export async function transfersByState(q: Queryable): Promise<Record<TransferState, number>> {
+  const by = await countBy(q("transfers"), "state");
+  return Object.fromEntries(TRANSFER_STATES.map((s) => [s, by.get(s) ?? 0])) as Record<TransferState, number>;
+}
+
+/** Transfers waiting in the outbox (`queued`). */
+export async function outboxDepth(q: Queryable): Promise<number> {
+  const r = (await q("transfers").where("state", "queued").count({ n: "*" }).first()) as
+    { n?: unknown } | undefined;
+  return Number(r?.n ?? 0);
+}
+
+/** Creation and send times of the transfers sent at or after `since`, in send order (at most `limit`). */
+export async function sentSince(
+  q: Queryable,
+  since: string,
+  limit: number,
+): Promise<{ id: string; createdAt: string; sentAt: string }[]> {
+  const rows = (await q("transfers")
+    .select("id", "created_at", "sent_at")
+    .whereNotNull("sent_at")
+    .andWhere("sent_at", ">=", since)
+    .orderBy("sent_at")
+    .limit(limit)) as { id: string; created_at: string; sent_at: string }[];
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, sentAt: r.sent_at }));
 }

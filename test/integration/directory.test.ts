@@ -14,8 +14,9 @@ import {
   syntheticHeader,
   syntheticLine,
   syntheticRpps,
-} from "../unit/directory/synthetic.ts";
+} from "../helpers/directory-synthetic.ts";
 import { captureIo, engines, envFor } from "./postgres.ts";
+import { MIGRATIONS } from "../../src/migrations.ts";
 
 const ACTOR = "cli:test";
 
@@ -37,7 +38,7 @@ describe.each(engines())("directory on $name", (engine) => {
     dirs.push(dir);
     const env = envFor(await engine.fresh(), dir);
     const config = loadConfig(env, dir);
-    const db = await openDatabase(config.database);
+    const db = await openDatabase(config.database, MIGRATIONS);
     return { db, trail: await openAuditTrail(config, db), env, dir };
   }
 

@@ -8,15 +8,12 @@
  * itself or one of its units) posting for that hospital's FINESS (`stay.facility`).
  */
 import { Router } from "express";
-import { PasserelleError } from "../../core/index.ts";
 import type { DirectoryRepository, Structure } from "../../directory/index.ts";
 import { handler, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
-import { hasRole, principalOf, requireRole } from "../principal.ts";
+import { hasRole, principalOf, refuse, requireRole } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
-
-const refuse = (path: string, rule: string, en: string, fr: string): PasserelleError =>
-  new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule, message: { en, fr } }] });
+import { enabled } from "../services.ts";
 
 /** The hospital a member belongs to: their structure if it is a hospital, else its hospital parent. */
 async function hospitalOf(
@@ -76,18 +73,7 @@ export function adtRoutes(services: ApiServices): Router {
     handler(async (req, res) => {
       const p = principalOf(res);
       await checkSender(services, p, req.body);
-      const receive = services.receiveAdt;
-      if (receive === undefined) {
-        throw new PasserelleError("CONFLICT", "the ADT feed is not enabled on this server", {
-          issues: [
-            {
-              path: "url",
-              rule: "adtDisabled",
-              message: { en: "ADT feed not enabled", fr: "flux ADT non activé" },
-            },
-          ],
-        });
-      }
+      const receive = enabled(services, "receiveAdt");
       const a = await receive(req.body, p.actor);
       res.status(202).json({ outcome: a.outcome, messageId: a.messageId, patientRef: a.patientRef });
     }),

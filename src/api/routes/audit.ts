@@ -12,6 +12,13 @@ import { requireRole } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
 import { instantOf, queryOf } from "../validate.ts";
 
+/** The `from` and `to` query parameters as instants, those absent left out. */
+function periodOf(q: { from?: string; to?: string }): { from?: string; to?: string } {
+  const from = instantOf(q.from);
+  const to = instantOf(q.to);
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+}
+
 export function auditRoutes(services: ApiServices): Router {
   const r = Router();
   r.get(
@@ -19,12 +26,9 @@ export function auditRoutes(services: ApiServices): Router {
     requireRole("auditor"),
     handler(async (req, res) => {
       const q = queryOf(services.forms, req, "GET /audit");
-      const from = instantOf(q.from);
-      const to = instantOf(q.to);
       const transfer = q.transfer;
       const page = await queryAudit(services.db.knex, {
-        ...(from === undefined ? {} : { from }),
-        ...(to === undefined ? {} : { to }),
+        ...periodOf(q),
         ...(transfer === undefined ? {} : { transfer }),
         ...(q.after === undefined ? {} : { afterSeq: q.after }),
         limit: q.limit ?? 100,
@@ -49,20 +53,12 @@ export function auditRoutes(services: ApiServices): Router {
     requireRole("auditor"),
     handler(async (req, res) => {
       const q = queryOf(services.forms, req, "GET /audit/export");
-      const from = instantOf(q.from);
-      const to = instantOf(q.to);
+      const period = periodOf(q);
       const sheet = q.sheet;
       const dir = await mkdtemp(path.join(tmpdir(), "passerelle-export-"));
       try {
         const file = path.join(dir, "audit.jsonl");
-        await exportAudit(
-          services.trail,
-          services.db.knex,
-          file,
-          sheet !== undefined
-            ? { sheet }
-            : { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) },
-        );
+        await exportAudit(services.trail, services.db.knex, file, sheet !== undefined ? { sheet } : period);
         res.type("application/jsonl").setHeader("Content-Disposition", 'attachment; filename="audit.jsonl"');
         await pipeline(createReadStream(file), res);
       } finally {

@@ -13,27 +13,11 @@ import type { CircleService } from "../../circles/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { handler, requireBody } from "../http.ts";
 import type { Principal } from "../principal.ts";
-import { hasRole, principalOf } from "../principal.ts";
+import { hasRole, principalOf, refuse } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
+import { enabled } from "../services.ts";
+import type { RequestBody, RequestSchemas } from "../openapi-schemas.ts";
 import { checkBody } from "../validate.ts";
-
-const refuse = (path: string, rule: string, en: string, fr: string): PasserelleError =>
-  new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule, message: { en, fr } }] });
-
-function circlesOf(services: ApiServices): CircleService {
-  if (services.circles === undefined) {
-    throw new PasserelleError("CONFLICT", "care circles are not enabled on this server", {
-      issues: [
-        {
-          path: "url",
-          rule: "circlesDisabled",
-          message: { en: "circles not enabled", fr: "cercles non activés" },
-        },
-      ],
-    });
-  }
-  return services.circles;
-}
 
 /** The RPPS a join/leave acts for: the caller's own, or (coordinator) another member's. */
 function targetRpps(p: Principal, rpps: string | undefined): string {
@@ -67,97 +51,76 @@ function targetRpps(p: Principal, rpps: string | undefined): string {
 export function circleRoutes(services: ApiServices): Router {
   const r = Router();
   const json = requireBody("application/json");
-  r.post(
-    "/circles/join",
-    json,
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleChange");
-      const circles = circlesOf(services);
-      const rpps = targetRpps(p, body.rpps);
-      const done = await circles.join(
-        {
-          ins: body.ins,
-          rpps,
-          source: "api",
-          ...(body.consent === undefined ? {} : { consent: body.consent }),
-          ...(body.since === undefined ? {} : { since: body.since }),
-        },
-        p.actor,
+  /** A circle route: the caller, its checked body (schema `name`) and the service; answers JSON. */
+  const post = <N extends keyof RequestSchemas>(
+    path: string,
+    name: N,
+    work: (p: Principal, body: RequestBody<N>, circles: CircleService) => Promise<unknown>,
+  ): void => {
+    r.post(
+      path,
+      json,
+      handler(async (req, res) => {
+        const p = principalOf(res);
+        const body = checkBody(services.forms, req.body, name);
+        res.json(await work(p, body, enabled(services, "circles")));
+      }),
+    );
+  };
+  post("/circles/join", "CircleChange", async (p, body, circles) => {
+    const rpps = targetRpps(p, body.rpps);
+    const done = await circles.join(
+      {
+        ins: body.ins,
+        rpps,
+        source: "api",
+        ...(body.consent === undefined ? {} : { consent: body.consent }),
+        ...(body.since === undefined ? {} : { since: body.since }),
+      },
+      p.actor,
+    );
+    return { patientRef: done.patientRef, memberRef: `rpps:${rpps}`, created: done.created };
+  });
+  post("/circles/leave", "CircleLeave", async (p, body, circles) => {
+    const rpps = targetRpps(p, body.rpps);
+    const done = await circles.leave(body.ins, rpps, p.actor);
+    return { patientRef: circles.patientRef(body.ins), memberRef: `rpps:${rpps}`, removed: done.removed };
+  });
+  post("/circles/objection", "CircleObjection", async (p, body, circles) => {
+    if (!hasRole(p, "coordinator"))
+      throw refuse("authorization", "role", "the coordinator role is required", "rôle requis : coordinator");
+    if (body.objected) await circles.recordObjection(body.ins, "api", p.actor);
+    else await circles.liftObjection(body.ins, "api", p.actor);
+    return { patientRef: circles.patientRef(body.ins), objected: body.objected };
+  });
+  post("/circles/list", "CircleQuery", async (p, body, circles) => {
+    const circle = await circles.list(body.ins);
+    const member = p.member;
+    const inCircle =
+      member !== undefined &&
+      hasRole(p, "recipient", "specialist") &&
+      circle.members.some((m) => m.memberId === member.id);
+    if (!hasRole(p, "coordinator") && !inCircle) {
+      throw refuse(
+        "authorization",
+        "circle",
+        "only a coordinator or a member of this circle",
+        "réservé au coordinateur ou aux membres du cercle",
       );
-      res.json({ patientRef: done.patientRef, memberRef: `rpps:${rpps}`, created: done.created });
-    }),
-  );
-  r.post(
-    "/circles/leave",
-    json,
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleLeave");
-      const circles = circlesOf(services);
-      const rpps = targetRpps(p, body.rpps);
-      const done = await circles.leave(body.ins, rpps, p.actor);
-      res.json({
-        patientRef: circles.patientRef(body.ins),
-        memberRef: `rpps:${rpps}`,
-        removed: done.removed,
-      });
-    }),
-  );
-  r.post(
-    "/circles/objection",
-    json,
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleObjection");
-      const circles = circlesOf(services);
-      if (!hasRole(p, "coordinator"))
-        throw refuse(
-          "authorization",
-          "role",
-          "the coordinator role is required",
-          "rôle requis : coordinator",
-        );
-      if (body.objected) await circles.recordObjection(body.ins, "api", p.actor);
-      else await circles.liftObjection(body.ins, "api", p.actor);
-      res.json({ patientRef: circles.patientRef(body.ins), objected: body.objected });
-    }),
-  );
-  r.post(
-    "/circles/list",
-    json,
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      const body = checkBody(services.forms, req.body, "CircleQuery");
-      const circles = circlesOf(services);
-      const circle = await circles.list(body.ins);
-      const member = p.member;
-      const inCircle =
-        member !== undefined &&
-        hasRole(p, "recipient", "specialist") &&
-        circle.members.some((m) => m.memberId === member.id);
-      if (!hasRole(p, "coordinator") && !inCircle) {
-        throw refuse(
-          "authorization",
-          "circle",
-          "only a coordinator or a member of this circle",
-          "réservé au coordinateur ou aux membres du cercle",
-        );
-      }
-      res.json({
-        patientRef: circle.patientRef,
-        ...(circle.objectionAt === undefined ? {} : { objectionAt: circle.objectionAt }),
-        members: circle.members.map((m) => ({
-          memberRef: m.memberRef,
-          ...(m.rpps === undefined ? {} : { rpps: m.rpps }),
-          displayName: m.displayName,
-          professionCode: m.professionCode,
-          since: m.since,
-          source: m.source,
-          consent: m.consent,
-        })),
-      });
-    }),
-  );
+    }
+    return {
+      patientRef: circle.patientRef,
+      ...(circle.objectionAt === undefined ? {} : { objectionAt: circle.objectionAt }),
+      members: circle.members.map((m) => ({
+        memberRef: m.memberRef,
+        ...(m.rpps === undefined ? {} : { rpps: m.rpps }),
+        displayName: m.displayName,
+        professionCode: m.professionCode,
+        since: m.since,
+        source: m.source,
+        consent: m.consent,
+      })),
+    };
+  });
   return r;
 }

@@ -9,6 +9,7 @@ import { recordAcknowledgement } from "../../transfers/index.ts";
 import { handler, requireBody } from "../http.ts";
 import { hasRole, principalOf } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
+import { enabled } from "../services.ts";
 import { checkBody } from "../validate.ts";
 import { visibleStatus } from "./transfers.ts";
 
@@ -79,18 +80,7 @@ export function transferActionRoutes(services: ApiServices): Router {
           ],
         });
       }
-      const answer = services.answerTeleexpertise;
-      if (answer === undefined) {
-        throw new PasserelleError("CONFLICT", "tele-expertise answers are not enabled on this server", {
-          issues: [
-            {
-              path: "id",
-              rule: "answersDisabled",
-              message: { en: "answers not enabled", fr: "réponses non activées" },
-            },
-          ],
-        });
-      }
+      const answer = enabled(services, "answerTeleexpertise");
       const done = await answer(s.transfer.id, body.data, { rpps: member.rpps });
       res.json({ id: done.requestId, state: "answered", answerId: done.answer.transferId });
     }),

@@ -4,32 +4,11 @@
  * treatments, 18610-6 stopped treatments, 30954-2 awaited results, 18776-5 follow-up, 46264-8
  * devices, 48765-2 allergies).
  */
+import { STAY_LABELS } from "../labels.ts";
 import { b, cols, e, t, type SectionSpec } from "./volet-specs.ts";
 
-const MDRO = {
-  notScreened: "non recherchée",
-  negative: "recherche négative",
-  carrier: "porteur de BMR",
-  emerging: "BHRe",
-};
-const STATUS = { started: "introduit", continued: "poursuivi", modified: "modifié" };
-const CHANGE = { stopped: "arrêté", modified: "modifié", suspended: "suspendu" };
-
-const ADMISSION_MODE = {
-  scheduled: "programmée",
-  emergency: "en urgence",
-  directReferral: "adressage direct",
-  transfer: "transfert",
-  internal: "mutation interne",
-};
-const DISCHARGE_MODE = {
-  home: "retour à domicile",
-  residence: "retour en EHPAD / résidence",
-  had: "HAD",
-  rehab: "SMR",
-  transfer: "transfert",
-  death: "décès",
-};
+const { mdro: MDRO, status: STATUS, change: CHANGE } = STAY_LABELS;
+const { admissionMode: ADMISSION_MODE, dischargeMode: DISCHARGE_MODE } = STAY_LABELS;
 
 export const DISCHARGE: readonly SectionSpec[] = [
   { loinc: "42349-1", paragraphs: "reason.text" },

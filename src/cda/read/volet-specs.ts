@@ -4,6 +4,8 @@
  * read the value back (text, French date `JJ/MM/AAAA`, `oui`/`non`, or the French label of an
  * enumerated value). Mirrors the writer's narrative (labels and enum labels are the writer's).
  */
+import { ADMISSION_LABELS, ATTACHMENT_KINDS } from "../labels.ts";
+
 export type FieldKind =
   "text" | "date" | "datetime" | "bool" | "integer" | "split" | Readonly<Record<string, string>>;
 
@@ -63,29 +65,14 @@ export const e = (path: string, labels: Readonly<Record<string, string>>): Field
 export const cols = (...keys: readonly (string | [string, FieldKind])[]): TableSpec["columns"] =>
   keys.map((k) => (typeof k === "string" ? { key: k, kind: "text" } : { key: k[0], kind: k[1] }));
 
-const ALLERGIES = {
-  none: "Aucune allergie connue.",
-  known: "Allergies connues :",
-  unknown: "Allergies non connues à ce jour.",
-};
-const ATTACHMENT = {
-  photo: "photographie",
-  report: "compte rendu",
-  lab: "biologie",
-  imaging: "imagerie",
-  ecg: "ECG",
-  other: "autre",
-};
+const ALLERGIES = ADMISSION_LABELS.allergies;
+const ATTACHMENT = ATTACHMENT_KINDS;
 
 export const ADMISSION: readonly SectionSpec[] = [
   {
     loinc: "42349-1",
     labels: {
-      "Type d'admission": e("referral.admissionType", {
-        scheduled: "programmée",
-        unscheduled: "non programmée",
-        emergency: "urgence",
-      }),
+      "Type d'admission": e("referral.admissionType", ADMISSION_LABELS.admissionType),
       "Service demandé": t("referral.requestedUnit"),
       "Date prévue": d("referral.plannedDate"),
       Motif: t("referral.reason"),
@@ -119,25 +106,12 @@ export const ADMISSION: readonly SectionSpec[] = [
       "Infirmier(ère)": t("careTeam.homeNurse"),
       Pharmacie: t("careTeam.pharmacy"),
       "Autres intervenants": t("careTeam.otherCarers"),
-      Autonomie: e("autonomy.level", {
-        autonomous: "autonome",
-        partial: "partiellement dépendant",
-        dependent: "dépendant",
-      }),
+      Autonomie: e("autonomy.level", ADMISSION_LABELS.autonomy),
       GIR: { path: "autonomy.gir", kind: "integer" },
       "Précisions sur l'autonomie": t("autonomy.details"),
-      "Lieu de vie": e("autonomy.livingPlace", {
-        homeAlone: "à domicile, seul",
-        homeWithOthers: "à domicile, entouré",
-        ehpad: "en EHPAD",
-        other: "autre",
-      }),
+      "Lieu de vie": e("autonomy.livingPlace", ADMISSION_LABELS.livingPlace),
       "Conditions de vie": t("autonomy.livingConditions"),
-      "Directives anticipées": e("wishes.advanceDirectives", {
-        written: "rédigées",
-        none: "aucune",
-        unknown: "inconnues",
-      }),
+      "Directives anticipées": e("wishes.advanceDirectives", ADMISSION_LABELS.advanceDirectives),
       "Lieu des directives": t("wishes.directivesLocation"),
       "Soins palliatifs": b("wishes.palliativeCare"),
       "Limitations de soins": t("wishes.careLimits"),

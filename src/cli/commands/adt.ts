@@ -7,11 +7,11 @@
  * `adt refused [--limit N] [--json]`: the frames the feed refused (AE/AR), kept for review, newest
  * first: id, time, ACK code, reason code, ERR-2 location, sender and control id (no patient data).
  */
-import { listRefused, sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
+import { adtMessageCounts, listRefused, sameDayIndicator, setAdtUnit } from "../../adt/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import { DirectoryRepository } from "../../directory/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
-import { parse, required } from "../args.ts";
+import { parse, required, strings } from "../args.ts";
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 import { withKernel } from "../../kernel.ts";
@@ -24,14 +24,7 @@ const bad = (path: string, en: string): PasserelleError =>
   });
 
 const unit: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    facility: { type: "string" },
-    unit: { type: "string" },
-    name: { type: "string" },
-    phone: { type: "string" },
-    contact: { type: "string" },
-    structure: { type: "string" },
-  });
+  const { values } = parse(args, { ...strings("facility", "unit", "name", "phone", "contact", "structure") });
   const facility = required(values.facility, "--facility");
   const code = required(values.unit, "--unit");
   const name = required(values.name, "--name");
@@ -66,11 +59,7 @@ const unit: CommandHandler = async (args, io) => {
 };
 
 const indicator: CommandHandler = async (args, io) => {
-  const { values } = parse(args, {
-    from: { type: "string" },
-    to: { type: "string" },
-    json: { type: "boolean" },
-  });
+  const { values } = parse(args, { ...strings("from", "to"), json: { type: "boolean" } });
   const from = required(values.from, "--from");
   const to = values.to ?? from;
   if (!DAY.test(from)) throw bad("from", "must be a date YYYY-MM-DD");
@@ -88,14 +77,7 @@ const indicator: CommandHandler = async (args, io) => {
 
 const messages: CommandHandler = async (args, io) => {
   const { values } = parse(args, { json: { type: "boolean" } });
-  const rows = await withKernel(cliConfig(io), (rt) =>
-    rt.db
-      .knex<{ state: string; n: number | string }>("adt_messages")
-      .groupBy("state")
-      .select("state")
-      .count({ n: "*" }),
-  );
-  const by = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  const by = await withKernel(cliConfig(io), (rt) => adtMessageCounts(rt.db.knex));
   io.out(
     values.json === true
       ? JSON.stringify(by)

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { JWK } from "jose";
 import type { ExportFilter, VerifyReport } from "../../audit/index.ts";
 import { accessRequest, exportAudit, patientPseudonym, verifyExportFile } from "../../audit/index.ts";
@@ -8,6 +7,7 @@ import { PasserelleError } from "../../core/index.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 import { withKernel } from "../../kernel.ts";
+import { parse, strings } from "../args.ts";
 import { cliConfig } from "../context.ts";
 
 async function readText(io: CliIo, file: string, what: string): Promise<string> {
@@ -44,11 +44,7 @@ function printReport(io: CliIo, r: VerifyReport, json: boolean): number {
 }
 
 const verify: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { file: { type: "string" }, key: { type: "string" }, json: { type: "boolean" } },
-    strict: true,
-  });
+  const { values } = parse(args, { ...strings("file", "key"), json: { type: "boolean" } });
   const pinned = await pinnedKeys(io, values.key);
   if (values.file !== undefined) {
     await readText(io, values.file, "export"); // clear error when missing
@@ -77,17 +73,7 @@ function isoTime(flag: string, v: string | undefined): string | undefined {
 }
 
 const exportCmd: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      out: { type: "string" },
-      sheet: { type: "string" },
-      from: { type: "string" },
-      to: { type: "string" },
-      json: { type: "boolean" },
-    },
-    strict: true,
-  });
+  const { values } = parse(args, { ...strings("out", "sheet", "from", "to"), json: { type: "boolean" } });
   if (values.out === undefined || (values.sheet !== undefined && (values.from ?? values.to) !== undefined)) {
     io.err("usage: passerelle audit export --out FILE [--sheet ID | --from T --to T]");
     return EXIT.usage;
@@ -124,11 +110,7 @@ const publicKey: CommandHandler = async (_args, io) => {
 
 /** RGPD art. 15. The INS is read from a file (or --ins, visible in the process list): never logged. */
 const accessRequestCmd: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { ins: { type: "string" }, "ins-file": { type: "string" }, json: { type: "boolean" } },
-    strict: true,
-  });
+  const { values } = parse(args, { ...strings("ins", "ins-file"), json: { type: "boolean" } });
   const ins =
     values["ins-file"] !== undefined
       ? (await readText(io, values["ins-file"], "INS file")).trim()

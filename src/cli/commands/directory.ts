@@ -8,6 +8,7 @@ import { DirectoryRepository, importExtraction } from "../../directory/index.ts"
 import type { CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 import { withKernel } from "../../kernel.ts";
+import { parse, strings } from "../args.ts";
 import { cliActor, cliConfig } from "../context.ts";
 
 const importCmd: CommandHandler = async (args, io) => {
@@ -59,20 +60,10 @@ const importCmd: CommandHandler = async (args, io) => {
 };
 
 const addMember: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      rpps: { type: "string" },
-      adeli: { type: "string" },
-      "matrix-id": { type: "string" },
-      profession: { type: "string" },
-      name: { type: "string" },
-      role: { type: "string", multiple: true },
-      speciality: { type: "string" },
-      actor: { type: "string" },
-      json: { type: "boolean" },
-    },
-    strict: true,
+  const { values } = parse(args, {
+    ...strings("rpps", "adeli", "matrix-id", "profession", "name", "speciality", "actor"),
+    role: { type: "string", multiple: true },
+    json: { type: "boolean" },
   });
   const result = await withKernel(cliConfig(io), ({ directory }) =>
     directory.addMember(
@@ -94,11 +85,7 @@ const addMember: CommandHandler = async (args, io) => {
 };
 
 const removeMember: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { rpps: { type: "string" }, actor: { type: "string" } },
-    strict: true,
-  });
+  const { values } = parse(args, { rpps: { type: "string" }, actor: { type: "string" } });
   const m = await withKernel(cliConfig(io), ({ directory }) =>
     directory.removeMember(values.rpps ?? "", cliActor(values.actor)),
   );
@@ -107,17 +94,9 @@ const removeMember: CommandHandler = async (args, io) => {
 };
 
 const find: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      rpps: { type: "string" },
-      "matrix-id": { type: "string" },
-      name: { type: "string" },
-      profession: { type: "string" },
-      limit: { type: "string" },
-      json: { type: "boolean" },
-    },
-    strict: true,
+  const { values } = parse(args, {
+    ...strings("rpps", "matrix-id", "name", "profession", "limit"),
+    json: { type: "boolean" },
   });
   const limit = Math.min(Math.max(Number(values.limit ?? 20) || 20, 1), 1000);
   const members = await withKernel(cliConfig(io), async ({ db }) => {
@@ -142,18 +121,9 @@ const find: CommandHandler = async (args, io) => {
 };
 
 const addStructure: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      finess: { type: "string" },
-      siret: { type: "string" },
-      kind: { type: "string" },
-      name: { type: "string" },
-      postcode: { type: "string" },
-      commune: { type: "string" },
-      json: { type: "boolean" },
-    },
-    strict: true,
+  const { values } = parse(args, {
+    ...strings("finess", "siret", "kind", "name", "postcode", "commune"),
+    json: { type: "boolean" },
   });
   const s = await withKernel(cliConfig(io), ({ directory }) =>
     directory.addStructure({
@@ -170,11 +140,7 @@ const addStructure: CommandHandler = async (args, io) => {
 };
 
 const territory: CommandHandler = async (args, io) => {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { postcodes: { type: "string" }, communes: { type: "string" }, json: { type: "boolean" } },
-    strict: true,
-  });
+  const { values } = parse(args, { ...strings("postcodes", "communes"), json: { type: "boolean" } });
   const list = (s: string | undefined): string[] =>
     (s ?? "")
       .split(",")

@@ -4,7 +4,7 @@
  * prints `{"ready":true,"port":N}`. Killed with SIGKILL by the test.
  */
 import { startMllpListener } from "../../../src/adt/index.ts";
-import { openFixture } from "../transfers/fixture.ts";
+import { openFixture } from "../../helpers/transfers-fixture.ts";
 
 const dir = process.env.T_DIR;
 if (dir === undefined || dir === "") throw new Error("mllp-child: T_DIR is not set");

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { openHub } from "../../../src/matrix/index.ts";
 import { OutboxWorker } from "../../../src/transfers/index.ts";
-import { openFixture } from "./fixture.ts";
+import { openFixture } from "../../helpers/transfers-fixture.ts";
 
 const env = (k: string): string => {
   const v = process.env[k];

@@ -5,7 +5,7 @@
 import type { MatrixClient } from "matrix-js-sdk";
 import { EventType, MsgType } from "matrix-js-sdk";
 import { createMatrixClient, startSyncing } from "../../../src/matrix/index.ts";
-import { autoJoin } from "../transfers/recipient.ts";
+import { autoJoin } from "../../helpers/matrix-recipient.ts";
 
 export async function memberClient(baseUrl: string, userId: string, password: string): Promise<MatrixClient> {
   const res = await fetch(`${baseUrl}/_matrix/client/v3/login`, {

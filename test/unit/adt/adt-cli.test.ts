@@ -7,7 +7,8 @@ import { addStructure } from "../../../src/directory/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import { captureIo } from "../../helpers/io.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { openFixture } from "../../integration/transfers/fixture.ts";
+import { openFixture } from "../../helpers/transfers-fixture.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 const cli = async (...argv: string[]) => {
@@ -36,7 +37,7 @@ describe("adt commands", () => {
       "04 72 00 31 10",
     );
     expect(ok.code, ok.io.text()).toBe(0);
-    const db = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` });
+    const db = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` }, MIGRATIONS);
     try {
       expect(await adtUnit(db.knex, "699990016", "3B")).toEqual({
         facility: "699990016",
@@ -55,7 +56,7 @@ describe("adt commands", () => {
 
   it("adt unit --structure names the unit's directory structure, which must be of kind unit", async () => {
     expect((await cli("adt", "unit", "--facility", "699990016", "--unit", "X", "--name", "X")).code).toBe(0);
-    const db = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` });
+    const db = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` }, MIGRATIONS);
     let hospital: number;
     let unit: number;
     try {
@@ -73,7 +74,10 @@ describe("adt commands", () => {
       expect(r.code, bad).toBe(1);
       expect(r.io.text()).toMatch(/structure/);
     }
-    const check = await openDatabase({ engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` });
+    const check = await openDatabase(
+      { engine: "sqlite", filename: `${tmp.dir}/passerelle.sqlite` },
+      MIGRATIONS,
+    );
     try {
       expect(await adtUnit(check.knex, "699990016", "3B")).toMatchObject({ structureId: unit });
     } finally {

@@ -11,7 +11,7 @@ import { DirectoryService } from "../../../src/directory/index.ts";
 import type { DirectoryRepository } from "../../../src/directory/index.ts";
 import { withCheckKey } from "../../../src/forms/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { openFixture, rppsOf, type TransferFixture } from "../../integration/transfers/fixture.ts";
+import { openFixture, rppsOf, type TransferFixture } from "../../helpers/transfers-fixture.ts";
 
 const INS = "248037511204721";
 const BAD_KEY = "248037511204722";

@@ -11,6 +11,7 @@ import { runCli } from "../../../src/cli/index.ts";
 import { systemClock } from "../../../src/core/index.ts";
 import { DirectoryService } from "../../../src/directory/index.ts";
 import { withCheckKey } from "../../../src/forms/index.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import { insOf } from "../../helpers/adt.ts";
 import { testConfig } from "../../helpers/config.ts";
@@ -34,7 +35,7 @@ const run = async (...argv: string[]) => {
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("passerelle-cli-document-"));
   const config = testConfig(path.join(dir, "data"));
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, MIGRATIONS);
   const trail = await openAuditTrail(config, db, systemClock);
   await new DirectoryService(db, trail).addMember(
     { rpps: RPPS, matrixId: "@gp:test", professionCode: "10", name: "Docteur Test", roles: ["recipient"] },

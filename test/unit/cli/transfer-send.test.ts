@@ -11,6 +11,7 @@ import { testConfig } from "../../helpers/config.ts";
 import { captureIo } from "../../helpers/io.ts";
 import { examplePath } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -29,7 +30,7 @@ const run = async (...argv: string[]) => {
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("passerelle-cli-transfer-"));
   const config = testConfig(path.join(dir, "data"));
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, MIGRATIONS);
   const trail = await openAuditTrail(config, db, systemClock);
   const hospital = await addStructure(db, { finess: "750712184", kind: "hospital", name: "CH" }, systemClock);
   unitId = (await addStructure(db, { kind: "unit", name: "Gériatrie", parentId: hospital.id }, systemClock))

@@ -8,6 +8,7 @@ import type { Database } from "../../../src/storage/index.ts";
 import { openDatabase } from "../../../src/storage/index.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { tempDir } from "../../helpers/tmp.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 
 let db: Database;
 let trail: AuditTrail;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   const t = await tempDir();
   cleanup = t.cleanup;
   const config = testConfig(t.dir);
-  db = await openDatabase(config.database);
+  db = await openDatabase(config.database, MIGRATIONS);
   trail = await openAuditTrail(config, db);
 });
 afterAll(async () => {

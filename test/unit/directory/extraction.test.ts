@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { decodeExtraction, guessKind, nameKey, parseExtraction } from "../../../src/directory/index.ts";
 import { candidateFrom } from "../../../src/directory/import-rows.ts";
 import { PasserelleError } from "../../../src/core/index.ts";
-import { syntheticExtraction, syntheticHeader, syntheticLine, syntheticRpps } from "./synthetic.ts";
+import {
+  syntheticExtraction,
+  syntheticHeader,
+  syntheticLine,
+  syntheticRpps,
+} from "../../helpers/directory-synthetic.ts";
 
 const candidates = (text: string) => {
   const p = parseExtraction(text);

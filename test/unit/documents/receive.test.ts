@@ -39,14 +39,9 @@ import type { TransferRow } from "../../../src/transfers/repository.ts";
 import { adtMessage, insOf } from "../../helpers/adt.ts";
 import { documentCda, incomingCda, tinyPdf } from "../../helpers/documents.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { RecordingTransport } from "../transfers/recording-transport.ts";
+import { RecordingTransport } from "../../helpers/recording-transport.ts";
 import { engines } from "../../integration/postgres.ts";
-import {
-  addRecipients,
-  openFixture,
-  rppsOf,
-  type TransferFixture,
-} from "../../integration/transfers/fixture.ts";
+import { addRecipients, openFixture, rppsOf, type TransferFixture } from "../../helpers/transfers-fixture.ts";
 
 const CLOCK = { now: () => new Date("2027-02-01T12:00:00Z") };
 const sha = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");

@@ -8,9 +8,9 @@ import { exportTransferFhir, SYSTEM } from "../../../src/fhir/index.ts";
 import { recordDelivery, TransferRepository } from "../../../src/transfers/index.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { openFixture, type TransferFixture } from "../../integration/transfers/fixture.ts";
+import { openFixture, type TransferFixture } from "../../helpers/transfers-fixture.ts";
 import { createOneOfEach, KINDS } from "./transfers.ts";
-import { bundleProblems, ofType, resolve, xhtmlProblems } from "./bundle-checks.ts";
+import { bundleProblems, ofType, resolve, xhtmlProblems } from "../../helpers/fhir-bundle-checks.ts";
 
 const clock = fixedClock("2026-03-02T08:00:00Z");
 let tmp: { dir: string; cleanup: () => Promise<void> };

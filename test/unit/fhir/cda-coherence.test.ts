@@ -14,8 +14,8 @@ import { exportTransferFhir, SYSTEM } from "../../../src/fhir/index.ts";
 import type { FormKind } from "../../../src/forms/index.ts";
 import { transferCda } from "../../../src/transfers/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { openFixture, type TransferFixture } from "../../integration/transfers/fixture.ts";
-import { ofType, resolve } from "./bundle-checks.ts";
+import { openFixture, type TransferFixture } from "../../helpers/transfers-fixture.ts";
+import { ofType, resolve } from "../../helpers/fhir-bundle-checks.ts";
 import { createOneOfEach, KINDS } from "./transfers.ts";
 
 let tmp: { dir: string; cleanup: () => Promise<void> };

@@ -14,7 +14,7 @@ import type { FormKind } from "../../../src/forms/index.ts";
 import type { Bundle } from "../../../src/fhir/index.ts";
 import { exportTransferFhir } from "../../../src/fhir/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { openFixture } from "../../integration/transfers/fixture.ts";
+import { openFixture } from "../../helpers/transfers-fixture.ts";
 import { createOneOfEach, KINDS } from "./transfers.ts";
 
 const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@ import { DirectoryService } from "../../../src/directory/index.ts";
 import type { FormKind } from "../../../src/forms/index.ts";
 import { createTransfer } from "../../../src/transfers/index.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
-import { addRecipients, type TransferFixture } from "../../integration/transfers/fixture.ts";
+import { addRecipients, type TransferFixture } from "../../helpers/transfers-fixture.ts";
 
 export const KINDS: readonly FormKind[] = [
   "discharge",

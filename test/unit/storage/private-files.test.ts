@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/storage/index.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -24,7 +25,7 @@ const mode = (p: string): string => (statSync(p).mode & 0o777).toString(8);
 describe("the sqlite files at rest", () => {
   it("are created 0600 (database, -wal, -shm) in a 0700 folder", async () => {
     const filename = join(tmp(), "data", "passerelle.sqlite");
-    const db = await openDatabase({ engine: "sqlite", filename });
+    const db = await openDatabase({ engine: "sqlite", filename }, MIGRATIONS);
     try {
       // A write goes through the WAL: both side files exist while the database is open.
       await db.knex.schema.createTable("probe", (t) => t.integer("n"));
@@ -42,12 +43,12 @@ describe("the sqlite files at rest", () => {
     mkdirSync(dir);
     chmodSync(dir, 0o755);
     const filename = join(dir, "passerelle.sqlite");
-    await expect(openDatabase({ engine: "sqlite", filename })).rejects.toMatchObject({
+    await expect(openDatabase({ engine: "sqlite", filename }, MIGRATIONS)).rejects.toMatchObject({
       code: "CONFIG_INVALID",
       message: `${dir} is readable by other users (mode 755); run chmod 700`,
     });
     chmodSync(dir, 0o750); // group-readable is shared too
-    await expect(openDatabase({ engine: "sqlite", filename })).rejects.toMatchObject({
+    await expect(openDatabase({ engine: "sqlite", filename }, MIGRATIONS)).rejects.toMatchObject({
       code: "CONFIG_INVALID",
     });
     expect(() => statSync(filename)).toThrow(); // nothing was created
@@ -56,17 +57,17 @@ describe("the sqlite files at rest", () => {
   it("refuses a database or WAL file readable by others", async () => {
     const dir = tmp();
     const filename = join(dir, "passerelle.sqlite");
-    const db = await openDatabase({ engine: "sqlite", filename });
+    const db = await openDatabase({ engine: "sqlite", filename }, MIGRATIONS);
     await db.close();
     chmodSync(filename, 0o644);
-    await expect(openDatabase({ engine: "sqlite", filename })).rejects.toMatchObject({
+    await expect(openDatabase({ engine: "sqlite", filename }, MIGRATIONS)).rejects.toMatchObject({
       code: "CONFIG_INVALID",
       message: `${filename} is readable by other users (mode 644); run chmod 600`,
     });
     chmodSync(filename, 0o600);
     writeFileSync(`${filename}-wal`, "", { mode: 0o644 });
     chmodSync(`${filename}-wal`, 0o604);
-    await expect(openDatabase({ engine: "sqlite", filename })).rejects.toMatchObject({
+    await expect(openDatabase({ engine: "sqlite", filename }, MIGRATIONS)).rejects.toMatchObject({
       code: "CONFIG_INVALID",
       message: expect.stringContaining("-wal is readable by other users") as unknown,
     });

@@ -12,8 +12,9 @@ import type { OutboxWorkerOptions } from "../../../src/transfers/index.ts";
 import { createTransfer, OutboxWorker } from "../../../src/transfers/index.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";
-import { addRecipients, openFixture, type TransferFixture } from "../../integration/transfers/fixture.ts";
-import { RecordingTransport } from "./recording-transport.ts";
+import { addRecipients, openFixture, type TransferFixture } from "../../helpers/transfers-fixture.ts";
+import { RecordingTransport } from "../../helpers/recording-transport.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 
 const clock = fixedClock("2026-03-02T08:00:00Z");
 let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -27,6 +28,7 @@ beforeAll(async () => {
   f = await openFixture(tmp.dir, { clock });
   other = await openDatabase(
     { engine: "sqlite", filename: path.join(tmp.dir, "passerelle.sqlite") },
+    MIGRATIONS,
     { migrate: false },
   );
   rpps = await addRecipients(f, ["@alice:test", "@bob:test"]);

@@ -12,13 +12,8 @@ import {
 } from "../../../src/transfers/index.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";
-import {
-  addRecipients,
-  openFixture,
-  rppsOf,
-  type TransferFixture,
-} from "../../integration/transfers/fixture.ts";
-import { RecordingTransport } from "./recording-transport.ts";
+import { addRecipients, openFixture, rppsOf, type TransferFixture } from "../../helpers/transfers-fixture.ts";
+import { RecordingTransport } from "../../helpers/recording-transport.ts";
 
 const HOUR = 3_600_000;
 const clock = fixedClock("2026-03-02T08:00:00Z");

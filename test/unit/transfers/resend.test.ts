@@ -19,9 +19,9 @@ import {
 import { recordUnprovenAck } from "../../../src/transfers/unproven-ack.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
-import { auditOf } from "../../integration/transfers/audit-rows.ts";
-import { addRecipients, openFixture, type TransferFixture } from "../../integration/transfers/fixture.ts";
-import { RecordingTransport } from "./recording-transport.ts";
+import { auditOf } from "../../helpers/audit-rows.ts";
+import { addRecipients, openFixture, type TransferFixture } from "../../helpers/transfers-fixture.ts";
+import { RecordingTransport } from "../../helpers/recording-transport.ts";
 
 const clock = fixedClock("2026-03-02T08:00:00Z");
 let tmp: { dir: string; cleanup: () => Promise<void> };

@@ -17,13 +17,8 @@ import {
 import { recordSent } from "../../../src/transfers/outcome.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
-import {
-  addRecipients,
-  openFixture,
-  rppsOf,
-  type TransferFixture,
-} from "../../integration/transfers/fixture.ts";
-import { RecordingTransport } from "./recording-transport.ts";
+import { addRecipients, openFixture, rppsOf, type TransferFixture } from "../../helpers/transfers-fixture.ts";
+import { RecordingTransport } from "../../helpers/recording-transport.ts";
 
 const clock = fixedClock("2026-03-02T08:00:00Z");
 let tmp: { dir: string; cleanup: () => Promise<void> };

@@ -15,6 +15,7 @@ import { openDatabase } from "../../../src/storage/index.ts";
 import { testConfig } from "../../helpers/config.ts";
 import { DEMO_TOKEN_TTL_SECONDS, demoWebOptions } from "../../../src/web/demo.ts";
 import { tempDir } from "../../helpers/tmp.ts";
+import { MIGRATIONS } from "../../../src/migrations.ts";
 
 let dir: { dir: string; cleanup: () => Promise<void> };
 let key: LocalIssuerKey;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   dir = await tempDir("passerelle-web-demo-");
   key = await loadLocalIssuerKey(dir.dir);
   const config = testConfig(dir.dir);
-  db = await openDatabase(config.database);
+  db = await openDatabase(config.database, MIGRATIONS);
   await loadPseudonymKey(dir.dir);
   trail = await openAuditTrail(config, db, clockAt(t0));
   directory = new DirectoryService(db, trail, clockAt(t0));
