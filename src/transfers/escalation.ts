@@ -32,14 +32,13 @@ export interface EscalationOptions {
   readonly delays?: EscalationDelays;
   /** Pause between two looks (default 5 min). */
   readonly intervalMs?: number;
-  /** After creating a coordinator's room, how long to retry while the hub has not yet seen it (default 15 s). */
+  /** How long a notice waits for the hub's view of a room to catch up, e.g. a coordinator's room just made (default 15 s). */
   readonly roomReadyMs?: number;
   /** Told of each failed escalation: transfer id and reason code only (for logs); retried next time. */
   readonly onError?: (transferId: string, reason: string) => void;
 }
 
 const HOUR = 3_600_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Context key of a coordinator's own room with the hub (stored with the transfer rooms). */
 export function coordinatorContextKey(memberId: number, matrixId: string): string {
@@ -124,7 +123,7 @@ export class EscalationScheduler {
     for (const c of coordinators) {
       if (c.matrixId === undefined) continue;
       try {
-        const { roomId, created } = await ensureRoom(
+        const { roomId } = await ensureRoom(
           this.#ctx.db,
           this.#transport,
           coordinatorContextKey(c.id, c.matrixId),
@@ -136,9 +135,8 @@ export class EscalationScheduler {
           bodyFr: coordinatorNoticeFr(t.kind, t.id, hours, awaitingAnswer),
           escalation: { transfer_id: t.id, delay_hours: hours },
         };
-        const eventId = await this.#whenReady(created, () =>
-          this.#transport.sendNotice(roomId, [c.matrixId ?? ""], notice),
-        );
+        // A room just made may not have reached the hub's sync yet: the transport waits for it.
+        const eventId = await this.#transport.sendNotice(roomId, [c.matrixId], notice, this.#o.roomReadyMs);
         notices.push({ member: memberAuditId(c), roomId, eventId });
       } catch (e) {
         // A coordinator outside the trust policy is not told (the hub's transport refuses her
@@ -151,18 +149,5 @@ export class EscalationScheduler {
       notices,
       ...(reminderEventId === undefined ? {} : { reminderEventId }),
     });
-  }
-
-  /** A room just made may not have reached the hub's sync yet: retry rather than give up. */
-  async #whenReady<T>(created: boolean, send: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.#o.roomReadyMs;
-    for (;;) {
-      try {
-        return await send();
-      } catch (e) {
-        if (!created || Date.now() > deadline) throw e;
-        await sleep(250);
-      }
-    }
   }
 }
