@@ -62,6 +62,8 @@ const HANDED_OVER = new Set<EventStatus>([EventStatus.QUEUED, EventStatus.SENT, 
 export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
   readonly #client: MatrixClient;
   readonly #trust: TrustPolicy;
+  /** Posts under way, by room and transaction id: told when their event is in the SDK's send queue. */
+  readonly #handOvers = new Map<string, () => void>();
 
   constructor(client: MatrixClient, trust: TrustPolicy = TRUST_ANY) {
     this.#client = client;
@@ -233,12 +235,11 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     txnId: string,
     handedOver?: () => void,
   ): Promise<string> {
-    const onEcho = (event: MatrixEvent, room: Room, _old?: string, oldStatus?: EventStatus | null): void => {
-      if (room.roomId !== roomId || event.getTxnId() !== txnId) return;
-      if (oldStatus === EventStatus.ENCRYPTING || (event.status !== null && HANDED_OVER.has(event.status)))
-        handedOver?.();
-    };
-    if (handedOver !== undefined) this.#client.on(RoomEvent.LocalEchoUpdated, onEcho);
+    const key = `${roomId}\n${txnId}`;
+    if (handedOver !== undefined) {
+      this.#handOvers.set(key, handedOver);
+      if (this.#handOvers.size === 1) this.#client.on(RoomEvent.LocalEchoUpdated, this.#onEcho);
+    }
     try {
       // The SDK types event contents per known type; ours is namespaced, hence the cast.
       const res = await this.#client.sendEvent(
@@ -250,7 +251,25 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       );
       return res.event_id;
     } finally {
-      this.#client.off(RoomEvent.LocalEchoUpdated, onEcho);
+      if (
+        this.#handOvers.get(key) === handedOver &&
+        this.#handOvers.delete(key) &&
+        this.#handOvers.size === 0
+      )
+        this.#client.off(RoomEvent.LocalEchoUpdated, this.#onEcho);
     }
   }
+
+  /** One listener for every post under way (rather than one each: the SDK's emitters warn past 10). */
+  readonly #onEcho = (
+    event: MatrixEvent,
+    room: Room,
+    _old?: string,
+    oldStatus?: EventStatus | null,
+  ): void => {
+    const handedOver = this.#handOvers.get(`${room.roomId}\n${event.getTxnId() ?? ""}`);
+    if (handedOver === undefined) return;
+    if (oldStatus === EventStatus.ENCRYPTING || (event.status !== null && HANDED_OVER.has(event.status)))
+      handedOver();
+  };
 }

@@ -47,7 +47,6 @@ export type {
 } from "./sheet-event.ts";
 export { MatrixSheetTransport, roomName } from "./hub-transport.ts";
 export { assertRoomSafe, MEGOLM } from "./room-guard.ts";
-export { ROOM_READY_MS, whenRoomReady } from "./room-ready.ts";
 export { encryptAttachment, decryptAttachment, sha256Hex } from "./attachment.ts";
 export type { EncryptedFile } from "./attachment.ts";
 export { downloadEncryptedFile } from "./media.ts";
