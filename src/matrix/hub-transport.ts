@@ -65,9 +65,13 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
   /** Posts under way, by room and transaction id: told when their event is in the SDK's send queue. */
   readonly #handOvers = new Map<string, () => void>();
 
-  constructor(client: MatrixClient, trust: TrustPolicy = TRUST_ANY) {
+  /** Settles when the hub is open (sync started, cross-signing set up): nothing is sent before. */
+  readonly #open: Promise<void>;
+
+  constructor(client: MatrixClient, trust: TrustPolicy = TRUST_ANY, open: Promise<void> = Promise.resolve()) {
     this.#client = client;
     this.#trust = trust;
+    this.#open = open;
   }
 
   /** Throws `TRUST_POLICY` naming `what[i]` for the first user outside the policy. */
@@ -129,6 +133,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     }
     if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
     this.#checkTrust("members", expectedMembers, "nothing was sent");
+    await this.#open;
     // The upload runs while the room is checked: it is ciphertext whose key is only ever sent in
     // the encrypted event, so a refused room leaves an unreadable blob and nothing else.
     const pdfSha256 = sha256Hex(sheet.pdf);
@@ -207,6 +212,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       );
     }
     this.#checkTrust("members", expectedMembers, "nothing was sent");
+    await this.#open;
     const members = await assertRoomSafe(this.#client, roomId, expectedMembers, readyMs);
     await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
     const replyTo = notice.replyTo ?? notice.sheetEventId;

@@ -134,6 +134,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
 
   const journal: JournalHandle = await openJournaledIndexedDB(paths.cryptoDir);
   let client: MatrixClient | undefined;
+  let failed = (): void => undefined;
   try {
     client = await createMatrixClient({
       baseUrl: o.homeserverUrl,
@@ -147,7 +148,20 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
     const trusted = (userId: string): boolean => trust.allows(userId);
     const log = o.log?.child({ module: "matrix" });
     const guard = guardRooms(c, trust, log);
-    const transport = new MatrixSheetTransport(c, trust);
+    // Handlers may answer during the first sync: their sends wait until the hub is open (the Rust
+    // crypto fails to encrypt while the device's cross-signing is being set up).
+    let opened!: (ok: boolean) => void;
+    const open = new Promise<void>((resolve, reject) => {
+      opened = (ok) => {
+        if (ok) resolve();
+        else reject(new PasserelleError("UNAVAILABLE", "matrix: the hub did not open"));
+      };
+    });
+    open.catch(() => undefined);
+    const transport = new MatrixSheetTransport(c, trust, open);
+    failed = () => {
+      opened(false);
+    };
     const own = o.inbound;
     const inbound =
       own &&
@@ -159,6 +173,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
     await startSyncing(c, o.syncTimeoutMs);
     guard.sweep();
     const { masterKeyId } = await ensureCrossSigning(c, paths, o.password);
+    opened(true);
     return {
       client: c,
       userId: session.userId,
@@ -178,6 +193,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       },
     };
   } catch (e) {
+    failed();
     client?.stopClient();
     journal.close();
     throw e;
