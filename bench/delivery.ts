@@ -5,20 +5,22 @@
  * bare matrix-js-sdk client sending the same signed PDF (encrypted attachment + one event in an
  * encrypted room) measured in the same run, interleaved with Passerelle.
  *
- * Passerelle's latency is split into: createTransfer (validate, render, sign, store, audit), queue
- * wait (queued → the worker's send starts: claim, payload, room), Matrix send (room guard, upload,
- * the one sheet message) and receive (sent → the recipient has decrypted and verified the PDF).
+ * Passerelle's latency is split into: createTransfer (validate, render, sign, store, audit; in the
+ * worker-thread pool `serve` uses), queue wait (queued → the worker's send starts: claim, payload,
+ * room), Matrix send (room guard, upload, the one sheet message) and receive (sent → the recipient has decrypted and verified the PDF).
  * Scenarios: the same context (one room, created during warm-up; the targets) and, with
  * BENCH_DELIVERY_CONTEXTS=1, a concurrent run with one new context per transfer (a new room each).
  *
  *   node bench/delivery.ts          (or `npm run bench -- delivery`)
  * Environment: BENCH_DELIVERY_N (100), BENCH_DELIVERY_SINGLE (20 sequential transfers),
- * BENCH_ROUNDS (2 concurrent rounds), BENCH_DELIVERY_CONCURRENCY (the worker's, default its own).
+ * BENCH_ROUNDS (2 concurrent rounds), BENCH_DELIVERY_CONCURRENCY (the worker's, default its own),
+ * BENCH_DELIVERY_POOL=0 (render and sign on the event loop instead of the service's thread pool).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { openHub } from "../src/matrix/index.ts";
+import { SheetPool } from "../src/pdf/pool/index.ts";
 import { OutboxWorker, TransferRepository } from "../src/transfers/index.ts";
 import { tempDir } from "../test/helpers/tmp.ts";
 import { startTestHomeserver } from "../test/integration/synapse/harness.ts";
@@ -35,6 +37,8 @@ const SINGLE = Math.round(envNumber("BENCH_DELIVERY_SINGLE", 20));
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 2));
 const CONCURRENCY = process.env.BENCH_DELIVERY_CONCURRENCY;
 const CONTEXTS = process.env.BENCH_DELIVERY_CONTEXTS === "1";
+/** Render and sign in the service's worker-thread pool, as `serve` does (0: on the event loop). */
+const POOL = process.env.BENCH_DELIVERY_POOL !== "0";
 
 async function main(): Promise<void> {
   console.log(`delivery bench: ${describeBusyness(busyness())}`);
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
   const f = await openFixture(tmp.dir);
   let stopWorker: (() => Promise<void>) | undefined;
   let closeHub: (() => Promise<void>) | undefined;
+  const pool = POOL ? new SheetPool() : undefined;
   try {
     const hubUser = await server.user("passerelle");
     const alice = await server.user("alice");
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
     await runScenarios({
       deps: {
         ...f.deps,
+        ...(pool === undefined ? {} : { sheets: pool }),
         onQueued: () => {
           worker.wake();
         },
@@ -99,6 +105,7 @@ async function main(): Promise<void> {
     if (!(await f.trail.verify()).ok) throw new Error("audit chain does not verify after the bench");
   } finally {
     await stopWorker?.();
+    await pool?.close();
     await closeHub?.();
     await f.close();
     await server.close();

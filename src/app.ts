@@ -30,6 +30,7 @@ import {
   startAdtFeed,
   startHttp,
   startOutbox,
+  withSheetPool,
 } from "./wiring/index.ts";
 
 export type { AppLog } from "./wiring/index.ts";
@@ -80,7 +81,7 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const { login } = homeserver;
     // The homeservers members may be on: checked at creation, by the worker and by the hub itself.
     const trust = trustPolicy(config.trust.allowedServers, login.userId, config.trust.structureServers);
-    const deps = await kernel.transferDeps(trust);
+    const deps = withSheetPool(await kernel.transferDeps(trust), closers);
     const hub = await openServiceHub(kernel, login, deps, log, closers);
     startOutbox(kernel, hub.transport, trust, log, closers);
 

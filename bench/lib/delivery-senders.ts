@@ -4,13 +4,19 @@
  *   Passerelle code path: no database, no outbox, no room guard) that encrypts the same PDF as an
  *   attachment (AES-256-CTR per the spec, the same few lines of node:crypto every client uses),
  *   uploads it and sends one `m.file` event into an encrypted room;
- * - {@link TimingTransport}: wraps the hub's `SheetTransport` to time each `sendSheet` call, which
- *   splits Passerelle's latency into queue wait (created → send starts) and Matrix send.
+ * - {@link TimingTransport}: wraps the hub's `SheetTransport` to time each send (preparation start
+ *   to posted), which splits Passerelle's latency into queue wait (created → send starts) and Matrix send.
  */
 import { performance } from "node:perf_hooks";
 import type { MatrixClient } from "matrix-js-sdk";
 import { EventType, Preset, Visibility } from "matrix-js-sdk";
-import type { OutgoingSheet, SentSheet, SheetTransport } from "../../src/matrix/index.ts";
+import type {
+  OutgoingSheet,
+  PostingSheet,
+  PreparedSheet,
+  SentSheet,
+  SheetTransport,
+} from "../../src/matrix/index.ts";
 import { encryptAttachment, MEGOLM, sha256Hex } from "../../src/matrix/index.ts";
 import { waitFor } from "../../test/helpers/tmp.ts";
 import type { BareFileContent } from "./delivery-recipient.ts";
@@ -58,7 +64,7 @@ export class BareSender {
   }
 }
 
-/** Start and end (performance.now()) of each transfer's last `sendSheet` call. */
+/** Start and end (performance.now()) of each transfer's last send (prepare → posted). */
 export interface SendTiming {
   readonly startedAt: number;
   readonly endedAt: number;
@@ -67,6 +73,7 @@ export interface SendTiming {
 export class TimingTransport implements SheetTransport {
   readonly #inner: SheetTransport;
   readonly timings = new Map<string, SendTiming>();
+  readonly #started = new Map<string, number>();
   /** Rooms created through this transport (one per new transfer context). */
   roomsCreated = 0;
 
@@ -83,15 +90,33 @@ export class TimingTransport implements SheetTransport {
     return this.#inner.invite(roomId, userId);
   }
 
+  /** The send starts with the preparation (room check, upload) and ends when the event is posted. */
+  async prepareSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+    readyMs?: number,
+  ): Promise<PreparedSheet> {
+    this.#started.set(sheet.transferId, performance.now());
+    return this.#inner.prepareSheet(roomId, expectedMembers, sheet, readyMs);
+  }
+
+  postSheet(prepared: PreparedSheet): PostingSheet {
+    const posting = this.#inner.postSheet(prepared);
+    const id = prepared.sheet.transferId;
+    const sent = posting.sent.then((s) => {
+      this.timings.set(id, { startedAt: this.#started.get(id) ?? NaN, endedAt: performance.now() });
+      this.#started.delete(id);
+      return s;
+    });
+    return { queued: posting.queued, sent };
+  }
+
   async sendSheet(
     roomId: string,
     expectedMembers: readonly string[],
     sheet: OutgoingSheet,
-    turn?: () => Promise<void>,
   ): Promise<SentSheet> {
-    const startedAt = performance.now();
-    const sent = await this.#inner.sendSheet(roomId, expectedMembers, sheet, turn);
-    this.timings.set(sheet.transferId, { startedAt, endedAt: performance.now() });
-    return sent;
+    return this.postSheet(await this.prepareSheet(roomId, expectedMembers, sheet)).sent;
   }
 }

@@ -5,20 +5,40 @@
  * `PUT /rooms/{roomId}/send/{eventType}/{txnId}` (§7.6.2) with transaction ids derived from the
  * transfer id, so a retry is answered with the first event id instead of posting again. A sheet is
  * one encrypted `m.file` message: the PDF, its caption and the structured data (see sheet-event.ts).
+ * Sending is split in two: {@link MatrixSheetTransport.prepareSheet} (room checks, upload) may run
+ * for many sheets of a room at once; {@link MatrixSheetTransport.postSheet} posts, and says when
+ * the event holds its place in the SDK's send queue, so that the caller can start the room's next
+ * post then (encrypting it while the previous one is being sent) and keep the room's order.
  *
  * The trust policy (src/trust) is checked here too, whatever the caller: no invitation to, room
  * with, or message for a user on a homeserver outside the policy (`TRUST_POLICY`, before any request).
  */
-import { Preset, Visibility, type EventType, type MatrixClient } from "matrix-js-sdk";
+import {
+  EventStatus,
+  Preset,
+  RoomEvent,
+  Visibility,
+  type EventType,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+} from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
 import type { TrustPolicy } from "../trust/index.ts";
 import { TRUST_ANY, trustError } from "../trust/index.ts";
 import { encryptAttachment, sha256Hex } from "./attachment.ts";
 import { assertRoomSafe, MEGOLM } from "./room-guard.ts";
+import { ROOM_READY_MS } from "./room-ready.ts";
 import type { SheetTransport } from "./index.ts";
 import type { NoticeTransport, OutgoingNotice } from "./notice.ts";
 import { ESCALATION_KEY } from "./notice.ts";
-import type { OutgoingSheet, SentSheet, SheetMessageContent } from "./sheet-event.ts";
+import type {
+  OutgoingSheet,
+  PostingSheet,
+  PreparedSheet,
+  SentSheet,
+  SheetMessageContent,
+} from "./sheet-event.ts";
 import { SHEET_KEY } from "./sheet-event.ts";
 import { SHEET_REF_KEY } from "./inbound-parse.ts";
 
@@ -36,14 +56,22 @@ export function roomName(reference: string): string {
 }
 
 const FILENAME = /^[A-Za-z0-9._-]{1,120}\.pdf$/;
+/** Local echo states past encryption: the event is in the SDK's send queue, sent, or failed. */
+const HANDED_OVER = new Set<EventStatus>([EventStatus.QUEUED, EventStatus.SENT, EventStatus.NOT_SENT]);
 
 export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
   readonly #client: MatrixClient;
   readonly #trust: TrustPolicy;
+  /** Posts under way, by room and transaction id: told when their event is in the SDK's send queue. */
+  readonly #handOvers = new Map<string, () => void>();
 
-  constructor(client: MatrixClient, trust: TrustPolicy = TRUST_ANY) {
+  /** Settles when the hub is open (sync started, cross-signing set up): nothing is sent before. */
+  readonly #open: Promise<void>;
+
+  constructor(client: MatrixClient, trust: TrustPolicy = TRUST_ANY, open: Promise<void> = Promise.resolve()) {
     this.#client = client;
     this.#trust = trust;
+    this.#open = open;
   }
 
   /** Throws `TRUST_POLICY` naming `what[i]` for the first user outside the policy. */
@@ -80,41 +108,66 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     await this.#client.invite(roomId, userId);
   }
 
-  async sendSheet(
+  async prepareSheet(
     roomId: string,
     expectedMembers: readonly string[],
     sheet: OutgoingSheet,
-    turn?: () => Promise<void>,
-  ): Promise<SentSheet> {
+    readyMs: number = ROOM_READY_MS,
+  ): Promise<PreparedSheet> {
     if (!TRANSFER_ID.test(sheet.transferId)) {
       throw new PasserelleError(
         "VALIDATION_FAILED",
         "transferId must be 1–64 letters, digits, '.', '_' or '-'",
       );
     }
-    if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
-    this.#checkTrust("members", expectedMembers, "nothing was sent");
-    // The upload runs while the room is checked: it is ciphertext whose key is only ever sent in
-    // the encrypted events below, so a refused room leaves an unreadable blob and nothing else.
-    // Not for a room the hub has not synced yet: the check refuses it (the caller retries).
-    const pdfSha256 = sha256Hex(sheet.pdf);
-    const { ciphertext, file: keys } = encryptAttachment(sheet.pdf);
-    const upload = (): Promise<{ content_uri: string }> =>
-      this.#client.uploadContent(ciphertext, { type: "application/octet-stream", includeFilename: false });
-    const early = this.#client.getRoom(roomId) === null ? undefined : upload();
-    early?.catch(() => undefined); // awaited below, after the checks (whose refusal comes first)
-    const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
-    // Make sure the recipients' device lists are downloaded before the room key is shared.
-    await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
-    const { content_uri } = await (early ?? upload());
-    const file = { url: content_uri, ...keys };
+    if (sheet.resend !== undefined && !TRANSFER_ID.test(sheet.resend.resendId))
+      throw new PasserelleError(
+        "VALIDATION_FAILED",
+        "resendId must be 1–64 letters, digits, '.', '_' or '-'",
+      );
     if (!FILENAME.test(sheet.filename)) {
       throw new PasserelleError(
         "VALIDATION_FAILED",
         "filename must be ASCII letters, digits, '.', '_' or '-'",
       );
     }
-    await turn?.();
+    if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
+    this.#checkTrust("members", expectedMembers, "nothing was sent");
+    await this.#open;
+    // The upload runs while the room is checked: it is ciphertext whose key is only ever sent in
+    // the encrypted event, so a refused room leaves an unreadable blob and nothing else.
+    const pdfSha256 = sha256Hex(sheet.pdf);
+    const { ciphertext, file: keys } = encryptAttachment(sheet.pdf);
+    const upload = this.#client.uploadContent(ciphertext, {
+      type: "application/octet-stream",
+      includeFilename: false,
+    });
+    upload.catch(() => undefined); // awaited below, after the checks (whose refusal comes first)
+    const members = await assertRoomSafe(this.#client, roomId, expectedMembers, readyMs);
+    // Make sure the recipients' device lists are downloaded before the room key is shared.
+    await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
+    const { content_uri } = await upload;
+    return { roomId, sheet, pdfSha256, file: { url: content_uri, ...keys } };
+  }
+
+  postSheet(prepared: PreparedSheet): PostingSheet {
+    let handedOver!: () => void;
+    const queued = new Promise<void>((resolve) => {
+      handedOver = resolve;
+    });
+    const sent = this.#post(prepared, handedOver).finally(handedOver);
+    return { queued, sent };
+  }
+
+  async sendSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+  ): Promise<SentSheet> {
+    return this.postSheet(await this.prepareSheet(roomId, expectedMembers, sheet)).sent;
+  }
+
+  async #post({ roomId, sheet, pdfSha256, file }: PreparedSheet, handedOver: () => void): Promise<SentSheet> {
     const replyTo = sheet.resend?.originalEventId ?? (await sheet.replyTo?.());
     const content: SheetMessageContent = {
       msgtype: "m.file",
@@ -138,23 +191,19 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       ...(replyTo === undefined ? {} : { "m.relates_to": { "m.in_reply_to": { event_id: replyTo } } }),
       ...(sheet.resend === undefined ? {} : { [SHEET_REF_KEY]: sheet.resend.originalEventId }),
     };
-    if (sheet.resend !== undefined && !TRANSFER_ID.test(sheet.resend.resendId))
-      throw new PasserelleError(
-        "VALIDATION_FAILED",
-        "resendId must be 1–64 letters, digits, '.', '_' or '-'",
-      );
     const txnId =
       sheet.resend === undefined
         ? `passerelle.${sheet.transferId}.message`
         : `passerelle.${sheet.transferId}.resend.${sheet.resend.resendId}`;
-    const eventId = await this.#send(roomId, "m.room.message", content, txnId);
-    return { eventId, pdfSha256, contentUri: content_uri };
+    const eventId = await this.#send(roomId, "m.room.message", content, txnId, handedOver);
+    return { eventId, pdfSha256, contentUri: file.url };
   }
 
   async sendNotice(
     roomId: string,
     expectedMembers: readonly string[],
     notice: OutgoingNotice,
+    readyMs: number = ROOM_READY_MS,
   ): Promise<string> {
     if (!NOTICE_TXN.test(notice.txnId)) {
       throw new PasserelleError(
@@ -163,7 +212,8 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
       );
     }
     this.#checkTrust("members", expectedMembers, "nothing was sent");
-    const members = await assertRoomSafe(this.#client, roomId, expectedMembers);
+    await this.#open;
+    const members = await assertRoomSafe(this.#client, roomId, expectedMembers, readyMs);
     await this.#client.getCrypto()?.getUserDeviceInfo(members, true);
     const replyTo = notice.replyTo ?? notice.sheetEventId;
     const ref = {
@@ -179,10 +229,53 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     );
   }
 
-  async #send(roomId: string, type: string, content: object, txnId: string): Promise<string> {
-    // The SDK types event contents per known type; ours is namespaced, hence the cast.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- custom event type
-    const res = await this.#client.sendEvent(roomId, type as EventType.RoomMessage, content as never, txnId);
-    return res.event_id;
+  /**
+   * Sends one event with its transaction id. `handedOver` is told when the SDK has encrypted it
+   * and put it in its send queue (its local echo leaves `encrypting`, or is queued, sent or failed):
+   * the SDK's scheduler posts the messages it queued one after another, in queue order.
+   */
+  async #send(
+    roomId: string,
+    type: string,
+    content: object,
+    txnId: string,
+    handedOver?: () => void,
+  ): Promise<string> {
+    const key = `${roomId}\n${txnId}`;
+    if (handedOver !== undefined) {
+      this.#handOvers.set(key, handedOver);
+      if (this.#handOvers.size === 1) this.#client.on(RoomEvent.LocalEchoUpdated, this.#onEcho);
+    }
+    try {
+      // The SDK types event contents per known type; ours is namespaced, hence the cast.
+      const res = await this.#client.sendEvent(
+        roomId,
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- custom event type
+        type as EventType.RoomMessage,
+        content as never,
+        txnId,
+      );
+      return res.event_id;
+    } finally {
+      if (
+        this.#handOvers.get(key) === handedOver &&
+        this.#handOvers.delete(key) &&
+        this.#handOvers.size === 0
+      )
+        this.#client.off(RoomEvent.LocalEchoUpdated, this.#onEcho);
+    }
   }
+
+  /** One listener for every post under way (rather than one each: the SDK's emitters warn past 10). */
+  readonly #onEcho = (
+    event: MatrixEvent,
+    room: Room,
+    _old?: string,
+    oldStatus?: EventStatus | null,
+  ): void => {
+    const handedOver = this.#handOvers.get(`${room.roomId}\n${event.getTxnId() ?? ""}`);
+    if (handedOver === undefined) return;
+    if (oldStatus === EventStatus.ENCRYPTING || (event.status !== null && HANDED_OVER.has(event.status)))
+      handedOver();
+  };
 }

@@ -52,8 +52,14 @@ export interface OpenHubOptions {
   readonly dataDir: string;
   /** The service's root log: the hub writes to a `matrix` child, the SDK to a `matrix-sdk` one. */
   readonly log?: Log;
-  /** Registered before the first sync, so that nothing from the initial sync is missed. */
-  readonly inbound?: { readonly handler: InboundHandler; readonly since?: number };
+  /**
+   * Registered before the first sync, so that nothing from the initial sync is missed. A function
+   * is given the hub's transport first (handlers that answer in the rooms).
+   */
+  readonly inbound?: {
+    readonly handler: InboundHandler | ((transport: MatrixSheetTransport) => InboundHandler);
+    readonly since?: number;
+  };
   readonly syncTimeoutMs?: number;
   /** The homeservers the hub deals with; every server when absent. */
   readonly trust?: TrustPolicy;
@@ -128,6 +134,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
 
   const journal: JournalHandle = await openJournaledIndexedDB(paths.cryptoDir);
   let client: MatrixClient | undefined;
+  let failed = (): void => undefined;
   try {
     client = await createMatrixClient({
       baseUrl: o.homeserverUrl,
@@ -141,18 +148,39 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
     const trusted = (userId: string): boolean => trust.allows(userId);
     const log = o.log?.child({ module: "matrix" });
     const guard = guardRooms(c, trust, log);
+    // Handlers may answer during the first sync: their sends wait until the hub is open (the Rust
+    // crypto fails to encrypt while the device's cross-signing is being set up).
+    let opened!: (ok: boolean) => void;
+    const open = new Promise<void>((resolve, reject) => {
+      opened = (ok) => {
+        if (ok) resolve();
+        else reject(new PasserelleError("UNAVAILABLE", "matrix: the hub did not open"));
+      };
+    });
+    open.catch(() => undefined);
+    const transport = new MatrixSheetTransport(c, trust, open);
+    failed = () => {
+      opened(false);
+    };
+    const own = o.inbound;
     const inbound =
-      o.inbound && listenInbound(c, o.inbound.handler, { since: o.inbound.since, log, trusted });
+      own &&
+      listenInbound(c, typeof own.handler === "function" ? own.handler(transport) : own.handler, {
+        since: own.since,
+        log,
+        trusted,
+      });
     await startSyncing(c, o.syncTimeoutMs);
     guard.sweep();
     const { masterKeyId } = await ensureCrossSigning(c, paths, o.password);
+    opened(true);
     return {
       client: c,
       userId: session.userId,
       deviceId: session.deviceId,
       start,
       masterKeyId,
-      transport: new MatrixSheetTransport(c, trust),
+      transport,
       inbound,
       trust,
       listen: (handler, options) => listenInbound(c, handler, { ...options, log, trusted }),
@@ -165,6 +193,7 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       },
     };
   } catch (e) {
+    failed();
     client?.stopClient();
     journal.close();
     throw e;

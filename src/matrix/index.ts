@@ -4,7 +4,7 @@
  * (https://spec.matrix.org/latest/client-server-api/) §7 "Sending events to a room" with
  * transaction ids, §11.12 "End-to-end encryption" (m.room.encryption, encrypted attachments).
  */
-import type { OutgoingSheet, SentSheet } from "./sheet-event.ts";
+import type { OutgoingSheet, PostingSheet, PreparedSheet, SentSheet } from "./sheet-event.ts";
 
 /** What the transfers module needs from the messaging layer. */
 export interface SheetTransport {
@@ -12,19 +12,25 @@ export interface SheetTransport {
   createRoom(reference: string, invite: readonly string[]): Promise<string>;
   invite(roomId: string, userId: string): Promise<void>;
   /**
-   * Sends the sheet as one encrypted `m.file` message — the PDF (encrypted attachment), its French
-   * caption and the structured data — after checking the room (encrypted, only `expectedMembers`
-   * besides the hub). Retrying with the same `transferId` reuses the transaction id, so the
-   * homeserver does not post twice.
-   * @param turn awaited after the checks and the upload, right before the message is posted: the
-   *   caller's per-room ordering (the messages of earlier sheets of the room are posted first).
+   * Checks the room (encrypted, only `expectedMembers` besides the hub, waiting up to `readyMs` for
+   * the hub's local view to catch up, else `UNAVAILABLE`), encrypts and uploads the PDF. Nothing is
+   * posted: sheets of one room may be prepared at once and posted in order by the caller.
    */
-  sendSheet(
+  prepareSheet(
     roomId: string,
     expectedMembers: readonly string[],
     sheet: OutgoingSheet,
-    turn?: () => Promise<void>,
-  ): Promise<SentSheet>;
+    readyMs?: number,
+  ): Promise<PreparedSheet>;
+  /**
+   * Posts a prepared sheet as one encrypted `m.file` message — the PDF, its French caption and the
+   * structured data. The transaction id derives from the transfer id (and re-send id): posting the
+   * same sheet again is answered with the first event id, never a second event. Posts whose
+   * `queued` resolved before the next one started reach the room in that order.
+   */
+  postSheet(prepared: PreparedSheet): PostingSheet;
+  /** {@link prepareSheet} then {@link postSheet}, for a lone sheet. */
+  sendSheet(roomId: string, expectedMembers: readonly string[], sheet: OutgoingSheet): Promise<SentSheet>;
 }
 
 export { SHEET_EVENT_TYPE, SHEET_KEY } from "./sheet-event.ts";
@@ -33,6 +39,8 @@ export type { NoticeTransport, OutgoingNotice } from "./notice.ts";
 export type {
   LegacySheetEventContent,
   OutgoingSheet,
+  PostingSheet,
+  PreparedSheet,
   SentSheet,
   SheetData,
   SheetMessageContent,

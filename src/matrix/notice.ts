@@ -24,6 +24,14 @@ export interface OutgoingNotice {
 
 /** What escalation and room commands need from the messaging layer (implemented by `MatrixSheetTransport`). */
 export interface NoticeTransport {
-  /** Sends `notice` as an encrypted `m.text` after the room checks; resolves with its event id. */
-  sendNotice(roomId: string, expectedMembers: readonly string[], notice: OutgoingNotice): Promise<string>;
+  /**
+   * Sends `notice` as an encrypted `m.text` after the room checks; resolves with its event id.
+   * @param readyMs how long to wait for the hub's local view of the room (a room just made).
+   */
+  sendNotice(
+    roomId: string,
+    expectedMembers: readonly string[],
+    notice: OutgoingNotice,
+    readyMs?: number,
+  ): Promise<string>;
 }

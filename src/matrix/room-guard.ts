@@ -9,11 +9,12 @@
  * `room.not_invite_only`, `room.history_visible`, `room.stranger`): retrying cannot fix it, and the
  * outbox fails the transfer at once. When only the local view lags behind the server (room or its
  * encryption not yet synced, a member the server no longer lists, or a member the server lists
- * that the local view lacks — the room key is shared with the local view's members only) it is
- * `UNAVAILABLE`: retry.
+ * that the local view lacks — the room key is shared with the local view's members only) the check
+ * waits for the sync to catch up (`room-ready.ts`), and is `UNAVAILABLE` after `readyMs`: retry.
  */
 import type { MatrixClient } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
+import { ROOM_READY_MS, whenRoomReady } from "./room-ready.ts";
 
 export const MEGOLM = "m.megolm.v1.aes-sha2";
 const RESTRICTED_HISTORY = new Set(["invited", "joined"]);
@@ -39,13 +40,15 @@ async function roomState(
 /**
  * Resolves with the members (joined or invited) when the room is safe to send into.
  * @param expected user ids allowed in the room besides the hub itself.
+ * @param readyMs how long to wait for the local view to catch up with the server's.
  * @throws PasserelleError `FORBIDDEN` naming the rule broken (never message content), or
- *   `UNAVAILABLE` while the local view has not caught up.
+ *   `UNAVAILABLE` when the local view has not caught up within `readyMs`.
  */
 export async function assertRoomSafe(
   client: MatrixClient,
   roomId: string,
   expected: readonly string[],
+  readyMs: number = ROOM_READY_MS,
 ): Promise<string[]> {
   const self = client.getSafeUserId();
   const allowed = new Set([...expected, self]);
@@ -53,8 +56,6 @@ export async function assertRoomSafe(
     new PasserelleError("FORBIDDEN", `refused to send into ${roomId}: ${why}`, {
       issues: [{ path: "room", rule, message: { en: why, fr: REFUSAL_FR[rule] ?? why } }],
     });
-  const notYet = (why: string): PasserelleError =>
-    new PasserelleError("UNAVAILABLE", `not sending into ${roomId} yet: ${why}`);
 
   // One state request rather than one per event type plus /members: this check runs before every send.
   const state = await roomState(client, roomId);
@@ -78,26 +79,6 @@ export async function assertRoomSafe(
   if (strangers.length > 0)
     throw refuse("room.stranger", `${strangers.length} member(s) outside the intended recipients`);
 
-  const room = client.getRoom(roomId);
-  if (!room) throw notYet("room not yet known to the local client (would be sent unencrypted)");
-  if (!room.hasEncryptionStateEvent() || !(await client.getCrypto()?.isEncryptionEnabledInRoom(roomId))) {
-    throw notYet("local client has not seen the room's encryption yet");
-  }
-  // The room key is shared with the members of the LOCAL view at encryption time: a member the
-  // server lists but the sync has not brought yet (a fresh invite) would miss the key of the first
-  // event and read the next ones only (OLM_UNKNOWN_MESSAGE_INDEX). Wait for the sync to catch up.
-  const deadline = Date.now() + LOCAL_VIEW_WAIT_MS;
-  for (;;) {
-    const localTargets = new Set((await room.getEncryptionTargetMembers()).map((m) => m.userId));
-    if ([...localTargets].some((m) => !allowed.has(m)))
-      throw notYet("local member list includes someone the server no longer lists");
-    const missing = serverMembers.filter((m) => m !== self && !localTargets.has(m));
-    if (missing.length === 0) return serverMembers;
-    if (Date.now() >= deadline)
-      throw notYet(`local member list lacks ${missing.length} member(s) the server lists`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await whenRoomReady(client, roomId, serverMembers, allowed, readyMs);
+  return serverMembers;
 }
-
-/** How long a send waits for the local sync to show every member the server lists. */
-const LOCAL_VIEW_WAIT_MS = 10_000;

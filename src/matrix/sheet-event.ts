@@ -89,3 +89,26 @@ export interface SentSheet {
   readonly pdfSha256: string;
   readonly contentUri: string;
 }
+
+/**
+ * A sheet ready to post: its room checked (encrypted, only the expected members, the local view
+ * caught up) and its PDF encrypted and uploaded. Nothing is in the room yet; the file's key is
+ * only ever sent inside the encrypted event.
+ */
+export interface PreparedSheet {
+  readonly roomId: string;
+  readonly sheet: OutgoingSheet;
+  readonly pdfSha256: string;
+  readonly file: EncryptedFile;
+}
+
+/** A post under way (see `SheetTransport.postSheet`). */
+export interface PostingSheet {
+  /**
+   * Resolves once the event holds its place in the hub's send queue (encrypted, queued): a post
+   * started after this goes out after it. Resolves too, at the latest, when the post has ended.
+   */
+  readonly queued: Promise<void>;
+  /** The posted event (the homeserver's answer). */
+  readonly sent: Promise<SentSheet>;
+}

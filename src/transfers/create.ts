@@ -39,6 +39,11 @@ export interface CreateTransferDeps extends TransferContext {
    * it from `PASSERELLE_MATRIX_ALLOWED_SERVERS`.
    */
   readonly trust?: TrustPolicy;
+  /**
+   * Renders and signs the sheet: `produceSignedSheet` on this thread when absent; the service
+   * passes a `SheetPool` (src/pdf/pool), so that a burst renders on every core.
+   */
+  readonly sheets?: { produce: typeof produceSignedSheet };
   /** Told after the transfer is committed as queued (wire it to `OutboxWorker.wake`). */
   readonly onQueued?: (transferId: string) => void;
 }
@@ -149,7 +154,8 @@ export async function prepareTransfer(
       senderUnit,
       resolved.members.map((m) => m.id),
     );
-  const signed = await produceSignedSheet(sheet, { signer: deps.signer, clock: deps.clock });
+  const produce = deps.sheets?.produce.bind(deps.sheets) ?? produceSignedSheet;
+  const signed = await produce(sheet, { signer: deps.signer, clock: deps.clock });
   const due = sheet.form.id === "teleexpertise-request" ? answerDueAt(sheet.data) : undefined;
   const unitId = "unitId" in resolved ? resolved.unitId : undefined;
   return {

@@ -32,7 +32,7 @@ export interface EscalationOptions {
   readonly delays?: EscalationDelays;
   /** Pause between two looks (default 5 min). */
   readonly intervalMs?: number;
-  /** After creating a coordinator's room, how long to retry while the hub has not yet seen it (default 15 s). */
+  /** How long a notice waits for the hub's view of a room to catch up, e.g. a coordinator's room just made (default 15 s). */
   readonly roomReadyMs?: number;
   /** Told of each failed escalation: transfer id and reason code only (for logs); retried next time. */
   readonly onError?: (transferId: string, reason: string) => void;
@@ -47,7 +47,6 @@ export interface EscalationOptions {
 export type TellCoordinators = (key: string, bodyFr: string) => Promise<void>;
 
 const HOUR = 3_600_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Context key of a coordinator's own room with the hub (stored with the transfer rooms). */
 export function coordinatorContextKey(memberId: number, matrixId: string): string {
@@ -102,15 +101,18 @@ export class EscalationScheduler {
     for (const c of await new DirectoryRepository(this.#ctx.db.knex).membersWithRole("coordinator")) {
       if (c.matrixId === undefined) continue;
       const matrixId = c.matrixId;
-      const { roomId, created } = await ensureRoom(
+      const { roomId } = await ensureRoom(
         this.#ctx.db,
         this.#transport,
         coordinatorContextKey(c.id, matrixId),
         [matrixId],
         () => this.#ctx.clock.now(),
       );
-      await this.#whenReady(created, () =>
-        this.#transport.sendNotice(roomId, [matrixId], { txnId: `${key}.${String(c.id)}`, bodyFr }),
+      await this.#transport.sendNotice(
+        roomId,
+        [matrixId],
+        { txnId: `${key}.${String(c.id)}`, bodyFr },
+        this.#o.roomReadyMs,
       );
     }
   }
@@ -158,7 +160,7 @@ export class EscalationScheduler {
     for (const c of coordinators) {
       if (c.matrixId === undefined) continue;
       try {
-        const { roomId, created } = await ensureRoom(
+        const { roomId } = await ensureRoom(
           this.#ctx.db,
           this.#transport,
           coordinatorContextKey(c.id, c.matrixId),
@@ -170,9 +172,8 @@ export class EscalationScheduler {
           bodyFr: coordinatorNoticeFr(t.kind, t.id, hours, awaitingAnswer),
           escalation: { transfer_id: t.id, delay_hours: hours },
         };
-        const eventId = await this.#whenReady(created, () =>
-          this.#transport.sendNotice(roomId, [c.matrixId ?? ""], notice),
-        );
+        // A room just made may not have reached the hub's sync yet: the transport waits for it.
+        const eventId = await this.#transport.sendNotice(roomId, [c.matrixId], notice, this.#o.roomReadyMs);
         notices.push({ member: memberAuditId(c), roomId, eventId });
       } catch (e) {
         // A coordinator outside the trust policy is not told (the hub's transport refuses her
@@ -185,18 +186,5 @@ export class EscalationScheduler {
       notices,
       ...(reminderEventId === undefined ? {} : { reminderEventId }),
     });
-  }
-
-  /** A room just made may not have reached the hub's sync yet: retry rather than give up. */
-  async #whenReady<T>(created: boolean, send: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.#o.roomReadyMs;
-    for (;;) {
-      try {
-        return await send();
-      } catch (e) {
-        if (!created || Date.now() > deadline) throw e;
-        await sleep(250);
-      }
-    }
   }
 }

@@ -26,7 +26,7 @@ export function inboundEvidence(
   ctx: TransferContext,
   hubUserId: string,
   onError: EvidenceErrorSink = () => undefined,
-  notices?: Promise<NoticeTransport>,
+  notices?: NoticeTransport | PromiseLike<NoticeTransport>,
 ): InboundHandler {
   const guard = (p: Promise<unknown>): Promise<void> =>
     p.then(

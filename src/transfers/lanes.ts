@@ -3,9 +3,10 @@
  *
  * - {@link RoomLanes}: per-room ordering. Transfers of one context (so one room, see `context.ts`)
  *   take a place in that context's lane in claim order (oldest `next_attempt_at` first); each
- *   prepares concurrently (room guard, payload, upload) but posts its events only when every
- *   earlier place has been released, so the sheets of a room appear in the order they were
- *   queued. Different rooms never wait for each other.
+ *   prepares concurrently (room guard, payload, upload) but posts its event only when every
+ *   earlier place has handed its event over to the transport's send queue (or has left the lane),
+ *   so the sheets of a room appear in the order they were queued, while the next sheet is
+ *   encrypted as the previous one is being sent. Different rooms never wait for each other.
  * - {@link Wakeup}: a sleep that ends early when a transfer is queued (`createTransfer`'s
  *   `onQueued`) or a worker slot frees up, so a new transfer is claimed at once instead of after
  *   the polling delay.
@@ -13,29 +14,57 @@
 
 /** One place in a room's lane. */
 export interface LanePlace {
-  /** Resolves when every earlier place of the lane has been released (the same promise each call). */
+  /**
+   * Resolves when every earlier place of the lane has handed over or been released: this place
+   * may post now (the same promise each call).
+   */
   readonly turn: () => Promise<void>;
-  /** Leaves the lane (after posting, or on failure); idempotent. */
+  /** Resolves when every earlier place has been released (their posts ended): for a sheet that names an earlier one's event. */
+  readonly settled: () => Promise<void>;
+  /** This place's post holds its place in the send queue: the next place's turn may come; idempotent. */
+  readonly handOver: () => void;
+  /** Leaves the lane (after posting, or on failure), handing over too; idempotent. */
   readonly release: () => void;
 }
 
+/** Two chains per lane: places handed over, and places released. */
+interface Tails {
+  readonly handedOver: Promise<void>;
+  readonly released: Promise<void>;
+}
+
 export class RoomLanes {
-  readonly #tails = new Map<string, Promise<void>>();
+  readonly #tails = new Map<string, Tails>();
 
   /** Takes the next place in `key`'s lane. Call in claim order; release every place taken. */
   enter(key: string): LanePlace {
-    const before = this.#tails.get(key) ?? Promise.resolve();
+    const before = this.#tails.get(key) ?? { handedOver: Promise.resolve(), released: Promise.resolve() };
+    let handOver!: () => void;
     let release!: () => void;
-    const mine = new Promise<void>((r) => {
+    const handed = new Promise<void>((r) => {
+      handOver = r;
+    });
+    const left = new Promise<void>((r) => {
       release = r;
     });
-    const tail = before.then(() => mine);
-    this.#tails.set(key, tail);
-    void tail.then(() => {
+    const tails: Tails = {
+      handedOver: before.handedOver.then(() => Promise.race([handed, left])),
+      released: before.released.then(() => left),
+    };
+    this.#tails.set(key, tails);
+    void tails.released.then(() => {
       // Forget an idle lane (nobody entered after this place).
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+      if (this.#tails.get(key) === tails) this.#tails.delete(key);
     });
-    return { turn: () => before, release };
+    return {
+      turn: () => before.handedOver,
+      settled: () => before.released,
+      handOver,
+      release: () => {
+        handOver();
+        release();
+      },
+    };
   }
 
   /** Lanes with a place taken (for tests). */

@@ -53,7 +53,7 @@ export async function recordUnprovenAck(
   eventId: string,
   reason: UnprovenReason,
   via: AckVia,
-  notices?: Promise<NoticeTransport>,
+  notices?: NoticeTransport | PromiseLike<NoticeTransport>,
 ): Promise<ReceiptOutcome> {
   const repo = new TransferRepository(ctx.db.knex);
   const t = await repo.findByMatrixEvent(sheetEventId);

@@ -9,8 +9,10 @@
  * any room is made or anyone invited.
  *
  * Up to `concurrency` transfers are in flight at once; a freed slot is refilled at once, and
- * {@link OutboxWorker.wake} (wired to `createTransfer`'s `onQueued`) ends the idle pause. Within a
- * room the events are posted in claim order (see `lanes.ts`); rooms proceed independently.
+ * {@link OutboxWorker.wake} (wired to `createTransfer`'s `onQueued`) ends the idle pause. Each send
+ * is prepared (room checks, upload: `SheetTransport.prepareSheet`) concurrently, then posted; within
+ * a room the posts start in claim order (see `lanes.ts`), each as soon as the previous one is in
+ * the transport's send queue; rooms proceed independently.
  * Re-sends asked for in a room (`!renvoyer`, see `resend.ts`) share the slots, claimed after the
  * transfers due (`resend-outbox.ts`).
  */
@@ -20,7 +22,7 @@ import type { SheetTransport, SentSheet } from "../matrix/index.ts";
 import type { TrustPolicy } from "../trust/index.ts";
 import { trustError } from "../trust/index.ts";
 import { claimDue, claimToken, renewLease } from "./claim.ts";
-import { AttemptTimeout, isPermanent, reasonOf, recordFailure, recordSent } from "./outcome.ts";
+import { AttemptTimeout, reasonOf, recordFailure, recordSent } from "./outcome.ts";
 import type { TransferRow } from "./repository.ts";
 import { TransferRepository } from "./repository.ts";
 import type { LanePlace } from "./lanes.ts";
@@ -50,7 +52,7 @@ export interface OutboxWorkerOptions {
   readonly backoffMaxMs?: number;
   /** One send attempt's limit (default 120 s). */
   readonly attemptTimeoutMs?: number;
-  /** After creating a room, how long to retry while the hub's client has not yet seen it (default 15 s). */
+  /** How long a send waits for the hub's view of the room to catch up, e.g. a room just made (default 15 s). */
   readonly roomReadyMs?: number;
   /** Told of each failed attempt: transfer id and reason code only (for logs). */
   readonly onAttemptFailed?: (transferId: string, reason: string) => void;
@@ -58,10 +60,13 @@ export interface OutboxWorkerOptions {
   readonly trust?: TrustPolicy;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** The place of a transfer when rooms are not ordered: its turn is now. */
-const UNORDERED: LanePlace = { turn: () => Promise.resolve(), release: () => undefined };
+const UNORDERED: LanePlace = {
+  turn: () => Promise.resolve(),
+  settled: () => Promise.resolve(),
+  handOver: () => undefined,
+  release: () => undefined,
+};
 
 /** In-flight key prefix of a re-send (transfers are keyed by their id). */
 const RESEND = "resend:";
@@ -240,29 +245,20 @@ export class OutboxWorker {
       if (untrusted !== undefined)
         throw trustError(`recipients[${i}]`, untrusted, "the transfer is not sent");
     }
-    const { roomId, created } = await ensureRoom(
-      this.#ctx.db,
-      this.#transport,
-      row.context_key,
-      members,
-      () => this.#ctx.clock.now(),
+    const { roomId } = await ensureRoom(this.#ctx.db, this.#transport, row.context_key, members, () =>
+      this.#ctx.clock.now(),
     );
     const sheet = await outgoingSheet(this.#ctx.db.knex, row, payload, this.#posted);
-    const deadline = Date.now() + this.#o.roomReadyMs;
     try {
-      for (;;) {
-        try {
-          const sent = await this.#transport.sendSheet(roomId, members, sheet, place.turn);
-          this.#remember(row.id, sent.eventId);
-          return { roomId, sent };
-        } catch (e) {
-          // A room just made may not have reached the hub's sync yet (the transport refuses to send
-          // into a room it does not know): wait for it rather than spend a backoff. A refused room
-          // (not encrypted, a stranger in it) fails at once: no retry can fix it.
-          if (!created || isPermanent(e) || Date.now() > deadline) throw e;
-          await sleep(250);
-        }
-      }
+      // A room just made may not have reached the hub's sync yet: the transport waits for it.
+      const prepared = await this.#transport.prepareSheet(roomId, members, sheet, this.#o.roomReadyMs);
+      // A sheet naming an earlier one (a reply) waits for the earlier posts' event ids.
+      await (sheet.replyTo === undefined ? place.turn() : place.settled());
+      const posting = this.#transport.postSheet(prepared);
+      void posting.queued.then(place.handOver);
+      const sent = await posting.sent;
+      this.#remember(row.id, sent.eventId);
+      return { roomId, sent };
     } finally {
       // The room's next sheet may post now; recording the outcome does not hold the lane.
       place.release();

@@ -21,8 +21,8 @@ export interface EvidenceHubOptions {
   readonly trust?: TrustPolicy | undefined;
   /** Told the code of an inbound evidence that could not be recorded. */
   readonly onEvidenceError: (code: string) => void;
-  /** `!` room commands, answered through the hub's transport once it is open. */
-  readonly onCommand?: (notices: Promise<NoticeTransport>) => NonNullable<InboundHandler["onCommand"]>;
+  /** `!` room commands, answered through the hub's transport. */
+  readonly onCommand?: (notices: NoticeTransport) => NonNullable<InboundHandler["onCommand"]>;
   /** The root logger: src/matrix takes its own children of it. */
   readonly log?: Log;
   /** A room whose catch-up failed; without it the failure is thrown. */
@@ -34,22 +34,18 @@ export interface EvidenceHubOptions {
  * the evidence missed while it was down. Used by `serve` and by `transfer send --wait`.
  */
 export async function openEvidenceHub(kernel: Kernel, login: HubLogin, o: EvidenceHubOptions): Promise<Hub> {
-  // Replies go through the hub's transport: those asked for during the first sync wait for it.
-  let notices: (t: NoticeTransport) => void = () => undefined;
-  const hubNotices = new Promise<NoticeTransport>((resolve) => {
-    notices = resolve;
-  });
   const hub = await openHub({
     homeserverUrl: login.homeserverUrl,
     userId: login.userId,
     dataDir: kernel.config.dataDir,
     ...(login.password === undefined ? {} : { password: login.password }),
     ...(login.accessToken === undefined ? {} : { accessToken: login.accessToken }),
+    // Replies go through the hub's transport, handed to the handlers before the first sync.
     inbound: {
-      handler: {
-        ...inboundEvidence(kernel, login.userId, o.onEvidenceError, hubNotices),
-        ...(o.onCommand === undefined ? {} : { onCommand: o.onCommand(hubNotices) }),
-      },
+      handler: (notices) => ({
+        ...inboundEvidence(kernel, login.userId, o.onEvidenceError, notices),
+        ...(o.onCommand === undefined ? {} : { onCommand: o.onCommand(notices) }),
+      }),
     },
     ...(o.log === undefined ? {} : { log: o.log }),
     ...(o.trust === undefined ? {} : { trust: o.trust }),
@@ -68,7 +64,6 @@ export async function openEvidenceHub(kernel: Kernel, login: HubLogin, o: Eviden
     await hub.close();
     throw e;
   }
-  notices(hub.transport);
   return hub;
 }
 
@@ -96,23 +91,21 @@ export async function openServiceHub(
   return hub;
 }
 
-/** `!` commands from the rooms (`!answer`, `!renvoyer`), answered through the hub's transport once it is open. */
+/** `!` commands from the rooms (`!answer`, `!renvoyer`), answered through the hub's transport. */
 function roomCommands(
   deps: CreateTransferDeps,
-  hub: Promise<NoticeTransport>,
+  hub: NoticeTransport,
   log: AppLog,
 ): NonNullable<InboundHandler["onCommand"]> {
   return (roomId, userId, text, eventId, sheetEventId) =>
-    hub
-      .then((t) => handleRoomCommand(deps, t, roomId, userId, text, eventId, sheetEventId))
-      .then(
-        (o) => {
-          if (o.kind === "refused") log.warn({ code: o.code }, "room command refused");
-          if (o.kind === "resend" && o.outcome.kind === "refused")
-            log.warn({ code: o.outcome.code }, "re-send refused");
-        },
-        (e: unknown) => {
-          log.warn({ code: codeOf(e) }, "room command failed");
-        },
-      );
+    handleRoomCommand(deps, hub, roomId, userId, text, eventId, sheetEventId).then(
+      (o) => {
+        if (o.kind === "refused") log.warn({ code: o.code }, "room command refused");
+        if (o.kind === "resend" && o.outcome.kind === "refused")
+          log.warn({ code: o.outcome.code }, "re-send refused");
+      },
+      (e: unknown) => {
+        log.warn({ code: codeOf(e) }, "room command failed");
+      },
+    );
 }

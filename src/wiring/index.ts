@@ -11,7 +11,7 @@ export { openEvidenceHub, openServiceHub } from "./hub.ts";
 export type { EvidenceHubOptions } from "./hub.ts";
 export { serveCircleCommands, startAdtFeed } from "./feeds.ts";
 export type { AdtFeed } from "./feeds.ts";
-export { startOutbox } from "./outbox.ts";
+export { startOutbox, withSheetPool } from "./outbox.ts";
 export { startHttp } from "./http.ts";
 export type { HttpServices } from "./http.ts";
 export { documentServices } from "./documents.ts";

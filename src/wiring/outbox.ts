@@ -1,11 +1,14 @@
 /**
  * The background senders: the outbox worker, woken by the kernel's "transfer queued" signal, and
  * the escalation scheduler (reminders, then fallbacks, for evidence that does not come; and the
- * coordinators' reminders about documents still waiting « à orienter »).
+ * coordinators' reminders about documents still waiting « à orienter »); and the pool of worker
+ * threads that renders and signs the sheets the service queues.
  */
 import { escalateToRoute } from "../documents/index.ts";
 import type { Hub } from "../matrix/index.ts";
 import type { Kernel } from "../kernel.ts";
+import { SheetPool } from "../pdf/pool/index.ts";
+import type { CreateTransferDeps } from "../transfers/index.ts";
 import { EscalationScheduler, OutboxWorker } from "../transfers/index.ts";
 import type { TrustPolicy } from "../trust/index.ts";
 import type { AppLog, Closers } from "./log.ts";
@@ -44,4 +47,14 @@ export function startOutbox(
   });
   escalation.start();
   closers.add(() => escalation.stop());
+}
+
+/**
+ * `deps` rendering and signing in worker threads (src/pdf/pool: the signing key stays on this
+ * thread), so that a burst of transfers uses every core; the pool stops with `closers`.
+ */
+export function withSheetPool(deps: CreateTransferDeps, closers: Closers): CreateTransferDeps {
+  const pool = new SheetPool();
+  closers.add(() => pool.close());
+  return { ...deps, sheets: pool };
 }

@@ -3,9 +3,20 @@ import type {
   NoticeTransport,
   OutgoingNotice,
   OutgoingSheet,
+  PostingSheet,
+  PreparedSheet,
   SentSheet,
   SheetTransport,
 } from "../../src/matrix/index.ts";
+
+/** The uploaded file a homeserver would hold (never downloaded by these tests). */
+const FAKE_FILE: PreparedSheet["file"] = {
+  url: "mxc://test/file",
+  key: { kty: "oct", key_ops: ["encrypt", "decrypt"], alg: "A256CTR", k: "", ext: true },
+  iv: "",
+  hashes: { sha256: "" },
+  v: "v2",
+};
 
 let roomSerial = 0;
 
@@ -47,12 +58,11 @@ export class RecordingTransport implements SheetTransport, NoticeTransport {
   active = 0;
   maxActive = 0;
 
-  async sendSheet(
+  async prepareSheet(
     roomId: string,
     expectedMembers: readonly string[],
     sheet: OutgoingSheet,
-    turn?: () => Promise<void>,
-  ): Promise<SentSheet> {
+  ): Promise<PreparedSheet> {
     this.sends.push({ roomId, expected: [...expectedMembers], sheet });
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
@@ -63,12 +73,30 @@ export class RecordingTransport implements SheetTransport, NoticeTransport {
         if (this.failNext > 0) this.failNext--;
         throw this.error;
       }
-      await turn?.();
+    } catch (e) {
+      this.active--;
+      throw e;
+    }
+    return { roomId, sheet, pdfSha256: "0".repeat(64), file: FAKE_FILE };
+  }
+
+  /** A send from its preparation to its post counts as active. */
+  postSheet(prepared: PreparedSheet): PostingSheet {
+    try {
+      const { roomId, sheet } = prepared;
       this.postOrder.set(roomId, [...(this.postOrder.get(roomId) ?? []), sheet.transferId]);
-      return this.#post(sheet);
+      return { queued: Promise.resolve(), sent: Promise.resolve(this.#post(sheet)) };
     } finally {
       this.active--;
     }
+  }
+
+  async sendSheet(
+    roomId: string,
+    expectedMembers: readonly string[],
+    sheet: OutgoingSheet,
+  ): Promise<SentSheet> {
+    return this.postSheet(await this.prepareSheet(roomId, expectedMembers, sheet)).sent;
   }
 
   #post(sheet: OutgoingSheet): SentSheet {

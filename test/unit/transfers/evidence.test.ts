@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock, PasserelleError } from "../../../src/core/index.ts";
-import type { OutgoingSheet, SentSheet } from "../../../src/matrix/index.ts";
+import type { PostingSheet, PreparedSheet } from "../../../src/matrix/index.ts";
 import {
   createTransfer,
   evidenceCatchUp,
@@ -42,15 +42,14 @@ const send = (to: string[]) => createTransfer(f.deps, { sheet, to, actor: "cli:t
 /** With `echoFirst`, the homeserver's echo reaches the hub's sync before its answer to the send. */
 class EchoTransport extends RecordingTransport {
   echoFirst = false;
-  override async sendSheet(
-    roomId: string,
-    expected: readonly string[],
-    s: OutgoingSheet,
-  ): Promise<SentSheet> {
-    const sent = await super.sendSheet(roomId, expected, s);
-    if (this.echoFirst)
-      expect(await recordEcho(f.deps, sent.eventId, HUB, clock.now(), roomId)).toBe("ignored");
-    return sent;
+  override postSheet(p: PreparedSheet): PostingSheet {
+    const posting = super.postSheet(p);
+    const sent = posting.sent.then(async (s) => {
+      if (this.echoFirst)
+        expect(await recordEcho(f.deps, s.eventId, HUB, clock.now(), p.roomId)).toBe("ignored");
+      return s;
+    });
+    return { queued: posting.queued, sent };
   }
 }
 

@@ -30,6 +30,30 @@ describe("RoomLanes", () => {
     expect(lanes.size).toBe(0); // idle lanes are forgotten
   });
 
+  it("a hand-over gives the next place its turn (posts pipelined); settled waits for the release", async () => {
+    const lanes = new RoomLanes();
+    const [a, b, c] = [lanes.enter("room"), lanes.enter("room"), lanes.enter("room")];
+    const seen: string[] = [];
+    void b.turn().then(() => seen.push("b turn"));
+    void c.turn().then(() => seen.push("c turn"));
+    void c.settled().then(() => seen.push("c settled"));
+    await tick();
+    expect(seen).toEqual([]);
+    a.handOver(); // a's event is in the send queue: b may post, c may not yet
+    await tick();
+    expect(seen).toEqual(["b turn"]);
+    b.handOver();
+    await tick();
+    expect(seen).toEqual(["b turn", "c turn"]); // c's reply-to would still wait for a and b
+    a.release();
+    b.release();
+    await tick();
+    expect(seen).toEqual(["b turn", "c turn", "c settled"]);
+    c.release();
+    await tick();
+    expect(lanes.size).toBe(0);
+  });
+
   it("lanes of different rooms do not wait for each other", async () => {
     const lanes = new RoomLanes();
     const first = lanes.enter("room-1");
