@@ -43,6 +43,7 @@ describe("migrations", () => {
       "0008_adt_unit_structure",
       "0009_adt_rejected",
       "0010_ack_device_resends",
+      "0011_documents",
     ]);
   });
 
