@@ -96,4 +96,23 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
       await knex.schema.dropTable("adt_rejected");
     },
   },
+  {
+    // The stay's visit number (PV1-19), to find a stay from a document's, and the professionals
+    // the ROL segments name (IHE PAM France), to route a document to the stay's physician.
+    name: "0013_adt_stay_physicians",
+    async up(knex) {
+      await knex.schema.alterTable("adt_stays", (t) => {
+        t.string("visit", 64);
+        t.text("physicians_json");
+        t.index(["patient_ref", "visit"]);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable("adt_stays", (t) => {
+        t.dropIndex(["patient_ref", "visit"]);
+        t.dropColumn("visit");
+        t.dropColumn("physicians_json");
+      });
+    },
+  },
 ];

@@ -94,4 +94,18 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  {
+    // The SHA-256 of a hospital document received (src/documents), in its audit entries.
+    name: "0014_audit_document_sha256",
+    async up(knex) {
+      await knex.schema.alterTable("audit_entries", (t) => {
+        t.string("document_sha256", 64);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable("audit_entries", (t) => {
+        t.dropColumn("document_sha256");
+      });
+    },
+  },
 ];

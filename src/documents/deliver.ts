@@ -104,23 +104,10 @@ export async function storeDocumentTransfer(
     members: t.members,
     senderUnit: t.senderUnit,
     contextKey: t.contextKey,
+    routing: t.routing,
+    evidenceAsked: evidenceAsked(t.incoming),
+    ...(t.replaces === undefined ? {} : { replaces: t.replaces }),
   });
-  const evidence = evidenceAsked(t.incoming);
-  await trx("transfers")
-    .where({ id: t.transferId })
-    .update({
-      evidence_asked: evidence.length === 0 ? null : evidence.join(","),
-      replaces: t.replaces ?? null,
-    });
-  await trx("transfer_routing").insert(
-    t.routing.map((r, position) => ({
-      transfer_id: t.transferId,
-      position,
-      rpps: r.rpps,
-      source: r.source,
-      reason: r.reason,
-    })),
-  );
   await deps.trail.appendWithin(
     trx,
     t.routing.map((r) =>

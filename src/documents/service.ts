@@ -24,7 +24,7 @@ import { PasserelleError } from "../core/index.ts";
 import { memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import type { StoredRecipient } from "../transfers/index.ts";
-import { contextKey } from "../transfers/index.ts";
+import { contextKey, TransferRepository } from "../transfers/index.ts";
 import { contentBytes, documentData, senderUnitOf, signedPdf, storeDocumentTransfer } from "./deliver.ts";
 import type { DocumentPdf } from "./pdf.ts";
 import type { RoutingDeps } from "./routing.ts";
@@ -51,14 +51,8 @@ const bad = (path: string, en: string, fr: string): PasserelleError =>
 
 /** The recipients of an earlier transfer, to reach them again in the same room. */
 async function recipientsOf(deps: DocumentDeps, transferId: string): Promise<StoredRecipient[]> {
-  const rows = await deps.db.knex("transfer_recipients").where({ transfer_id: transferId }).select<
-    {
-      member_id: number;
-      member_ref: string;
-      matrix_id: string;
-    }[]
-  >("member_id", "member_ref", "matrix_id");
-  return rows.map((r) => ({ id: r.member_id, ref: r.member_ref, matrixId: r.matrix_id }));
+  const rows = await new TransferRepository(deps.db.knex).recipients(transferId);
+  return rows.map((r) => ({ id: r.memberId, ref: r.memberRef, matrixId: r.matrixId }));
 }
 
 /** Receives one document (see the module comment). */
@@ -100,15 +94,7 @@ export async function receiveDocument(
   const earlierTransfer =
     earlier?.transfer_id == null
       ? undefined
-      : await deps.db
-          .knex("transfers")
-          .where({ id: earlier.transfer_id })
-          .first<{ id: string; sheet_id: string; context_key: string; sender_unit: string } | undefined>(
-            "id",
-            "sheet_id",
-            "context_key",
-            "sender_unit",
-          );
+      : await new TransferRepository(deps.db.knex).get(earlier.transfer_id);
 
   let outcome: ReceivedDocument["outcome"];
   let routing: readonly RoutedRecipient[] = [];
@@ -134,7 +120,7 @@ export async function receiveDocument(
   const id = (deps.newId ?? randomUUID)();
   const transferId = outcome === "queued" ? (deps.newId ?? randomUUID)() : undefined;
   const signed = transferId === undefined ? undefined : await signedPdf(deps.pdf, incoming, reading);
-  const senderUnit = earlierTransfer?.sender_unit ?? senderUnitOf(reading);
+  const senderUnit = earlierTransfer?.senderUnit ?? senderUnitOf(reading);
   const now = deps.clock.now().toISOString();
   const common = { actor, patient, documentSha256: sha256 };
   try {
@@ -194,14 +180,14 @@ export async function receiveDocument(
         sheetId: (deps.newId ?? randomUUID)(),
         actor,
         incoming,
-        data: documentData(incoming, reading, earlierTransfer?.sheet_id),
+        data: documentData(incoming, reading, earlierTransfer?.sheetId),
         signed,
         patient,
         members,
         routing,
         senderUnit,
         contextKey:
-          earlierTransfer?.context_key ??
+          earlierTransfer?.contextKey ??
           contextKey(
             patient,
             senderUnit,

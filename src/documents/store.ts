@@ -1,5 +1,6 @@
 /** Reading the `documents` table: a document by its own id, the version it replaces, a transfer's routing. */
 import type { Knex } from "knex";
+import { TransferRepository } from "../transfers/index.ts";
 import type { CdaReading } from "../cda/read/index.ts";
 import type { IncomingDocument, RoutedRecipient, RoutingSource } from "./types.ts";
 
@@ -71,11 +72,11 @@ export async function earlierVersion(
     .first<DocumentRow | undefined>([...DOCUMENT_COLUMNS]);
 }
 
-/** Who a transfer was routed to and why, in order. */
+/** Who a transfer was routed to and why, in order (the transfers module keeps it). */
 export async function routingOf(q: Knex, transferId: string): Promise<RoutedRecipient[]> {
-  const rows = await q("transfer_routing")
-    .where({ transfer_id: transferId })
-    .orderBy("position")
-    .select<{ rpps: string; source: RoutingSource; reason: string }[]>("rpps", "source", "reason");
-  return rows.map((r) => ({ rpps: r.rpps, source: r.source, reason: r.reason }));
+  return (await new TransferRepository(q).routing(transferId)).map((r) => ({
+    rpps: r.rpps,
+    source: r.source as RoutingSource,
+    reason: r.reason,
+  }));
 }

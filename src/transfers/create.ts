@@ -24,7 +24,7 @@ import type { ResolvedRecipients, UnitRef } from "./recipients.ts";
 import { resolveRecipients } from "./recipients.ts";
 import { transferReference } from "./reference.ts";
 import { refuse } from "./refusal.ts";
-import type { TransferContext } from "./types.ts";
+import type { RoutingLine, TransferContext } from "./types.ts";
 
 /** What `createTransfer` needs besides the database, the audit trail and the clock. */
 export interface CreateTransferDeps extends TransferContext {
@@ -207,6 +207,12 @@ export interface SignedTransfer {
   readonly unitId?: number;
   readonly inReplyTo?: string;
   readonly answerDueAt?: string;
+  /** Who receives it and why, in routing order (a hospital's document: src/documents). */
+  readonly routing?: readonly RoutingLine[];
+  /** The evidence the sender asked for (`reception`, `reading`). */
+  readonly evidenceAsked?: readonly string[];
+  /** The transfer this one replaces (a new version, delivered in the same room). */
+  readonly replaces?: string;
 }
 
 /** Writes a signed transfer as `queued`, with its recipients, history and audit, within `trx`. */
@@ -244,7 +250,14 @@ export async function storeSignedTransfer(
     recipient_structure_id: p.unitId ?? null,
     in_reply_to: p.inReplyTo ?? null,
     answer_due_at: p.answerDueAt ?? null,
+    evidence_asked:
+      p.evidenceAsked === undefined || p.evidenceAsked.length === 0 ? null : p.evidenceAsked.join(","),
+    replaces: p.replaces ?? null,
   });
+  if (p.routing !== undefined && p.routing.length > 0)
+    await trx("transfer_routing").insert(
+      p.routing.map((r, position) => ({ transfer_id: p.transferId, position, ...r })),
+    );
   await trx("transfer_recipients").insert(
     p.members.map((m) => ({
       transfer_id: p.transferId,

@@ -48,6 +48,7 @@ export type { PatientSummary } from "./patient-summary.ts";
 export { backoffMs, reasonOf, WORKER_ACTOR } from "./outcome.ts";
 export { TRANSFER_STATES, STATE_RANK } from "./types.ts";
 export type {
+  RoutingLine,
   Transfer,
   TransferContext,
   TransferEvent,

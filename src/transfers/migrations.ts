@@ -162,4 +162,32 @@ export const TRANSFERS_MIGRATIONS: readonly Migration[] = [
       });
     },
   },
+  {
+    // Documents a hospital sent (src/documents) become transfers too: who receives each and why
+    // (source and reason code, in routing order), the evidence the sender asked for (`reception`,
+    // `reading`), and the transfer a new version replaces (delivered in the same room).
+    name: "0012_transfer_routing",
+    async up(knex) {
+      await knex.schema.createTable("transfer_routing", (t) => {
+        t.string("transfer_id", 64).notNullable().references("id").inTable("transfers");
+        t.integer("position").notNullable();
+        t.string("rpps", 11).notNullable();
+        t.string("source", 12).notNullable();
+        t.string("reason", 64).notNullable();
+        t.primary(["transfer_id", "position"]);
+      });
+      await knex.schema.alterTable("transfers", (t) => {
+        t.string("evidence_asked", 40);
+        t.string("replaces", 64).index();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable("transfers", (t) => {
+        t.dropIndex(["replaces"]);
+        t.dropColumn("evidence_asked");
+        t.dropColumn("replaces");
+      });
+      await knex.schema.dropTable("transfer_routing");
+    },
+  },
 ];

@@ -1,7 +1,14 @@
 /** Reads and writes of the transfers tables; engine-agnostic knex on a database or a transaction. */
 import type { Queryable } from "../storage/index.ts";
 import { transferReference } from "./reference.ts";
-import type { Transfer, TransferEvent, TransferRecipient, TransferState, TransferStep } from "./types.ts";
+import type {
+  RoutingLine,
+  Transfer,
+  TransferEvent,
+  TransferRecipient,
+  TransferState,
+  TransferStep,
+} from "./types.ts";
 
 /** A row of `transfers` as stored (PDF excluded unless asked). */
 export interface TransferRow {
@@ -184,6 +191,14 @@ export class TransferRepository {
       ...opt("acknowledgedAt", r.acknowledged_at),
       ...opt("acknowledgedDeviceId", r.acknowledged_device_id),
     }));
+  }
+
+  /** Who receives the transfer and why, in routing order (empty for a sheet). */
+  async routing(id: string): Promise<RoutingLine[]> {
+    return (await this.#q("transfer_routing")
+      .select("rpps", "source", "reason")
+      .where("transfer_id", id)
+      .orderBy("position")) as RoutingLine[];
   }
 
   /** The state history, oldest first. */

@@ -2,7 +2,7 @@
 import { PasserelleError } from "../core/index.ts";
 import type { Queryable } from "../storage/index.ts";
 import { TransferRepository } from "./repository.ts";
-import type { Transfer, TransferEvent, TransferRecipient } from "./types.ts";
+import type { RoutingLine, Transfer, TransferEvent, TransferRecipient } from "./types.ts";
 
 /** How a transfer relates to others and to the directory (admission to a unit, tele-expertise). */
 export interface TransferLinks {
@@ -18,14 +18,6 @@ export interface TransferLinks {
   readonly replaces?: string;
   /** The transfer of the newer version that replaces this one. */
   readonly replacedBy?: string;
-}
-
-/** Why a recipient receives the transfer (documents: see src/documents routing). */
-export interface RoutingLine {
-  readonly rpps: string;
-  /** `message`, `document`, `stay`, `circle` or `coordinator`. */
-  readonly source: string;
-  readonly reason: string;
 }
 
 export interface TransferStatus {

@@ -94,3 +94,11 @@ export interface TransferContext {
   readonly trail: AuditTrail;
   readonly clock: Clock;
 }
+
+/** Why a recipient receives the transfer (a hospital's document: see src/documents routing). */
+export interface RoutingLine {
+  readonly rpps: string;
+  /** `message`, `document`, `stay`, `circle` or `coordinator`. */
+  readonly source: string;
+  readonly reason: string;
+}

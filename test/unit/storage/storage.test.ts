@@ -44,6 +44,9 @@ describe("migrations", () => {
       "0009_adt_rejected",
       "0010_ack_device_resends",
       "0011_documents",
+      "0012_transfer_routing",
+      "0013_adt_stay_physicians",
+      "0014_audit_document_sha256",
     ]);
   });
 
