@@ -30,7 +30,7 @@ export { AdtProcessor } from "./worker.ts";
 export type { AdtProcessorOptions } from "./worker.ts";
 export { ADT_ACTOR, CARE_TEAM_UNIT, processAdtMessage, sendNotice, stayKey } from "./processor.ts";
 export type { AdtProcessorDeps } from "./processor.ts";
-export { checkSameDayLetters, sameDayIndicator } from "./sameday.ts";
+export { checkSameDayLetters, noteDischargeLetter, sameDayIndicator } from "./sameday.ts";
 export type { SameDayIndicator } from "./sameday.ts";
 export { noticeSheet, withdrawal } from "./notices.ts";
 export type { NoticeSheet, NoticeStatus } from "./notices.ts";

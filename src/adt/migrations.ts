@@ -98,12 +98,15 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
   },
   {
     // The stay's visit number (PV1-19), to find a stay from a document's, and the professionals
-    // the ROL segments name (IHE PAM France), to route a document to the stay's physician.
+    // the ROL segments name (IHE PAM France), to route a document to the stay's physician; and
+    // when the hospital's own discharge letter for the stay was received (same-day indicator).
     name: "0013_adt_stay_physicians",
     async up(knex) {
       await knex.schema.alterTable("adt_stays", (t) => {
         t.string("visit", 64);
         t.text("physicians_json");
+        t.string("letter_received_at", 30);
+        t.string("letter_received_transfer", 64);
         t.index(["patient_ref", "visit"]);
       });
     },
@@ -112,6 +115,8 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
         t.dropIndex(["patient_ref", "visit"]);
         t.dropColumn("visit");
         t.dropColumn("physicians_json");
+        t.dropColumn("letter_received_at");
+        t.dropColumn("letter_received_transfer");
       });
     },
   },

@@ -8,6 +8,7 @@
  * « lettre de liaison à la sortie ») counts when it names the stay's visit number (PV1-19) and was
  * received on the discharge day.
  */
+import type { Knex } from "knex";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { DirectoryRepository } from "../directory/index.ts";
@@ -31,6 +32,23 @@ interface StayRow {
   admitted_at: string | null;
   cancelled: string | null;
   visit: string | null;
+  letter_received_at: string | null;
+  letter_received_transfer: string | null;
+}
+
+/**
+ * The hospital's own discharge letter (a document received: CDA LOINC 11490-0) for the stay of
+ * this visit number (PV1-19): kept on the stay, so the same-day check counts it — the first one
+ * received. Called by the documents service within its transaction.
+ */
+export async function noteDischargeLetter(
+  q: Knex,
+  letter: { patientRef: string; visit: string; receivedAt: string; transferId?: string },
+): Promise<void> {
+  await q("adt_stays")
+    .where({ patient_ref: letter.patientRef, visit: letter.visit })
+    .whereNull("letter_received_at")
+    .update({ letter_received_at: letter.receivedAt, letter_received_transfer: letter.transferId ?? null });
 }
 
 /** Checks every pending discharge; returns how many became `on_time` and `missing`. */
@@ -49,18 +67,11 @@ export async function checkSameDayLetters(
     const letters = await transfers.ofPatient("discharge", s.patient_ref, since);
     const letter = letters.find((l) => parisDay(new Date(l.createdAt)) === s.discharge_day);
     const received =
-      letter !== undefined || s.visit === null
-        ? []
-        : await knex("documents")
-            .where({ patient_ref: s.patient_ref, visit_number: s.visit, type_code: "11490-0" })
-            .where("received_at", ">=", since)
-            .orderBy("received_at")
-            .select<{ transfer_id: string | null; received_at: string }[]>("transfer_id", "received_at");
-    const document = received.find((d) => parisDay(new Date(d.received_at)) === s.discharge_day);
-    if (letter !== undefined || document !== undefined) {
+      s.letter_received_at !== null && parisDay(new Date(s.letter_received_at)) === s.discharge_day;
+    if (letter !== undefined || received) {
       await knex("adt_stays")
         .where({ stay_key: s.stay_key })
-        .update({ letter_check: "on_time", letter_transfer: letter?.id ?? document?.transfer_id ?? null });
+        .update({ letter_check: "on_time", letter_transfer: letter?.id ?? s.letter_received_transfer });
       onTime++;
       continue;
     }

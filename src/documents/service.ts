@@ -18,6 +18,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { PatientRef } from "../audit/index.ts";
+import { noteDischargeLetter } from "../adt/index.ts";
 import { auditEvent, patientPseudonym } from "../audit/index.ts";
 import { readCda } from "../cda/read/index.ts";
 import { PasserelleError } from "../core/index.ts";
@@ -41,6 +42,9 @@ export interface DocumentDeps extends RoutingDeps {
   /** Told after a transfer is committed as queued (wire it to `OutboxWorker.wake`). */
   readonly onQueued?: (transferId: string) => void;
 }
+
+/** LOINC 11490-0 « lettre de liaison à la sortie » (art. R1112-1-2 CSP). */
+const DISCHARGE_LETTER_LOINC = "11490-0";
 
 const ACTORS = { mllp: "system:mllp", http: "api:documents", cli: "cli:document" } as const;
 
@@ -148,6 +152,14 @@ export async function receiveDocument(
       await deps.trail.appendWithin(trx, [
         auditEvent("document.received", { ...common, reason: `channel.${incoming.channel}` }),
       ]);
+      // the HAS same-day indicator counts the hospital's discharge letter for its stay (by visit)
+      if (incoming.typeCode === DISCHARGE_LETTER_LOINC && visit !== undefined)
+        await noteDischargeLetter(trx, {
+          patientRef: patient,
+          visit: visit.slice(0, 64),
+          receivedAt: now,
+          ...(transferId === undefined ? {} : { transferId }),
+        });
       if (earlier !== undefined) {
         // the earlier version leaves the queue « à orienter » if it was waiting there
         if (earlier.state === "to_route")
