@@ -44,8 +44,12 @@ function batchPage(page: unknown): void {
   };
 }
 
+/** Off: pdfkit writes each operator itself (bench/pdf-patches.ts measures the patch against that). */
+export const pageContentBatching = { enabled: true };
+
 /** Batches the content stream of every page of `doc`, the current one and those added later. */
 export function batchPageContent(doc: PDFKit.PDFDocument): void {
+  if (!pageContentBatching.enabled) return;
   batchPage((doc as unknown as { page?: unknown }).page);
   doc.on("pageAdded", () => {
     batchPage((doc as unknown as { page?: unknown }).page);

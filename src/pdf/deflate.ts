@@ -14,8 +14,12 @@ import zlib from "node:zlib";
 /** Level used for a sheet's streams (1 fastest … 9 smallest; zlib's default is 6). */
 export const SHEET_DEFLATE_LEVEL = 4;
 
+/** Off: pdfkit's own level (bench/pdf-patches.ts measures the patch against that). */
+export const sheetDeflateLevel = { enabled: true };
+
 /** Runs `fn` with pdfkit's deflate at `level`. Re-entrant; restores the previous function. */
 export function withDeflateLevel<T>(level: number, fn: () => T): T {
+  if (!sheetDeflateLevel.enabled) return fn();
   const previous = zlib.deflateSync;
   const leveled = (data: zlib.InputType, options?: zlib.ZlibOptions): Buffer =>
     previous(data, options ?? { level });

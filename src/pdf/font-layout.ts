@@ -113,10 +113,14 @@ function encode(this: EmbeddedFontInternals, text: string, features?: unknown): 
   return [res, positions];
 }
 
+/** Off: the fonts keep pdfkit's methods (bench/pdf-patches.ts measures the patch against that). */
+export const leanLayout = { enabled: true };
+
 /** Installs the lean `layout`, `encode` and `widthOfString` on one pdfkit EmbeddedFont; false when it is not one. */
 export function installLeanLayout(embedded: object): boolean {
   const f = embedded as Partial<EmbeddedFontInternals>;
   if (
+    !leanLayout.enabled ||
     typeof f.layoutCached !== "function" ||
     typeof f.layoutRun !== "function" ||
     typeof f.subset?.includeGlyph !== "function" ||

@@ -54,6 +54,9 @@ interface TrueTypeSubsetInternals {
   offset: number;
 }
 
+/** Off: subsets are fontkit's own (bench/pdf-patches.ts measures the cache against that). */
+export const subsetGlyphCache = { enabled: true };
+
 const installed = new WeakMap<object, Map<number, GlyphRecord>>();
 
 function readGlyph(font: TrueTypeFontInternals, gid: number): GlyphRecord {
@@ -108,7 +111,7 @@ export function cacheSubsetGlyphs(font: object): void {
     configurable: true,
     value: (): unknown => {
       const subset = createSubset();
-      if (!isTrueTypeSubset(subset)) return subset;
+      if (!subsetGlyphCache.enabled || !isTrueTypeSubset(subset)) return subset;
       // fontkit maps glyph ids to subset ids in a plain object keyed by numbers (slow to probe, once
       // per glyph drawn); a Map gives the same numbering, in first-use order.
       const ids = new Map<number, number>(subset.glyphs.map((gid, i) => [gid, i]));

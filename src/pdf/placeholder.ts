@@ -80,6 +80,9 @@ class ZeroHexString {
   }
 }
 
+/** Off: /Contents is a zeroed Uint8Array that pdfkit hex-encodes (bench/pdf-patches.ts measures the patch). */
+export const zeroHexContents = { enabled: true };
+
 function internals(doc: PdfKitDocument): PdfKitInternals {
   const d = doc as unknown as Partial<PdfKitInternals>;
   if (
@@ -138,7 +141,7 @@ export function addSignaturePlaceholder(doc: PdfKitDocument, opts: SignaturePlac
     Filter: "Adobe.PPKLite",
     SubFilter: "ETSI.CAdES.detached",
     ByteRange: [0, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER],
-    Contents: new ZeroHexString(length),
+    Contents: zeroHexContents.enabled ? new ZeroHexString(length) : new Uint8Array(length),
     M: new Date(opts.signingTime.getTime()),
     Name: text(opts.name),
     Reason: text(opts.reason),
