@@ -21,11 +21,12 @@
  *
  *   npm run bench -- pdf-patches
  *   BENCH_PATCHES_REF=<commit> npm run bench -- pdf-patches   (measure the src/ of a commit, e.g.
- *     the patches since removed; its src/ and liaison-forms/ are extracted under bench/results/)
+ *     the patches since removed; its src/ and liaison-forms/ are extracted in the temporary directory)
+ *   BENCH_PATCHES=font-subset,deflate npm run bench -- pdf-patches   (only those patches)
  *   BENCH_ROUNDS=10 BENCH_BLOCK=5 BENCH_WARMUP_CALLS=50 ...    (quick look)
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -34,13 +35,18 @@ import type * as Core from "../src/core/index.ts";
 import type * as Forms from "../src/forms/index.ts";
 import type * as Pdf from "../src/pdf/index.ts";
 import { busyness, describeBusyness } from "./lib/machine.ts";
-import { RESULTS_DIR, fmt, printTable, target, writeResults } from "./lib/report.ts";
+import { fmt, printTable, target, writeResults } from "./lib/report.ts";
 import { envNumber, median, quantile } from "./lib/timing.ts";
 
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 30));
 const BLOCK = Math.round(envNumber("BENCH_BLOCK", 10));
 const WARMUP_CALLS = Math.round(envNumber("BENCH_WARMUP_CALLS", 150));
 const REF = process.env.BENCH_PATCHES_REF?.trim() ?? "";
+/** Only these patches (comma-separated ids), e.g. BENCH_PATCHES=font-subset; default: every one. */
+const ONLY = (process.env.BENCH_PATCHES ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter((s) => s !== "");
 /** A patch stays only if, alone, it saves at least this share of a sheet's CPU. */
 const KEEP_THRESHOLD = 0.1;
 
@@ -96,8 +102,8 @@ function treeFor(ref: string): { root: string; label: string } {
     cwd: ROOT,
     encoding: "utf8",
   }).trim();
-  // Under the repository (git-ignored bench/results/), so that its imports find node_modules.
-  const root = path.join(RESULTS_DIR, `tree-${commit.slice(0, 12)}`);
+  // In the temporary directory, with a link to this checkout's node_modules for its imports.
+  const root = path.join(os.tmpdir(), `passerelle-tree-${commit.slice(0, 12)}`);
   if (!existsSync(path.join(root, "src"))) {
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
@@ -106,6 +112,7 @@ function treeFor(ref: string): { root: string; label: string } {
       maxBuffer: 1 << 30,
     });
     execFileSync("tar", ["-x", "-C", root], { input: tar });
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
   }
   return { root, label: `src/ of ${commit.slice(0, 12)}` };
 }
@@ -131,14 +138,19 @@ async function main(): Promise<void> {
   const forms = await load<typeof Forms>(tree.root, "src/forms/index.ts");
   const pdf = await load<typeof Pdf>(tree.root, "src/pdf/index.ts");
 
-  const present: { id: string; what: string; sw: Switch }[] = [];
+  const present: { id: string; what: string; sw: Switch; measured: boolean }[] = [];
   const absent: string[] = [];
   for (const p of PATCHES) {
     const sw = existsSync(path.join(tree.root, p.file))
       ? (await load<Record<string, unknown>>(tree.root, p.file))[p.flag]
       : undefined;
     if (typeof sw === "object" && sw !== null && typeof (sw as Switch).enabled === "boolean") {
-      present.push({ id: p.id, what: p.what, sw: sw as Switch });
+      present.push({
+        id: p.id,
+        what: p.what,
+        sw: sw as Switch,
+        measured: ONLY.length === 0 || ONLY.includes(p.id),
+      });
     } else {
       absent.push(p.id);
     }
@@ -168,8 +180,11 @@ async function main(): Promise<void> {
 
     const variants: Variant[] = [
       { id: "base", what: "every patch off", on: [] },
-      ...present.map((p) => ({ id: `+${p.id}`, what: p.what, on: [p.sw] })),
-      { id: "all", what: "every patch on (the shipped pipeline)", on: present.map((p) => p.sw) },
+      ...present.filter((p) => p.measured).map((p) => ({ id: `+${p.id}`, what: p.what, on: [p.sw] })),
+      // With BENCH_PATCHES, only the patches named.
+      ...(ONLY.length > 0
+        ? []
+        : [{ id: "all", what: "every patch on (the shipped pipeline)", on: present.map((p) => p.sw) }]),
     ];
     const select = (v: Variant): void => {
       for (const p of present) p.sw.enabled = v.on.includes(p.sw);
@@ -257,7 +272,7 @@ async function main(): Promise<void> {
       rows,
     );
     console.log(`after: ${describeBusyness(after)}`);
-    for (const p of present) {
+    for (const p of present.filter((q) => q.measured)) {
       const m = median(saved.get(`+${p.id}`)!);
       console.log(
         target(
