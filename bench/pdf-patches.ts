@@ -47,6 +47,8 @@ const ONLY = (process.env.BENCH_PATCHES ?? "")
   .split(",")
   .map((s) => s.trim())
   .filter((s) => s !== "");
+/** The last commit with all five patches (and their switches): what the 2026-12-04 figures measured. */
+const LAST_WITH_PATCHES = "fd27b87";
 /** A patch stays only if, alone, it saves at least this share of a sheet's CPU. */
 const KEEP_THRESHOLD = 0.1;
 
@@ -157,7 +159,9 @@ async function main(): Promise<void> {
   }
   if (absent.length > 0) console.log(`not in this tree (removed): ${absent.join(", ")}`);
   if (present.length === 0) {
-    console.log("no speed patch to measure");
+    console.log(
+      `no speed patch to measure; the removed ones: BENCH_PATCHES_REF=${LAST_WITH_PATCHES} npm run bench -- pdf-patches`,
+    );
     return;
   }
 
