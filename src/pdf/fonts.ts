@@ -2,8 +2,6 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as fontkit from "fontkit";
-import { installLeanLayout } from "./font-layout.ts";
-import { cacheSubsetGlyphs } from "./font-subset.ts";
 
 const require = createRequire(import.meta.url);
 const dir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
@@ -26,8 +24,7 @@ const cache = new Map<string, ParsedFont>();
 /**
  * Parses a TrueType font once per process. pdfkit accepts a fontkit font object and would otherwise
  * re-read and re-parse DejaVu's large GSUB/GPOS tables for every document (~190 ms of a ~200 ms render).
- * Each document still builds its own subset (from a per-glyph cache, see font-subset.ts), so output
- * is unchanged.
+ * Each document still builds its own subset, so output is unchanged.
  */
 function load(file: string): ParsedFont {
   let font = cache.get(file);
@@ -35,7 +32,6 @@ function load(file: string): ParsedFont {
     const parsed = fontkit.create(readFileSync(path.join(dir, file)));
     if (!("layout" in parsed)) throw new Error(`${file} is a font collection, not a font`);
     font = parsed;
-    cacheSubsetGlyphs(font);
     cache.set(file, font);
   }
   return font;
@@ -76,8 +72,7 @@ const LAYOUT_CACHE_CHECK_EVERY = 50;
  * Registers the sheet fonts on `doc` and gives them a process-wide word-layout cache. pdfkit caches
  * each word's OpenType shaping per document; shaping is a pure function of font and word, and pdfkit
  * copies a cached position before changing it, so sharing the cache across documents is safe and
- * removes most of the rendering time of a sheet. Each font also gets leaner, equivalent `layout` and
- * `encode` methods (font-layout.ts).
+ * removes most of the rendering time of a sheet.
  */
 export function registerSheetFonts(doc: PDFKit.PDFDocument): void {
   doc.registerFont("regular", FONTS.regular, "regular");
@@ -113,6 +108,5 @@ export function registerSheetFonts(doc: PDFKit.PDFDocument): void {
     }
     shared.uses++;
     embedded.layoutCache = shared.cache;
-    installLeanLayout(embedded);
   }
 }

@@ -51,35 +51,6 @@ interface PdfKitInternals {
 
 const placed = new WeakSet<object>();
 
-/**
- * The zero-filled /Contents hex string, written by pdfkit as is. pdfkit turns a `Uint8Array` into
- * `<…>` by appending two hex digits per byte (16 384 string concatenations, ~250 KB of garbage per
- * signed sheet); an object that is neither a plain object nor one of pdfkit's types is written as
- * `${object}`, so this one hands over a string built once per length. Same bytes.
- */
-class ZeroHexString {
-  static readonly #cache = new Map<number, string>();
-  readonly #text: string;
-
-  constructor(bytes: number) {
-    let text = ZeroHexString.#cache.get(bytes);
-    if (text === undefined) {
-      text = `<${"00".repeat(bytes)}>`;
-      ZeroHexString.#cache.set(bytes, text);
-    }
-    this.#text = text;
-  }
-
-  /** Not "Object": pdfkit would write a plain object as a dictionary. */
-  get [Symbol.toStringTag](): string {
-    return "PdfHexString";
-  }
-
-  toString(): string {
-    return this.#text;
-  }
-}
-
 function internals(doc: PdfKitDocument): PdfKitInternals {
   const d = doc as unknown as Partial<PdfKitInternals>;
   if (
@@ -138,7 +109,7 @@ export function addSignaturePlaceholder(doc: PdfKitDocument, opts: SignaturePlac
     Filter: "Adobe.PPKLite",
     SubFilter: "ETSI.CAdES.detached",
     ByteRange: [0, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER],
-    Contents: new ZeroHexString(length),
+    Contents: new Uint8Array(length), // pdfkit writes bytes as a hex string: <00…00>
     M: new Date(opts.signingTime.getTime()),
     Name: text(opts.name),
     Reason: text(opts.reason),

@@ -2,8 +2,6 @@ import PDFDocument from "pdfkit";
 import type { Clock } from "../core/index.ts";
 import type { FormDefinition } from "../forms/definition.ts";
 import { formRef } from "../forms/definition.ts";
-import { batchPageContent } from "./content-stream.ts";
-import { SHEET_DEFLATE_LEVEL, withDeflateLevel } from "./deflate.ts";
 import { FONTS, FONT_FILES, registerFontFiles, registerSheetFonts } from "./fonts.ts";
 import { formatInstantDate, patientLine, valueAt } from "./format.ts";
 import { COLORS, PAGE, SIZES } from "./layout.ts";
@@ -21,8 +19,7 @@ export interface RenderOptions {
   /**
    * `shared` (default): fonts parsed once per process with a shared layout cache (see fonts.ts).
    * `per-document`: what plain pdfkit does — read and parse the font files for each document; kept
-   * as the benchmark's stock baseline (also with pdfkit's own page content writing and zlib level, see
-   * content-stream.ts and deflate.ts).
+   * as the benchmark's stock baseline.
    */
   readonly fonts?: "shared" | "per-document";
   /** Further associated files, embedded after the JSON (e.g. the sheet's CDA R2 document). */
@@ -94,17 +91,9 @@ export async function renderSheet(
     doc.on("error", reject);
   });
 
-  if (opts.fonts === "per-document") {
-    registerFontFiles(doc);
-    drawAndEnd(doc, form, data, opts, now);
-  } else {
-    registerSheetFonts(doc);
-    batchPageContent(doc);
-    // Synchronous up to doc.end(): pdfkit compresses every stream within this call.
-    withDeflateLevel(SHEET_DEFLATE_LEVEL, () => {
-      drawAndEnd(doc, form, data, opts, now);
-    });
-  }
+  if (opts.fonts === "per-document") registerFontFiles(doc);
+  else registerSheetFonts(doc);
+  drawAndEnd(doc, form, data, opts, now);
   return done;
 }
 

@@ -14,8 +14,6 @@ import PDFDocument from "pdfkit";
 import type { CdaReading, CdaSection } from "../../cda/read/index.ts";
 import type { Clock } from "../../core/index.ts";
 import { PasserelleError } from "../../core/errors.ts";
-import { batchPageContent } from "../content-stream.ts";
-import { SHEET_DEFLATE_LEVEL, withDeflateLevel } from "../deflate.ts";
 import { FONTS, registerSheetFonts } from "../fonts.ts";
 import { COLORS, PAGE, SIZES } from "../layout.ts";
 import { addSignaturePlaceholder } from "../placeholder.ts";
@@ -170,27 +168,24 @@ function render(r: CdaReading, cda: Buffer, opts: CdaPdfOptions): Promise<Buffer
     doc.on("error", reject);
   });
   registerSheetFonts(doc);
-  batchPageContent(doc);
-  withDeflateLevel(SHEET_DEFLATE_LEVEL, () => {
-    drawHeader(doc, r);
-    drawBody(doc, r);
-    pageFurniture(doc, r);
-    const attachment = {
-      name: EMBEDDED_CDA_NAME,
-      type: "text/xml",
-      description: "Document CDA R2 original, tel que reçu / the CDA R2 document as received",
-      creationDate: now,
-      modifiedDate: now,
-      relationship: "Source",
-    } as PDFKit.Mixins.PDFAttachmentOptions;
-    doc.file(cda, attachment);
-    addSignaturePlaceholder(doc, {
-      signingTime: now,
-      reason: `${documentKind(r)} — rendu du document CDA reçu`,
-      ...(opts.signerName === undefined ? {} : { name: opts.signerName }),
-    });
-    doc.end();
+  drawHeader(doc, r);
+  drawBody(doc, r);
+  pageFurniture(doc, r);
+  const attachment = {
+    name: EMBEDDED_CDA_NAME,
+    type: "text/xml",
+    description: "Document CDA R2 original, tel que reçu / the CDA R2 document as received",
+    creationDate: now,
+    modifiedDate: now,
+    relationship: "Source",
+  } as PDFKit.Mixins.PDFAttachmentOptions;
+  doc.file(cda, attachment);
+  addSignaturePlaceholder(doc, {
+    signingTime: now,
+    reason: `${documentKind(r)} — rendu du document CDA reçu`,
+    ...(opts.signerName === undefined ? {} : { name: opts.signerName }),
   });
+  doc.end();
   return done;
 }
 

@@ -2,7 +2,7 @@
  * The sheet pool (src/pdf/pool) renders and assembles the PAdES signature in worker threads and
  * signs with the main thread's Signer (its key stays there). Byte identity with the main thread is
  * not asserted here: under vitest the main thread's pdfkit streams may be deflated at another
- * level than in a plain Node worker (src/pdf/deflate.ts swaps node:zlib's CommonJS export).
+ * level than in a plain Node worker.
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
