@@ -14,6 +14,8 @@ import { dataPaths } from "./config/index.ts";
 import type { Clock } from "./core/index.ts";
 import { Signal, systemClock } from "./core/index.ts";
 import { DirectoryService } from "./directory/index.ts";
+import type { DocumentDeps } from "./documents/index.ts";
+import { documentPdf } from "./documents/index.ts";
 import type { FormRegistry } from "./forms/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
 import type { LoadedSigner } from "./pdf/index.ts";
@@ -42,6 +44,12 @@ export interface Kernel {
   pseudonymKey(): Promise<Uint8Array>;
   /** What queuing a transfer needs, with the homeservers recipients may be on. */
   transferDeps(trust: TrustPolicy): Promise<CreateTransferDeps>;
+  /**
+   * What receiving a hospital document needs (`receiveDocument`): the PDF seam on the signer, and
+   * the "transfer queued" signal told of each transfer queued. The MLLP listener, the HTTP API and
+   * the `document` CLI commands all receive documents through it.
+   */
+  documentDeps(trust: TrustPolicy): Promise<DocumentDeps>;
   /** Flushes the audit trail (final checkpoint) and closes the database. */
   close(): Promise<void>;
 }
@@ -81,6 +89,17 @@ export async function openKernel(config: PasserelleConfig, options: KernelOption
       signer: (await signer()).signer,
       pseudonymKey: await pseudonymKey(),
       trust,
+      onQueued: (id) => {
+        queued.emit(id);
+      },
+    }),
+    documentDeps: async (trust) => ({
+      db,
+      trail,
+      clock,
+      trust,
+      pseudonymKey: await pseudonymKey(),
+      pdf: documentPdf((await signer()).signer, clock),
       onQueued: (id) => {
         queued.emit(id);
       },
