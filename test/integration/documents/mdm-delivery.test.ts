@@ -45,7 +45,7 @@ import {
 import { captureIo } from "../../helpers/io.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";
 import { makePki, PASSPHRASE, renderSample, type TestPki } from "../../unit/pdf/sign-fixtures.ts";
-import { P12Signer, signPdf } from "../../../src/pdf/index.ts";
+import { extractEmbeddedFiles, P12Signer, signPdf } from "../../../src/pdf/index.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "../synapse/harness.ts";
 import { addRecipients, openFixture, SENT_OR_LATER, type TransferFixture } from "../transfers/fixture.ts";
 import { autoJoin, decryptedMessages, sheetMessages, sheetView } from "../transfers/recipient.ts";
@@ -266,6 +266,9 @@ describe("MDM/ORU documents → the stay's physician over a real homeserver", ()
     expect(blocks[0]).toContain("Signature is Valid");
     expect(blocks[0]).toContain("Certificate is Trusted");
     expect(blocks[0]).toContain("Total document signed");
+    // the structured CDA is rendered, and embedded exactly as received (PDF/A-3 associated file)
+    const embedded = extractEmbeddedFiles(pdf).find((e) => e.mimeType === "text/xml");
+    expect(embedded?.content.toString("utf8")).toBe(cda);
     // the care circle member is not addressed when the stay's physician is reachable
     expect(clients[1]!.getRoom(s.transfer.roomId)?.getMyMembership()).not.toBe("join");
   }, 120_000);
