@@ -85,8 +85,11 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
     const hub = await openServiceHub(kernel, login, deps, log, closers);
     startOutbox(kernel, hub.transport, trust, log, closers);
 
-    // ADT feed and care circles: one circle service behind the CLI, `!circle` and the API.
-    const adt = await startAdtFeed(config, deps, log.child({ module: "adt" }), closers);
+    // ADT feed (and the hospital's documents over the same MLLP listener, through the same
+    // documents service as the `document` CLI) and care circles: one circle service behind the
+    // CLI, `!circle` and the API.
+    const documents = await kernel.documentDeps(trust);
+    const adt = await startAdtFeed(config, deps, log.child({ module: "adt" }), closers, documents);
     const circles = new CircleService(deps);
     serveCircleCommands(hub, circles, kernel.directory.repository, log.child({ module: "circles" }), closers);
 
@@ -104,8 +107,13 @@ export async function start(config: PasserelleConfig, options: StartOptions = {}
         answerTeleexpertise(deps, id, data, specialist),
     };
     // Hospital documents (CDA, PDF, FHIR) over HTTP: the same service as `document send` and MLLP.
-    const documents = documentServices(await kernel.documentDeps(trust));
-    const http = await startHttp(kernel, { ...services, circles, documents }, homeserver, log, closers);
+    const http = await startHttp(
+      kernel,
+      { ...services, circles, documents: documentServices(documents) },
+      homeserver,
+      log,
+      closers,
+    );
     log.info(
       {
         homeserver: login.homeserverUrl,

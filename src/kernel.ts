@@ -15,16 +15,16 @@ import type { Clock } from "./core/index.ts";
 import { Signal, systemClock } from "./core/index.ts";
 import { DirectoryService } from "./directory/index.ts";
 import type { DocumentDeps } from "./documents/index.ts";
-import { interimDocumentPdf } from "./documents/index.ts";
+import { documentPdf } from "./documents/index.ts";
 import type { FormRegistry } from "./forms/index.ts";
 import { loadFormRegistry } from "./forms/index.ts";
 import type { LoadedSigner } from "./pdf/index.ts";
 import { loadP12Signer } from "./pdf/index.ts";
 import type { Database } from "./storage/index.ts";
 import { openDatabase } from "./storage/index.ts";
+import { MIGRATIONS } from "./migrations.ts";
 import type { CreateTransferDeps } from "./transfers/index.ts";
 import type { TrustPolicy } from "./trust/index.ts";
-import { MIGRATIONS } from "./migrations.ts";
 
 export interface KernelOptions {
   readonly clock?: Clock;
@@ -45,7 +45,11 @@ export interface Kernel {
   pseudonymKey(): Promise<Uint8Array>;
   /** What queuing a transfer needs, with the homeservers recipients may be on. */
   transferDeps(trust: TrustPolicy): Promise<CreateTransferDeps>;
-  /** What receiving a hospital document needs (every channel: MLLP, HTTP, CLI). */
+  /**
+   * What receiving a hospital document needs (`receiveDocument`): the PDF seam on the signer, and
+   * the "transfer queued" signal told of each transfer queued. The MLLP listener, the HTTP API and
+   * the `document` CLI commands all receive documents through it.
+   */
   documentDeps(trust: TrustPolicy): Promise<DocumentDeps>;
   /** Flushes the audit trail (final checkpoint) and closes the database. */
   close(): Promise<void>;
@@ -96,7 +100,7 @@ export async function openKernel(config: PasserelleConfig, options: KernelOption
       clock,
       trust,
       pseudonymKey: await pseudonymKey(),
-      pdf: interimDocumentPdf((await signer()).signer, clock),
+      pdf: documentPdf((await signer()).signer, clock),
       onQueued: (id) => {
         queued.emit(id);
       },

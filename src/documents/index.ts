@@ -20,7 +20,7 @@ export { receiveDocument } from "./service.ts";
 export type { DocumentDeps } from "./service.ts";
 export { assignDocument, escalateToRoute, listToRoute, toRouteDelayHours, toRouteNoticeFr } from "./queue.ts";
 export type { ToRouteItem, ToRouteReminder } from "./queue.ts";
-export { interimDocumentPdf } from "./pdf.ts";
+export { documentPdf } from "./pdf.ts";
 export type { DocumentPdf, SignedPdf } from "./pdf.ts";
 export { DOCUMENT_FORM, DOCUMENT_KIND, evidenceAsked } from "./deliver.ts";
 export { DOCUMENT_MIGRATIONS } from "./migrations.ts";

@@ -1,6 +1,8 @@
 /**
  * The hospital side (ADT feed, care circles) as the service runs it: the ADT processor (stored messages become
- * notices), the MLLP listener when `PASSERELLE_MLLP_PORT` is set, and `!circle join|leave <INS>`
+ * notices), the MLLP listener when `PASSERELLE_MLLP_PORT` is set — which also takes the hospital's
+ * documents (CI-SIS « Transmission de document(s) CDA en HL7v2 »: MDM^T02/T10, ORU^R01) into the
+ * documents service — and `!circle join|leave <INS>`
  * in an encrypted direct room with the hub — all over the one {@link CircleService}.
  */
 import type { MllpListener } from "../adt/index.ts";
@@ -9,6 +11,8 @@ import type { CircleService } from "../circles/index.ts";
 import { isCircleCommand, runCircleCommand } from "../circles/index.ts";
 import type { PasserelleConfig } from "../config/index.ts";
 import type { DirectoryRepository } from "../directory/index.ts";
+import type { DocumentDeps } from "../documents/index.ts";
+import { receiveDocument } from "../documents/index.ts";
 import type { Hub } from "../matrix/index.ts";
 import { serveDirectCommands } from "../matrix/index.ts";
 import type { CreateTransferDeps } from "../transfers/index.ts";
@@ -19,12 +23,16 @@ export interface AdtFeed {
   readonly mllp?: MllpListener;
 }
 
-/** Starts the ADT processor, and the MLLP listener when configured. */
+/**
+ * Starts the ADT processor, and the MLLP listener when configured; with `documents`, the listener
+ * hands MDM/ORU document messages to `receiveDocument` (ACK AA once stored and routed).
+ */
 export async function startAdtFeed(
   config: PasserelleConfig,
   deps: CreateTransferDeps,
   log: AppLog,
   closers: Closers,
+  documents?: DocumentDeps,
 ): Promise<AdtFeed> {
   const processor = new AdtProcessor(deps, {
     onFailed: (message, reason) => {
@@ -39,6 +47,7 @@ export async function startAdtFeed(
     host: config.adt.host,
     encoding: config.adt.encoding,
     ...(config.adt.tls === undefined ? {} : { tls: config.adt.tls }),
+    ...(documents === undefined ? {} : { receiveDocument: (i) => receiveDocument(documents, i) }),
     onAccepted: () => {
       processor.poke();
     },

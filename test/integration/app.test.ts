@@ -6,7 +6,11 @@
 import { Hl7Message } from "@medplum/core";
 import { Hl7Client } from "@medplum/hl7";
 import { ackCode } from "../../src/adt/index.ts";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { adtMessage, PATIENT } from "../helpers/adt.ts";
+import { n1Document } from "../helpers/cda-hospital.ts";
+import { ANS, join, mapCda, production, setField, split } from "../helpers/hl7-documents.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.ts";
 import { start } from "../../src/app.ts";
@@ -177,6 +181,47 @@ describe("start(config) on the embedded default", () => {
     expect(stats.overdue.total).toBeGreaterThanOrEqual(1);
     const metrics = await (await fetch(`${a.httpUrl}/api/v1/metrics`)).text();
     expect(metrics).toMatch(/passerelle_delivery_latency_seconds_count [1-9]/);
+  });
+
+  it("the same MLLP port takes the hospital's MDM^T02 into the documents service; `document send` of the same CDA answers with that transfer", async () => {
+    const a = app!;
+    const cda = n1Document({ ins: PATIENT.ins });
+    const mdm = join(
+      mapCda(split(production(ANS.mdmT02)), () => cda).map((seg) =>
+        seg[0] === "PID"
+          ? setField(seg, 3, `${PATIENT.ins}^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS`)
+          : seg[0] === "TXA"
+            ? setField(seg, 12, "CR-1^^1.2.250.1.999.1.2.3^ISO")
+            : seg[0] === "MSH"
+              ? setField(seg, 10, "APP-MDM-1")
+              : seg,
+      ),
+    );
+    const client = new Hl7Client({ host: "127.0.0.1", port: a.mllpPort! });
+    const ack = await client.sendAndWait(Hl7Message.parse(mdm), { timeoutMs: 30_000 });
+    await client.close();
+    expect(ackCode(ack).code).toBe("AA");
+    const file = path.join(dir, "cda-n1.xml");
+    await writeFile(file, cda);
+    const io = captureIo(dir, { PASSERELLE_DATA_DIR: dir });
+    expect(await runCli(["document", "send", file, "--json"], io), io.text()).toBe(0);
+    const r = JSON.parse(io.stdout.join("")) as {
+      duplicate: boolean;
+      transferId: string;
+      routing: unknown[];
+    };
+    expect(r).toMatchObject({ duplicate: true, routing: [{ rpps: gp.rpps, source: "circle" }] });
+    const sent = await waitFor(
+      "the document's transfer sent",
+      async () => {
+        const s = await a.transferStatus(r.transferId);
+        return s.transfer.state === "queued" ? undefined : s;
+      },
+      60_000,
+      200,
+    );
+    expect(sent.transfer.kind).toBe("document");
+    expect(sent.recipients.map((x) => x.memberRef)).toEqual([`rpps:${gp.rpps}`]);
   });
 
   it("stops cleanly: the audit chain of the run verifies (restart safety is tested in child processes)", async () => {

@@ -12,13 +12,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { readCda } from "../../cda/read/index.ts";
 import type { DocumentDeps, IncomingDocument, ReceivedDocument } from "../../documents/index.ts";
-import {
-  assignDocument,
-  interimDocumentPdf,
-  listToRoute,
-  NO_FLAGS,
-  receiveDocument,
-} from "../../documents/index.ts";
+import { assignDocument, listToRoute, NO_FLAGS, receiveDocument } from "../../documents/index.ts";
 import type { Kernel } from "../../kernel.ts";
 import { withKernel } from "../../kernel.ts";
 import { trustPolicy } from "../../trust/index.ts";
@@ -30,20 +24,8 @@ import { EXIT } from "../io.ts";
 
 const INS_NIR_OID = "1.2.250.1.213.1.4.8";
 
-async function documentDeps(k: Kernel): Promise<DocumentDeps> {
-  const trust = trustPolicy(k.config.trust.allowedServers, undefined, k.config.trust.structureServers);
-  return {
-    db: k.db,
-    trail: k.trail,
-    clock: k.clock,
-    trust,
-    pseudonymKey: await k.pseudonymKey(),
-    pdf: interimDocumentPdf((await k.signer()).signer, k.clock),
-    onQueued: (id) => {
-      k.queued.emit(id);
-    },
-  };
-}
+const documentDeps = (k: Kernel): Promise<DocumentDeps> =>
+  k.documentDeps(trustPolicy(k.config.trust.allowedServers, undefined, k.config.trust.structureServers));
 
 const list = (v: string | undefined): string[] =>
   v === undefined

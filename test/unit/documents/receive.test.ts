@@ -22,12 +22,12 @@ import type { DocumentDeps } from "../../../src/documents/index.ts";
 import {
   assignDocument,
   escalateToRoute,
-  interimDocumentPdf,
+  documentPdf,
   listToRoute,
   NO_FLAGS,
   receiveDocument,
 } from "../../../src/documents/index.ts";
-import { extractEmbeddedFiles, verifyPdf } from "../../../src/pdf/index.ts";
+import { verifyPdf } from "../../../src/pdf/index.ts";
 import {
   EscalationScheduler,
   OutboxWorker,
@@ -70,7 +70,7 @@ describe.each(engines())("documents service on $name", (engine) => {
       { rpps: noMatrix, professionCode: "10", name: "Docteur Sans Matrix", roles: ["recipient"] },
       "cli:test",
     );
-    deps = { ...f.deps, pdf: interimDocumentPdf(f.deps.signer, f.deps.clock) };
+    deps = { ...f.deps, pdf: documentPdf(f.deps.signer, f.deps.clock) };
   }, 120_000);
   afterAll(async () => {
     await f.close();
@@ -115,12 +115,13 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(routed.map((a) => [a.member_id, a.reason])).toEqual(
       r.routing.map((x) => [`rpps:${x.rpps}`, x.reason]),
     );
-    // The delivered PDF is signed and carries the CDA exactly as received.
+    // A CDA R2 niveau 1 with an embedded PDF delivers that PDF, sealed: the hospital's PDF is a
+    // prefix of the delivered file, whose last signature (Passerelle's) covers the whole file.
     const payload = await new TransferRepository(f.db.knex).payload(r.transferId!);
     const report = await verifyPdf(payload!.pdf, { trustedCas: [ca()], clock: CLOCK });
     expect(report).toMatchObject({ valid: true, byteRangeCoversWholeFile: true });
-    const cda = extractEmbeddedFiles(payload!.pdf).find((e) => e.mimeType === "text/xml");
-    expect(Buffer.compare(cda!.content, Buffer.from(bytes))).toBe(0);
+    const embedded = tinyPdf();
+    expect(Buffer.compare(payload!.pdf.subarray(0, embedded.length), embedded)).toBe(0);
   });
 
   it("an organisation's id that looks like an RPPS is never a person: with nobody else the document waits « à orienter »", async () => {
@@ -375,7 +376,7 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(out.filename).toBe("document-MARCHAL-2026-03-09.pdf");
   });
 
-  it("a PDF is sealed with the hospital's bytes inside", async () => {
+  it("a PDF is sealed as an incremental update: the hospital's bytes are a prefix of the signed file", async () => {
     const pdf = tinyPdf("Compte rendu opératoire");
     const r = await receiveDocument(deps, {
       channel: "http",
@@ -388,10 +389,11 @@ describe.each(engines())("documents service on $name", (engine) => {
       content: { kind: "pdf", pdf },
     });
     const payload = await new TransferRepository(f.db.knex).payload(r.transferId!);
-    const inside = extractEmbeddedFiles(payload!.pdf).find((e) => e.mimeType === "application/pdf");
-    expect(Buffer.compare(inside!.content, pdf)).toBe(0);
+    expect(Buffer.compare(payload!.pdf.subarray(0, pdf.length), pdf)).toBe(0);
+    expect(payload!.pdf.length).toBeGreaterThan(pdf.length);
     expect(await verifyPdf(payload!.pdf, { trustedCas: [ca()], clock: CLOCK })).toMatchObject({
       valid: true,
+      byteRangeCoversWholeFile: true,
     });
   });
 
