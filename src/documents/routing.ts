@@ -9,11 +9,11 @@
  * 3. `stay` — the professionals the ADT feed named for the visit (ROL segments, IHE PAM France);
  * 4. `circle` — the patient's care circle, unless the patient objected (art. L1110-4 III CSP);
  *    every member was linked with the patient's informed or explicit agreement.
- * The sender's own addressing (1 and 2) is taken together; the stay and then the circle are used
- * only when it reaches nobody, so a document goes where the hospital addressed it. A candidate is
- * kept when the directory knows them, active, with a Matrix account the trust policy allows; the
- * first source that names someone gives their reason. Nobody reachable: the document waits in the
- * coordinators' queue « à orienter ».
+ * Every source adds its people, in that order: the physician the stay names and the care circle
+ * receive the letter as well as whoever the hospital addressed it to. A candidate is kept when the
+ * directory knows them, active, with a Matrix account the trust policy allows; the first source
+ * that names someone gives their reason. Nobody reachable: the document waits in the coordinators'
+ * queue « à orienter ».
  */
 import type { PatientRef } from "../audit/index.ts";
 import { stayPhysicians } from "../adt/index.ts";
@@ -84,30 +84,22 @@ export async function routeDocument(
   reading: CdaReading | undefined,
   patient: PatientRef,
 ): Promise<Routing> {
-  const addressed = await reachable(deps, addressedCandidates(incoming, reading));
-  if (addressed.members.length > 0) return addressed;
+  const candidates = addressedCandidates(incoming, reading);
   if (incoming.visitNumber !== undefined) {
     const stay = await stayPhysicians(deps.db.knex, patient, incoming.visitNumber);
-    const fromStay = await reachable(
-      deps,
-      (stay?.physicians ?? []).map((p) => ({
+    for (const p of stay?.physicians ?? [])
+      candidates.push({
         rpps: p.rpps,
-        source: "stay" as const,
+        source: "stay",
         reason: ROLE_REASONS[p.role] ?? `adt.rol.${p.role.toLowerCase()}`,
-      })),
-    );
-    if (fromStay.members.length > 0) return fromStay;
+      });
   }
   const circle = await circleOf(deps.db.knex, patient);
-  if (circle.objectionAt !== undefined) return { routing: [], members: [] };
-  return reachable(
-    deps,
-    circle.members.flatMap((m) =>
-      m.rpps === undefined
-        ? []
-        : [{ rpps: m.rpps, source: "circle" as const, reason: `circle.member.${m.consent}` }],
-    ),
-  );
+  if (circle.objectionAt === undefined)
+    for (const m of circle.members)
+      if (m.rpps !== undefined)
+        candidates.push({ rpps: m.rpps, source: "circle", reason: `circle.member.${m.consent}` });
+  return reachable(deps, candidates);
 }
 
 /** Keeps the reachable candidates, each once, with the first source that named them. */

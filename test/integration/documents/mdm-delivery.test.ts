@@ -3,7 +3,7 @@
  * real MLLP listener wired to the documents service as `serve` wires it, a real Synapse and real
  * recipient clients: an ADT A01 names the stay's physician (ROL, IHE PAM France); an MDM^T02 (the
  * ANS's published example, production INS, carrying a structured LDL-SES CDA) for that visit number
- * reaches that physician, who decrypts a PDF that poppler's pdfsig finds signed by Passerelle; an
+ * reaches that physician and the patient's care circle, who decrypt a PDF that poppler's pdfsig finds signed by Passerelle; an
  * MDM^T10 lands in the same room naming the reference it replaces; the T02 again is AA and sends
  * nothing; bad messages get their NACK and wait in `adt_rejected` (`adt refused`); a document for
  * a visit with no reachable physician goes to the patient's care circle; a document nobody can
@@ -236,7 +236,7 @@ describe("MDM/ORU documents → the stay's physician over a real homeserver", ()
   let first: { roomId?: string; sheetEventId?: string; reference: string };
   let firstTransfer: string;
 
-  it("A01 with a ROL physician, then MDM^T02 for its visit: AA, the physician decrypts a PDF pdfsig finds signed, routing `stay`", async () => {
+  it("A01 with a ROL physician, then MDM^T02 for its visit: AA, the physician and the care circle decrypt a PDF pdfsig finds signed, routing `stay` then `circle`", async () => {
     const a01 = `${adtMessage({ trigger: "A01", controlId: "DOCW-A01", ins: INS, visit: VISIT, lastName: "PAT-TROIS", firstNames: "DOMINIQUE" })}\rROL||AD|AT^Médecin responsable^IHE|8${rpps[0]!}^ALPHA^Alice^^^^^^ASIP-SANTE-PS&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS`;
     expect(ackCode((await send(Buffer.from(a01, "utf8")))[0]!).code).toBe("AA");
     await waitFor(
@@ -257,8 +257,13 @@ describe("MDM/ORU documents → the stay's physician over a real homeserver", ()
     expect(Buffer.from(row.content).toString("utf8")).toBe(cda);
     firstTransfer = row.transfer_id!;
     const s = await sent(firstTransfer);
-    expect(s.routing).toEqual([{ rpps: rpps[0], source: "stay", reason: "adt.rol.attending" }]);
-    expect(s.recipients.map((r) => r.matrixId)).toEqual([clients[0]!.getUserId()]);
+    expect(s.routing).toEqual([
+      { rpps: rpps[0], source: "stay", reason: "adt.rol.attending" },
+      { rpps: rpps[1], source: "circle", reason: expect.stringMatching(/^circle\.member\./) as string },
+    ]);
+    expect(s.recipients.map((r) => r.matrixId).sort()).toEqual(
+      [clients[0]!.getUserId(), clients[1]!.getUserId()].sort(),
+    );
     first = s.transfer;
     const ev = await sheetEvent(clients[0]!, s.transfer);
     expect(ev.isEncrypted()).toBe(true);
@@ -274,8 +279,12 @@ describe("MDM/ORU documents → the stay's physician over a real homeserver", ()
     // the structured CDA is rendered, and embedded exactly as received (PDF/A-3 associated file)
     const embedded = extractEmbeddedFiles(pdf).find((e) => e.mimeType === "text/xml");
     expect(embedded?.content.toString("utf8")).toBe(cda);
-    // the care circle member is not addressed when the stay's physician is reachable
-    expect(clients[1]!.getRoom(s.transfer.roomId)?.getMyMembership()).not.toBe("join");
+    // the care circle member decrypts the same file
+    const circlePdf = await downloadEncryptedFile(
+      clients[1]!,
+      sheetView(await sheetEvent(clients[1]!, s.transfer)).file,
+    );
+    expect(sha256Hex(circlePdf)).toBe(s.transfer.pdfSha256);
   }, 120_000);
 
   it("MDM^T10: the new version lands in the same room, its caption names the reference it replaces; the earlier shows replacedBy", async () => {
@@ -302,7 +311,7 @@ describe("MDM/ORU documents → the stay's physician over a real homeserver", ()
     const row = await documentRow(`${id}^CR-HOSP`);
     expect(Buffer.from(row.content).toString("utf8")).toBe(cda);
     const s = await sent(row.transfer_id!);
-    expect(s.routing).toEqual([{ rpps: rpps[0], source: "stay", reason: "adt.rol.attending" }]);
+    expect(s.routing.map((r) => r.source)).toEqual(["stay", "circle"]);
     const pdf = await downloadEncryptedFile(
       clients[0]!,
       sheetView(await sheetEvent(clients[0]!, s.transfer)).file,

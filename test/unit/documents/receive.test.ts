@@ -159,17 +159,26 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(other.outcome).toBe("to_route");
   });
 
-  it("the care circle comes last, and not at all once the patient objected", async () => {
+  it("the care circle comes last, after those named, and not at all once the patient objected", async () => {
     const circles = new CircleService(f.deps);
     await circles.join({ ins: insOf(4), rpps: rpps[5]!, source: "cli" }, "cli:test");
     const r = await receiveDocument(deps, incomingCda({ id: "R-CIRCLE", ins: insOf(4) }));
     expect(r.routing).toEqual([{ rpps: rpps[5], source: "circle", reason: "circle.member.informed" }]);
-    // message recipients win over the circle
+    // the recipients the message names come first; the circle still receives it
     const named = await receiveDocument(
       deps,
       incomingCda({ id: "R-CIRCLE-2", ins: insOf(4), to: [rpps[0]!] }),
     );
-    expect(named.routing).toEqual([{ rpps: rpps[0], source: "message", reason: "message.recipient" }]);
+    expect(named.routing).toEqual([
+      { rpps: rpps[0], source: "message", reason: "message.recipient" },
+      { rpps: rpps[5], source: "circle", reason: "circle.member.informed" },
+    ]);
+    // named by the message and in the circle: once, with the first source
+    const both = await receiveDocument(
+      deps,
+      incomingCda({ id: "R-CIRCLE-3", ins: insOf(4), to: [rpps[5]!] }),
+    );
+    expect(both.routing).toEqual([{ rpps: rpps[5], source: "message", reason: "message.recipient" }]);
     await circles.join({ ins: insOf(5), rpps: rpps[5]!, source: "cli" }, "cli:test");
     await circles.recordObjection(insOf(5), "cli", "cli:test");
     const objected = await receiveDocument(deps, incomingCda({ id: "R-OBJ", ins: insOf(5) }));
