@@ -24,14 +24,8 @@ import { performance } from "node:perf_hooks";
 import { checkCdaFiles, conforms, findKit, sheetToCda } from "../src/cda/index.ts";
 import { systemClock } from "../src/core/index.ts";
 import type { FormKind, ValidatedSheet } from "../src/forms/index.ts";
-import {
-  addSignaturePlaceholder,
-  createDevPki,
-  P12Signer,
-  produceSignedSheet,
-  renderSheet,
-  signPdf,
-} from "../src/pdf/index.ts";
+import { addSignaturePlaceholder, signPdf } from "../src/pdf/sign/index.ts";
+import { createDevPki, P12Signer, produceSignedSheet, renderSheet } from "../src/pdf/index.ts";
 import { validatedExample } from "../test/helpers/sheets.ts";
 import { tempDir } from "../test/helpers/tmp.ts";
 import { fmt, printTable, target, writeResults } from "./lib/report.ts";

@@ -80,7 +80,7 @@ const PATCHES = [
   },
   {
     id: "placeholder-hex",
-    file: "src/pdf/placeholder.ts",
+    file: "src/pdf/sign/placeholder.ts",
     flag: "zeroHexContents",
     what: "/Contents zero hex string built once",
   },

@@ -12,13 +12,8 @@ import { SignPdf } from "@signpdf/signpdf";
 import { P12Signer as StockP12Signer } from "@signpdf/signer-p12";
 import { systemClock } from "../src/core/index.ts";
 import { loadFormRegistry, parseSheetJson, validateSheet, type ValidatedSheet } from "../src/forms/index.ts";
-import {
-  addSignaturePlaceholder,
-  P12Signer,
-  produceSignedSheet,
-  renderSheet,
-  signPdf,
-} from "../src/pdf/index.ts";
+import { addSignaturePlaceholder, signPdf } from "../src/pdf/sign/index.ts";
+import { P12Signer, produceSignedSheet, renderSheet } from "../src/pdf/index.ts";
 import { serveBench } from "./lib/pool.ts";
 
 export const EXAMPLE_SHEET = path.resolve(import.meta.dirname, "../liaison-forms/examples/discharge.json");

@@ -33,12 +33,12 @@ import {
   EMBEDDED_DATA_NAME,
   createDevPki,
   extractEmbeddedFiles,
-  extractSignature,
   renderSheet,
   verifyPdf,
 } from "../src/pdf/index.ts";
-import { OID } from "../src/pdf/oids.ts";
-import { loadCertificate, readSignedData } from "../src/pdf/verify-read.ts";
+import { extractSignature } from "../src/pdf/verify/verify-locate.ts";
+import { OID } from "../src/pdf/verify/oids.ts";
+import { loadCertificate, readSignedData } from "../src/pdf/verify/verify-read.ts";
 import { busyness, describeBusyness } from "./lib/machine.ts";
 import { opensslRsa2048 } from "./lib/openssl.ts";
 import { pairedRatio, type PairedRatio, type Slice } from "./lib/paired.ts";

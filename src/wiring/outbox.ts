@@ -7,7 +7,7 @@
 import { escalateToRoute } from "../documents/index.ts";
 import type { Hub } from "../matrix/index.ts";
 import type { Kernel } from "../kernel.ts";
-import { SheetPool } from "../pdf/pool/index.ts";
+import { SheetPool } from "../pdf/index.ts";
 import type { CreateTransferDeps } from "../transfers/index.ts";
 import { EscalationScheduler, OutboxWorker } from "../transfers/index.ts";
 import type { TrustPolicy } from "../trust/index.ts";

@@ -3,7 +3,7 @@
  * (paragraphs, lists with their markers, tables with a shaded header row) on a pdfkit page, in the
  * sheets' palette and sizes (layout.ts).
  */
-import { COLORS, SIZES } from "../layout.ts";
+import { COLORS, SIZES } from "../render/index.ts";
 import type { NarrativeBlock } from "./narrative-blocks.ts";
 
 type Doc = PDFKit.PDFDocument;

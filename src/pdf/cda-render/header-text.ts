@@ -4,7 +4,7 @@
  * their profession and organisation, HL7 TS timestamps as dates in French civil time.
  */
 import type { CdaPatient, CdaPerson } from "../../cda/read/index.ts";
-import { formatDate, formatDateTime, formatNir } from "../format.ts";
+import { formatDate, formatDateTime, formatNir } from "../render/index.ts";
 
 const SEX: Readonly<Record<string, string>> = { F: "Féminin", M: "Masculin", UN: "Indéterminé" };
 

@@ -13,8 +13,8 @@ import { Worker } from "node:worker_threads";
 import type { ErrorCode } from "../../core/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import type { ValidatedSheet } from "../../forms/index.ts";
-import type { ProduceOptions, SignedSheet } from "../sheet.ts";
-import type { Signer } from "../signer.ts";
+import type { ProduceOptions, SignedSheet } from "../sheet/index.ts";
+import type { Signer } from "../sign/index.ts";
 import type { FromWorker, PoolError, ToWorker } from "./protocol.ts";
 import { toPoolError } from "./protocol.ts";
 

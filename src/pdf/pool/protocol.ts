@@ -6,7 +6,7 @@
  */
 import type { FieldIssue } from "../../core/index.ts";
 import type { ValidatedSheet } from "../../forms/index.ts";
-import type { SignedSheet } from "../sheet.ts";
+import type { SignedSheet } from "../sheet/index.ts";
 
 /** Main thread → worker. */
 export type ToWorker =

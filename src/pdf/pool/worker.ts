@@ -4,8 +4,8 @@
  * main thread to sign the CMS signed attributes: its `Signer` keeps the key (see `protocol.ts`).
  */
 import { parentPort } from "node:worker_threads";
-import { produceSignedSheet } from "../sheet.ts";
-import type { Signer } from "../signer.ts";
+import { produceSignedSheet } from "../sheet/index.ts";
+import type { Signer } from "../sign/index.ts";
 import type { FromWorker, ToWorker } from "./protocol.ts";
 import { toPoolError } from "./protocol.ts";
 

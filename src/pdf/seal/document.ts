@@ -12,7 +12,7 @@ import {
   type PdfDict,
   type PdfRef,
   type PdfValue,
-} from "../pdf-objects.ts";
+} from "../verify/index.ts";
 import { decodeStream, readIndirectAt } from "./stream.ts";
 import { readXrefChain, type XrefChain } from "./xref.ts";
 

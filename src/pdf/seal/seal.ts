@@ -8,7 +8,7 @@
  * placeholder is then filled by the same `signPdf` as Passerelle's own sheets.
  */
 import { PasserelleError } from "../../core/errors.ts";
-import { BYTE_RANGE_MARKER, DEFAULT_SIGNATURE_LENGTH } from "../placeholder.ts";
+import { BYTE_RANGE_MARKER, DEFAULT_SIGNATURE_LENGTH, signPdf } from "../sign/index.ts";
 import {
   dictGet,
   isName,
@@ -17,9 +17,8 @@ import {
   decodeTextString,
   type PdfDict,
   type PdfValue,
-} from "../pdf-objects.ts";
-import { signPdf } from "../sign.ts";
-import type { Signer } from "../signer.ts";
+} from "../verify/index.ts";
+import type { Signer } from "../sign/index.ts";
 import { PdfFile } from "./document.ts";
 import { pdfDate, serialize, textString } from "./serialize.ts";
 import { appendUpdate, type UpdatedObject } from "./update.ts";

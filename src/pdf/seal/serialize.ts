@@ -3,7 +3,7 @@
  * incremental update rewrites (catalog, page, form): strings as hex strings (§7.3.4.3, any byte is
  * safe there), names with `#xx` escapes (§7.3.5), reals without exponent (§7.3.3).
  */
-import type { PdfValue } from "../pdf-objects.ts";
+import type { PdfValue } from "../verify/index.ts";
 
 const REGULAR_NAME_CHAR = /^[!-~]$/;
 const NAME_DELIMITERS = new Set("()<>[]{}/%#");

@@ -5,7 +5,7 @@
  */
 import { inflateSync } from "node:zlib";
 import { PasserelleError } from "../../core/errors.ts";
-import { dictGet, isName, parseValue, type PdfValue } from "../pdf-objects.ts";
+import { dictGet, isName, parseValue, type PdfValue } from "../verify/index.ts";
 
 export interface RawObject {
   readonly num: number;

@@ -4,7 +4,7 @@
  * classic table with its trailer (§7.5.4–7.5.5) or a cross-reference stream (§7.5.8) — whose /Prev
  * is the previous `startxref`. The original bytes are left untouched: they stay a prefix of the result.
  */
-import type { PdfDict } from "../pdf-objects.ts";
+import type { PdfDict } from "../verify/index.ts";
 import { serialize } from "./serialize.ts";
 
 /** An object to write: its number, generation and body (the text between `obj` and `endobj`). */

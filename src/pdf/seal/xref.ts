@@ -7,7 +7,7 @@
  * Anything that does not read as the standard says raises PDF_UNSUPPORTED (never a value from the file).
  */
 import { PasserelleError } from "../../core/errors.ts";
-import { dictGet, isDict, isName, parseValue, type PdfDict, type PdfValue } from "../pdf-objects.ts";
+import { dictGet, isDict, isName, parseValue, type PdfDict, type PdfValue } from "../verify/index.ts";
 import { decodeStream, readIndirectAt, type RawObject } from "./stream.ts";
 
 export type XrefEntry =

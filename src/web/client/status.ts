@@ -1,4 +1,4 @@
-/** French labels of transfer states (src/transfers/types.ts), the overdue flag and form kinds. */
+/** French labels of transfer states (src/transfers/record/types.ts), the overdue flag and form kinds. */
 export const STATE_LABELS: Readonly<Record<string, string>> = {
   queued: "En file d’attente",
   sent: "Envoyé",

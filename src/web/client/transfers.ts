@@ -8,7 +8,7 @@ import { call, describeError, getJson } from "./http.ts";
 import type { TransferRow } from "./shapes.ts";
 import { listOf, memberOf, str, transferOf } from "./shapes.ts";
 import { stateLabel } from "./status.ts";
-import { kindFr } from "../../transfers/kinds.ts";
+import { kindFr } from "../../transfers/record/kinds.ts";
 
 const REFRESH_MS = 2000;
 

@@ -31,12 +31,8 @@ import {
   sha256Hex,
 } from "../../../src/matrix/index.ts";
 import { verifyPdf } from "../../../src/pdf/index.ts";
-import {
-  createTransfer,
-  OutboxWorker,
-  transferReference,
-  transferStatus,
-} from "../../../src/transfers/index.ts";
+import { createTransfer, OutboxWorker, transferStatus } from "../../../src/transfers/index.ts";
+import { transferReference } from "../../../src/transfers/record/index.ts";
 import { adtMessage, hl7Now, insOf, pamFixture, PATIENT } from "../../helpers/adt.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractSignature } from "../../../src/pdf/index.ts";
+import { extractSignature } from "../../../src/pdf/verify/verify-locate.ts";
 import { examplePath } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 

@@ -45,7 +45,8 @@ import {
 import { captureIo } from "../../helpers/io.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";
 import { makePki, PASSPHRASE, renderSample, type TestPki } from "../../unit/pdf/sign-fixtures.ts";
-import { extractEmbeddedFiles, P12Signer, signPdf } from "../../../src/pdf/index.ts";
+import { extractEmbeddedFiles, P12Signer } from "../../../src/pdf/index.ts";
+import { signPdf } from "../../../src/pdf/sign/index.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "../synapse/harness.ts";
 import {
   addRecipients,

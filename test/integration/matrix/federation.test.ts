@@ -23,8 +23,8 @@ import {
   sha256Hex,
 } from "../../../src/matrix/index.ts";
 import { DirectoryService } from "../../../src/directory/index.ts";
+import { coordinatorContextKey } from "../../../src/transfers/escalation/escalation.ts";
 import {
-  coordinatorContextKey,
   createTransfer,
   EscalationScheduler,
   OutboxWorker,

@@ -9,13 +9,8 @@ import path from "node:path";
 import { Direction, EventTimeline, type MatrixClient } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../../src/core/clock.ts";
-import {
-  createDevPki,
-  P12Signer,
-  produceSignedSheet,
-  verifyPdf,
-  type DevPki,
-} from "../../../src/pdf/index.ts";
+import { createDevPki, P12Signer, produceSignedSheet, verifyPdf } from "../../../src/pdf/index.ts";
+import type { DevPki } from "../../../src/pdf/sign/dev-pki.ts";
 import {
   downloadEncryptedFile,
   MatrixSheetTransport,
@@ -25,7 +20,8 @@ import {
   type RegisteredUser,
   type SheetMessageContent,
 } from "../../../src/matrix/index.ts";
-import { sheetCaption, transferReference } from "../../../src/transfers/index.ts";
+import { sheetCaption } from "../../../src/transfers/outbox/caption.ts";
+import { transferReference } from "../../../src/transfers/record/index.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { clearMedia, clearView, leaks, patientNeedles } from "./plaintext.ts";
 import { decryptedMessages, sheetMessages } from "../../helpers/matrix-recipient.ts";

@@ -16,7 +16,7 @@ import { readCda } from "../../../src/cda/read/index.ts";
 import { fixedClock } from "../../../src/core/index.ts";
 import { renderCdaPdf } from "../../../src/pdf/cda-render/index.ts";
 import { sealPdf } from "../../../src/pdf/seal/index.ts";
-import { P12Signer } from "../../../src/pdf/signer.ts";
+import { P12Signer } from "../../../src/pdf/sign/signer.ts";
 import { cdaDocuments } from "../../unit/pdf/cda-render/documents.ts";
 import { makePki, PASSPHRASE, renderSample, type TestPki } from "../../unit/pdf/sign-fixtures.ts";
 

@@ -15,7 +15,7 @@ import { readCda, type CdaSection } from "../../../src/cda/read/index.ts";
 import { fixedClock } from "../../../src/core/index.ts";
 import { renderCdaPdf } from "../../../src/pdf/cda-render/index.ts";
 import { EMBEDDED_CDA_NAME } from "../../../src/pdf/index.ts";
-import { P12Signer } from "../../../src/pdf/signer.ts";
+import { P12Signer } from "../../../src/pdf/sign/signer.ts";
 import { cdaDocuments, N1_TEXT } from "../../unit/pdf/cda-render/documents.ts";
 import { makePki, PASSPHRASE, type TestPki } from "../../unit/pdf/sign-fixtures.ts";
 

@@ -13,8 +13,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealPdf } from "../../../src/pdf/seal/index.ts";
-import { signPdf } from "../../../src/pdf/sign.ts";
-import { P12Signer } from "../../../src/pdf/signer.ts";
+import { signPdf } from "../../../src/pdf/sign/sign.ts";
+import { P12Signer } from "../../../src/pdf/sign/signer.ts";
 import { makePki, PASSPHRASE, renderSample, type TestPki } from "../../unit/pdf/sign-fixtures.ts";
 
 const run = promisify(execFile);

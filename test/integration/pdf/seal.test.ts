@@ -14,9 +14,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealPdf } from "../../../src/pdf/seal/index.ts";
-import { signPdf } from "../../../src/pdf/sign.ts";
-import { P12Signer } from "../../../src/pdf/signer.ts";
-import { extractSignature, verifyPdfSignatures } from "../../../src/pdf/verify.ts";
+import { signPdf } from "../../../src/pdf/sign/sign.ts";
+import { P12Signer } from "../../../src/pdf/sign/signer.ts";
+import { extractSignature, verifyPdfSignatures } from "../../../src/pdf/verify/verify.ts";
 import {
   makePki,
   PASSPHRASE,

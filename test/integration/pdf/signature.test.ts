@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDevPki, type DevPki } from "../../../src/pdf/dev-pki.ts";
-import { addSignaturePlaceholder } from "../../../src/pdf/placeholder.ts";
-import { signPdf } from "../../../src/pdf/sign.ts";
-import { P12Signer } from "../../../src/pdf/signer.ts";
-import { extractSignature, verifyPdf } from "../../../src/pdf/verify.ts";
+import { createDevPki, type DevPki } from "../../../src/pdf/sign/dev-pki.ts";
+import { addSignaturePlaceholder } from "../../../src/pdf/sign/placeholder.ts";
+import { signPdf } from "../../../src/pdf/sign/sign.ts";
+import { P12Signer } from "../../../src/pdf/sign/signer.ts";
+import { extractSignature, verifyPdf } from "../../../src/pdf/verify/verify.ts";
 import { collectPdf } from "../../helpers/pdfkit.ts";
 
 const run = promisify(execFile);

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/storage/index.ts";
 import type { Database } from "../../../src/storage/index.ts";
-import { claimDue, claimToken, createTransfer, OutboxWorker } from "../../../src/transfers/index.ts";
+import { claimDue, claimToken } from "../../../src/transfers/outbox/claim.ts";
+import { createTransfer, OutboxWorker } from "../../../src/transfers/index.ts";
 import { RecordingTransport } from "../../helpers/recording-transport.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";

@@ -10,10 +10,10 @@ import {
   answerTeleexpertise,
   createTransfer,
   EscalationScheduler,
-  findOverdue,
   OutboxWorker,
   transferStatus,
 } from "../../../src/transfers/index.ts";
+import { findOverdue } from "../../../src/transfers/escalation/overdue.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { RecordingTransport } from "../../helpers/recording-transport.ts";

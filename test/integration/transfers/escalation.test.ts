@@ -18,17 +18,17 @@ import { addStructure, DirectoryService } from "../../../src/directory/index.ts"
 import type { Hub, InboundListener, RegisteredUser } from "../../../src/matrix/index.ts";
 import { downloadEncryptedFile, ESCALATION_KEY, openHub, sha256Hex } from "../../../src/matrix/index.ts";
 import { verifyPdf } from "../../../src/pdf/index.ts";
+import { coordinatorContextKey } from "../../../src/transfers/escalation/escalation.ts";
 import {
-  coordinatorContextKey,
   createTransfer,
   EscalationScheduler,
   handleRoomCommand,
   OutboxWorker,
   recordAcknowledgement,
   TransferRepository,
-  transferReference,
   transferStatus,
 } from "../../../src/transfers/index.ts";
+import { transferReference } from "../../../src/transfers/record/index.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";
 import { startTestHomeserver, waitForEvent, type TestHomeserver } from "../synapse/harness.ts";

@@ -10,12 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hub, RegisteredUser } from "../../../src/matrix/index.ts";
 import { downloadEncryptedFile, openHub, sha256Hex } from "../../../src/matrix/index.ts";
 import { verifyPdf } from "../../../src/pdf/index.ts";
-import {
-  createTransfer,
-  OutboxWorker,
-  transferReference,
-  transferStatus,
-} from "../../../src/transfers/index.ts";
+import { createTransfer, OutboxWorker, transferStatus } from "../../../src/transfers/index.ts";
+import { transferReference } from "../../../src/transfers/record/index.ts";
 import { exampleSheet } from "../../helpers/sheets.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";
 import { engines } from "../postgres.ts";

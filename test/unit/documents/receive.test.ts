@@ -34,8 +34,8 @@ import {
   TransferRepository,
   transferStatus,
 } from "../../../src/transfers/index.ts";
-import { outgoingSheet } from "../../../src/transfers/outgoing.ts";
-import type { TransferRow } from "../../../src/transfers/repository.ts";
+import { outgoingSheet } from "../../../src/transfers/outbox/outgoing.ts";
+import type { TransferRow } from "../../../src/transfers/record/repository.ts";
 import { adtMessage, insOf } from "../../helpers/adt.ts";
 import { documentCda, incomingCda, tinyPdf } from "../../helpers/documents.ts";
 import { tempDir } from "../../helpers/tmp.ts";

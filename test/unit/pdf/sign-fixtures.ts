@@ -4,8 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PDFDocument from "pdfkit";
 import { fixedClock } from "../../../src/core/clock.ts";
-import { createDevPki, type DevPki } from "../../../src/pdf/dev-pki.ts";
-import { addSignaturePlaceholder, type SignaturePlaceholderOptions } from "../../../src/pdf/placeholder.ts";
+import { createDevPki, type DevPki } from "../../../src/pdf/sign/dev-pki.ts";
+import {
+  addSignaturePlaceholder,
+  type SignaturePlaceholderOptions,
+} from "../../../src/pdf/sign/placeholder.ts";
 import { collectPdf } from "../../helpers/pdfkit.ts";
 
 export const PASSPHRASE = "correct horse battery staple";

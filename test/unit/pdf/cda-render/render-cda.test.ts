@@ -9,7 +9,7 @@ import { readCda } from "../../../../src/cda/read/index.ts";
 import { fixedClock } from "../../../../src/core/index.ts";
 import { renderCdaPdf } from "../../../../src/pdf/cda-render/index.ts";
 import { EMBEDDED_CDA_NAME, extractEmbeddedFiles, verifyPdf } from "../../../../src/pdf/index.ts";
-import { P12Signer } from "../../../../src/pdf/signer.ts";
+import { P12Signer } from "../../../../src/pdf/sign/signer.ts";
 import { encode, n1Document, PATIENT } from "../../../helpers/cda-hospital.ts";
 import { makePki, PASSPHRASE, VERIFY_CLOCK, type TestPki } from "../sign-fixtures.ts";
 import { cdaDocuments } from "./documents.ts";

@@ -7,9 +7,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PasserelleError } from "../../../../src/core/errors.ts";
 import { addSealPlaceholder, sealPdf } from "../../../../src/pdf/seal/index.ts";
-import { signPdf } from "../../../../src/pdf/sign.ts";
-import { P12Signer } from "../../../../src/pdf/signer.ts";
-import { verifyPdf, verifyPdfSignatures } from "../../../../src/pdf/verify.ts";
+import { signPdf } from "../../../../src/pdf/sign/sign.ts";
+import { P12Signer } from "../../../../src/pdf/sign/signer.ts";
+import { verifyPdf, verifyPdfSignatures } from "../../../../src/pdf/verify/verify.ts";
 import { makePki, PASSPHRASE, renderSample, VERIFY_CLOCK, type TestPki } from "../sign-fixtures.ts";
 import { classicPdf14, hybridPdf, xrefStreamPdf15 } from "./hospital-pdfs.ts";
 
