@@ -3,8 +3,10 @@
  * document id, the recipient named by PRT RCT) on ONE MLLP connection, sent as an interface engine
  * does (the next only once the previous one's ACK came back), to the service in a child process
  * (MLLP listener, documents service, outbox worker, hub on a real Synapse). The child is SIGKILLed
- * after the 200th ACK while the next message is in flight; restarted, the sender resends every
- * message it had no ACK for, and then a few it had (as an engine replaying its log does). In the
+ * twice: after the 200th ACK while the next message is in flight (at a random moment), and the
+ * instant the 351st document's transaction is committed, before its ACK reaches the sender. Each
+ * time it is restarted and the sender resends every message it had no ACK for; at the end it
+ * replays a few it had (as an engine replaying its log does). In the
  * end: every document stored once, every transfer sent, each document in the recipient's decrypted
  * timeline exactly once, the resent ones audited `document.duplicate` and sending nothing, and the
  * audit chain verifies.
@@ -28,6 +30,8 @@ const N = 500;
 /** Patients: the documents of one patient to one recipient share a room (one context key). */
 const PATIENTS = 4;
 const KILL_AFTER = 200;
+/** The second kill: the instant the document in flight is committed, before its ACK is read. */
+const KILL_AT_COMMIT = 350;
 /** Already acknowledged messages sent again at the end. */
 const REPLAYED = [0, 1, 57, KILL_AFTER - 1, N - 1];
 const LEASE_MS = 3000;
@@ -96,7 +100,7 @@ afterAll(async () => {
 });
 
 it(
-  `${N} documents on one MLLP connection, kill -9 after ${KILL_AFTER} ACKs: resent, each delivered exactly once, audit verifies`,
+  `${N} documents on one MLLP connection, kill -9 after ${KILL_AFTER} ACKs and at the commit of #${KILL_AT_COMMIT}: resent, each delivered exactly once, audit verifies`,
   { timeout: 900_000 },
   async () => {
     const [rpps] = await addRecipients(f, [alice.userId]);
@@ -108,12 +112,24 @@ it(
     let sender = await MllpSender.connect(service.port);
     let t = Date.now();
     let next = 0;
-    let killed = false;
+    const kills: number[] = [];
     while (next < N) {
-      if (next === KILL_AFTER && !killed) {
-        killed = true;
+      if (next === KILL_AFTER && !kills.includes(KILL_AFTER)) {
+        kills.push(KILL_AFTER);
         const victim = service.child;
         setTimeout(() => victim.kill("SIGKILL"), 1 + Math.floor(Math.random() * 20));
+      }
+      if (next === KILL_AT_COMMIT && !kills.includes(KILL_AT_COMMIT)) {
+        kills.push(KILL_AT_COMMIT);
+        const victim = service.child;
+        const id = bulkDocumentId({ n: next });
+        void (async () => {
+          const committed = async (): Promise<boolean> =>
+            (await f.db.knex("documents").where("document_id", id).first()) !== undefined;
+          while (victim.exitCode === null && !(await committed())) await new Promise((r) => setImmediate(r));
+          timings.commitKillAckedFirst = acked.has(KILL_AT_COMMIT) ? 1 : 0;
+          victim.kill("SIGKILL");
+        })();
       }
       try {
         sends[next]!++;
@@ -125,7 +141,7 @@ it(
       } catch {
         // connection lost: restart the service, resend from the first unacknowledged message
         sender.close();
-        timings.sentAtKill = await sentCount();
+        timings[`sentAtKill${String(kills.length)}`] = await sentCount();
         const restart = Date.now();
         service = await startService();
         timings.restartMs = Date.now() - restart;
@@ -139,13 +155,13 @@ it(
     }
     timings.allAckedMs = Date.now() - t;
     sender.close();
-    expect(killed).toBe(true);
-    expect(children).toHaveLength(2);
+    expect(kills).toEqual([KILL_AFTER, KILL_AT_COMMIT]);
+    expect(children).toHaveLength(3);
     expect(acked.size).toBe(N);
     const resentUnacked = sends.filter((n, i) => n > 1 && !REPLAYED.includes(i)).length;
     timings.resentUnacknowledged = resentUnacked;
     timings.replayedAcknowledged = REPLAYED.length;
-    expect(resentUnacked).toBeGreaterThanOrEqual(1);
+    expect(resentUnacked).toBeGreaterThanOrEqual(kills.length);
 
     // every document stored exactly once, byte for byte under its own id
     const docs = await f.db
