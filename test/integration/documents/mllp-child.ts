@@ -4,7 +4,9 @@
  * dev signer), the hub (session and crypto store in T_DIR/hub), the outbox worker, and the MLLP
  * listener with the documents service behind it (stored and audited before the ACK, the transfer
  * queued in the same transaction, the worker woken). Prints `{"ready":true,"port":N}` once
- * listening. Killed with SIGKILL by the test.
+ * listening. Killed with SIGKILL by the test; with `T_DIE_AFTER_COMMIT` set to a document id, it
+ * SIGKILLs itself right after that document's transaction committed, before its ACK is written
+ * (the one moment an outside kill cannot aim at).
  */
 import path from "node:path";
 import { startMllpListener } from "../../../src/adt/index.ts";
@@ -45,6 +47,11 @@ const deps: DocumentDeps = {
 worker.start();
 const listener = await startMllpListener(f.deps, {
   port: 0,
-  receiveDocument: (incoming) => receiveDocument(deps, incoming),
+  receiveDocument: async (incoming) => {
+    const received = await receiveDocument(deps, incoming);
+    if (!received.duplicate && incoming.documentId === process.env.T_DIE_AFTER_COMMIT)
+      process.kill(process.pid, "SIGKILL");
+    return received;
+  },
 });
 process.stdout.write(`${JSON.stringify({ ready: true, port: listener.port })}\n`);
