@@ -14,7 +14,7 @@ import PDFDocument from "pdfkit";
 import type { CdaReading, CdaSection } from "../../cda/read/index.ts";
 import type { Clock } from "../../core/index.ts";
 import { PasserelleError } from "../../core/errors.ts";
-import { FONTS, registerSheetFonts, COLORS, PAGE, SIZES } from "../render/index.ts";
+import { FONTS, registerSheetFonts, COLORS, PAGE, SIZES, drawPageFurniture } from "../render/index.ts";
 import { addSignaturePlaceholder, signPdf } from "../sign/index.ts";
 import { EMBEDDED_CDA_NAME } from "../sheet/index.ts";
 import type { Signer } from "../sign/index.ts";
@@ -97,43 +97,12 @@ function drawBody(doc: PDFKit.PDFDocument, r: CdaReading): void {
 
 /** Header band and footer on every page, once the page count is known. */
 function pageFurniture(doc: PDFKit.PDFDocument, r: CdaReading): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const { width, height } = doc.page;
-    const left = PAGE.margins.left;
-    const inner = width - PAGE.margins.left - PAGE.margins.right;
-    const saved = doc.page.margins;
-    doc.page.margins = { top: 0, bottom: 0, left: saved.left, right: saved.right };
-    doc.rect(left, PAGE.headerTop, inner, 52).fill(COLORS.band);
-    const line = (text: string, y: number): void => {
-      doc.text(text, left + 8, PAGE.headerTop + y, { width: inner - 16, height: 11, ellipsis: true });
-    };
-    doc.font("bold").fontSize(9.5).fillColor(COLORS.text);
-    line(r.custodian?.name ?? r.author.structure?.name ?? "", 6);
-    doc.font("bold").fontSize(8.5).fillColor(COLORS.accent);
-    line(r.title ?? documentKind(r), 21);
-    doc.font("regular").fontSize(8.5).fillColor(COLORS.text);
-    line(`Patient : ${patientLine(r.patient)}`, 36);
-    const fy = height - PAGE.footerFromBottom;
-    doc
-      .moveTo(left, fy - 6)
-      .lineTo(left + inner, fy - 6)
-      .lineWidth(0.5)
-      .stroke(COLORS.rule);
-    doc.font("regular").fontSize(SIZES.small).fillColor(COLORS.muted);
-    doc.text("Passerelle · document CDA R2 joint (original) · document signé électroniquement", left, fy, {
-      width: inner * 0.8,
-      lineBreak: false,
-    });
-    doc.text(`page ${String(i - range.start + 1)} / ${String(range.count)}`, left + inner * 0.8, fy, {
-      width: inner * 0.2,
-      align: "right",
-      lineBreak: false,
-    });
-    doc.page.margins = saved;
-  }
-  doc.switchToPage(range.start + range.count - 1);
+  drawPageFurniture(doc, {
+    issuer: r.custodian?.name ?? r.author.structure?.name ?? "",
+    title: r.title ?? documentKind(r),
+    patient: patientLine(r.patient),
+    footer: "Passerelle · document CDA R2 joint (original) · document signé électroniquement",
+  });
 }
 
 /** Renders the unsigned PDF (placeholder included); `sign` fills it. */

@@ -4,6 +4,7 @@ import type { FormDefinition } from "../../forms/definition.ts";
 import { formRef } from "../../forms/definition.ts";
 import { FONTS, FONT_FILES, registerFontFiles, registerSheetFonts } from "./fonts.ts";
 import { formatInstantDate, patientLine, valueAt } from "./format.ts";
+import { drawPageFurniture } from "./furniture.ts";
 import { COLORS, PAGE, SIZES } from "./layout.ts";
 import { renderSection } from "./render-fields.ts";
 
@@ -151,45 +152,10 @@ function pageFurniture(
   sheetId: string,
 ): void {
   const issuer = valueAt(data, form.header.issuer);
-  const patient = patientLine(form, data);
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const { width, height } = doc.page;
-    const left = PAGE.margins.left;
-    const inner = width - PAGE.margins.left - PAGE.margins.right;
-    const saved = doc.page.margins;
-    doc.page.margins = { top: 0, bottom: 0, left: saved.left, right: saved.right };
-
-    doc.rect(left, PAGE.headerTop, inner, 52).fill(COLORS.band);
-    // One line each, cut with an ellipsis: issuer, document kind, patient identity.
-    const line = (text: string, y: number): void => {
-      doc.text(text, left + 8, PAGE.headerTop + y, { width: inner - 16, height: 11, ellipsis: true });
-    };
-    doc.font("bold").fontSize(9.5).fillColor(COLORS.text);
-    line(typeof issuer === "string" ? issuer : "", 6);
-    doc.font("bold").fontSize(8.5).fillColor(COLORS.accent);
-    line(form.title.fr, 21);
-    doc.font("regular").fontSize(8.5).fillColor(COLORS.text);
-    line(`Patient : ${patient}`, 36);
-
-    const fy = height - PAGE.footerFromBottom;
-    doc
-      .moveTo(left, fy - 6)
-      .lineTo(left + inner, fy - 6)
-      .lineWidth(0.5)
-      .stroke(COLORS.rule);
-    doc.font("regular").fontSize(SIZES.small).fillColor(COLORS.muted);
-    doc.text(`Passerelle · ${formRef(form)} · réf. ${sheetId} · document signé électroniquement`, left, fy, {
-      width: inner * 0.8,
-      lineBreak: false,
-    });
-    doc.text(`page ${i - range.start + 1} / ${range.count}`, left + inner * 0.8, fy, {
-      width: inner * 0.2,
-      align: "right",
-      lineBreak: false,
-    });
-    doc.page.margins = saved;
-  }
-  doc.switchToPage(range.start + range.count - 1);
+  drawPageFurniture(doc, {
+    issuer: typeof issuer === "string" ? issuer : "",
+    title: form.title.fr,
+    patient: patientLine(form, data),
+    footer: `Passerelle · ${formRef(form)} · réf. ${sheetId} · document signé électroniquement`,
+  });
 }
