@@ -3,7 +3,7 @@
  * (paragraphs, lists with their markers, tables with a shaded header row) on a pdfkit page, in the
  * sheets' palette and sizes (layout.ts).
  */
-import { COLORS, SIZES } from "../render/index.ts";
+import { COLORS, SIZES, drawTable } from "../render/index.ts";
 import type { NarrativeBlock } from "./narrative-blocks.ts";
 
 type Doc = PDFKit.PDFDocument;
@@ -61,21 +61,7 @@ function table(doc: Doc, block: Extract<NarrativeBlock, { kind: "table" }>, x: n
   if (block.caption !== undefined) paragraph(doc, block.caption, x, { italic: true });
   if (block.header.length + block.body.length === 0) return;
   keepSpace(doc, 40);
-  const header = block.header.map((row) =>
-    row.map((text) => ({ text, font: { src: "bold", size: SIZES.label }, backgroundColor: COLORS.band })),
-  );
-  doc
-    .font("regular")
-    .fontSize(SIZES.body - 0.5)
-    .fillColor(COLORS.text);
-  doc.table({
-    position: { x, y: doc.y + 2 },
-    maxWidth: widthFrom(doc, x),
-    defaultStyle: { border: 0.5, borderColor: COLORS.rule, padding: 3 },
-    data: [...header, ...block.body.map((r) => [...r])],
-  });
-  doc.x = x;
-  doc.moveDown(0.5);
+  drawTable(doc, x, block.header, block.body);
 }
 
 /** Draws narrative blocks at `x` (lists indent their items under a `•` or `n.` marker). */

@@ -14,7 +14,15 @@ import PDFDocument from "pdfkit";
 import type { CdaReading, CdaSection } from "../../cda/read/index.ts";
 import type { Clock } from "../../core/index.ts";
 import { PasserelleError } from "../../core/errors.ts";
-import { FONTS, registerSheetFonts, COLORS, PAGE, SIZES, drawPageFurniture } from "../render/index.ts";
+import {
+  FONTS,
+  registerSheetFonts,
+  COLORS,
+  PAGE,
+  SIZES,
+  drawPageFurniture,
+  collectPdf,
+} from "../render/index.ts";
 import { addSignaturePlaceholder, signPdf } from "../sign/index.ts";
 import { EMBEDDED_CDA_NAME } from "../sheet/index.ts";
 import type { Signer } from "../sign/index.ts";
@@ -126,14 +134,7 @@ function render(r: CdaReading, cda: Buffer, opts: CdaPdfOptions): Promise<Buffer
       ModDate: now,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => {
-      resolve(Buffer.concat(chunks));
-    });
-    doc.on("error", reject);
-  });
+  const done = collectPdf(doc);
   registerSheetFonts(doc);
   drawHeader(doc, r);
   drawBody(doc, r);

@@ -5,8 +5,10 @@
  * process and shared through pdfkit's public font registration.
  */
 export { FONTS, registerSheetFonts } from "./fonts.ts";
+export { collectPdf } from "./collect.ts";
 export { drawPageFurniture } from "./furniture.ts";
 export { formatDate, formatDateTime, formatNir } from "./format.ts";
 export { COLORS, PAGE, SIZES } from "./layout.ts";
 export { EMBEDDED_DATA_NAME, renderSheet } from "./render.ts";
+export { drawTable } from "./table.ts";
 export type { AssociatedFile } from "./render.ts";

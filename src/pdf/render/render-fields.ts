@@ -1,6 +1,7 @@
 import type { Field, GroupField, ListField, Section, TableField } from "../../forms/definition.ts";
 import { formatScalar, isPresent, isScalar } from "./format.ts";
 import { COLORS, SIZES } from "./layout.ts";
+import { drawTable } from "./table.ts";
 
 type Doc = PDFKit.PDFDocument;
 const INDENT = 12;
@@ -102,22 +103,6 @@ function renderGroup(doc: Doc, field: GroupField, value: Record<string, unknown>
 function renderTable(doc: Doc, field: TableField, rows: readonly Record<string, unknown>[], x: number): void {
   label(doc, x, field.label.fr);
   keepSpace(doc, 40);
-  const header = field.columns.map((c) => ({
-    text: c.label.fr,
-    font: { src: "bold", size: SIZES.label },
-    backgroundColor: COLORS.band,
-  }));
   const body = rows.map((row) => field.columns.map((c) => (isScalar(c) ? formatScalar(c, row[c.id]) : "")));
-  doc
-    .font("regular")
-    .fontSize(SIZES.body - 0.5)
-    .fillColor(COLORS.text);
-  doc.table({
-    position: { x, y: doc.y + 2 },
-    maxWidth: contentWidth(doc, x),
-    defaultStyle: { border: 0.5, borderColor: COLORS.rule, padding: 3 },
-    data: [header, ...body],
-  });
-  doc.x = x;
-  doc.moveDown(0.5);
+  drawTable(doc, x, [field.columns.map((c) => c.label.fr)], body);
 }

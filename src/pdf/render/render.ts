@@ -4,6 +4,7 @@ import type { FormDefinition } from "../../forms/definition.ts";
 import { formRef } from "../../forms/definition.ts";
 import { FONTS, FONT_FILES, registerFontFiles, registerSheetFonts } from "./fonts.ts";
 import { formatInstantDate, patientLine, valueAt } from "./format.ts";
+import { collectPdf } from "./collect.ts";
 import { drawPageFurniture } from "./furniture.ts";
 import { COLORS, PAGE, SIZES } from "./layout.ts";
 import { renderSection } from "./render-fields.ts";
@@ -83,14 +84,7 @@ export async function renderSheet(
       ModDate: now,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => {
-      resolve(Buffer.concat(chunks));
-    });
-    doc.on("error", reject);
-  });
+  const done = collectPdf(doc);
 
   if (opts.fonts === "per-document") registerFontFiles(doc);
   else registerSheetFonts(doc);
