@@ -8,7 +8,7 @@
  * placeholder is then filled by the same `signPdf` as Passerelle's own sheets.
  */
 import { PasserelleError } from "../../core/errors.ts";
-import { BYTE_RANGE_MARKER, DEFAULT_SIGNATURE_LENGTH, signPdf } from "../sign/index.ts";
+import { BYTE_RANGE_MARKER, placeholderLength, signPdf } from "../sign/index.ts";
 import {
   dictGet,
   isName,
@@ -63,16 +63,7 @@ function refuseLockedCertification(file: PdfFile, catalog: PdfDict): void {
  * for `signPdf`). NOT_A_PDF, PDF_ENCRYPTED, PDF_UNSUPPORTED (unreadable structure, DocMDP P=1).
  */
 export function addSealPlaceholder(pdf: Uint8Array, opts: SealOptions): Buffer {
-  const length = opts.signatureLength ?? DEFAULT_SIGNATURE_LENGTH;
-  if (!Number.isInteger(length) || length < 1024 || length > 1_048_576) {
-    throw new PasserelleError(
-      "CONFIG_INVALID",
-      "signatureLength must be an integer between 1024 and 1048576",
-    );
-  }
-  if (Number.isNaN(opts.signingTime.getTime())) {
-    throw new PasserelleError("CONFIG_INVALID", "signingTime is not a valid date");
-  }
+  const length = placeholderLength(opts);
   try {
     return placeholderUpdate(new PdfFile(pdf), length, opts);
   } catch (cause) {

@@ -9,7 +9,12 @@
 export { createDevPki } from "./dev-pki.ts";
 export { loadP12Signer } from "./load-signer.ts";
 export type { LoadedSigner } from "./load-signer.ts";
-export { BYTE_RANGE_MARKER, DEFAULT_SIGNATURE_LENGTH, addSignaturePlaceholder } from "./placeholder.ts";
+export {
+  BYTE_RANGE_MARKER,
+  DEFAULT_SIGNATURE_LENGTH,
+  addSignaturePlaceholder,
+  placeholderLength,
+} from "./placeholder.ts";
 export { signPdf } from "./sign.ts";
 export { P12Signer } from "./signer.ts";
 export type { Signer } from "./signer.ts";

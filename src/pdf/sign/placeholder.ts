@@ -19,6 +19,27 @@ export const BYTE_RANGE_PLACEHOLDER = 9_999_999_999;
 /** The exact bytes pdfkit writes for the placeholder ByteRange; `signPdf` searches for them. */
 export const BYTE_RANGE_MARKER = `/ByteRange [0 ${BYTE_RANGE_PLACEHOLDER} ${BYTE_RANGE_PLACEHOLDER} ${BYTE_RANGE_PLACEHOLDER}]`;
 
+/**
+ * The bytes reserved for the CMS (`signatureLength`, default {@link DEFAULT_SIGNATURE_LENGTH},
+ * 1 KiB to 1 MiB), once `signingTime` is checked to be a date: CONFIG_INVALID otherwise.
+ */
+export function placeholderLength(opts: {
+  readonly signatureLength?: number;
+  readonly signingTime: Date;
+}): number {
+  const length = opts.signatureLength ?? DEFAULT_SIGNATURE_LENGTH;
+  if (!Number.isInteger(length) || length < 1024 || length > 1_048_576) {
+    throw new PasserelleError(
+      "CONFIG_INVALID",
+      "signatureLength must be an integer between 1024 and 1048576",
+    );
+  }
+  if (Number.isNaN(opts.signingTime.getTime())) {
+    throw new PasserelleError("CONFIG_INVALID", "signingTime is not a valid date");
+  }
+  return length;
+}
+
 export interface SignaturePlaceholderOptions {
   /** Claimed signing time, written as /M (take it from the injected Clock). */
   readonly signingTime: Date;
@@ -89,16 +110,7 @@ export function addSignaturePlaceholder(doc: PdfKitDocument, opts: SignaturePlac
   if (placed.has(doc)) {
     throw new PasserelleError("PDF_UNSUPPORTED", "the document already has a signature placeholder");
   }
-  const length = opts.signatureLength ?? DEFAULT_SIGNATURE_LENGTH;
-  if (!Number.isInteger(length) || length < 1024 || length > 1_048_576) {
-    throw new PasserelleError(
-      "CONFIG_INVALID",
-      "signatureLength must be an integer between 1024 and 1048576",
-    );
-  }
-  if (Number.isNaN(opts.signingTime.getTime())) {
-    throw new PasserelleError("CONFIG_INVALID", "signingTime is not a valid date");
-  }
+  const length = placeholderLength(opts);
   const page = pdf._pageBufferStart === 0 ? pdf._pageBuffer[0] : pdf.page;
   if (!page) throw new PasserelleError("PDF_UNSUPPORTED", "the document has no page to carry the signature");
 
