@@ -67,6 +67,15 @@ const fail = (
   fr: string,
 ) => new PasserelleError(code, `${path}: ${en}`, { issues: [{ path, rule, message: { en, fr } }] });
 
+const notToRoute = (): PasserelleError =>
+  fail(
+    "CONFLICT",
+    "documentId",
+    "document.not_to_route",
+    "the document is not waiting to be routed",
+    "le document n’est pas à orienter",
+  );
+
 /**
  * A coordinator sends a waiting document to `rpps` (each known, active, reachable — else refused
  * naming `to[i]`, nothing sent). `actor` is the coordinator (`rpps:…`, `cli:…`, a Matrix id).
@@ -80,14 +89,7 @@ export async function assignDocument(
   const row = await documentReceived(deps.db.knex, documentId);
   if (row === undefined)
     throw fail("NOT_FOUND", "documentId", "document.unknown", "no such document", "document inconnu");
-  if (row.state !== "to_route")
-    throw fail(
-      "CONFLICT",
-      "documentId",
-      "document.not_to_route",
-      "the document is not waiting to be routed",
-      "le document n’est pas à orienter",
-    );
+  if (row.state !== "to_route") throw notToRoute();
   if (rpps.length === 0)
     throw fail("VALIDATION_FAILED", "to", "required", "at least one recipient", "au moins un destinataire");
   const routing: RoutedRecipient[] = [];
@@ -125,14 +127,7 @@ export async function assignDocument(
     const taken = await trx("documents")
       .where({ id: row.id, state: "to_route" })
       .update({ state: "queued", transfer_id: transferId, routed_at: now, routed_by: actor });
-    if (taken !== 1)
-      throw fail(
-        "CONFLICT",
-        "documentId",
-        "document.not_to_route",
-        "the document is not waiting to be routed",
-        "le document n’est pas à orienter",
-      );
+    if (taken !== 1) throw notToRoute();
     await deps.trail.appendWithin(
       trx,
       members.map((m) =>

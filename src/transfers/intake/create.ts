@@ -75,18 +75,12 @@ export interface CreatedTransfer {
 }
 
 /** A validated, resolved and signed transfer, not stored yet. */
-export interface PreparedTransfer {
-  readonly transferId: string;
-  readonly actor: string;
+export interface PreparedTransfer extends Omit<
+  SignedTransfer,
+  "form" | "kind" | "data" | "signed" | "routing" | "evidenceAsked" | "replaces"
+> {
   readonly sheet: ValidatedSheet;
   readonly signed: SignedSheet;
-  readonly patient: PatientRef;
-  readonly members: readonly StoredRecipient[];
-  readonly senderUnit: string;
-  readonly contextKey: string;
-  readonly unitId?: number;
-  readonly inReplyTo?: string;
-  readonly answerDueAt?: string;
 }
 
 /** A recipient as stored: directory member id, audit id (`rpps:…`) and Matrix id. */
