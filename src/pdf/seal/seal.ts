@@ -18,22 +18,13 @@ import {
   type PdfDict,
   type PdfValue,
 } from "../verify/index.ts";
-import type { Signer } from "../sign/index.ts";
+import type { SignaturePlaceholderOptions, Signer } from "../sign/index.ts";
 import { PdfFile } from "./document.ts";
 import { pdfDate, serialize, textString } from "./serialize.ts";
 import { appendUpdate, type UpdatedObject } from "./update.ts";
 
-export interface SealOptions {
-  /** Claimed signing time, written as /M (take it from the injected Clock). */
-  readonly signingTime: Date;
-  readonly reason?: string;
-  readonly location?: string;
-  /** /Name: shown by viewers (the certificate stays authoritative). */
-  readonly name?: string;
-  readonly contactInfo?: string;
-  /** Bytes reserved for the CMS. Default {@link DEFAULT_SIGNATURE_LENGTH}. */
-  readonly signatureLength?: number;
-}
+/** The signature dictionary's entries and the room reserved for the CMS, as for a rendered sheet. */
+export type SealOptions = SignaturePlaceholderOptions;
 
 const ref = (num: number, gen = 0): PdfValue => ({ kind: "ref", num, gen });
 const withEntry = (d: PdfDict, key: string, value: PdfValue): PdfDict => ({

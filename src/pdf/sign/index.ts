@@ -15,6 +15,7 @@ export {
   addSignaturePlaceholder,
   placeholderLength,
 } from "./placeholder.ts";
+export type { SignaturePlaceholderOptions } from "./placeholder.ts";
 export { signPdf } from "./sign.ts";
 export { P12Signer } from "./signer.ts";
 export type { Signer } from "./signer.ts";
