@@ -3,7 +3,7 @@
  * (paragraphs, lists with their markers, tables with a shaded header row) on a pdfkit page, in the
  * sheets' palette and sizes (layout.ts).
  */
-import { COLORS, SIZES, drawTable } from "../render/index.ts";
+import { COLORS, SIZES, drawTable, sectionBar } from "../render/index.ts";
 import type { NarrativeBlock } from "./narrative-blocks.ts";
 
 type Doc = PDFKit.PDFDocument;
@@ -31,14 +31,7 @@ export function heading(doc: Doc, title: string, level: number): void {
   const x = doc.page.margins.left + level * INDENT;
   const y = doc.y;
   if (level === 0) {
-    doc.rect(x, y, 3, 14).fill(COLORS.accent);
-    doc.font("bold").fontSize(SIZES.section).fillColor(COLORS.accent);
-    doc.text(title, x + 8, y + 1, { width: widthFrom(doc, x + 8) });
-    doc
-      .moveTo(x, doc.y + 2)
-      .lineTo(doc.page.width - doc.page.margins.right, doc.y + 2)
-      .lineWidth(0.5)
-      .stroke(COLORS.rule);
+    sectionBar(doc, x, title);
     doc.moveDown(0.4);
   } else {
     doc.font("bold").fontSize(SIZES.group).fillColor(COLORS.accent);

@@ -7,6 +7,7 @@
 export { FONTS, registerSheetFonts } from "./fonts.ts";
 export { collectPdf } from "./collect.ts";
 export { drawPageFurniture } from "./furniture.ts";
+export { sectionBar } from "./heading.ts";
 export { formatDate, formatDateTime, formatNir } from "./format.ts";
 export { COLORS, PAGE, SIZES } from "./layout.ts";
 export { EMBEDDED_DATA_NAME, renderSheet } from "./render.ts";

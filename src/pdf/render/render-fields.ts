@@ -1,6 +1,7 @@
 import type { Field, GroupField, ListField, Section, TableField } from "../../forms/definition.ts";
 import { formatScalar, isPresent, isScalar } from "./format.ts";
 import { COLORS, SIZES } from "./layout.ts";
+import { sectionBar } from "./heading.ts";
 import { drawTable } from "./table.ts";
 
 type Doc = PDFKit.PDFDocument;
@@ -28,15 +29,7 @@ export function renderSection(doc: Doc, section: Section, value: unknown): void 
   keepSpace(doc, 60);
   doc.moveDown(0.6);
   const x = doc.page.margins.left;
-  const y = doc.y;
-  doc.rect(x, y, 3, 14).fill(COLORS.accent);
-  doc.font("bold").fontSize(SIZES.section).fillColor(COLORS.accent);
-  doc.text(section.label.fr, x + 8, y + 1, { width: contentWidth(doc, x + 8) });
-  doc
-    .moveTo(x, doc.y + 2)
-    .lineTo(doc.page.width - doc.page.margins.right, doc.y + 2)
-    .lineWidth(0.5)
-    .stroke(COLORS.rule);
+  sectionBar(doc, x, section.label.fr);
   doc.moveDown(0.5);
   renderFields(doc, section.fields, data, x);
 }
