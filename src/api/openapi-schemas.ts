@@ -174,6 +174,21 @@ const SCHEMAS = {
       overdue: { type: "boolean" },
       recipients: { type: "array", items: ref("Recipient") },
       patient: ref("PatientSummary"),
+      routing: {
+        type: "array",
+        description:
+          "Why each recipient of a hospital document was chosen, in routing order (GET /transfers/{id}).",
+        items: obj(
+          {
+            rpps: str,
+            source: { enum: ["message", "document", "stay", "circle", "coordinator"] },
+            reason: str,
+          },
+          ["rpps", "source", "reason"],
+        ),
+      },
+      replaces: { ...str, description: "The earlier transfer this new document version replaces." },
+      replacedBy: { ...str, description: "The transfer of the newer version that replaces this one." },
     },
     [
       "id",

@@ -1,7 +1,7 @@
 /** JSON views of domain records for the API: ids, states and professional data, never sheet content. */
 import type { Member, Structure } from "../directory/index.ts";
 import type { VerificationReport } from "../pdf/index.ts";
-import type { PatientSummary, TransferListItem } from "../transfers/index.ts";
+import type { PatientSummary, TransferListItem, TransferStatus } from "../transfers/index.ts";
 
 export function memberView(m: Member): Record<string, unknown> {
   return {
@@ -19,8 +19,15 @@ export function memberView(m: Member): Record<string, unknown> {
 
 export const structureView = (s: Structure): Structure => s;
 
+/** Why each recipient of a hospital document was chosen, and its versions (GET /transfers/{id} only). */
+export type TransferDetail = Pick<TransferStatus, "routing" | "links">;
+
 /** A transfer; `patient` only for the callers allowed to read its sheet (see `readsSheets`). */
-export function transferView(t: TransferListItem, patient?: PatientSummary): Record<string, unknown> {
+export function transferView(
+  t: TransferListItem,
+  patient?: PatientSummary,
+  detail?: TransferDetail,
+): Record<string, unknown> {
   return {
     id: t.id,
     reference: t.reference,
@@ -42,6 +49,13 @@ export function transferView(t: TransferListItem, patient?: PatientSummary): Rec
       ...(r.acknowledgedDeviceId === undefined ? {} : { acknowledgedDeviceId: r.acknowledgedDeviceId }),
     })),
     ...(patient === undefined ? {} : { patient }),
+    ...(detail === undefined
+      ? {}
+      : {
+          routing: detail.routing.map((l) => ({ rpps: l.rpps, source: l.source, reason: l.reason })),
+          ...(detail.links.replaces === undefined ? {} : { replaces: detail.links.replaces }),
+          ...(detail.links.replacedBy === undefined ? {} : { replacedBy: detail.links.replacedBy }),
+        }),
   };
 }
 

@@ -120,6 +120,7 @@ export function transferRoutes(services: ApiServices): Router {
         transferView(
           { ...s.transfer, recipients: s.recipients, overdue: isOverdue(s.transfer, now) },
           patient,
+          s,
         ),
       );
     }),

@@ -23,7 +23,7 @@ let cleanup: () => Promise<void>;
 const tokens: Record<string, string> = {};
 /** A patient nobody follows yet (no circle, no stay): their documents wait « à orienter ». */
 const LONELY = withCheckKey("ins", "2850675123999");
-const FIXTURES = path.join(import.meta.dirname, "..", "fixtures", "fhir");
+const FIXTURES = path.join(import.meta.dirname, "..", "..", "fixtures", "fhir");
 
 const metadata = (over: Record<string, unknown> = {}) => ({
   patient: {
@@ -89,6 +89,31 @@ describe("POST /documents", () => {
     expect(receipt.routing).toContainEqual(
       expect.objectContaining({ rpps: demo("dr.martin").rpps, source: "message" }),
     );
+  });
+
+  it("GET /transfers/{id} shows why each recipient was chosen (routing, source message)", async () => {
+    const r = await postPdf(
+      metadata({
+        documentId: "urn:oid:1.2.250.1.999.9.5",
+        recipients: [demo("dr.martin").rpps],
+        // Its own patient and document id: the queue test below expects its document still waiting.
+        patient: {
+          ...metadata().patient,
+          ins: withCheckKey("ins", "2850675123888"),
+          family: "ROUTÉE",
+          given: "ANNE",
+        },
+      }),
+    );
+    expect(r.status, r.body.toString()).toBe(201);
+    const { transferId } = r.json as { transferId: string };
+    const view = await call(`${f.api}/transfers/${transferId}`, { token: tokens.coordinator });
+    expect(view.status, view.body.toString()).toBe(200);
+    const t = view.json as { routing: { rpps: string; source: string; reason: string }[] };
+    expect(t.routing).toContainEqual(
+      expect.objectContaining({ rpps: demo("dr.martin").rpps, source: "message" }),
+    );
+    expect(t.routing.every((l) => l.reason.length > 0)).toBe(true);
   });
 
   it("takes a FHIR R4 DocumentReference and a document Bundle (application/fhir+json)", async () => {

@@ -143,7 +143,8 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${await h.token("coord.morel", "coordinator")}` },
   });
   const refs = ((await queue.json()) as { items: { ref: string }[] }).items.map((i) => i.ref);
-  const fhir = (name: string) => readFileSync(path.join(import.meta.dirname, "..", "fixtures", "fhir", name));
+  const fhir = (name: string) =>
+    readFileSync(path.join(import.meta.dirname, "..", "..", "fixtures", "fhir", name));
   inputs = {
     tokens,
     pathValues: {

@@ -66,7 +66,7 @@ interface Req {
 
 /** A patient nobody follows: documents for them wait « à orienter ». */
 const LONELY = withCheckKey("ins", "2850675123998");
-const FHIR = join(import.meta.dirname, "..", "fixtures", "fhir");
+const FHIR = join(import.meta.dirname, "..", "..", "fixtures", "fhir");
 let documentCount = 0;
 
 /** A new document waiting « à orienter », by its queue reference. */
