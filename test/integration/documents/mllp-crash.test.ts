@@ -23,7 +23,12 @@ import { bulkDocumentId, bulkMdm } from "../../helpers/mdm-bulk.ts";
 import { MllpSender } from "../../helpers/mllp-sender.ts";
 import { tempDir, waitFor } from "../../helpers/tmp.ts";
 import { startTestHomeserver, type TestHomeserver } from "../synapse/harness.ts";
-import { addRecipients, openFixture, SENT_OR_LATER, type TransferFixture } from "../../helpers/transfers-fixture.ts";
+import {
+  addRecipients,
+  openFixture,
+  SENT_OR_LATER,
+  type TransferFixture,
+} from "../../helpers/transfers-fixture.ts";
 import { autoJoin, sheetEventsSeen } from "../../helpers/matrix-recipient.ts";
 
 const N = 500;
