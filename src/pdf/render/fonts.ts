@@ -31,10 +31,24 @@ function load(file: string): ParsedFont {
   if (font === undefined) {
     const parsed = fontkit.create(readFileSync(path.join(dir, file)));
     if (!("layout" in parsed)) throw new Error(`${file} is a font collection, not a font`);
+    withCodePoints(parsed);
     font = parsed;
     cache.set(file, font);
   }
   return font;
+}
+
+/**
+ * fontkit keeps the first glyph object it makes for a glyph id, with the code points it was made
+ * for. Shared across documents, a glyph first made while a subset reads a composite glyph's
+ * components has none, and pdfkit — which writes a glyph's ToUnicode entry from its code points —
+ * then drops that character from text extraction (e.g. « ² ») in every later document of the
+ * process. So each glyph the font maps a character to is made first from that character (public
+ * fontkit API), except the presentation forms (U+FB00–U+FB4F: the « ﬁ » ligature glyph must keep
+ * the « f », « i » the layout gives it).
+ */
+function withCodePoints(font: ParsedFont): void {
+  for (const cp of font.characterSet) if (cp < 0xfb00 || cp > 0xfb4f) font.glyphForCodePoint(cp);
 }
 
 /**
