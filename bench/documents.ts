@@ -13,7 +13,6 @@
  * BENCH_ROUNDS (3), BENCH_DOC_LATENCY_N (20 of each), BENCH_DOC_KB (CDA size, 100),
  * BENCH_DOC_SKIP_MATRIX=1 (no homeserver part).
  */
-import { randomBytes } from "node:crypto";
 import { startMllpListener } from "../src/adt/index.ts";
 import { documentPdf, receiveDocument, type DocumentDeps } from "../src/documents/index.ts";
 import { insOf } from "../test/helpers/adt.ts";
@@ -36,7 +35,7 @@ const CDA_KB = envNumber("BENCH_DOC_KB", 100);
 const SKIP_MATRIX = process.env.BENCH_DOC_SKIP_MATRIX === "1";
 
 // the N1 CDA carries its PDF in Base64 (4/3): a PDF of ~3/4 of the target makes a ~CDA_KB document
-const PDF = Buffer.concat([tinyPdf(), randomBytes(Math.max(0, Math.round((CDA_KB * 1024 * 3) / 4) - 3500))]);
+const PDF = tinyPdf("Compte rendu fictif", Math.max(0, Math.round((CDA_KB * 1024 * 3) / 4) - 3500));
 
 const documents = (prefix: string, n: number, rpps: string): string[] =>
   Array.from({ length: n }, (_, i) =>
@@ -48,7 +47,8 @@ async function sendDocuments(port: number, msgs: readonly string[]): Promise<num
   const t0 = performance.now();
   for (const m of msgs) {
     const ack = await sender.send(m);
-    if (!ack.includes("MSA|AA|")) throw new Error("document not acknowledged AA");
+    if (!ack.includes("MSA|AA|"))
+      throw new Error(`document not acknowledged AA: ${ack.replace(/\r/g, " / ")}`);
   }
   const rate = msgs.length / ((performance.now() - t0) / 1000);
   sender.close();

@@ -5,6 +5,7 @@
  * or ISO-8859-1, optionally replacing an earlier version. Fictional patient (INS key computed with
  * `withCheckKey`), practitioners (RPPS starting 999) and establishment (FINESS 699990016).
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -14,8 +15,12 @@ export const otherProducerLdlSes = (): string =>
 
 export const PATIENT = { ins: "285067512345639", family: "DUPRÉ", given: "LÉA ANNE", birth: "19850614" };
 
-/** A small but complete one-page PDF (header, catalog, pages, page, xref, trailer). */
-export function tinyPdf(label = "Compte rendu fictif"): Buffer {
+/**
+ * A small but complete one-page PDF (header, catalog, pages, page, xref, trailer). `padBytes`
+ * adds an unreferenced binary stream object of that length, as a hospital PDF's compressed
+ * images and fonts make it larger (the benchmarks' ~100 KB documents).
+ */
+export function tinyPdf(label = "Compte rendu fictif", padBytes = 0): Buffer {
   const objs = [
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -23,6 +28,10 @@ export function tinyPdf(label = "Compte rendu fictif"): Buffer {
   ];
   const stream = `BT /F1 12 Tf 10 50 Td (${label}) Tj ET`;
   objs.push(`<< /Length ${String(stream.length)} >>\nstream\n${stream}\nendstream`);
+  if (padBytes > 0)
+    objs.push(
+      `<< /Length ${String(padBytes)} >>\nstream\n${randomBytes(padBytes).toString("latin1")}\nendstream`,
+    );
   let out = "%PDF-1.4\n";
   const offsets: number[] = [];
   objs.forEach((o, i) => {
