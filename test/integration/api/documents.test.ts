@@ -290,4 +290,68 @@ describe.each(engines())("the documents API on $name", (engine) => {
       }
     });
   });
+
+  describe("replacements (CDA relatedDocument RPLC)", () => {
+    /** A patient of their own, so the other tests' documents never meet these. */
+    const REPLACED = withCheckKey("ins", "2850675123777");
+    const martin = demo("dr.martin").rpps;
+    const cdaVersion = (extension: string, version: number, replaces?: string) =>
+      encode(
+        n1Document({
+          ins: REPLACED,
+          id: { extension },
+          version,
+          recipientRpps: martin,
+          ...(replaces === undefined ? {} : { replaces }),
+        }),
+      );
+    type View = {
+      id: string;
+      reference: string;
+      routing: { rpps: string; source: string; reason: string }[];
+      replaces?: string;
+      replacedBy?: string;
+    };
+    const view = async (id: string, token = tokens.coordinator): Promise<View> => {
+      const r = await call(`${f.api}/transfers/${id}`, { token });
+      expect(r.status, r.body.toString()).toBe(200);
+      return r.json as View;
+    };
+
+    it("links each version's transfer to the one it replaces and the one that replaces it", async () => {
+      const first = await postDocument(cdaVersion("CR-R1", 1), "application/hl7-cda+xml");
+      expect(first.status, first.body.toString()).toBe(201);
+      expect(first.json).toMatchObject({
+        documentId: "1.2.250.1.999.1.2.3^CR-R1",
+        outcome: "queued",
+        routing: [{ rpps: martin, source: "document", reason: "cda.information_recipient" }],
+      });
+      const t1 = (first.json as { transferId: string }).transferId;
+      const second = await postDocument(cdaVersion("CR-R2", 2, "CR-R1"), "application/hl7-cda+xml");
+      expect(second.status, second.body.toString()).toBe(201);
+      expect(second.json).toMatchObject({ documentId: "1.2.250.1.999.1.2.3^CR-R2", outcome: "queued" });
+      const t2 = (second.json as { transferId: string }).transferId;
+      expect(t2).not.toBe(t1);
+
+      const v1 = await view(t1);
+      expect(v1.replacedBy).toBe(t2);
+      expect(v1.replaces).toBeUndefined();
+      const v2 = await view(t2);
+      expect(v2.replaces).toBe(t1);
+      expect(v2.replacedBy).toBeUndefined();
+      // the new version goes to the recipients of the one it replaces, for the same reasons
+      expect(v2.routing).toEqual(v1.routing);
+      // the recipient sees the links as well
+      expect((await view(t1, tokens.gp)).replacedBy).toBe(t2);
+
+      // a third version: the middle one shows both links
+      const third = await postDocument(cdaVersion("CR-R3", 3, "CR-R2"), "application/hl7-cda+xml");
+      expect(third.status, third.body.toString()).toBe(201);
+      const t3 = (third.json as { transferId: string }).transferId;
+      const middle = await view(t2);
+      expect([middle.replaces, middle.replacedBy]).toEqual([t1, t3]);
+      expect((await view(t3)).replaces).toBe(t2);
+      expect((await view(t1)).replacedBy).toBe(t2);
+    });
+  });
 });
