@@ -452,7 +452,11 @@ describe("the OpenAPI document", () => {
     const v1 = await version("CT-1", 1);
     const v2 = await version("CT-2", 2, "CT-1");
     const replaced = await op("get", "/transfers/{id}", { token: coordinator, path: { id: v1 } });
-    expect(replaced.json).toMatchObject({ replacedBy: v2, routing: [{ source: "document" }] });
+    expect(replaced.json).toMatchObject({
+      replacedBy: v2,
+      replacedByReference: expect.stringMatching(/^DOC-/) as unknown,
+      routing: [{ source: "document" }],
+    });
     const replacing = await op("get", "/transfers/{id}", { token: gp, path: { id: v2 } });
     expect(replacing.json).toMatchObject({ replaces: v1 });
 

@@ -310,7 +310,9 @@ describe.each(engines())("the documents API on $name", (engine) => {
       reference: string;
       routing: { rpps: string; source: string; reason: string }[];
       replaces?: string;
+      replacesReference?: string;
       replacedBy?: string;
+      replacedByReference?: string;
     };
     const view = async (id: string, token = tokens.coordinator): Promise<View> => {
       const r = await call(`${f.api}/transfers/${id}`, { token });
@@ -339,6 +341,9 @@ describe.each(engines())("the documents API on $name", (engine) => {
       const v2 = await view(t2);
       expect(v2.replaces).toBe(t1);
       expect(v2.replacedBy).toBeUndefined();
+      // with the short references people read (the web app's « Remplace … » / « Remplacé par … »)
+      expect(v1.reference).toMatch(/^DOC-/);
+      expect([v1.replacedByReference, v2.replacesReference]).toEqual([v2.reference, v1.reference]);
       // the new version goes to the recipients of the one it replaces, for the same reasons
       expect(v2.routing).toEqual(v1.routing);
       // the recipient sees the links as well
