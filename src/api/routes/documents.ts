@@ -12,7 +12,8 @@
 import express, { Router } from "express";
 import { PasserelleError } from "../../core/index.ts";
 import type { ReceivedDocument } from "../../documents/index.ts";
-import { handler, pathParam, requireBody } from "../http.ts";
+import { handler, pathParam } from "../http.ts";
+import { route } from "./route.ts";
 import { documentRefs, incomingFromCda, incomingFromFhir, incomingFromMultipart } from "../intake/index.ts";
 import { refuse } from "../intake/issues.ts";
 import { principalOf, requireRole } from "../principal.ts";
@@ -90,31 +91,26 @@ export function documentRoutes(services: ApiServices): Router {
     }),
   );
 
-  r.get(
-    "/documents/to-route",
-    requireRole("coordinator"),
-    handler(async (_req, res) => {
-      const p = principalOf(res);
-      const items = await documentsOf(services).toRoute({ actor: p.actor, withPatient: true });
-      res.json({
-        items: items.map((i) => ({
-          ref: refs.ref(i.documentId),
-          documentId: i.documentId,
-          receivedAt: i.receivedAt,
-          typeCode: i.typeCode,
-          ...(i.title === undefined ? {} : { title: i.title }),
-          ...(i.patient === undefined ? {} : { patient: i.patient }),
-        })),
-      });
-    }),
-  );
+  route(r, "get", "/documents/to-route", { roles: ["coordinator"] }, async (_req, res, p) => {
+    const items = await documentsOf(services).toRoute({ actor: p.actor, withPatient: true });
+    res.json({
+      items: items.map((i) => ({
+        ref: refs.ref(i.documentId),
+        documentId: i.documentId,
+        receivedAt: i.receivedAt,
+        typeCode: i.typeCode,
+        ...(i.title === undefined ? {} : { title: i.title }),
+        ...(i.patient === undefined ? {} : { patient: i.patient }),
+      })),
+    });
+  });
 
-  r.post(
+  route(
+    r,
+    "post",
     "/documents/:ref/assign",
-    requireRole("coordinator"),
-    requireBody("application/json"),
-    handler(async (req, res) => {
-      const p = principalOf(res);
+    { roles: ["coordinator"], body: "application/json" },
+    async (req, res, p) => {
       const documents = documentsOf(services);
       const ref = pathParam(req, "ref");
       if (!/^d[0-9a-f]{40}$/.test(ref)) throw notQueued();
@@ -123,7 +119,7 @@ export function documentRoutes(services: ApiServices): Router {
       const item = waiting.find((i) => refs.ref(i.documentId) === ref);
       if (item === undefined) throw notQueued();
       res.json(receipt(await documents.assign(item.documentId, body.recipients, p.actor)));
-    }),
+    },
   );
   return r;
 }
