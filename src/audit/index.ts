@@ -13,7 +13,7 @@ export { signCheckpoint, verifyCheckpoint } from "./checkpoint.ts";
 export {
   loadSigningKey,
   loadPseudonymKey,
-  loadOrCreateSecret,
+  loadOrCreateEd25519Key,
   generateSigningKey,
   SIGNING_KEY_FILE,
   PSEUDONYM_KEY_FILE,
