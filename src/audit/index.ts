@@ -5,7 +5,14 @@
  * art. 15 access request by patient pseudonym. Ids and hashes only — no patient data.
  */
 export { auditEvent, assertAuditEvent, AUDIT_ACTIONS, DELIVERY_STATES } from "./vocabulary.ts";
-export type { AuditAction, AuditEntry, AuditEvent, PatientRef } from "./vocabulary.ts";
+export type {
+  AuditAction,
+  AuditEntry,
+  AuditEvent,
+  AuditEventInput,
+  PatientRef,
+  TransferAction,
+} from "./vocabulary.ts";
 export { canonicalEntry, entryHash, sha256Hex, GENESIS_HASH, CANONICAL_KEYS } from "./canonical.ts";
 export { AuditTrail } from "./store.ts";
 export { readHead } from "./stored.ts";
