@@ -7,22 +7,15 @@
 import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
-import { PasserelleError } from "../../core/index.ts";
 import { exportTransferFhir } from "../../fhir/index.ts";
 import { TransferRepository } from "../../transfers/index.ts";
 import { pathParam } from "../http.ts";
 import { route } from "./route.ts";
+import { notFound } from "./transfers.ts";
 import { assertVisible } from "../scope.ts";
 import type { ApiServices } from "../services.ts";
 
 export const FHIR_JSON = "application/fhir+json";
-
-const notFound = (): PasserelleError =>
-  new PasserelleError("NOT_FOUND", "transfer not found", {
-    issues: [
-      { path: "id", rule: "notFound", message: { en: "no such transfer", fr: "transfert introuvable" } },
-    ],
-  });
 
 export function fhirRoutes(services: ApiServices): Router {
   const r = Router();
