@@ -10,7 +10,8 @@ import helmet from "helmet";
 import type { HttpServer } from "../api/index.ts";
 import { PROBLEM_CONTENT_TYPE, listen, toPasserelleError, toProblem } from "../api/index.ts";
 import type { HttpConfig } from "../config/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import type { PasserelleError } from "../core/index.ts";
+import { fieldError } from "../core/index.ts";
 import { webAssets } from "./bundle.ts";
 import type { WebAssets } from "./bundle.ts";
 
@@ -56,17 +57,9 @@ const wrap =
   };
 
 const badAccount = (): PasserelleError =>
-  new PasserelleError("NOT_FOUND", "no such demo account", {
-    issues: [
-      {
-        path: "rpps",
-        rule: "demoAccount",
-        message: {
-          en: "not a demo account with this role",
-          fr: "pas un compte de démonstration avec ce rôle",
-        },
-      },
-    ],
+  fieldError("NOT_FOUND", "no such demo account", "rpps", "demoAccount", {
+    en: "not a demo account with this role",
+    fr: "pas un compte de démonstration avec ce rôle",
   });
 
 /**

@@ -1,6 +1,6 @@
 /** The intake's refusals: one issue naming the field, part or XPath and the rule, never the value. */
-import type { ErrorCode } from "../../core/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import type { ErrorCode, PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 
 export function refuse(
   path: string,
@@ -9,7 +9,7 @@ export function refuse(
   fr: string,
   code: ErrorCode = "VALIDATION_FAILED",
 ): PasserelleError {
-  return new PasserelleError(code, `${en} (${path})`, { issues: [{ path, rule, message: { en, fr } }] });
+  return fieldError(code, `${en} (${path})`, path, rule, { en, fr });
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { Router } from "express";
 import type { CircleService } from "../../circles/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import { route } from "./route.ts";
 import type { Principal } from "../principal.ts";
 import { hasRole, refuse } from "../principal.ts";
@@ -33,8 +33,9 @@ function targetRpps(p: Principal, rpps: string | undefined): string {
     return rpps;
   }
   if (own === undefined) {
-    throw new PasserelleError("VALIDATION_FAILED", "rpps: required for a caller without RPPS", {
-      issues: [{ path: "rpps", rule: "required", message: { en: "required", fr: "obligatoire" } }],
+    throw fieldError("VALIDATION_FAILED", "rpps: required for a caller without RPPS", "rpps", "required", {
+      en: "required",
+      fr: "obligatoire",
     });
   }
   if (!hasRole(p, "recipient", "specialist", "coordinator")) {

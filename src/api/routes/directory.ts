@@ -1,6 +1,7 @@
 /** `GET /me` and the directory: members (name prefix, profession), one member by RPPS, structures. */
 import { Router } from "express";
-import { PasserelleError } from "../../core/index.ts";
+import type { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import { pathParam } from "../http.ts";
 import { route } from "./route.ts";
 import type { ApiServices } from "../services.ts";
@@ -8,9 +9,7 @@ import { queryOf } from "../validate.ts";
 import { memberView } from "../views.ts";
 
 const invalid = (path: string, rule: string, en: string, fr: string): PasserelleError =>
-  new PasserelleError("VALIDATION_FAILED", `invalid ${path}`, {
-    issues: [{ path, rule, message: { en, fr } }],
-  });
+  fieldError("VALIDATION_FAILED", `invalid ${path}`, path, rule, { en, fr });
 
 export function directoryRoutes(services: ApiServices): Router {
   const r = Router();
@@ -40,8 +39,9 @@ export function directoryRoutes(services: ApiServices): Router {
     if (!/^\d{11}$/.test(rpps)) throw invalid("rpps", "rpps", "11 digits expected", "11 chiffres attendus");
     const m = await repo.findByRpps(rpps);
     if (m === undefined || !m.active) {
-      throw new PasserelleError("NOT_FOUND", "no active member with this RPPS", {
-        issues: [{ path: "rpps", rule: "notFound", message: { en: "unknown member", fr: "membre inconnu" } }],
+      throw fieldError("NOT_FOUND", "no active member with this RPPS", "rpps", "notFound", {
+        en: "unknown member",
+        fr: "membre inconnu",
       });
     }
     res.json(memberView(m));

@@ -10,7 +10,8 @@
  *   « à orienter »; `ref` is an opaque reference (intake/refs.ts), never the document's own id.
  */
 import express, { Router } from "express";
-import { PasserelleError } from "../../core/index.ts";
+import type { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import type { ReceivedDocument } from "../../documents/index.ts";
 import { handler, pathParam } from "../http.ts";
 import { route } from "./route.ts";
@@ -28,15 +29,13 @@ const TYPES = [...CDA_TYPES, "multipart/form-data", "application/fhir+json"];
 
 function documentsOf(services: ApiServices): DocumentServices {
   if (services.documents === undefined) {
-    throw new PasserelleError("CONFLICT", "document intake is not enabled on this server", {
-      issues: [
-        {
-          path: "url",
-          rule: "documentsDisabled",
-          message: { en: "document intake not enabled", fr: "réception de documents non activée" },
-        },
-      ],
-    });
+    throw fieldError(
+      "CONFLICT",
+      "document intake is not enabled on this server",
+      "url",
+      "documentsDisabled",
+      { en: "document intake not enabled", fr: "réception de documents non activée" },
+    );
   }
   return services.documents;
 }

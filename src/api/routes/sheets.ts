@@ -1,6 +1,6 @@
 /** `POST /sheets/preview` (validated, rendered, unsigned PDF) and `POST /verify` (a PDF's signature report). */
 import { Router } from "express";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import { validateSheet } from "../../forms/index.ts";
 import { renderSheet, verifyPdf } from "../../pdf/index.ts";
 import { route } from "./route.ts";
@@ -25,10 +25,9 @@ export function sheetRoutes(services: ApiServices): Router {
   route(r, "post", "/verify", { body: "application/pdf" }, async (req, res) => {
     const body: unknown = req.body;
     if (!Buffer.isBuffer(body) || body.length === 0) {
-      throw new PasserelleError("NOT_A_PDF", "the request body is empty", {
-        issues: [
-          { path: "body", rule: "pdf", message: { en: "a PDF is required", fr: "un PDF est requis" } },
-        ],
+      throw fieldError("NOT_A_PDF", "the request body is empty", "body", "pdf", {
+        en: "a PDF is required",
+        fr: "un PDF est requis",
       });
     }
     const report = await verifyPdf(body, { trustedCas: services.trustedCas, clock: services.clock });

@@ -4,7 +4,7 @@
  * specialist; the service function is wired by the tele-expertise work — absent, a 409).
  */
 import { Router } from "express";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError, PasserelleError } from "../../core/index.ts";
 import { recordAcknowledgement } from "../../transfers/index.ts";
 import { route } from "./route.ts";
 import { hasRole } from "../principal.ts";
@@ -21,15 +21,13 @@ export function transferActionRoutes(services: ApiServices): Router {
     const member = p.member;
     const isRecipient = member !== undefined && s.recipients.some((x) => x.memberId === member.id);
     if (member?.matrixId === undefined || !isRecipient) {
-      throw new PasserelleError("FORBIDDEN", "only a recipient of the transfer can acknowledge it", {
-        issues: [
-          {
-            path: "id",
-            rule: "recipient",
-            message: { en: "not a recipient", fr: "vous n’êtes pas destinataire" },
-          },
-        ],
-      });
+      throw fieldError(
+        "FORBIDDEN",
+        "only a recipient of the transfer can acknowledge it",
+        "id",
+        "recipient",
+        { en: "not a recipient", fr: "vous n’êtes pas destinataire" },
+      );
     }
     const outcome = await recordAcknowledgement(
       ctx,
@@ -51,25 +49,15 @@ export function transferActionRoutes(services: ApiServices): Router {
       member?.rpps === undefined ||
       !s.recipients.some((x) => x.memberId === member.id)
     ) {
-      throw new PasserelleError("FORBIDDEN", "only the requested specialist can answer", {
-        issues: [
-          {
-            path: "id",
-            rule: "specialist",
-            message: { en: "not the requested specialist", fr: "réservé au spécialiste sollicité" },
-          },
-        ],
+      throw fieldError("FORBIDDEN", "only the requested specialist can answer", "id", "specialist", {
+        en: "not the requested specialist",
+        fr: "réservé au spécialiste sollicité",
       });
     }
     if (s.transfer.kind !== "teleexpertise-request") {
-      throw new PasserelleError("CONFLICT", "only a tele-expertise request can be answered", {
-        issues: [
-          {
-            path: "id",
-            rule: "kind",
-            message: { en: "not a tele-expertise request", fr: "pas une demande de téléexpertise" },
-          },
-        ],
+      throw fieldError("CONFLICT", "only a tele-expertise request can be answered", "id", "kind", {
+        en: "not a tele-expertise request",
+        fr: "pas une demande de téléexpertise",
       });
     }
     const answer = enabled(services, "answerTeleexpertise");

@@ -7,7 +7,8 @@ import type { Request } from "express";
 import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import type { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import type { PatientSummary, TransferStatus } from "../../transfers/index.ts";
 import { TransferRepository, isOverdue, listTransfers, patientSummaries } from "../../transfers/index.ts";
 import { pathParam } from "../http.ts";
@@ -19,10 +20,9 @@ import { checkBody, queryOf } from "../validate.ts";
 import { transferView } from "../views.ts";
 
 export const notFound = (): PasserelleError =>
-  new PasserelleError("NOT_FOUND", "transfer not found", {
-    issues: [
-      { path: "id", rule: "notFound", message: { en: "no such transfer", fr: "transfert introuvable" } },
-    ],
+  fieldError("NOT_FOUND", "transfer not found", "id", "notFound", {
+    en: "no such transfer",
+    fr: "transfert introuvable",
   });
 
 /** Status of a visible transfer (shared with transfer-actions.ts); the id is checked first (malformed → 404, never echoed). */
