@@ -9,7 +9,7 @@ import { OID, type Organisation } from "./header.ts";
 import { ADMISSION_LABELS } from "./labels.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
 import { allergiesSection, devicesSection, section } from "./section.ts";
-import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
+import { bool, cells, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { SECTOR, sheetAuthor } from "./professions.ts";
 import { idNatPs, practitioner, type HeaderParts } from "./write.ts";
 
@@ -91,12 +91,7 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
       narrative: [
         ...table(
           ["Médicament", "Dosage", "Posologie", "Remarques"],
-          rows(d, "treatments.current").map((r) => [
-            cell(r, "medicine"),
-            cell(r, "dosage"),
-            cell(r, "posology"),
-            cell(r, "notes"),
-          ]),
+          rows(d, "treatments.current").map((r) => cells(r, "medicine", "dosage", "posology", "notes")),
         ),
         ...labelled("Dernière prise", str(d, "treatments.lastDose")),
         ...labelled("Remarques", str(d, "treatments.notes")),
@@ -152,9 +147,7 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
         ...table(
           ["Proche", "Lien", "Téléphone", "Aidant"],
           rows(d, "contacts.people").map((r) => [
-            cell(r, "name"),
-            cell(r, "relationship"),
-            cell(r, "phone"),
+            ...cells(r, "name", "relationship", "phone"),
             r["isCarer"] === true ? "oui" : r["isCarer"] === false ? "non" : undefined,
           ]),
         ),

@@ -18,7 +18,7 @@ import {
   type Coded,
   type SectionHead,
 } from "./section.ts";
-import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
+import { bool, cell, cells, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { el, text, type Node } from "./xml.ts";
 
 const sct = (code: string, display: string): Coded => ({ code, display, system: OID.snomed });
@@ -156,11 +156,7 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
       ...labelled("Précisions transfusion", str(d, "synthesis.transfusionDetails")),
       ...table(
         ["Dispositif implanté", "Référence", "Date"],
-        rows(d, "synthesis.implants").map((r) => [
-          cell(r, "device"),
-          cell(r, "reference"),
-          date(cell(r, "date")),
-        ]),
+        rows(d, "synthesis.implants").map((r) => [...cells(r, "device", "reference"), date(cell(r, "date"))]),
       ),
     ],
     entries: [
@@ -210,10 +206,7 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
       ...table(
         ["Médicament", "Dosage", "Posologie", "Durée", "Statut"],
         atDischarge.map((r) => [
-          cell(r, "medicine"),
-          cell(r, "dosage"),
-          cell(r, "posology"),
-          cell(r, "duration"),
+          ...cells(r, "medicine", "dosage", "posology", "duration"),
           lbl("status", cell(r, "status")),
         ]),
       ),
@@ -287,7 +280,7 @@ function followUp(d: SheetData, sectionId: string): Node {
       ]),
       ...table(
         ["Destinataire (CPTS)", "Nom", "RPPS"],
-        cpts.map((r) => [cell(r, "role"), cell(r, "name"), cell(r, "rpps")]),
+        cpts.map((r) => cells(r, "role", "name", "rpps")),
       ),
       el(
         "paragraph",
