@@ -214,29 +214,21 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
       el("paragraph", {}, text(`Ordonnance remise au patient : ${handed === true ? "oui" : "non"}.`)),
     ],
   });
+  const stopped = rows(d, "treatments.stoppedOrModified").map((r) => [
+    cell(r, "medicine"),
+    lbl("change", cell(r, "change")),
+    cell(r, "reason"),
+  ]);
+  const pending = rows(d, "pending.items").map((r) => [
+    cell(r, "item"),
+    date(cell(r, "expectedDate")),
+    cell(r, "transmittedBy"),
+  ]);
   const known = items(d, "allergies.known");
   const reactions = str(d, "allergies.newReactions");
   const optional = [
-    tableSection(
-      sid,
-      STOPPED_TREATMENTS,
-      ["Médicament", "Changement", "Motif"],
-      rows(d, "treatments.stoppedOrModified").map((r) => [
-        cell(r, "medicine"),
-        lbl("change", cell(r, "change")),
-        cell(r, "reason"),
-      ]),
-    ),
-    tableSection(
-      sid,
-      PENDING_RESULTS,
-      ["Élément attendu", "Date prévue", "Transmis par"],
-      rows(d, "pending.items").map((r) => [
-        cell(r, "item"),
-        date(cell(r, "expectedDate")),
-        cell(r, "transmittedBy"),
-      ]),
-    ),
+    tableSection(sid, STOPPED_TREATMENTS, ["Médicament", "Changement", "Motif"], stopped),
+    tableSection(sid, PENDING_RESULTS, ["Élément attendu", "Date prévue", "Transmis par"], pending),
     followUp(d, sid()),
     devicesSection(items(d, "devices.items"), sid),
     known.length > 0 || reactions !== undefined
