@@ -14,7 +14,8 @@
  *   node bench/delivery.ts          (or `npm run bench -- delivery`)
  * Environment: BENCH_DELIVERY_N (100), BENCH_DELIVERY_SINGLE (20 sequential transfers),
  * BENCH_ROUNDS (2 concurrent rounds), BENCH_DELIVERY_CONCURRENCY (the worker's, default its own),
- * BENCH_DELIVERY_POOL=0 (render and sign on the event loop instead of the service's thread pool).
+ * BENCH_DELIVERY_POOL=0 (render and sign on the event loop instead of the service's thread pool),
+ * BENCH_DELIVERY_THREADS (the pool's worker threads; default the pool's own).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -39,6 +40,9 @@ const CONCURRENCY = process.env.BENCH_DELIVERY_CONCURRENCY;
 const CONTEXTS = process.env.BENCH_DELIVERY_CONTEXTS === "1";
 /** Render and sign in the service's worker-thread pool, as `serve` does (0: on the event loop). */
 const POOL = process.env.BENCH_DELIVERY_POOL !== "0";
+/** The pool's worker threads (default: the pool's own, the cores available up to 4). */
+const THREADS =
+  process.env.BENCH_DELIVERY_THREADS === undefined ? undefined : Number(process.env.BENCH_DELIVERY_THREADS);
 
 async function main(): Promise<void> {
   console.log(`delivery bench: ${describeBusyness(busyness())}`);
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
   const f = await openFixture(tmp.dir);
   let stopWorker: (() => Promise<void>) | undefined;
   let closeHub: (() => Promise<void>) | undefined;
-  const pool = POOL ? new SheetPool() : undefined;
+  const pool = POOL ? new SheetPool(...(THREADS === undefined ? [] : [THREADS])) : undefined;
   try {
     const hubUser = await server.user("passerelle");
     const alice = await server.user("alice");

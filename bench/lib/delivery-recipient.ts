@@ -8,8 +8,8 @@
  * - the bare baseline's `m.file` event (keyed by `bench.id`, hash `bench.sha256`).
  */
 import { performance } from "node:perf_hooks";
-import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
-import { MatrixEventEvent, RoomEvent } from "matrix-js-sdk";
+import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
+import { EventTimeline, MatrixEventEvent, RoomEvent } from "matrix-js-sdk";
 import type { EncryptedFile, SheetData } from "../../src/matrix/index.ts";
 import { downloadEncryptedFile, isSheetMessage, SHEET_KEY, sha256Hex } from "../../src/matrix/index.ts";
 import { verifyPdf } from "../../src/pdf/index.ts";
@@ -55,6 +55,21 @@ export class VerifyingRecipient {
       if (ev.isDecryptionFailure()) this.failures++;
       else this.#consider(ev);
     });
+    // A burst can exceed a sync's timeline limit: the SDK then resets the live timeline over a
+    // gap, as any client would, it pages back through the gap (the paged events reach `onEvent`).
+    client.on(RoomEvent.TimelineReset, (room, set) => {
+      if (room && set === room.getUnfilteredTimelineSet()) void this.#backfill(room);
+    });
+  }
+
+  /** Pages back after a limited sync until it meets an event it had already seen (at most 20 pages). */
+  async #backfill(room: Room): Promise<void> {
+    const live = room.getLiveTimeline();
+    for (let page = 0; page < 20; page++) {
+      if (live.getPaginationToken(EventTimeline.BACKWARDS) === null) return;
+      await this.#client.scrollback(room, 50);
+      if (live.getEvents().some((e) => this.#seen.has(e.getId() ?? ""))) return;
+    }
   }
 
   /** Resolves when the delivery keyed `key` (sheet id or bench id) has been received and verified. */

@@ -199,6 +199,8 @@ export async function runScenarios(s: Setup): Promise<void> {
         `${String(s.recipient.failures)} decryption or verification failure(s) seen`,
     ),
   );
+  // The first few reasons, to tell a lost send from a recipient that never saw the event.
+  for (const m of results.flatMap((r) => r.missing).slice(0, 3)) console.log(`  missing: ${m}`);
 
   const total = (r: Result | undefined, who: "bare" | "passerelle", q: number): number =>
     r === undefined

@@ -188,7 +188,12 @@ const SCHEMAS = {
         ),
       },
       replaces: { ...str, description: "The earlier transfer this new document version replaces." },
+      replacesReference: { ...transferRef, description: "The short reference of the transfer `replaces`." },
       replacedBy: { ...str, description: "The transfer of the newer version that replaces this one." },
+      replacedByReference: {
+        ...transferRef,
+        description: "The short reference of the transfer `replacedBy`.",
+      },
     },
     [
       "id",

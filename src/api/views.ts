@@ -54,7 +54,13 @@ export function transferView(
       : {
           routing: detail.routing.map((l) => ({ rpps: l.rpps, source: l.source, reason: l.reason })),
           ...(detail.links.replaces === undefined ? {} : { replaces: detail.links.replaces }),
+          ...(detail.links.replacesReference === undefined
+            ? {}
+            : { replacesReference: detail.links.replacesReference }),
           ...(detail.links.replacedBy === undefined ? {} : { replacedBy: detail.links.replacedBy }),
+          ...(detail.links.replacedByReference === undefined
+            ? {}
+            : { replacedByReference: detail.links.replacedByReference }),
         }),
   };
 }

@@ -12,6 +12,7 @@ export type {
   IncomingPatient,
   ReceivedDocument,
   RecipientHint,
+  RoutingSource,
 } from "./types.ts";
 export { receiveDocument } from "./service.ts";
 export type { DocumentDeps } from "./service.ts";

@@ -6,6 +6,7 @@
 import {
   ClientEvent,
   createClient,
+  MatrixScheduler,
   SyncState,
   type ICreateClientOpts,
   type MatrixClient,
@@ -74,7 +75,22 @@ export interface MatrixClientOptions {
   readonly log?: Log;
   /** E.g. `getSecretStorageKey`, for the hub's secret storage (see cross-signing.ts). */
   readonly cryptoCallbacks?: ICreateClientOpts["cryptoCallbacks"];
+  /**
+   * Send each event as soon as it is encrypted, in its own request (`PUT /rooms/{roomId}/send`,
+   * Client-Server API §10.6.1), rather than through the SDK's default scheduler, which puts every
+   * `m.room.message` of the client, all rooms together, in one queue sent one request at a time.
+   * The caller then owns retries (the outbox retries with backoff; transaction ids make a retry
+   * idempotent) and the order of events it posts at the same moment.
+   */
+  readonly concurrentSends?: boolean;
 }
+
+/** A scheduler that queues nothing: every event is sent at once (see `concurrentSends`). */
+const sendAtOnce = (): MatrixScheduler =>
+  new MatrixScheduler(
+    (event, attempts, err) => MatrixScheduler.RETRY_BACKOFF_RATELIMIT(event, attempts, err),
+    () => null,
+  );
 
 let globalLog: Log = silentLog;
 let globalLoggerRouted = false;
@@ -126,6 +142,7 @@ export async function createMatrixClient(o: MatrixClientOptions): Promise<Matrix
     deviceId: o.deviceId,
     accessToken: o.accessToken,
     logger: sdkLogger(sdkLog),
+    ...(o.concurrentSends === true ? { scheduler: sendAtOnce() } : {}),
     ...(o.cryptoCallbacks ? { cryptoCallbacks: o.cryptoCallbacks } : {}),
   });
   const store = o.cryptoStore ?? { kind: "memory" };

@@ -7,8 +7,8 @@
  * one encrypted `m.file` message: the PDF, its caption and the structured data (see sheet-event.ts).
  * Sending is split in two: {@link MatrixSheetTransport.prepareSheet} (room checks, upload) may run
  * for many sheets of a room at once; {@link MatrixSheetTransport.postSheet} posts, and says when
- * the event holds its place in the SDK's send queue, so that the caller can start the room's next
- * post then (encrypting it while the previous one is being sent) and keep the room's order.
+ * the event is encrypted and handed to the SDK to send, so that the caller can start the room's
+ * next post then (encrypting it while the previous one is being sent).
  *
  * The trust policy (src/trust) is checked here too, whatever the caller: no invitation to, room
  * with, or message for a user on a homeserver outside the policy (`TRUST_POLICY`, before any request).
@@ -59,7 +59,7 @@ export function roomName(reference: string): string {
 }
 
 const FILENAME = /^[A-Za-z0-9._-]{1,120}\.pdf$/;
-/** Local echo states past encryption: the event is in the SDK's send queue, sent, or failed. */
+/** Local echo states past encryption: the event is queued (with the SDK's default scheduler), sent, or failed. */
 const HANDED_OVER = new Set<EventStatus>([EventStatus.QUEUED, EventStatus.SENT, EventStatus.NOT_SENT]);
 
 export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
@@ -223,8 +223,9 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
 
   /**
    * Sends one event with its transaction id. `handedOver` is told when the SDK has encrypted it
-   * and put it in its send queue (its local echo leaves `encrypting`, or is queued, sent or failed):
-   * the SDK's scheduler posts the messages it queued one after another, in queue order.
+   * and handed it on (its local echo leaves `encrypting`, or is queued, sent or failed). The hub's
+   * client sends at once (`concurrentSends`); a client with the SDK's default scheduler sends
+   * its messages one after another, in that order.
    */
   async #send(
     roomId: string,

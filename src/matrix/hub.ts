@@ -142,6 +142,9 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       cryptoStore: { kind: "indexeddb", prefix: "passerelle-hub", storageKey: await storageKey(paths) },
       ...(o.log === undefined ? {} : { log: o.log }),
       cryptoCallbacks: secretStorageCallbacks(paths),
+      // A burst of sheets (a hospital's platform sending a day's letters) goes out in parallel,
+      // not one request at a time for the whole hub; the outbox orders and retries.
+      concurrentSends: true,
     });
     const c = client;
     const trust = o.trust ?? TRUST_ANY;

@@ -30,14 +30,17 @@
  *   within a process.
  * - Restart: `catchUp(roomId, since)` pages the room back through `/messages` (the first sync
  *   after a restart gives only the latest events of each room) and handles every event and real
- *   read receipt since then. Delivery is thus at least once across restarts: handlers dedupe
+ *   read receipt since then. A limited sync while running (a gap in a room's timeline) is paged
+ *   back the same way, from the newest event heard live in that room. Delivery is thus at least once across restarts: handlers dedupe
  *   durably (the transfers module claims each Matrix event once in its database).
  *
  * Nothing here logs message bodies: only event ids and error codes.
  */
 import {
   ClientEvent,
+  Direction,
   EventTimeline,
+  type EventTimelineSet,
   MatrixEvent,
   MatrixEventEvent,
   ReceiptType,
@@ -97,6 +100,8 @@ export interface InboundListener {
 }
 
 const MAX_SEEN = 50_000;
+/** How far before the newest live event a gap is paged back (servers' clocks differ). */
+const GAP_MARGIN_MS = 60_000;
 
 /** A hub sheet, one `m.file` message or the custom event of an earlier three-event sheet (decrypted). */
 const isSheet = (ev: MatrixEvent): boolean => isSheetMessage(ev.getType(), ev.getContent());
@@ -224,8 +229,12 @@ export function listenInbound(
     toStart: boolean | undefined,
     removed: boolean,
   ) => void;
+  /** Per room, the newest event heard live: where a gap after a limited sync begins. */
+  const liveTs = new Map<string, number>();
   const onTimeline: TimelineListener = (ev, room, toStart, removed) => {
-    if (room && toStart !== true && !removed) whenDecrypted(ev, room.roomId);
+    if (!room || toStart === true || removed) return;
+    liveTs.set(room.roomId, Math.max(liveTs.get(room.roomId) ?? 0, ev.getTs()));
+    whenDecrypted(ev, room.roomId);
   };
   const onEcho = (ev: MatrixEvent, room: Room): void => {
     if (ev.status === null) whenDecrypted(ev, room.roomId);
@@ -256,26 +265,72 @@ export function listenInbound(
   for (const room of client.getRooms())
     for (const ev of room.getLiveTimeline().getEvents()) whenDecrypted(ev, room.roomId);
 
+  /** Handles events paged in (decrypted first: a reaction names a sheet event paged in with it). */
+  const handlePaged = async (events: readonly MatrixEvent[], roomId: string, from: number): Promise<void> => {
+    await Promise.all(events.map((ev) => client.decryptEventIfNeeded(ev).catch(() => undefined)));
+    for (const ev of events) whenDecrypted(ev, roomId, from);
+  };
   const catchUp = async (roomId: string, from: number, maxPages = 50): Promise<void> => {
     const room = client.getRoom(roomId);
     if (!room) return;
-    const live = room.getLiveTimeline();
-    const oldest = (): number => live.getEvents()[0]?.getTs() ?? Infinity;
-    const more = (): boolean => (live.getState(EventTimeline.BACKWARDS)?.paginationToken ?? null) !== null;
-    for (let page = 0; page < maxPages && oldest() >= from && more(); page++) {
+    for (let page = 0; page < maxPages; page++) {
+      // Read afresh each page: a limited sync meanwhile replaces the live timeline.
+      const live = room.getLiveTimeline();
+      const oldest = live.getEvents()[0]?.getTs() ?? Infinity;
+      if (oldest < from || live.getPaginationToken(EventTimeline.BACKWARDS) === null) break;
       const before = live.getEvents().length;
       await client.scrollback(room, 100);
-      if (live.getEvents().length === before) break;
+      await handlePaged(live.getEvents(), roomId, from);
+      if (room.getLiveTimeline() === live && live.getEvents().length === before) break;
     }
-    // Decrypt the page first: a reaction names a sheet event paged in with it.
-    const events = live.getEvents();
-    await Promise.all(events.map((ev) => client.decryptEventIfNeeded(ev).catch(() => undefined)));
-    for (const ev of events) whenDecrypted(ev, roomId, from);
+    await handlePaged(room.getLiveTimeline().getEvents(), roomId, from);
     for (const m of room.getMembers()) {
       const r = room.getReadReceiptForUserId(m.userId, true, ReceiptType.Read);
       if (r) read(room, r.eventId, m.userId, r.data.ts, from);
     }
   };
 
-  return { catchUp, stop: detach };
+  // A limited sync (more events than the sync's timeline limit, e.g. a burst of sheets into one
+  // room) resets the room's live timeline over a gap (§10.1.1 "Syncing": `limited`, `prev_batch`):
+  // page back through it as after a restart, so that no echo, acknowledgement or command is lost.
+  // The gap is read with `/messages` from the sync's `prev_batch` (§10.2.1), not by paging the
+  // SDK's timeline: the SDK leaves out of a paged timeline the events it already holds in an
+  // earlier one (e.g. the hub's own sheets, sent but not yet echoed when the gap opened).
+  const pageGap = async (roomId: string, token: string, from: number, maxPages = 50): Promise<void> => {
+    let next: string | undefined = token;
+    for (let page = 0; page < maxPages && next !== undefined; page++) {
+      const res = await client.createMessagesRequest(roomId, next, 100, Direction.Backward);
+      const events = res.chunk.map((raw) => new MatrixEvent(raw));
+      await handlePaged(events.toReversed(), roomId, from);
+      if (events.length === 0 || events.some((ev) => ev.getTs() < from)) return;
+      next = res.end;
+    }
+  };
+  // One paging at a time per room, in the order the gaps opened.
+  const paging = new Map<string, Promise<void>>();
+  const onReset = (room: Room | undefined, set: EventTimelineSet): void => {
+    if (!room || set !== room.getUnfilteredTimelineSet()) return;
+    const id = room.roomId;
+    const token = room.getLiveTimeline().getPaginationToken(EventTimeline.BACKWARDS);
+    if (token === null) return;
+    const from = Math.max(since, (liveTs.get(id) ?? since) - GAP_MARGIN_MS);
+    const next = (paging.get(id) ?? Promise.resolve())
+      .then(() => pageGap(id, token, from))
+      .catch((e: unknown) => {
+        o.log?.error({ reason: (e as Error).name }, "matrix inbound: paging back a sync gap failed");
+      })
+      .finally(() => {
+        if (paging.get(id) === next) paging.delete(id);
+      });
+    paging.set(id, next);
+  };
+  const detachReset = attach(client, [hear(RoomEvent.TimelineReset, onReset)]);
+
+  return {
+    catchUp,
+    stop() {
+      detachReset();
+      detach();
+    },
+  };
 }

@@ -26,7 +26,8 @@ export interface SheetTransport {
    * Posts a prepared sheet as one encrypted `m.file` message — the PDF, its French caption and the
    * structured data. The transaction id derives from the transfer id (and re-send id): posting the
    * same sheet again is answered with the first event id, never a second event. Posts whose
-   * `queued` resolved before the next one started reach the room in that order.
+   * `queued` resolved before the next one started are sent in that order (the homeserver may
+   * store posts sent at the same moment in another order).
    */
   postSheet(prepared: PreparedSheet): PostingSheet;
   /** {@link prepareSheet} then {@link postSheet}, for a lone sheet. */

@@ -25,16 +25,28 @@ const REFUSAL_FR: Record<string, string> = {
   "room.stranger": "le salon compte des membres hors des destinataires prévus",
 };
 
-/** The room's whole current state in one request (`GET /rooms/{roomId}/state`, §9.2). */
-async function roomState(
-  client: MatrixClient,
-  roomId: string,
-): Promise<Awaited<ReturnType<MatrixClient["roomState"]>>> {
-  try {
-    return await client.roomState(roomId);
-  } catch (e) {
-    throw new PasserelleError("IO_ERROR", "matrix: could not read the room state", { cause: e });
-  }
+type RoomState = Awaited<ReturnType<MatrixClient["roomState"]>>;
+/** Per client and room, the state request under way. */
+const inFlight = new WeakMap<MatrixClient, Map<string, Promise<RoomState>>>();
+
+/**
+ * The room's whole current state in one request (`GET /rooms/{roomId}/state`, §9.2). Checks of
+ * the same room that start while a request is under way share its answer (a burst of sheets into
+ * one room asks once, not once per sheet); a check that starts after it has been answered asks again.
+ */
+function roomState(client: MatrixClient, roomId: string): Promise<RoomState> {
+  let rooms = inFlight.get(client);
+  if (rooms === undefined) inFlight.set(client, (rooms = new Map<string, Promise<RoomState>>()));
+  const pending = rooms.get(roomId);
+  if (pending !== undefined) return pending;
+  const request = client
+    .roomState(roomId)
+    .catch((e: unknown) => {
+      throw new PasserelleError("IO_ERROR", "matrix: could not read the room state", { cause: e });
+    })
+    .finally(() => rooms.delete(roomId));
+  rooms.set(roomId, request);
+  return request;
 }
 
 /**

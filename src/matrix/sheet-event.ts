@@ -105,8 +105,8 @@ export interface PreparedSheet {
 /** A post under way (see `SheetTransport.postSheet`). */
 export interface PostingSheet {
   /**
-   * Resolves once the event holds its place in the hub's send queue (encrypted, queued): a post
-   * started after this goes out after it. Resolves too, at the latest, when the post has ended.
+   * Resolves once the event is encrypted and handed to the SDK to send: a post started after this
+   * is sent after it. Resolves too, at the latest, when the post has ended.
    */
   readonly queued: Promise<void>;
   /** The posted event (the homeserver's answer). */

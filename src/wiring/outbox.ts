@@ -51,7 +51,8 @@ export function startOutbox(
 
 /**
  * `deps` rendering and signing in worker threads (src/pdf/pool: the signing key stays on this
- * thread), so that a burst of transfers uses every core; the pool stops with `closers`.
+ * thread), so that a burst of transfers uses the cores the event loop does not; the pool stops
+ * with `closers`.
  */
 export function withSheetPool(deps: CreateTransferDeps, closers: Closers): CreateTransferDeps {
   const pool = new SheetPool();

@@ -50,7 +50,17 @@ export interface N1Options {
   readonly pdf?: Buffer;
   /** Plain text body instead of a PDF. */
   readonly text?: string;
+  /**
+   * The document's own `ClinicalDocument/id` (default root 1.2.250.1.999.1.2.3, extension `CR-1`,
+   * or `CR-2` for a replacement); the API and MLLP read it as `root^extension`.
+   */
+  readonly id?: { readonly root?: string; readonly extension: string };
+  /** A replacement (relatedDocument RPLC): the extension of the parent's id, under this document's root. */
   readonly replaces?: string;
+  /** `versionNumber` (default 1, or 2 for a replacement); the `setId` stays `CR-SET-9`. */
+  readonly version?: number;
+  /** The RPPS of the `informationRecipient` (its IdNatPS `8` + RPPS; default a practitioner not in the demo CPTS). */
+  readonly recipientRpps?: string;
   readonly ins?: string;
   readonly insOid?: string;
   /** Inserted right after the XML declaration (e.g. a DOCTYPE). */
@@ -64,11 +74,13 @@ export function n1Document(o: N1Options = {}): string {
           .toString("base64")
           .replace(/.{76}/g, "$&\n")}\n</text>`
       : `<text mediaType="text/plain">${o.text}</text>`;
+  const root = o.id?.root ?? "1.2.250.1.999.1.2.3";
+  const version = o.version ?? (o.replaces === undefined ? 1 : 2);
   const related =
     o.replaces === undefined
       ? ""
-      : `<relatedDocument typeCode="RPLC"><parentDocument><id root="1.2.250.1.999.1.2.3" extension="${o.replaces}"/>` +
-        `<setId root="1.2.250.1.999.1.2.3" extension="CR-SET-9"/><versionNumber value="1"/></parentDocument></relatedDocument>`;
+      : `<relatedDocument typeCode="RPLC"><parentDocument><id root="${root}" extension="${o.replaces}"/>` +
+        `<setId root="${root}" extension="CR-SET-9"/><versionNumber value="${String(version - 1)}"/></parentDocument></relatedDocument>`;
   return `<?xml version="1.0" encoding="${o.encoding ?? "UTF-8"}"?>${o.prolog ?? ""}
 <ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <realmCode code="FR"/>
@@ -76,14 +88,14 @@ export function n1Document(o: N1Options = {}): string {
   <templateId root="2.16.840.1.113883.2.8.2.1"/>
   <templateId root="1.2.250.1.213.1.1.1.1"/>
   <templateId root="1.3.6.1.4.1.19376.1.2.20"/>
-  <id root="1.2.250.1.999.1.2.3" extension="CR-${o.replaces === undefined ? "1" : "2"}"/>
+  <id root="${root}" extension="${o.id?.extension ?? (o.replaces === undefined ? "CR-1" : "CR-2")}"/>
   <code code="11490-0" displayName="Lettre de liaison à la sortie d'un établissement de soins" codeSystem="2.16.840.1.113883.6.1"/>
   <title>Lettre de liaison à la sortie (PDF)</title>
   <effectiveTime value="20240315174500+0100"/>
   <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>
   <languageCode code="fr-FR"/>
-  <setId root="1.2.250.1.999.1.2.3" extension="CR-SET-9"/>
-  <versionNumber value="${o.replaces === undefined ? "1" : "2"}"/>
+  <setId root="${root}" extension="CR-SET-9"/>
+  <versionNumber value="${String(version)}"/>
   <recordTarget><patientRole>
     <id root="${o.insOid ?? "1.2.250.1.213.1.4.8"}" extension="${o.ins ?? PATIENT.ins}"/>
     <patient>
@@ -101,7 +113,7 @@ export function n1Document(o: N1Options = {}): string {
   <custodian><assignedCustodian><representedCustodianOrganization>
     <id root="1.2.250.1.71.4.2.2" extension="1699990016"/><name>Centre hospitalier de Fictiville</name>
   </representedCustodianOrganization></assignedCustodian></custodian>
-  <informationRecipient><intendedRecipient><id root="1.2.250.1.71.4.2.1" extension="899900678907"/>
+  <informationRecipient><intendedRecipient><id root="1.2.250.1.71.4.2.1" extension="8${o.recipientRpps ?? "99900678907"}"/>
     <informationRecipient><name><given>Paul</given><family>Roux</family></name></informationRecipient></intendedRecipient></informationRecipient>
   <legalAuthenticator><time value="20240315180000+0100"/><signatureCode code="S"/><assignedEntity>
     <id root="1.2.250.1.71.4.2.1" extension="899900123458"/>

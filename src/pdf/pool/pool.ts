@@ -3,7 +3,7 @@
  * off the event loop: `produce` is `produceSignedSheet` (same bytes for the same sheet, id and
  * time), with the rendering, the PDF/A assembly and the CMS structure in a worker and only the
  * signature value computed here, by the caller's `Signer` (its key never leaves this thread).
- * A burst of transfers then uses every core instead of queueing on one event loop.
+ * A burst of transfers then uses the other cores instead of queueing on the event loop.
  *
  * Jobs go to the worker with the fewest in flight. A worker that dies fails its jobs (`INTERNAL`)
  * and is replaced. Workers are unref'd: an open pool does not keep the process alive.
@@ -42,8 +42,14 @@ export class SheetPool {
   #jobs = 0;
   #closed = false;
 
-  /** @param threads workers (default: the cores available, at most 4). */
-  constructor(threads: number = Math.min(4, availableParallelism())) {
+  /**
+   * @param threads workers (default: the cores available but one, at least 1, at most 4). The core
+   *   left is the event loop's, which stores, encrypts and sends what the workers render (and, with
+   *   `serve`'s embedded homeserver, Synapse's): with every core rendering, a burst's sends wait
+   *   for the last render and its slowest deliveries come later (the delivery bench, 2 cores:
+   *   p95 at 100 concurrent 0.97–1.06× the bare client with one worker, 1.28–1.54× with two).
+   */
+  constructor(threads: number = Math.min(4, Math.max(1, availableParallelism() - 1))) {
     for (let i = 0; i < Math.max(1, Math.floor(threads)); i++) this.#threads.push(this.#spawn());
   }
 

@@ -41,7 +41,7 @@ export interface CreateTransferDeps extends TransferContext {
   readonly trust?: TrustPolicy;
   /**
    * Renders and signs the sheet: `produceSignedSheet` on this thread when absent; the service
-   * passes a `SheetPool` (src/pdf/pool), so that a burst renders on every core.
+   * passes a `SheetPool` (src/pdf/pool), so that a burst renders off the event loop, on the other cores.
    */
   readonly sheets?: { produce: typeof produceSignedSheet };
   /** Told after the transfer is committed as queued (wire it to `OutboxWorker.wake`). */

@@ -4,9 +4,12 @@
  * - {@link RoomLanes}: per-room ordering. Transfers of one context (so one room, see `context.ts`)
  *   take a place in that context's lane in claim order (oldest `next_attempt_at` first); each
  *   prepares concurrently (room guard, payload, upload) but posts its event only when every
- *   earlier place has handed its event over to the transport's send queue (or has left the lane),
- *   so the sheets of a room appear in the order they were queued, while the next sheet is
- *   encrypted as the previous one is being sent. Different rooms never wait for each other.
+ *   earlier place has handed its event over to the transport (encrypted, its request started; or
+ *   has left the lane), so the sheets of a room are encrypted and sent in the order they were
+ *   queued, the next sheet encrypted as the previous one is being sent. The hub sends them
+ *   without waiting for each answer (see `concurrentSends` in src/matrix/client.ts): sheets sent
+ *   within the same few milliseconds may be stored by the homeserver in another order; a sheet
+ *   that replies to another waits for that one's event id. Different rooms never wait for each other.
  * - {@link Wakeup}: a sleep that ends early when a transfer is queued (`createTransfer`'s
  *   `onQueued`) or a worker slot frees up, so a new transfer is claimed at once instead of after
  *   the polling delay.
@@ -21,7 +24,7 @@ export interface LanePlace {
   readonly turn: () => Promise<void>;
   /** Resolves when every earlier place has been released (their posts ended): for a sheet that names an earlier one's event. */
   readonly settled: () => Promise<void>;
-  /** This place's post holds its place in the send queue: the next place's turn may come; idempotent. */
+  /** This place's post is handed over (encrypted, being sent): the next place's turn may come; idempotent. */
   readonly handOver: () => void;
   /** Leaves the lane (after posting, or on failure), handing over too; idempotent. */
   readonly release: () => void;

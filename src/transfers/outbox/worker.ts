@@ -11,8 +11,8 @@
  * Up to `concurrency` transfers are in flight at once; a freed slot is refilled at once, and
  * {@link OutboxWorker.wake} (wired to `createTransfer`'s `onQueued`) ends the idle pause. Each send
  * is prepared (room checks, upload: `SheetTransport.prepareSheet`) concurrently, then posted; within
- * a room the posts start in claim order (see `lanes.ts`), each as soon as the previous one is in
- * the transport's send queue; rooms proceed independently.
+ * a room the posts start in claim order (see `lanes.ts`), each as soon as the previous one is
+ * encrypted and being sent; rooms proceed independently.
  * Re-sends asked for in a room (`!renvoyer`, see `resend.ts`) share the slots, claimed after the
  * transfers due (`resend-outbox.ts`).
  */

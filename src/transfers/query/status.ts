@@ -1,7 +1,7 @@
 /** A transfer's status for `transfer status` and the API: the transfer, its recipients and history. */
 import { PasserelleError } from "../../core/index.ts";
 import type { Queryable } from "../../storage/index.ts";
-import { TransferRepository } from "../record/index.ts";
+import { TransferRepository, transferReference } from "../record/index.ts";
 import type { RoutingLine, Transfer, TransferEvent, TransferRecipient } from "../record/index.ts";
 
 /** How a transfer relates to others and to the directory (admission to a unit, tele-expertise). */
@@ -16,8 +16,12 @@ export interface TransferLinks {
   readonly answerDueAt?: string;
   /** The earlier transfer this new version of a hospital document replaces (same room). */
   readonly replaces?: string;
+  /** Its short human reference (`DOC-7K3Q-2FX`), what people read. */
+  readonly replacesReference?: string;
   /** The transfer of the newer version that replaces this one. */
   readonly replacedBy?: string;
+  /** Its short human reference. */
+  readonly replacedByReference?: string;
 }
 
 export interface TransferStatus {
@@ -55,22 +59,33 @@ export async function transferStatus(q: Queryable, transferId: string): Promise<
       { id: string } | undefined
     >,
     q("transfers")
-      .select("id")
+      .select("id", "kind")
       .where("replaces", transferId)
       .orderBy("created_at", "desc")
-      .first() as Promise<{ id: string } | undefined>,
+      .first() as Promise<{ id: string; kind: string } | undefined>,
     q("transfer_routing")
       .select("rpps", "source", "reason")
       .where("transfer_id", transferId)
       .orderBy("position") as Promise<RoutingLine[]>,
   ]);
+  const replaces =
+    row?.replaces == null
+      ? undefined
+      : ((await q("transfers").select("id", "kind").where("id", row.replaces).first()) as
+          { id: string; kind: string } | undefined);
   const links: TransferLinks = {
     ...(row?.recipient_structure_id == null ? {} : { unitId: row.recipient_structure_id }),
     ...(row?.in_reply_to == null ? {} : { inReplyTo: row.in_reply_to }),
     ...(answer === undefined ? {} : { answer: answer.id }),
     ...(row?.answer_due_at == null ? {} : { answerDueAt: row.answer_due_at }),
     ...(row?.replaces == null ? {} : { replaces: row.replaces }),
-    ...(replacedBy === undefined ? {} : { replacedBy: replacedBy.id }),
+    ...(replaces === undefined ? {} : { replacesReference: transferReference(replaces.kind, replaces.id) }),
+    ...(replacedBy === undefined
+      ? {}
+      : {
+          replacedBy: replacedBy.id,
+          replacedByReference: transferReference(replacedBy.kind, replacedBy.id),
+        }),
   };
   const evidence =
     row?.evidence_asked == null || row.evidence_asked === "" ? undefined : row.evidence_asked.split(",");

@@ -99,6 +99,28 @@ export interface TransferRow {
   readonly createdAt?: string;
   readonly sentAt?: string;
   readonly recipients: readonly { readonly ref: string; readonly name?: string }[];
+  /** Why each recipient of a hospital document was chosen (`GET /transfers/{id}` only). */
+  readonly routing: readonly RoutingLine[];
+  /** The transfer of the version this one replaces, and of the version that replaces it. */
+  readonly replaces?: TransferLink;
+  readonly replacedBy?: TransferLink;
+}
+
+export interface RoutingLine {
+  readonly rpps: string;
+  readonly source: string;
+  readonly reason: string;
+}
+
+export interface TransferLink {
+  readonly id: string;
+  /** The short reference; the start of the id when the API gave none. */
+  readonly reference: string;
+}
+
+function linkOf(id: unknown, reference: unknown): TransferLink | undefined {
+  const i = str(id);
+  return i === undefined ? undefined : { id: i, reference: str(reference) ?? i.slice(0, 12) };
 }
 
 export function transferOf(body: Json): TransferRow {
@@ -111,6 +133,9 @@ export function transferOf(body: Json): TransferRow {
   const lastName = p === undefined ? undefined : str(p.lastName);
   const firstName = p === undefined ? undefined : str(p.firstName);
   const birthDate = p === undefined ? undefined : str(p.birthDate);
+  const routing = Array.isArray(t.routing) ? t.routing.filter(isRecord) : [];
+  const replaces = linkOf(t.replaces, t.replacesReference);
+  const replacedBy = linkOf(t.replacedBy, t.replacedByReference);
   return {
     id,
     reference: str(t.reference) ?? id.slice(0, 12),
@@ -136,5 +161,12 @@ export function transferOf(body: Json): TransferRow {
         ...(name === undefined ? {} : { name }),
       };
     }),
+    routing: routing.map((l) => ({
+      rpps: str(l.rpps) ?? "",
+      source: str(l.source) ?? "",
+      reason: str(l.reason) ?? "",
+    })),
+    ...(replaces === undefined ? {} : { replaces }),
+    ...(replacedBy === undefined ? {} : { replacedBy }),
   };
 }

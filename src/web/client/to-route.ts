@@ -1,8 +1,9 @@
 /**
  * « À orienter » (coordinators): the hospital's documents for which routing found nobody
  * reachable (`GET /api/v1/documents/to-route`); the coordinator picks recipients from the CPTS
- * directory and sends (`POST /api/v1/documents/{ref}/assign`). The address bar shows only
- * `#/orienter`: documents are named by an opaque reference in the API calls, never by patient data.
+ * directory and sends (`POST /api/v1/documents/{ref}/assign`), then may follow the transfer made
+ * (`#/suivi/<transfer id>`). The address bar shows only page names and transfer ids: documents are
+ * named by an opaque reference in the API calls, never by patient data.
  */
 import { frDateTime, h, notice, replace } from "./dom.ts";
 import { describeError, getJson, postJson } from "./http.ts";
@@ -100,7 +101,18 @@ export async function toRoutePage(root: HTMLElement): Promise<void> {
       postJson<Json>(`/documents/${encodeURIComponent(w.ref)}/assign`, { recipients: to }).then(
         async (r) => {
           const n = Array.isArray(r.routing) ? r.routing.length : to.length;
-          replace(status, notice("ok", `Document orienté vers ${String(n)} destinataire(s).`));
+          const done = notice("ok", `Document orienté vers ${String(n)} destinataire(s).`);
+          const transfer = str(r.transferId);
+          if (transfer !== undefined)
+            done.append(
+              " ",
+              h(
+                "a",
+                { href: `#/suivi/${encodeURIComponent(transfer)}`, id: "to-route-follow" },
+                "Suivre l’envoi",
+              ),
+            );
+          replace(status, done);
           await load();
         },
         (e: unknown) => {

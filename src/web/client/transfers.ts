@@ -1,12 +1,14 @@
 /**
  * « Suivi des envois »: each transfer's state (queued, sent, delivered, read, acknowledged,
- * overdue), refreshed every few seconds, and one transfer's history, PDF and CDA document. Only ids appear in
- * the address bar (`#/suivi/<transfer id>`), never patient data.
+ * overdue), refreshed every few seconds, and one transfer's history, PDF and CDA document — for a
+ * hospital document, also why each recipient was chosen and its other versions (routing.ts). Only
+ * ids appear in the address bar (`#/suivi/<transfer id>`), never patient data.
  */
 import { frDateTime, h, notice, replace } from "./dom.ts";
 import { call, describeError, getJson } from "./http.ts";
 import type { TransferRow } from "./shapes.ts";
 import { listOf, memberOf, str, transferOf } from "./shapes.ts";
+import { routingList, versionLinks } from "./routing.ts";
 import { stateLabel } from "./status.ts";
 import { kindFr } from "../../transfers/record/kinds.ts";
 
@@ -141,6 +143,9 @@ async function detail(host: HTMLElement, id: string, who: Map<string, string>): 
     h("h2", {}, `${kindFr(t.kind)} `, h("code", {}, t.reference)),
     t.patient === undefined ? null : h("p", { id: "detail-patient" }, "Patient : ", patientLabel(t)),
     h("p", { id: "detail-state" }, "État : ", badge(t.state, t.overdue)),
+    versionLinks(t),
+    routingList(t.routing, who),
+    h("h3", {}, "Historique"),
     h(
       "ol",
       { class: "history" },

@@ -429,6 +429,36 @@ describe("the OpenAPI document", () => {
       json: { recipients: [demo("dr.martin").rpps] },
     });
     expect((assigned.json as { outcome: string }).outcome).toBe("queued");
+    // A hospital document and its replacement (CDA relatedDocument RPLC): the transfers' routing and
+    // version links are documented.
+    const followed = withCheckKey("ins", "2850675123776");
+    const version = async (extension: string, n: number, replaces?: string): Promise<string> => {
+      const r = await op("post", "/documents", {
+        token: hospital,
+        body: encode(
+          n1Document({
+            ins: followed,
+            id: { extension: `${extension}-${attempt}` },
+            version: n,
+            recipientRpps: demo("dr.martin").rpps,
+            ...(replaces === undefined ? {} : { replaces: `${replaces}-${attempt}` }),
+          }),
+        ),
+        contentType: "application/hl7-cda+xml",
+      });
+      expect(r.status, r.body.toString()).toBe(201);
+      return (r.json as { transferId: string }).transferId;
+    };
+    const v1 = await version("CT-1", 1);
+    const v2 = await version("CT-2", 2, "CT-1");
+    const replaced = await op("get", "/transfers/{id}", { token: coordinator, path: { id: v1 } });
+    expect(replaced.json).toMatchObject({
+      replacedBy: v2,
+      replacedByReference: expect.stringMatching(/^DOC-/) as unknown,
+      routing: [{ source: "document" }],
+    });
+    const replacing = await op("get", "/transfers/{id}", { token: gp, path: { id: v2 } });
+    expect(replacing.json).toMatchObject({ replaces: v1 });
 
     expect([...covered].sort()).toEqual([...OPERATIONS].sort());
   });

@@ -3,11 +3,12 @@
  * recipients excluding unsigned devices still talk to, and the inbound events the transfers module
  * listens to (delivered, read receipt, ✅ reaction — sent in clear by the SDK, so unproven —,
  * encrypted `!ack` reply with its device, a stranger's reaction elsewhere), on the one-message
- * sheets and on the three-event sheets posted before.
+ * sheets and on the three-event sheets posted before; and a burst into one room larger than a
+ * sync's timeline limit, whose gap is paged back so that no command or echo in it is lost.
  */
 import { stat } from "node:fs/promises";
-import type { MatrixClient } from "matrix-js-sdk";
-import { EventType, MsgType, ReceiptType, RelationType } from "matrix-js-sdk";
+import type { MatrixClient, Room } from "matrix-js-sdk";
+import { EventType, Method, MsgType, ReceiptType, RelationType, RoomEvent } from "matrix-js-sdk";
 import { OnlySignedDevicesIsolationMode } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -270,5 +271,48 @@ describe("inbound events", () => {
     ]);
     await aliceClient.sendReadReceipt(text, ReceiptType.Read);
     await waitFor("legacy read", () => reads.find((r) => r.eventId === legacy.sheetEventId), 20_000);
+  });
+
+  it("a burst past a sync's timeline limit leaves a gap that is paged back: every command and every echo in it is heard", async () => {
+    let resets = 0;
+    const onReset = (room: Room | undefined): void => {
+      if (room?.roomId === roomId) resets++;
+    };
+    hub.client.on(RoomEvent.TimelineReset, onReset);
+    try {
+      // 150 messages at once from Alice, each its own request (not her client's one-at-a-time
+      // queue), every 15th a command; and 20 sheets from the hub at the same time.
+      const commandsBefore = commands.length;
+      const burst = Array.from({ length: 150 }, (_, i) =>
+        aliceClient.http.authedRequest(
+          Method.Put,
+          `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/burst-${String(i)}`,
+          undefined,
+          { msgtype: MsgType.Text, body: i % 15 === 0 ? `!rafale-${String(i)}` : `message ${String(i)}` },
+        ),
+      );
+      const sheets = Array.from({ length: 20 }, (_, i) =>
+        hub.transport.sendSheet(roomId, [alice.userId], sheet(`tr-burst-${String(i)}`)),
+      );
+      await Promise.all(burst);
+      const sentSheets = await Promise.all(sheets);
+      await waitFor(
+        "the ten commands of the burst",
+        () => (commands.length - commandsBefore >= 10 ? true : undefined),
+        30_000,
+      );
+      expect(commands.slice(commandsBefore).sort()).toEqual(
+        Array.from({ length: 10 }, (_, k) => `!rafale-${String(k * 15)}`).sort(),
+      );
+      await waitFor(
+        "every sheet of the burst delivered",
+        () => (sentSheets.every((x) => delivered.includes(x.eventId)) ? true : undefined),
+        30_000,
+      );
+      // The burst did exceed the timeline limit of at least one sync: the gap was exercised.
+      expect(resets).toBeGreaterThan(0);
+    } finally {
+      hub.client.off(RoomEvent.TimelineReset, onReset);
+    }
   });
 });

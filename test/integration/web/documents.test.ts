@@ -1,15 +1,19 @@
 /**
- * The « À orienter » page end to end: Debian's chromium (playwright-core) against the web app in
- * front of the API (sqlite, demo directory, demo logins). A hospital's service account posts a PDF
- * for a patient nobody follows; the coordinator sees it waiting, picks a recipient from the
- * directory and sends it; the document leaves the queue. The documents service is the API
- * fixture's (the stand-in until src/documents is wired in src/app.ts, then the real one).
+ * Hospital documents in the web app end to end: Debian's chromium (playwright-core) against the
+ * web app in front of the API (sqlite, demo directory, demo logins), with the real documents
+ * service (src/documents, wired by the API fixture as src/app.ts wires it; no outbox worker, so
+ * transfers stay queued).
+ * - « À orienter »: a hospital's service account posts a PDF for a patient nobody follows; the
+ *   coordinator sees it waiting, picks a recipient from the directory and sends it; the document
+ *   leaves the queue, and the transfer's detail says who receives it and why.
+ * - The follow-up detail of a document's transfer: each recipient with the French wording of its
+ *   routing source and reason, and « Remplace … » / « Remplacé par … » links between versions.
  * Screenshots go to test-results/screenshots/.
  */
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withCheckKey } from "../../../src/forms/index.ts";
-import { tinyPdf } from "../../helpers/cda-hospital.ts";
+import { encode, n1Document, tinyPdf } from "../../helpers/cda-hospital.ts";
 import { multipartBody } from "../../helpers/multipart.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { call } from "../api/client.ts";
@@ -22,23 +26,26 @@ let f: ApiFixture;
 let cleanup: () => Promise<void>;
 let browser: Browser;
 
-async function postWaitingPdf(documentId: string): Promise<void> {
+const patient = (ins: string) => ({
+  ins,
+  insOid: "1.2.250.1.213.1.4.8",
+  family: "Dupré",
+  given: "Léa",
+  birthDate: "1985-06-14",
+  sex: "F",
+});
+
+/** Posts a PDF with its metadata as the hospital's service account; the receipt. */
+async function postPdf(meta: Record<string, unknown>): Promise<{ outcome: string; transferId?: string }> {
   const form = multipartBody([
     {
       name: "metadata",
       type: "application/json",
       body: JSON.stringify({
-        documentId,
-        patient: {
-          ins: LONELY,
-          insOid: "1.2.250.1.213.1.4.8",
-          family: "Dupré",
-          given: "Léa",
-          birthDate: "1985-06-14",
-          sex: "F",
-        },
+        patient: patient(LONELY),
         typeCode: "11488-4",
         title: "Compte rendu de consultation de cardiologie",
+        ...meta,
       }),
     },
     { name: "document", type: "application/pdf", body: tinyPdf() },
@@ -49,8 +56,24 @@ async function postWaitingPdf(documentId: string): Promise<void> {
     contentType: form.contentType,
   });
   expect(r.status, r.body.toString()).toBe(201);
-  expect((r.json as { outcome: string }).outcome).toBe("to_route");
+  return r.json as { outcome: string; transferId?: string };
 }
+
+async function postWaitingPdf(documentId: string): Promise<void> {
+  expect((await postPdf({ documentId })).outcome).toBe("to_route");
+}
+
+/** The transfer's short reference, as the API gives it. */
+async function referenceOf(transferId: string): Promise<string> {
+  const r = await call(`${f.api}/transfers/${transferId}`, {
+    token: await f.token("coord.morel", "coordinator"),
+  });
+  expect(r.status).toBe(200);
+  return (r.json as { reference: string }).reference;
+}
+
+/** The routing line of `rpps` in the open transfer's detail. */
+const routingLine = (page: Page, rpps: string) => page.locator(`#detail-routing li[data-rpps="${rpps}"]`);
 
 beforeAll(async () => {
   const t = await tempDir("passerelle-web-documents-");
@@ -93,7 +116,51 @@ describe("« À orienter » in the web app", () => {
     await expect.poll(() => page.locator("#to-route-empty").count()).toBe(1);
     await screenshot(page, "to-route-03-sent");
 
-    // Patient data never in an address: the page is #/orienter, documents go by opaque reference.
+    // The transfer made: who receives it, and why (the coordinator's choice).
+    await page.locator("#to-route-follow").click();
+    const martinLine = routingLine(page, demo("dr.martin").rpps);
+    await martinLine.waitFor({ timeout: 15_000 });
+    const first = decodeURIComponent(page.url().split("#/suivi/")[1] ?? "");
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await martinLine.textContent()).toBe(
+      "Dr Claire Martin — orienté par la coordination : choisi par la coordination depuis la file « à orienter »",
+    );
+    await screenshot(page, "to-route-04-detail");
+
+    // A new version of the document: the same recipient, and links both ways between the versions.
+    const replacement = await postPdf({
+      documentId: "urn:oid:1.2.250.1.999.6.11",
+      replaces: "urn:oid:1.2.250.1.999.6.1",
+    });
+    expect(replacement.outcome).toBe("queued");
+    const second = replacement.transferId ?? "";
+    const [firstRef, secondRef] = [await referenceOf(first), await referenceOf(second)];
+    const replacedBy = page.locator("#link-replaced-by");
+    await replacedBy.waitFor({ timeout: 15_000 }); // the detail refreshes every 2 s
+    expect(await replacedBy.textContent()).toBe(`Remplacé par ${secondRef}`);
+    expect(await page.locator("#link-replaces").count()).toBe(0);
+    await screenshot(page, "to-route-05-replaced");
+    await replacedBy.click();
+    await expect
+      .poll(() => page.locator(".detail h2 code").textContent(), { timeout: 15_000 })
+      .toBe(secondRef);
+    expect(page.url()).toBe(`${f.url}/#/suivi/${second}`);
+    const replaces = page.locator("#link-replaces");
+    await replaces.waitFor();
+    expect(await replaces.textContent()).toBe(`Remplace ${firstRef}`);
+    expect(await page.locator("#link-replaced-by").count()).toBe(0);
+    await expect
+      .poll(() => routingLine(page, demo("dr.martin").rpps).textContent())
+      .toContain("orienté par la coordination");
+    await screenshot(page, "to-route-06-replacement");
+    await replaces.click();
+    await expect
+      .poll(() => page.locator(".detail h2 code").textContent(), { timeout: 15_000 })
+      .toBe(firstRef);
+    expect(page.url()).toBe(`${f.url}/#/suivi/${first}`);
+
+    // Patient data never in an address: the pages are #/orienter and #/suivi/<transfer id>, documents go
+    // by opaque reference.
     for (const u of [...urls, page.url()]) {
       expect(u).not.toContain(LONELY);
       expect(decodeURIComponent(u)).not.toMatch(/dupr|1\.2\.250\.1\.999\.6/i);
@@ -114,4 +181,53 @@ describe("« À orienter » in the web app", () => {
     await expect.poll(() => page.locator('[role="alert"]').textContent()).toContain("Action non autorisée");
     await page.close();
   }, 60_000);
+});
+
+describe("the follow-up of a hospital document's transfer", () => {
+  it("shows each recipient with the source and reason of its routing (message, document)", async () => {
+    const martin = demo("dr.martin").rpps;
+    const named = await postPdf({
+      documentId: "urn:oid:1.2.250.1.999.6.20",
+      patient: patient(withCheckKey("ins", "2850675123995")),
+      recipients: [martin],
+    });
+    expect(named.outcome).toBe("queued");
+    const cda = await call(`${f.api}/documents`, {
+      token: await f.token({ role: "sender" }),
+      body: encode(
+        n1Document({
+          ins: withCheckKey("ins", "2850675123994"),
+          id: { extension: "CR-WEB-1" },
+          recipientRpps: martin,
+        }),
+      ),
+      contentType: "application/hl7-cda+xml",
+    });
+    expect(cda.status, cda.body.toString()).toBe(201);
+    const addressed = cda.json as { transferId: string };
+
+    const { page } = await newPage(browser);
+    const urls: string[] = [];
+    page.on("request", (r) => urls.push(r.url()));
+    await demoLogin(page, f.url, martin, "recipient");
+    await page.goto(`${f.url}/#/suivi/${named.transferId ?? ""}`);
+    const line = routingLine(page, martin);
+    await line.waitFor({ timeout: 15_000 });
+    expect(await line.textContent()).toBe(
+      "Dr Claire Martin — nommé par le message de l’hôpital : destinataire désigné par l’hôpital dans son envoi",
+    );
+    await screenshot(page, "document-01-routing-message");
+    await page.goto(`${f.url}/#/suivi/${addressed.transferId}`);
+    await expect
+      .poll(() => routingLine(page, martin).getAttribute("data-source"), { timeout: 15_000 })
+      .toBe("document");
+    expect(await routingLine(page, martin).textContent()).toBe(
+      "Dr Claire Martin — destinataire du document : nommé dans l’en-tête du document CDA (informationRecipient)",
+    );
+    expect(await page.locator("#detail-versions").count()).toBe(0);
+    await screenshot(page, "document-02-routing-document");
+    for (const u of [...urls, page.url()])
+      expect(decodeURIComponent(u)).not.toMatch(/dupr|28506751239|CR-WEB/i);
+    await page.close();
+  }, 90_000);
 });

@@ -328,7 +328,12 @@ describe.each(engines())("documents service on $name", (engine) => {
     expect(s3.transfer.contextKey).toBe(s1.transfer.contextKey);
     expect(s2.recipients.map((r) => r.matrixId)).toEqual(["@a:test"]);
     expect(s1.links.replacedBy).toBe(v2.transferId);
-    expect(s2.links).toMatchObject({ replaces: v1.transferId, replacedBy: v3.transferId });
+    expect(s2.links).toMatchObject({
+      replaces: v1.transferId,
+      replacesReference: s1.transfer.reference,
+      replacedBy: v3.transferId,
+      replacedByReference: s3.transfer.reference,
+    });
     expect(v2.routing).toEqual(v1.routing);
     const caption = async (id: string) => {
       const row = await f.db.knex("transfers").where({ id }).first<TransferRow>();
