@@ -5,7 +5,7 @@
  * the stay (facility, visit number, unit, dates) and the ZBE movement.
  */
 import type { FieldIssue } from "../core/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError, PasserelleError } from "../core/index.ts";
 import { checkIdentifier } from "../forms/index.ts";
 
 /** Supported triggers: A01 admit, A02 transfer, A03 discharge, A11 cancel admit, A13 cancel discharge. */
@@ -82,10 +82,9 @@ export function validateAdtEvent(input: unknown): AdtEvent {
     typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   const root = obj(input);
   if (root === undefined) {
-    throw new PasserelleError("VALIDATION_FAILED", "event: must be an object", {
-      issues: [
-        { path: "event", rule: "type", message: { en: "must be an object", fr: "doit être un objet" } },
-      ],
+    throw fieldError("VALIDATION_FAILED", "event: must be an object", "event", "type", {
+      en: "must be an object",
+      fr: "doit être un objet",
     });
   }
   const str = (

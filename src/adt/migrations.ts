@@ -3,7 +3,7 @@
  * `src/migrations.ts`; a released step is never renamed nor edited.
  */
 import type { Migration } from "../storage/index.ts";
-import { instant } from "../storage/index.ts";
+import { addColumns, instant } from "../storage/index.ts";
 
 export const ADT_MIGRATIONS: readonly Migration[] = [
   {
@@ -61,16 +61,7 @@ export const ADT_MIGRATIONS: readonly Migration[] = [
     // An ADT unit may name its directory structure (kind `unit`), whose staff receive the
     // unit's reminders and the admission sheets sent back by the care circle, in the unit's room
     name: "0008_adt_unit_structure",
-    async up(knex) {
-      await knex.schema.alterTable("adt_units", (t) => {
-        t.integer("structure_id");
-      });
-    },
-    async down(knex) {
-      await knex.schema.alterTable("adt_units", (t) => {
-        t.dropColumn("structure_id");
-      });
-    },
+    ...addColumns("adt_units", { structure_id: (t, name) => t.integer(name) }),
   },
   {
     // ADT frames the feed refused (AE/AR), kept whole for review: raw bytes (patient data, like

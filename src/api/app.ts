@@ -9,7 +9,7 @@ import type { Express } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { HttpConfig } from "../config/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError, PasserelleError } from "../core/index.ts";
 import { accessLog, errorMiddleware, methodGuard, queryGuard } from "./http.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { authenticate, principalOf } from "./principal.ts";
@@ -98,9 +98,7 @@ export function createHttpApp(services: ApiServices, config: HttpConfig): Expres
 
   app.use((_req, _res, next) => {
     next(
-      new PasserelleError("NOT_FOUND", "no such route", {
-        issues: [{ path: "url", rule: "route", message: { en: "unknown route", fr: "route inconnue" } }],
-      }),
+      fieldError("NOT_FOUND", "no such route", "url", "route", { en: "unknown route", fr: "route inconnue" }),
     );
   });
   app.use(errorMiddleware(services.log));

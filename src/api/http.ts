@@ -4,7 +4,7 @@
  * template, status and duration only — never a URL with its ids, never a body).
  */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError } from "../core/index.ts";
 import type { FormRegistry } from "../forms/index.ts";
 import { allowedMethods, operationOf } from "./openapi.ts";
 import { queryOf } from "./validate.ts";
@@ -76,17 +76,9 @@ export function methodGuard(): RequestHandler {
       return;
     }
     next(
-      new PasserelleError("METHOD_NOT_ALLOWED", "method not allowed on this path", {
-        issues: [
-          {
-            path: "method",
-            rule: "allow",
-            message: {
-              en: `allowed: ${allowed.join(", ")}`,
-              fr: `méthodes permises : ${allowed.join(", ")}`,
-            },
-          },
-        ],
+      fieldError("METHOD_NOT_ALLOWED", "method not allowed on this path", "method", "allow", {
+        en: `allowed: ${allowed.join(", ")}`,
+        fr: `méthodes permises : ${allowed.join(", ")}`,
       }),
     );
   };
@@ -116,15 +108,13 @@ export function requireBody(type: "application/json" | "application/pdf"): Reque
   return (req, _res, next) => {
     if (req.is(type) === false || req.headers["content-type"] === undefined) {
       next(
-        new PasserelleError("UNSUPPORTED_MEDIA_TYPE", `the request body must be ${type}`, {
-          issues: [
-            {
-              path: "content-type",
-              rule: "mediaType",
-              message: { en: `${type} expected`, fr: `${type} attendu` },
-            },
-          ],
-        }),
+        fieldError(
+          "UNSUPPORTED_MEDIA_TYPE",
+          `the request body must be ${type}`,
+          "content-type",
+          "mediaType",
+          { en: `${type} expected`, fr: `${type} attendu` },
+        ),
       );
       return;
     }

@@ -4,13 +4,13 @@
  * in git) signing EdDSA JWTs (RFC 8037) with `iss` {@link LOCAL_ISSUER} and `aud`
  * {@link LOCAL_AUDIENCE}. Practitioners log in through the configured OIDC issuer instead.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createPublicKey, randomUUID } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
-import { loadOrCreateSecret } from "../audit/index.ts";
+import { loadOrCreateEd25519Key } from "../audit/index.ts";
 import { DATA_FILES, dataPaths } from "../config/index.ts";
 import type { Clock } from "../core/index.ts";
-import { PasserelleError, systemClock } from "../core/index.ts";
+import { systemClock } from "../core/index.ts";
 import type { Role } from "../directory/index.ts";
 
 export const LOCAL_ISSUER = "urn:passerelle:local";
@@ -24,18 +24,7 @@ export interface LocalIssuerKey {
 
 /** Loads (or creates) the local issuer's key; refused if readable by others (`BAD_KEYSTORE`). */
 export async function loadLocalIssuerKey(dataDir: string): Promise<LocalIssuerKey> {
-  const pem = await loadOrCreateSecret(dataPaths(dataDir).apiTokenKey, () =>
-    generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }),
-  );
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(pem);
-  } catch (e) {
-    throw new PasserelleError("BAD_KEYSTORE", `${TOKEN_KEY_FILE} is not a PEM private key`, { cause: e });
-  }
-  if (privateKey.asymmetricKeyType !== "ed25519") {
-    throw new PasserelleError("BAD_KEYSTORE", `${TOKEN_KEY_FILE} is not an Ed25519 key`);
-  }
+  const privateKey = await loadOrCreateEd25519Key(dataPaths(dataDir).apiTokenKey, TOKEN_KEY_FILE);
   return { privateKey, publicKey: createPublicKey(privateKey) };
 }
 

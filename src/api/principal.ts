@@ -4,7 +4,7 @@
  * token without RPPS) has its token's role. Authentication middleware and role gates.
  */
 import type { RequestHandler, Response } from "express";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError, PasserelleError } from "../core/index.ts";
 import type { Member, Role } from "../directory/index.ts";
 import { memberAuditId } from "../directory/index.ts";
 import { handler } from "./http.ts";
@@ -22,7 +22,7 @@ export interface Principal {
 
 /** FORBIDDEN (403) naming the field and the rule the caller does not meet. */
 export const refuse = (path: string, rule: string, en: string, fr: string): PasserelleError =>
-  new PasserelleError("FORBIDDEN", en, { issues: [{ path, rule, message: { en, fr } }] });
+  fieldError("FORBIDDEN", en, path, rule, { en, fr });
 
 const forbidden = (en: string, fr: string, path = "authorization"): PasserelleError =>
   refuse(path, "role", en, fr);
@@ -41,14 +41,9 @@ export function authenticate(services: ApiServices): RequestHandler {
     const m = header === undefined ? null : /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
     if (m?.[1] === undefined) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="passerelle"');
-      throw new PasserelleError("UNAUTHENTICATED", "a bearer token is required", {
-        issues: [
-          {
-            path: "authorization",
-            rule: "bearer",
-            message: { en: "Authorization: Bearer <token> required", fr: "jeton d’accès requis" },
-          },
-        ],
+      throw fieldError("UNAUTHENTICATED", "a bearer token is required", "authorization", "bearer", {
+        en: "Authorization: Bearer <token> required",
+        fr: "jeton d’accès requis",
       });
     }
     const claims = await services.tokens.verify(m[1]).catch((e: unknown) => {

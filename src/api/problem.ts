@@ -6,7 +6,7 @@
  * for its own mistake.
  */
 import type { ErrorCode, FieldIssue } from "../core/index.ts";
-import { HTTP_STATUS, PasserelleError, isPasserelleError } from "../core/index.ts";
+import { HTTP_STATUS, fieldError, PasserelleError, isPasserelleError } from "../core/index.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -62,7 +62,7 @@ const TITLES: Record<ErrorCode, string> = {
 export const problemType = (code: ErrorCode): string =>
   `urn:passerelle:problem:${code.toLowerCase().replace(/_/g, "-")}`;
 
-const fieldError = (i: FieldIssue): ProblemFieldError => ({
+const problemField = (i: FieldIssue): ProblemFieldError => ({
   path: i.path,
   rule: i.rule,
   message: i.message.en,
@@ -83,19 +83,20 @@ export function toPasserelleError(e: unknown): PasserelleError {
   if (isParserError(e)) {
     switch (e.type) {
       case "entity.parse.failed":
-        return new PasserelleError("INVALID_JSON", "the request body is not valid JSON", {
-          issues: [{ path: "body", rule: "json", message: { en: "malformed JSON", fr: "JSON mal formé" } }],
+        return fieldError("INVALID_JSON", "the request body is not valid JSON", "body", "json", {
+          en: "malformed JSON",
+          fr: "JSON mal formé",
         });
       case "entity.too.large":
-        return new PasserelleError("PAYLOAD_TOO_LARGE", "the request body is larger than allowed", {
-          issues: [{ path: "body", rule: "maxSize", message: { en: "too large", fr: "trop volumineux" } }],
+        return fieldError("PAYLOAD_TOO_LARGE", "the request body is larger than allowed", "body", "maxSize", {
+          en: "too large",
+          fr: "trop volumineux",
         });
       case "encoding.unsupported":
       case "charset.unsupported":
-        return new PasserelleError("UNSUPPORTED_MEDIA_TYPE", "unsupported body encoding", {
-          issues: [
-            { path: "content-type", rule: "charset", message: { en: "use UTF-8", fr: "utiliser UTF-8" } },
-          ],
+        return fieldError("UNSUPPORTED_MEDIA_TYPE", "unsupported body encoding", "content-type", "charset", {
+          en: "use UTF-8",
+          fr: "utiliser UTF-8",
         });
       case "request.aborted":
       case "request.size.invalid":
@@ -115,6 +116,6 @@ export function toProblem(e: PasserelleError): Problem {
     status,
     detail: status >= 500 ? "the server could not complete the request" : e.message,
     code: e.code,
-    errors: e.issues.map(fieldError),
+    errors: e.issues.map(problemField),
   };
 }

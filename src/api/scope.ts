@@ -3,7 +3,7 @@
  * the transfers addressed to them or to their structure; a sender their unit's and their own; an
  * auditor none (audit only). A transfer outside the caller's scope is answered 404, as if absent.
  */
-import { PasserelleError } from "../core/index.ts";
+import { fieldError } from "../core/index.ts";
 import type { TransferScope } from "../transfers/index.ts";
 import { canSeeTransfer } from "../transfers/index.ts";
 import type { Principal } from "./principal.ts";
@@ -35,17 +35,9 @@ export function scopeOf(p: Principal): TransferScope {
       : {}),
   };
   if (Object.keys(scope).length === 0) {
-    throw new PasserelleError("FORBIDDEN", "this role cannot read transfers", {
-      issues: [
-        {
-          path: "authorization",
-          rule: "role",
-          message: {
-            en: "sender, recipient, specialist or coordinator required",
-            fr: "rôle sans accès aux transferts",
-          },
-        },
-      ],
+    throw fieldError("FORBIDDEN", "this role cannot read transfers", "authorization", "role", {
+      en: "sender, recipient, specialist or coordinator required",
+      fr: "rôle sans accès aux transferts",
     });
   }
   return scope;
@@ -54,10 +46,9 @@ export function scopeOf(p: Principal): TransferScope {
 /** Throws `NOT_FOUND` unless the caller may see the transfer. */
 export async function assertVisible(services: ApiServices, p: Principal, transferId: string): Promise<void> {
   if (!(await canSeeTransfer(services.db.knex, scopeOf(p), transferId))) {
-    throw new PasserelleError("NOT_FOUND", "transfer not found", {
-      issues: [
-        { path: "id", rule: "notFound", message: { en: "no such transfer", fr: "transfert introuvable" } },
-      ],
+    throw fieldError("NOT_FOUND", "transfer not found", "id", "notFound", {
+      en: "no such transfer",
+      fr: "transfert introuvable",
     });
   }
 }

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { Knex } from "knex";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError, PasserelleError } from "../core/index.ts";
 import { checkIdentifier } from "../forms/index.ts";
 import { toStorageError } from "../storage/index.ts";
 import type { AuditRow } from "./rows.ts";
@@ -21,17 +21,9 @@ export function patientPseudonym(ins: string, key: Uint8Array): PatientRef {
   const normalised = ins.replace(/[\s.-]/g, "").toUpperCase();
   const check = checkIdentifier("ins", normalised);
   if (!check.ok) {
-    throw new PasserelleError("VALIDATION_FAILED", "invalid INS", {
-      issues: [
-        {
-          path: "ins",
-          rule: `ins.${check.reason}`,
-          message: {
-            en: "must be an INS (NIR or NIA: 13 characters and a 2-digit key)",
-            fr: "doit être un INS (NIR ou NIA : 13 caractères et une clé de 2 chiffres)",
-          },
-        },
-      ],
+    throw fieldError("VALIDATION_FAILED", "invalid INS", "ins", `ins.${check.reason}`, {
+      en: "must be an INS (NIR or NIA: 13 characters and a 2-digit key)",
+      fr: "doit être un INS (NIR ou NIA : 13 caractères et une clé de 2 chiffres)",
     });
   }
   if (key.length < 32) throw new PasserelleError("BAD_KEYSTORE", "pseudonym key must be 32 bytes");

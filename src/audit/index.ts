@@ -4,44 +4,34 @@
  * checkpoints (JWS, EdDSA/Ed25519), verification, offline-verifiable exports, and the RGPD
  * art. 15 access request by patient pseudonym. Ids and hashes only — no patient data.
  */
-export { auditEvent, assertAuditEvent, AUDIT_ACTIONS, TRANSFER_STEPS, FIELD_PATTERNS } from "./vocabulary.ts";
+export { auditEvent, assertAuditEvent, AUDIT_ACTIONS, DELIVERY_STATES } from "./vocabulary.ts";
 export type {
   AuditAction,
   AuditEntry,
   AuditEvent,
   AuditEventInput,
-  AuditSubject,
-  AccessAction,
-  DirectoryAction,
-  Outcome,
   PatientRef,
   TransferAction,
 } from "./vocabulary.ts";
 export { canonicalEntry, entryHash, sha256Hex, GENESIS_HASH, CANONICAL_KEYS } from "./canonical.ts";
-export type { UnhashedEntry } from "./canonical.ts";
 export { AuditTrail } from "./store.ts";
-export { readHead, verifyStored } from "./stored.ts";
-export type { AuditTrailOptions } from "./store.ts";
-export { signCheckpoint, verifyCheckpoint, CHECKPOINT_TYP } from "./checkpoint.ts";
-export type { Checkpoint, CheckpointPayload, TrustedKeys } from "./checkpoint.ts";
+export { readHead } from "./stored.ts";
+export { signCheckpoint, verifyCheckpoint } from "./checkpoint.ts";
 export {
   loadSigningKey,
   loadPseudonymKey,
-  loadOrCreateSecret,
+  loadOrCreateEd25519Key,
   generateSigningKey,
-  signingKeyFrom,
   SIGNING_KEY_FILE,
   PSEUDONYM_KEY_FILE,
 } from "./keys.ts";
 export type { SigningKey } from "./keys.ts";
 export { verifyChain, trustedKeys, GENESIS_ANCHOR } from "./verify.ts";
-export type { ChainSource, FailureReason, VerifyFailure, VerifyReport } from "./verify.ts";
-export { exportAudit, verifyExportFile, EXPORT_FORMAT } from "./export.ts";
-export type { ExportFilter, ExportSummary } from "./export.ts";
+export type { ChainSource, VerifyReport } from "./verify.ts";
+export { exportAudit, verifyExportFile } from "./export.ts";
+export type { ExportFilter } from "./export.ts";
 export { patientPseudonym, accessRequest } from "./access.ts";
-export type { AccessReport, AccessTransfer } from "./access.ts";
 export { openAuditTrail } from "./open.ts";
 export { entriesOfTransfer } from "./by-transfer.ts";
 export { queryAudit } from "./query.ts";
-export type { AuditQuery } from "./query.ts";
 export { AUDIT_MIGRATIONS } from "./migrations.ts";

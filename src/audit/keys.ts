@@ -54,21 +54,30 @@ const isNotFound = (e: unknown): boolean => e instanceof Error && "code" in e &&
 const ioError = (path: string, e: unknown): PasserelleError =>
   new PasserelleError("IO_ERROR", `cannot write ${path}`, { cause: e });
 
-/** Loads the hub's signing key from the data directory, generating it on first start. */
-export async function loadSigningKey(dataDir: string): Promise<SigningKey> {
-  const pem = await loadOrCreateSecret(dataPaths(dataDir).auditSigningKey, () =>
+/**
+ * Loads the Ed25519 private key (PKCS#8 PEM, RFC 8410) kept at `path`, generating it on first
+ * start (see {@link loadOrCreateSecret}); `BAD_KEYSTORE`, naming the file `name`, when it is not
+ * a PEM private key or not an Ed25519 one.
+ */
+export async function loadOrCreateEd25519Key(path: string, name: string): Promise<KeyObject> {
+  const pem = await loadOrCreateSecret(path, () =>
     generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }),
   );
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(pem);
   } catch (e) {
-    throw new PasserelleError("BAD_KEYSTORE", `${SIGNING_KEY_FILE} is not a PEM private key`, { cause: e });
+    throw new PasserelleError("BAD_KEYSTORE", `${name} is not a PEM private key`, { cause: e });
   }
   if (privateKey.asymmetricKeyType !== "ed25519") {
-    throw new PasserelleError("BAD_KEYSTORE", `${SIGNING_KEY_FILE} is not an Ed25519 key`);
+    throw new PasserelleError("BAD_KEYSTORE", `${name} is not an Ed25519 key`);
   }
-  return signingKeyFrom(privateKey);
+  return privateKey;
+}
+
+/** Loads the hub's signing key from the data directory, generating it on first start. */
+export async function loadSigningKey(dataDir: string): Promise<SigningKey> {
+  return signingKeyFrom(await loadOrCreateEd25519Key(dataPaths(dataDir).auditSigningKey, SIGNING_KEY_FILE));
 }
 
 /** Wraps an Ed25519 private key (tests and benchmarks make them in memory). */

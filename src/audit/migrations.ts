@@ -5,7 +5,7 @@
  */
 import type { Knex } from "knex";
 import type { Migration } from "../storage/index.ts";
-import { instant, isPostgres } from "../storage/index.ts";
+import { addColumns, instant, isPostgres } from "../storage/index.ts";
 
 /** Blocks UPDATE and DELETE on an append-only table (defence in depth; the hash chain is the proof). */
 async function appendOnly(knex: Knex, table: string): Promise<void> {
@@ -83,29 +83,11 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
     // an encrypted acknowledgement (`device`).
     name: "0010_ack_device_resends",
     part: true,
-    async up(knex) {
-      await knex.schema.alterTable("audit_entries", (t) => {
-        t.string("device_id", 64);
-      });
-    },
-    async down(knex) {
-      await knex.schema.alterTable("audit_entries", (t) => {
-        t.dropColumn("device_id");
-      });
-    },
+    ...addColumns("audit_entries", { device_id: (t, name) => t.string(name, 64) }),
   },
   {
     // The SHA-256 of a hospital document received (src/documents), in its audit entries.
     name: "0014_audit_document_sha256",
-    async up(knex) {
-      await knex.schema.alterTable("audit_entries", (t) => {
-        t.string("document_sha256", 64);
-      });
-    },
-    async down(knex) {
-      await knex.schema.alterTable("audit_entries", (t) => {
-        t.dropColumn("document_sha256");
-      });
-    },
+    ...addColumns("audit_entries", { document_sha256: (t, name) => t.string(name, 64) }),
   },
 ];

@@ -11,10 +11,12 @@ import { PasserelleError } from "../core/index.ts";
  * only `patientPseudonym()` produces, and a run-time check rejects values that do not look like
  * identifiers (spaces, accents, bare words), naming the field but never echoing the value.
  */
-export const TRANSFER_STEPS = [
-  "created",
-  "validated",
-  "signed",
+/**
+ * A transfer's delivery states, in progress order (`failed`, terminal, last). Reaching one is
+ * recorded as the audit step of the same name (`transfer.sent`…), so src/transfers takes its
+ * states from this list.
+ */
+export const DELIVERY_STATES = [
   "queued",
   "sent",
   "delivered",
@@ -22,6 +24,13 @@ export const TRANSFER_STEPS = [
   "acknowledged",
   "answered",
   "failed",
+] as const;
+
+export const TRANSFER_STEPS = [
+  "created",
+  "validated",
+  "signed",
+  ...DELIVERY_STATES,
   "retried",
   "escalated",
   // An acknowledgement that proves no device: sent in clear (or by a device the hub cannot tie to

@@ -5,12 +5,12 @@
  * (city professional or EHPAD doctor); the custodian their structure.
  */
 import type { SheetData, ValidatedSheet } from "../forms/index.ts";
-import { OID, type Organisation, type Professional } from "./header.ts";
+import { OID, type Organisation } from "./header.ts";
 import { ADMISSION_LABELS } from "./labels.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
 import { allergiesSection, devicesSection, section } from "./section.ts";
-import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
-import { professionCode, SECTOR } from "./professions.ts";
+import { bool, cells, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
+import { SECTOR, sheetAuthor } from "./professions.ts";
 import { idNatPs, practitioner, type HeaderParts } from "./write.ts";
 
 type Labels = Readonly<Record<string, string>>;
@@ -33,17 +33,15 @@ export function admissionHeader(sheet: ValidatedSheet): HeaderParts {
   const rpps = str(d, "sender.rpps");
   const adeli = str(d, "sender.adeli");
   const id = idNatPs(rpps, adeli);
-  const email = str(d, "sender.secureEmail");
-  const profession = professionCode(str(d, "sender.profession"));
-  const author: Professional = {
-    name: str(d, "sender.name") ?? "",
-    ...(id === undefined ? {} : { idNatPs: id }),
-    ...(rpps !== undefined && adeli !== undefined ? { otherIdNatPs: `0${adeli}` } : {}),
-    ...(profession === undefined ? {} : { profession }),
-    phone: str(d, "sender.phone") ?? "",
-    ...(email === undefined ? {} : { email }),
+  const author = sheetAuthor(
+    d,
+    "sender",
+    {
+      ...(id === undefined ? {} : { idNatPs: id }),
+      ...(rpps !== undefined && adeli !== undefined ? { otherIdNatPs: `0${adeli}` } : {}),
+    },
     org,
-  };
+  );
   const time = tsDateTime(str(d, "sender.writtenAt") ?? "");
   const planned = str(d, "referral.plannedDate");
   const low = planned === undefined ? time : tsDate(planned);
@@ -93,12 +91,7 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
       narrative: [
         ...table(
           ["Médicament", "Dosage", "Posologie", "Remarques"],
-          rows(d, "treatments.current").map((r) => [
-            cell(r, "medicine"),
-            cell(r, "dosage"),
-            cell(r, "posology"),
-            cell(r, "notes"),
-          ]),
+          rows(d, "treatments.current").map((r) => cells(r, "medicine", "dosage", "posology", "notes")),
         ),
         ...labelled("Dernière prise", str(d, "treatments.lastDose")),
         ...labelled("Remarques", str(d, "treatments.notes")),
@@ -154,9 +147,7 @@ export function admissionBody(d: SheetData, id: (n: string) => string): string[]
         ...table(
           ["Proche", "Lien", "Téléphone", "Aidant"],
           rows(d, "contacts.people").map((r) => [
-            cell(r, "name"),
-            cell(r, "relationship"),
-            cell(r, "phone"),
+            ...cells(r, "name", "relationship", "phone"),
             r["isCarer"] === true ? "oui" : r["isCarer"] === false ? "non" : undefined,
           ]),
         ),

@@ -9,8 +9,16 @@ import type { SheetData } from "../forms/index.ts";
 import { OID } from "./header.ts";
 import { STAY_LABELS } from "./labels.ts";
 import { labelled, labelledParts, list, paragraphs, table } from "./narrative.ts";
-import { allergiesSection, devicesSection, section, simpleObservation, type Coded } from "./section.ts";
-import { bool, cell, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
+import {
+  allergiesSection,
+  devicesSection,
+  section,
+  simpleObservation,
+  tableSection,
+  type Coded,
+  type SectionHead,
+} from "./section.ts";
+import { bool, cell, cells, frDate, items, rows, str, tsDate, tsDateTime } from "./values.ts";
 import { el, text, type Node } from "./xml.ts";
 
 const sct = (code: string, display: string): Coded => ({ code, display, system: OID.snomed });
@@ -46,6 +54,22 @@ export const DISCHARGE_MODE: Record<string, Coded> = {
 const LABEL: Readonly<Record<string, Readonly<Record<string, string>>>> = STAY_LABELS;
 const lbl = (k: string, v: string | undefined): string | undefined =>
   v === undefined ? undefined : (LABEL[k]?.[v] ?? v);
+
+/** Treatments stopped or modified during the stay (IHE PCC, CI-SIS 1.2.250.1.213.1.1.2.145). */
+const STOPPED_TREATMENTS: SectionHead = {
+  templateIds: ["1.3.6.1.4.1.19376.1.5.3.1.3.21", "1.2.250.1.213.1.1.2.145"],
+  code: "18610-6",
+  display: "Traitements arrêtés durant le séjour",
+  title: "Traitements arrêtés ou modifiés durant le séjour",
+};
+
+/** Results and other information still expected (IHE PCC, CI-SIS 1.2.250.1.213.1.1.2.150). */
+const PENDING_RESULTS: SectionHead = {
+  templateIds: ["1.3.6.1.4.1.19376.1.5.3.1.3.27", "1.2.250.1.213.1.1.2.150"],
+  code: "30954-2",
+  display: "Résultats",
+  title: "Résultats d'examens et autres informations attendus",
+};
 
 export function dischargeBody(d: SheetData, time: string, id: (n: string) => string): Node[] {
   let n = 0;
@@ -132,11 +156,7 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
       ...labelled("Précisions transfusion", str(d, "synthesis.transfusionDetails")),
       ...table(
         ["Dispositif implanté", "Référence", "Date"],
-        rows(d, "synthesis.implants").map((r) => [
-          cell(r, "device"),
-          cell(r, "reference"),
-          date(cell(r, "date")),
-        ]),
+        rows(d, "synthesis.implants").map((r) => [...cells(r, "device", "reference"), date(cell(r, "date"))]),
       ),
     ],
     entries: [
@@ -186,10 +206,7 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
       ...table(
         ["Médicament", "Dosage", "Posologie", "Durée", "Statut"],
         atDischarge.map((r) => [
-          cell(r, "medicine"),
-          cell(r, "dosage"),
-          cell(r, "posology"),
-          cell(r, "duration"),
+          ...cells(r, "medicine", "dosage", "posology", "duration"),
           lbl("status", cell(r, "status")),
         ]),
       ),
@@ -197,50 +214,31 @@ export function dischargeBody(d: SheetData, time: string, id: (n: string) => str
       el("paragraph", {}, text(`Ordonnance remise au patient : ${handed === true ? "oui" : "non"}.`)),
     ],
   });
-  const out = [status, reason, synthesis, treatments];
-  const stopped = rows(d, "treatments.stoppedOrModified");
-  if (stopped.length > 0)
-    out.push(
-      section({
-        id: sid(),
-        templateIds: ["1.3.6.1.4.1.19376.1.5.3.1.3.21", "1.2.250.1.213.1.1.2.145"],
-        code: "18610-6",
-        display: "Traitements arrêtés durant le séjour",
-        title: "Traitements arrêtés ou modifiés durant le séjour",
-        narrative: table(
-          ["Médicament", "Changement", "Motif"],
-          stopped.map((r) => [cell(r, "medicine"), lbl("change", cell(r, "change")), cell(r, "reason")]),
-        ),
-      }),
-    );
-  const pending = rows(d, "pending.items");
-  if (pending.length > 0)
-    out.push(
-      section({
-        id: sid(),
-        templateIds: ["1.3.6.1.4.1.19376.1.5.3.1.3.27", "1.2.250.1.213.1.1.2.150"],
-        code: "30954-2",
-        display: "Résultats",
-        title: "Résultats d'examens et autres informations attendus",
-        narrative: table(
-          ["Élément attendu", "Date prévue", "Transmis par"],
-          pending.map((r) => [cell(r, "item"), date(cell(r, "expectedDate")), cell(r, "transmittedBy")]),
-        ),
-      }),
-    );
-  out.push(followUp(d, sid()));
-  const devices = devicesSection(items(d, "devices.items"), sid);
-  if (devices !== undefined) out.push(devices);
+  const stopped = rows(d, "treatments.stoppedOrModified").map((r) => [
+    cell(r, "medicine"),
+    lbl("change", cell(r, "change")),
+    cell(r, "reason"),
+  ]);
+  const pending = rows(d, "pending.items").map((r) => [
+    cell(r, "item"),
+    date(cell(r, "expectedDate")),
+    cell(r, "transmittedBy"),
+  ]);
   const known = items(d, "allergies.known");
   const reactions = str(d, "allergies.newReactions");
-  if (known.length > 0 || reactions !== undefined)
-    out.push(
-      allergiesSection(sid(), "Allergies et intolérances", [
-        ...list(known, "Allergies connues"),
-        ...labelled("Réactions nouvelles pendant le séjour", reactions),
-      ]),
-    );
-  return out;
+  const optional = [
+    tableSection(sid, STOPPED_TREATMENTS, ["Médicament", "Changement", "Motif"], stopped),
+    tableSection(sid, PENDING_RESULTS, ["Élément attendu", "Date prévue", "Transmis par"], pending),
+    followUp(d, sid()),
+    devicesSection(items(d, "devices.items"), sid),
+    known.length > 0 || reactions !== undefined
+      ? allergiesSection(sid(), "Allergies et intolérances", [
+          ...list(known, "Allergies connues"),
+          ...labelled("Réactions nouvelles pendant le séjour", reactions),
+        ])
+      : undefined,
+  ];
+  return [status, reason, synthesis, treatments, ...optional.filter((n) => n !== undefined)];
 }
 
 const date = (v: string | undefined): string | undefined => (v === undefined ? undefined : frDate(v));
@@ -274,7 +272,7 @@ function followUp(d: SheetData, sectionId: string): Node {
       ]),
       ...table(
         ["Destinataire (CPTS)", "Nom", "RPPS"],
-        cpts.map((r) => [cell(r, "role"), cell(r, "name"), cell(r, "rpps")]),
+        cpts.map((r) => cells(r, "role", "name", "rpps")),
       ),
       el(
         "paragraph",

@@ -7,6 +7,10 @@
  * `standardIndustryClassCode` from JDV_J04_XdsPracticeSettingCode_CISIS (code system
  * 1.2.250.1.213.1.1.4.9): `ESSMS` for an EHPAD, `AMBULATOIRE` for a city professional.
  */
+import type { SheetData } from "../forms/index.ts";
+import type { Organisation, Professional } from "./header.ts";
+import { str } from "./values.ts";
+
 export const MEDECIN = { code: "G15_10", display: "Médecin" } as const;
 
 export const PROFESSION_TEXT: Readonly<Record<string, string>> = {
@@ -45,3 +49,25 @@ export const SECTOR = {
   professional: { code: "AMBULATOIRE", display: "Ambulatoire" },
 } as const;
 export const SECTOR_SYSTEM = "1.2.250.1.213.1.1.4.9";
+
+/**
+ * The author of a sheet written by a city professional: the form group `group`'s name, profession,
+ * phone and secure e-mail, with the IdNatPS `ids` the volet asks for and the author's `org`.
+ */
+export function sheetAuthor(
+  d: SheetData,
+  group: string,
+  ids: Pick<Professional, "idNatPs" | "otherIdNatPs">,
+  org: Organisation,
+): Professional {
+  const email = str(d, `${group}.secureEmail`);
+  const profession = professionCode(str(d, `${group}.profession`));
+  return {
+    name: str(d, `${group}.name`) ?? "",
+    ...ids,
+    ...(profession === undefined ? {} : { profession }),
+    phone: str(d, `${group}.phone`) ?? "",
+    ...(email === undefined ? {} : { email }),
+    org,
+  };
+}

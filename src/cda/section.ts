@@ -4,7 +4,7 @@
  * (IHE PCC 1.3.6.1.4.1.19376.1.5.3.1.4.13, CI-SIS 1.2.250.1.213.1.1.3.48.*) used for coded facts.
  */
 import { OID } from "./header.ts";
-import { list } from "./narrative.ts";
+import { list, table } from "./narrative.ts";
 import { el, text, type Node } from "./xml.ts";
 
 export interface SectionSpec {
@@ -18,6 +18,22 @@ export interface SectionSpec {
   readonly narrative: readonly Node[];
   readonly entries?: readonly Node[];
   readonly sections?: readonly Node[];
+}
+
+/** A section's fixed part, as a CI-SIS volet describes it: templateIds, LOINC code and titles. */
+export type SectionHead = Omit<SectionSpec, "id" | "narrative" | "entries" | "sections">;
+
+/**
+ * An optional section whose narrative is one table: left out, and no section id drawn, when the
+ * form lists no row.
+ */
+export function tableSection(
+  sid: () => string,
+  head: SectionHead,
+  headers: readonly string[],
+  rows: readonly (readonly (string | undefined)[])[],
+): Node | undefined {
+  return rows.length === 0 ? undefined : section({ ...head, id: sid(), narrative: table(headers, rows) });
 }
 
 export function section(s: SectionSpec): Node {

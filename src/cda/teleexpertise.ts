@@ -11,7 +11,7 @@ import { labelled, paragraphs, table } from "./narrative.ts";
 import { section } from "./section.ts";
 import { bool, cell, frDate, rows, str, tsDateTime } from "./values.ts";
 import { el } from "./xml.ts";
-import { professionCode } from "./professions.ts";
+import { sheetAuthor } from "./professions.ts";
 import { doctorCode } from "./specialties.ts";
 import { idNatPs, type HeaderParts } from "./write.ts";
 
@@ -28,16 +28,7 @@ export function requestHeader(sheet: ValidatedSheet): HeaderParts {
   const d = sheet.data;
   const practice = str(d, "requester.practice");
   const org: Organisation = practice === undefined ? {} : { name: practice };
-  const email = str(d, "requester.secureEmail");
-  const profession = professionCode(str(d, "requester.profession"));
-  const author: Professional = {
-    name: str(d, "requester.name") ?? "",
-    idNatPs: idNatPs(str(d, "requester.rpps")) ?? "",
-    ...(profession === undefined ? {} : { profession }),
-    phone: str(d, "requester.phone") ?? "",
-    ...(email === undefined ? {} : { email }),
-    org,
-  };
+  const author = sheetAuthor(d, "requester", { idNatPs: idNatPs(str(d, "requester.rpps")) ?? "" }, org);
   const time = tsDateTime(str(d, "request.requestedAt") ?? "");
   const expertName = str(d, "expert.name");
   const expertId = idNatPs(str(d, "expert.rpps"));

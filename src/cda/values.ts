@@ -44,6 +44,10 @@ export const cell = (r: Row, k: string): string | undefined => {
   return typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : undefined;
 };
 
+/** The {@link cell}s `keys` of a row, in that order: a narrative table row (blank cells undefined). */
+export const cells = (r: Row, ...keys: readonly string[]): (string | undefined)[] =>
+  keys.map((k) => cell(r, k));
+
 /** `YYYY-MM-DD` → `YYYYMMDD`. */
 export const tsDate = (d: string): string => d.slice(0, 10).replace(/-/g, "");
 

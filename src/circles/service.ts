@@ -8,7 +8,7 @@ import type { Knex } from "knex";
 import type { AuditTrail, PatientRef } from "../audit/index.ts";
 import { auditEvent, patientPseudonym } from "../audit/index.ts";
 import type { Clock, FieldIssue } from "../core/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError, PasserelleError } from "../core/index.ts";
 import type { Member } from "../directory/index.ts";
 import { DirectoryRepository, memberAuditId } from "../directory/index.ts";
 import type { Database } from "../storage/index.ts";
@@ -145,14 +145,9 @@ export class CircleService {
     if (!RPPS.test(rpps)) throw fail("rpps", "rpps", "11 digits expected", "11 chiffres attendus");
     const m = await new DirectoryRepository(this.#d.db.knex).findByRpps(rpps);
     if (m === undefined) {
-      throw new PasserelleError("NOT_FOUND", "rpps: not in the directory", {
-        issues: [
-          {
-            path: "rpps",
-            rule: "member.unknown",
-            message: { en: "not in the directory", fr: "absent de l'annuaire" },
-          },
-        ],
+      throw fieldError("NOT_FOUND", "rpps: not in the directory", "rpps", "member.unknown", {
+        en: "not in the directory",
+        fr: "absent de l'annuaire",
       });
     }
     return m;

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { FieldIssue } from "../core/index.ts";
 import type { RawConfig } from "./config.ts";
-import { issue, value } from "./issues.ts";
+import { integerSetting, issue, value } from "./issues.ts";
 
 /**
  * The MLLP listener of the ADT feed, on when `PASSERELLE_MLLP_PORT` is set:
@@ -17,19 +17,21 @@ export interface AdtConfig {
 }
 
 export function parseAdtConfig(env: RawConfig, cwd: string, issues: FieldIssue[]): AdtConfig | undefined {
-  const port = value(env.PASSERELLE_MLLP_PORT);
-  if (port === undefined) return undefined;
-  const n = /^\d{1,5}$/.test(port) ? Number(port) : NaN;
-  if (!Number.isInteger(n) || n > 65535) {
-    issues.push(
-      issue(
-        "PASSERELLE_MLLP_PORT",
-        "port",
-        "must be a TCP port (0–65535)",
-        "doit être un port TCP (0–65535)",
-      ),
-    );
-  }
+  if (value(env.PASSERELLE_MLLP_PORT) === undefined) return undefined;
+  const port = integerSetting(
+    env,
+    "PASSERELLE_MLLP_PORT",
+    {
+      fallback: 0,
+      min: 0,
+      max: 65535,
+      digits: 5,
+      rule: "port",
+      en: "must be a TCP port (0–65535)",
+      fr: "doit être un port TCP (0–65535)",
+    },
+    issues,
+  );
   const encoding = value(env.PASSERELLE_MLLP_ENCODING) ?? "utf-8";
   if (encoding !== "utf-8" && encoding !== "latin1") {
     issues.push(
@@ -49,7 +51,7 @@ export function parseAdtConfig(env: RawConfig, cwd: string, issues: FieldIssue[]
     );
   }
   return {
-    port: Number.isInteger(n) ? n : 0,
+    port,
     host: value(env.PASSERELLE_MLLP_HOST) ?? "127.0.0.1",
     encoding: encoding === "latin1" ? "latin1" : "utf-8",
     ...(cert === undefined || key === undefined

@@ -5,7 +5,7 @@ import type { EscalationConfig } from "./escalation.ts";
 import { parseEscalation } from "./escalation.ts";
 import type { AdtConfig } from "./adt.ts";
 import { parseAdtConfig } from "./adt.ts";
-import { issue } from "./issues.ts";
+import { integerSetting, issue } from "./issues.ts";
 import type { LogConfig } from "./log.ts";
 import { parseLog } from "./log.ts";
 import type { HttpConfig } from "./http.ts";
@@ -86,41 +86,34 @@ export function loadConfig(env: RawConfig, cwd: string = process.cwd()): Passere
     }
   }
 
-  let checkpointEvery = 1000;
-  const every = env.PASSERELLE_AUDIT_CHECKPOINT_EVERY?.trim();
-  if (every !== undefined && every !== "") {
-    const n = /^\d{1,9}$/.test(every) ? Number(every) : NaN;
-    if (!Number.isInteger(n) || n < 1) {
-      issues.push(
-        issue(
-          "PASSERELLE_AUDIT_CHECKPOINT_EVERY",
-          "positiveInteger",
-          "must be a positive integer",
-          "doit être un entier positif",
-        ),
-      );
-    } else {
-      checkpointEvery = n;
-    }
-  }
-
-  let concurrency = 16;
-  const conc = env.PASSERELLE_OUTBOX_CONCURRENCY?.trim();
-  if (conc !== undefined && conc !== "") {
-    const n = /^\d{1,3}$/.test(conc) ? Number(conc) : NaN;
-    if (!(n >= 1 && n <= 256)) {
-      issues.push(
-        issue(
-          "PASSERELLE_OUTBOX_CONCURRENCY",
-          "range",
-          "must be an integer from 1 to 256",
-          "doit être un entier de 1 à 256",
-        ),
-      );
-    } else {
-      concurrency = n;
-    }
-  }
+  const checkpointEvery = integerSetting(
+    env,
+    "PASSERELLE_AUDIT_CHECKPOINT_EVERY",
+    {
+      fallback: 1000,
+      min: 1,
+      max: Infinity,
+      digits: 9,
+      rule: "positiveInteger",
+      en: "must be a positive integer",
+      fr: "doit être un entier positif",
+    },
+    issues,
+  );
+  const concurrency = integerSetting(
+    env,
+    "PASSERELLE_OUTBOX_CONCURRENCY",
+    {
+      fallback: 16,
+      min: 1,
+      max: 256,
+      digits: 3,
+      rule: "range",
+      en: "must be an integer from 1 to 256",
+      fr: "doit être un entier de 1 à 256",
+    },
+    issues,
+  );
 
   const matrix = parseMatrix(env, issues);
   const trust = parseTrust(env, matrix, issues);

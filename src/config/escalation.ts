@@ -1,6 +1,6 @@
 import type { FieldIssue } from "../core/index.ts";
 import type { RawConfig } from "./config.ts";
-import { issue, value } from "./issues.ts";
+import { integerSetting, issue, value } from "./issues.ts";
 
 /**
  * Escalation: a sheet not acknowledged within its delay is re-notified and the CPTS
@@ -37,21 +37,19 @@ function hours(env: RawConfig, key: string, fallback: number, issues: FieldIssue
 export function parseEscalation(env: RawConfig, issues: FieldIssue[]): EscalationConfig {
   const discharge = hours(env, "PASSERELLE_ESCALATION_DISCHARGE_HOURS", 24, issues);
   const defaultHours = hours(env, "PASSERELLE_ESCALATION_DEFAULT_HOURS", 72, issues);
-  let intervalMs = 300_000;
-  const key = "PASSERELLE_ESCALATION_INTERVAL_SECONDS";
-  const raw = value(env[key]);
-  if (raw !== undefined) {
-    const n = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
-    if (!(n >= 1 && n <= 86_400)) {
-      issues.push(
-        issue(
-          key,
-          "positiveInteger",
-          "must be a whole number of seconds from 1 to 86400",
-          "doit être un nombre entier de secondes entre 1 et 86400",
-        ),
-      );
-    } else intervalMs = n * 1000;
-  }
-  return { delays: { byKind: { discharge }, defaultHours }, intervalMs };
+  const intervalSeconds = integerSetting(
+    env,
+    "PASSERELLE_ESCALATION_INTERVAL_SECONDS",
+    {
+      fallback: 300,
+      min: 1,
+      max: 86_400,
+      digits: 6,
+      rule: "positiveInteger",
+      en: "must be a whole number of seconds from 1 to 86400",
+      fr: "doit être un nombre entier de secondes entre 1 et 86400",
+    },
+    issues,
+  );
+  return { delays: { byKind: { discharge }, defaultHours }, intervalMs: intervalSeconds * 1000 };
 }

@@ -1,6 +1,6 @@
 import type { FieldIssue } from "../core/index.ts";
 import type { RawConfig } from "./config.ts";
-import { issue, value } from "./issues.ts";
+import { integerSetting, issue, value } from "./issues.ts";
 
 /**
  * A configured OpenID Connect issuer (Pro Santé Connect style): its `iss`, its JWKS URL, the
@@ -26,6 +26,7 @@ export interface HttpConfig {
   readonly oidc: OidcConfig | undefined;
 }
 
+/** An integer from `min` to `max` (up to nine digits), `fallback` when unset. */
 const integer = (
   env: RawConfig,
   key: string,
@@ -33,23 +34,21 @@ const integer = (
   min: number,
   max: number,
   issues: FieldIssue[],
-): number => {
-  const v = value(env[key]);
-  if (v === undefined) return fallback;
-  const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    issues.push(
-      issue(
-        key,
-        "integer",
-        `must be an integer from ${min} to ${max}`,
-        `doit être un entier de ${min} à ${max}`,
-      ),
-    );
-    return fallback;
-  }
-  return n;
-};
+): number =>
+  integerSetting(
+    env,
+    key,
+    {
+      fallback,
+      min,
+      max,
+      digits: 9,
+      rule: "integer",
+      en: `must be an integer from ${String(min)} to ${String(max)}`,
+      fr: `doit être un entier de ${String(min)} à ${String(max)}`,
+    },
+    issues,
+  );
 
 export function parseHttp(env: RawConfig, issues: FieldIssue[]): HttpConfig {
   const host = value(env.PASSERELLE_HTTP_HOST) ?? "127.0.0.1";

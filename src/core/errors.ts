@@ -102,6 +102,20 @@ export class PasserelleError extends Error {
   }
 }
 
+/**
+ * An error with one issue: the input at `path` breaks `rule`, said in English and French; `summary`
+ * is the error's own message. Neither names the offending value.
+ */
+export function fieldError(
+  code: ErrorCode,
+  summary: string,
+  path: string,
+  rule: string,
+  message: FieldIssue["message"],
+): PasserelleError {
+  return new PasserelleError(code, summary, { issues: [{ path, rule, message }] });
+}
+
 export function isPasserelleError(e: unknown): e is PasserelleError {
   return e instanceof PasserelleError;
 }

@@ -1,4 +1,4 @@
-export { PasserelleError, HTTP_STATUS, isPasserelleError } from "./errors.ts";
+export { PasserelleError, HTTP_STATUS, fieldError, isPasserelleError } from "./errors.ts";
 export type { ErrorCode, FieldIssue } from "./errors.ts";
 export { systemClock, fixedClock } from "./clock.ts";
 export { assertPrivate } from "./private-files.ts";

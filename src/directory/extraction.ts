@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
-import { PasserelleError } from "../core/index.ts";
+import type { PasserelleError } from "../core/index.ts";
+import { fieldError } from "../core/index.ts";
 
 /**
  * The columns Passerelle reads from the public Annuaire Santé extraction
@@ -140,9 +141,7 @@ export function parseExtraction(text: string): ParsedExtraction {
 }
 
 const invalid = (path: string, rule: string, en: string, fr: string): PasserelleError =>
-  new PasserelleError("VALIDATION_FAILED", `invalid extraction: ${en}`, {
-    issues: [{ path, rule, message: { en, fr } }],
-  });
+  fieldError("VALIDATION_FAILED", `invalid extraction: ${en}`, path, rule, { en, fr });
 
 const missing = (column: string): PasserelleError =>
   invalid(

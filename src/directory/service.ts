@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { AuditTrail } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import type { Clock } from "../core/index.ts";
-import { PasserelleError, systemClock } from "../core/index.ts";
+import { fieldError, PasserelleError, systemClock } from "../core/index.ts";
 import type { Database } from "../storage/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import { DirectoryRepository } from "./repository.ts";
@@ -65,11 +65,13 @@ export class DirectoryService {
       if (input.matrixId !== undefined) {
         const holder = await repo.findByMatrixId(input.matrixId);
         if (holder !== undefined && holder.id !== existing?.id) {
-          throw new PasserelleError("CONFLICT", "this Matrix id already belongs to another member", {
-            issues: [
-              { path: "matrixId", rule: "unique", message: { en: "already used", fr: "déjà utilisé" } },
-            ],
-          });
+          throw fieldError(
+            "CONFLICT",
+            "this Matrix id already belongs to another member",
+            "matrixId",
+            "unique",
+            { en: "already used", fr: "déjà utilisé" },
+          );
         }
       }
       const now = this.#clock.now().toISOString();

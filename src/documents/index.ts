@@ -6,21 +6,19 @@
  */
 export { NO_FLAGS } from "./types.ts";
 export type {
-  DocumentChannel,
   DocumentContent,
   DocumentFlags,
   IncomingDocument,
   IncomingPatient,
   ReceivedDocument,
   RecipientHint,
-  RoutedRecipient,
   RoutingSource,
 } from "./types.ts";
 export { receiveDocument } from "./service.ts";
 export type { DocumentDeps } from "./service.ts";
-export { assignDocument, escalateToRoute, listToRoute, toRouteDelayHours, toRouteNoticeFr } from "./queue.ts";
-export type { ToRouteItem, ToRouteReminder } from "./queue.ts";
+export { assignDocument, escalateToRoute, listToRoute } from "./queue.ts";
+export type { ToRouteItem } from "./queue.ts";
 export { documentPdf } from "./pdf.ts";
-export type { DocumentPdf, SignedPdf } from "./pdf.ts";
-export { DOCUMENT_FORM, DOCUMENT_KIND, evidenceAsked } from "./deliver.ts";
+export type { DocumentPdf } from "./pdf.ts";
+export { evidenceAsked } from "./deliver.ts";
 export { DOCUMENT_MIGRATIONS } from "./migrations.ts";

@@ -10,7 +10,8 @@ import { createHash, randomUUID } from "node:crypto";
 import type { PatientRef } from "../audit/index.ts";
 import { auditEvent } from "../audit/index.ts";
 import { readCda } from "../cda/read/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import type { PasserelleError } from "../core/index.ts";
+import { fieldError } from "../core/index.ts";
 import { memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import type { StoredRecipient } from "../transfers/index.ts";
@@ -65,7 +66,7 @@ const fail = (
   rule: string,
   en: string,
   fr: string,
-) => new PasserelleError(code, `${path}: ${en}`, { issues: [{ path, rule, message: { en, fr } }] });
+) => fieldError(code, `${path}: ${en}`, path, rule, { en, fr });
 
 const notToRoute = (): PasserelleError =>
   fail(

@@ -21,7 +21,7 @@ import type { PatientRef } from "../audit/index.ts";
 import { noteDischargeLetter } from "../adt/index.ts";
 import { auditEvent, patientPseudonym } from "../audit/index.ts";
 import { readCda } from "../cda/read/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError, PasserelleError } from "../core/index.ts";
 import { memberAuditId } from "../directory/index.ts";
 import { inTransaction } from "../storage/index.ts";
 import type { StoredRecipient } from "../transfers/index.ts";
@@ -76,20 +76,14 @@ export async function receiveDocument(
   const reading = incoming.content.kind === "cda" ? readCda(bytes) : undefined;
   const cdaIns = reading?.patient.ins;
   if (cdaIns !== undefined && patientPseudonym(cdaIns, deps.pseudonymKey) !== patient)
-    throw new PasserelleError(
+    throw fieldError(
       "VALIDATION_FAILED",
       "patient.ins: not the INS of the document's recordTarget",
+      "patient.ins",
+      "ins.mismatch",
       {
-        issues: [
-          {
-            path: "patient.ins",
-            rule: "ins.mismatch",
-            message: {
-              en: "differs from the INS of the CDA's recordTarget",
-              fr: "différent de l’INS du recordTarget du CDA",
-            },
-          },
-        ],
+        en: "differs from the INS of the CDA's recordTarget",
+        fr: "différent de l’INS du recordTarget du CDA",
       },
     );
   // the stay: PV1-19 from the channel, else the CDA's encompassingEncounter/id

@@ -17,17 +17,15 @@ export async function exportTransferFhir(
   forms: FormRegistry,
   transferId: string,
 ): Promise<Bundle> {
-  const repo = new TransferRepository(q);
-  const transfer = await repo.get(transferId);
-  const payload = transfer === undefined ? undefined : await repo.payload(transferId);
-  if (transfer === undefined || payload === undefined)
-    throw new PasserelleError("NOT_FOUND", "transfer not found");
+  const stored = await new TransferRepository(q).withPayload(transferId);
+  if (stored === undefined) throw new PasserelleError("NOT_FOUND", "transfer not found");
+  const { transfer, pdf, data } = stored;
   const audit = await entriesOfTransfer(q, transferId);
   return transferBundle({
     transfer,
     form: forms.resolve(transfer.form),
-    data: payload.data as SheetData,
-    pdf: payload.pdf,
+    data: data as SheetData,
+    pdf,
     audit,
   });
 }

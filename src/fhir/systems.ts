@@ -56,26 +56,25 @@ const typeOf = (code: string, display: string): CodeableConcept => ({
   coding: [{ system: SYSTEM.frIdentifierType, code, display }],
 });
 
+/** An official identifier: its type (`code`, `display`), naming system and value. */
+const official = (code: string, display: string, system: string, value: string): Identifier => ({
+  use: "official",
+  type: typeOf(code, display),
+  system,
+  value,
+});
+
 /** The patient's INS: NIR (first digit 1–4) or NIA (7–8, a temporary number). */
 export function insIdentifier(ins: string): Identifier {
   const value = ins.replace(/[\s.-]/g, "").toUpperCase();
-  const nia = value.startsWith("7") || value.startsWith("8");
-  return {
-    use: "official",
-    type: nia ? typeOf("INS-NIA", "NIA") : typeOf("INS-NIR", "NIR définitif"),
-    system: nia ? SYSTEM.insNia : SYSTEM.insNir,
-    value,
-  };
+  return value.startsWith("7") || value.startsWith("8")
+    ? official("INS-NIA", "NIA", SYSTEM.insNia, value)
+    : official("INS-NIR", "NIR définitif", SYSTEM.insNir, value);
 }
 
 /** IdNatPS from an RPPS number: "8" + RPPS. */
 export function rppsIdentifier(rpps: string): Identifier {
-  return {
-    use: "official",
-    type: typeOf("IDNPS", "Identifiant national de professionnel de santé"),
-    system: SYSTEM.idNatPs,
-    value: `8${rpps}`,
-  };
+  return official("IDNPS", "Identifiant national de professionnel de santé", SYSTEM.idNatPs, `8${rpps}`);
 }
 
 /** IdNatPS from an ADELI number: "0" + ADELI. */
@@ -85,12 +84,7 @@ export function adeliIdentifier(adeli: string): Identifier {
 
 /** IdNatStruct from a FINESS number: "1" + FINESS. */
 export function finessIdentifier(finess: string): Identifier {
-  return {
-    use: "official",
-    type: typeOf("IDNST", "Identifiant national de structure"),
-    system: SYSTEM.idNatStruct,
-    value: `1${finess}`,
-  };
+  return official("IDNST", "Identifiant national de structure", SYSTEM.idNatStruct, `1${finess}`);
 }
 
 export const loinc = (code: string, display: string): Coding => ({ system: SYSTEM.loinc, code, display });

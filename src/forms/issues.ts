@@ -13,34 +13,36 @@ type Params = Readonly<Record<string, unknown>>;
 
 const n = (p: Params, k: string): string => String(p[k]);
 
-const ID_NAMES: Record<IdentifierType, Msg> = {
-  rpps: { fr: "numéro RPPS", en: "RPPS number" },
-  adeli: { fr: "numéro ADELI", en: "ADELI number" },
-  finess: { fr: "numéro FINESS", en: "FINESS number" },
-  ins: { fr: "INS (NIR ou NIA)", en: "INS (NIR or NIA)" },
-  siret: { fr: "numéro SIRET", en: "SIRET number" },
-};
-const ID_LENGTH: Record<IdentifierType, number> = { rpps: 11, adeli: 9, finess: 9, ins: 15, siret: 14 };
-const ID_CHARSET: Record<IdentifierType, Msg> = {
-  rpps: { fr: "chiffres uniquement", en: "digits only" },
-  siret: { fr: "chiffres uniquement", en: "digits only" },
-  adeli: { fr: "chiffres, 2A/2B pour la Corse", en: "digits, 2A/2B for Corsica" },
-  finess: { fr: "chiffres, 2A/2B pour la Corse", en: "digits, 2A/2B for Corsica" },
-  ins: { fr: "chiffres, 2A/2B pour la Corse", en: "digits, 2A/2B for Corsica" },
+const DIGITS: Msg = { fr: "chiffres uniquement", en: "digits only" };
+const DIGITS_CORSICA: Msg = { fr: "chiffres, 2A/2B pour la Corse", en: "digits, 2A/2B for Corsica" };
+
+/** What an identifier's messages say of it: its name, length and allowed characters. */
+interface IdentifierText {
+  readonly name: Msg;
+  readonly length: number;
+  readonly charset: Msg;
+}
+
+const IDENTIFIERS: Record<IdentifierType, IdentifierText> = {
+  rpps: { name: { fr: "numéro RPPS", en: "RPPS number" }, length: 11, charset: DIGITS },
+  adeli: { name: { fr: "numéro ADELI", en: "ADELI number" }, length: 9, charset: DIGITS_CORSICA },
+  finess: { name: { fr: "numéro FINESS", en: "FINESS number" }, length: 9, charset: DIGITS_CORSICA },
+  ins: { name: { fr: "INS (NIR ou NIA)", en: "INS (NIR or NIA)" }, length: 15, charset: DIGITS_CORSICA },
+  siret: { name: { fr: "numéro SIRET", en: "SIRET number" }, length: 14, charset: DIGITS },
 };
 
 function identifierMessage(type: IdentifierType, reason: IdentifierFailure): Msg {
-  const name = ID_NAMES[type];
+  const { name, length, charset } = IDENTIFIERS[type];
   switch (reason) {
     case "length":
       return {
-        fr: `${name.fr} : ${ID_LENGTH[type]} caractères attendus`,
-        en: `${name.en}: ${ID_LENGTH[type]} characters expected`,
+        fr: `${name.fr} : ${length} caractères attendus`,
+        en: `${name.en}: ${length} characters expected`,
       };
     case "charset":
       return {
-        fr: `${name.fr} : caractères non autorisés (${ID_CHARSET[type].fr})`,
-        en: `${name.en}: characters not allowed (${ID_CHARSET[type].en})`,
+        fr: `${name.fr} : caractères non autorisés (${charset.fr})`,
+        en: `${name.en}: characters not allowed (${charset.en})`,
       };
     case "structure":
       return {
@@ -70,9 +72,20 @@ const FORMAT_HINTS: Record<string, Msg> = {
   email: { fr: "adresse électronique", en: "e-mail address" },
 };
 
+/** Messages of the keywords that bound a size or a number, from the schema's `limit`. */
+const BOUNDS = new Map<string, (limit: string) => Msg>([
+  ["maxLength", (l) => ({ fr: `${l} caractères au maximum`, en: `at most ${l} characters` })],
+  ["maxItems", (l) => ({ fr: `${l} éléments au maximum`, en: `at most ${l} items` })],
+  ["minItems", (l) => ({ fr: `au moins ${l} élément(s)`, en: `at least ${l} item(s)` })],
+  ["minimum", (l) => ({ fr: `doit être ≥ ${l}`, en: `must be ≥ ${l}` })],
+  ["maximum", (l) => ({ fr: `doit être ≤ ${l}`, en: `must be ≤ ${l}` })],
+]);
+
 /** Rule name and message for one ajv error; only schema-side parameters are used. */
 function describe(e: ErrorObject): { rule: string; message: Msg } {
   const p = e.params as Params;
+  const bound = BOUNDS.get(e.keyword);
+  if (bound !== undefined) return { rule: e.keyword, message: bound(n(p, "limit")) };
   switch (e.keyword) {
     case "required":
       return {
@@ -81,29 +94,6 @@ function describe(e: ErrorObject): { rule: string; message: Msg } {
       };
     case "minLength":
       return { rule: "required", message: { fr: "champ obligatoire vide", en: "required field is empty" } };
-    case "maxLength":
-      return {
-        rule: "maxLength",
-        message: { fr: `${n(p, "limit")} caractères au maximum`, en: `at most ${n(p, "limit")} characters` },
-      };
-    case "maxItems":
-      return {
-        rule: "maxItems",
-        message: { fr: `${n(p, "limit")} éléments au maximum`, en: `at most ${n(p, "limit")} items` },
-      };
-    case "minItems":
-      return {
-        rule: "minItems",
-        message: { fr: `au moins ${n(p, "limit")} élément(s)`, en: `at least ${n(p, "limit")} item(s)` },
-      };
-    case "minimum":
-    case "maximum": {
-      const [fr, en] = e.keyword === "minimum" ? ["≥", "≥"] : ["≤", "≤"];
-      return {
-        rule: e.keyword,
-        message: { fr: `doit être ${fr} ${n(p, "limit")}`, en: `must be ${en} ${n(p, "limit")}` },
-      };
-    }
     case "type": {
       const t = TYPE_NAMES[String(p.type)] ?? { fr: String(p.type), en: String(p.type) };
       return {

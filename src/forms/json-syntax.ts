@@ -53,46 +53,40 @@ export function jsonSyntaxError(text: string): JsonSyntaxPosition | undefined {
       if (text.charAt(i) !== "\\" || !match(ESCAPE)) throw new Stop(i);
     }
   };
+  /** After a `{` or `[`: nothing, or `member`s separated by `,`; then `close` (RFC 8259 §4, §5). */
+  const members = (close: string, member: () => void): void => {
+    i++;
+    ws();
+    if (text.charAt(i) === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      member();
+      ws();
+      if (text.charAt(i) === close) {
+        i++;
+        return;
+      }
+      expect(",");
+    }
+  };
   const value = (): void => {
     ws();
     const c = text.charAt(i);
     if (c === "{") {
-      i++;
-      ws();
-      if (text.charAt(i) === "}") {
-        i++;
-        return;
-      }
-      for (;;) {
+      members("}", () => {
         ws();
         string();
         ws();
         expect(":");
         value();
-        ws();
-        if (text.charAt(i) === "}") {
-          i++;
-          return;
-        }
-        expect(",");
-      }
+      });
+      return;
     }
     if (c === "[") {
-      i++;
-      ws();
-      if (text.charAt(i) === "]") {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text.charAt(i) === "]") {
-          i++;
-          return;
-        }
-        expect(",");
-      }
+      members("]", value);
+      return;
     }
     if (c === '"') {
       string();

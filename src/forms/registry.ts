@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { PasserelleError } from "../core/errors.ts";
+import { fieldError, PasserelleError } from "../core/errors.ts";
 import { checkDefinition } from "./check-definition.ts";
 import type { FormDefinition, FormRef } from "./definition.ts";
 import { formRef } from "./definition.ts";
@@ -96,14 +96,9 @@ export function createFormRegistry(sources: readonly DefinitionSource[]): FormRe
       if (found === undefined) {
         // The name asked for is never repeated (it is the client's text); the known ones are listed.
         const known = [...byRef.keys()].join(", ");
-        throw new PasserelleError("UNKNOWN_FORM", `unknown form; known: ${known}`, {
-          issues: [
-            {
-              path: "form",
-              rule: "unknownForm",
-              message: { fr: `formulaire inconnu (connus : ${known})`, en: `unknown form (known: ${known})` },
-            },
-          ],
+        throw fieldError("UNKNOWN_FORM", `unknown form; known: ${known}`, "form", "unknownForm", {
+          fr: `formulaire inconnu (connus : ${known})`,
+          en: `unknown form (known: ${known})`,
         });
       }
       return found;

@@ -6,7 +6,7 @@
 import type { Ajv, ValidateFunction } from "ajv";
 import { createAjv } from "./ajv.ts";
 import type { FieldIssue } from "../core/errors.ts";
-import { PasserelleError } from "../core/errors.ts";
+import { fieldError, PasserelleError } from "../core/errors.ts";
 import type { FormDefinition, FormRef, Localized } from "./definition.ts";
 import { formRef } from "./definition.ts";
 import { issuesFromAjv } from "./issues.ts";
@@ -108,8 +108,9 @@ export function parseSheetJson(text: string): unknown {
     }
     const where = at === undefined ? "" : ` at line ${at.line}, column ${at.column} (offset ${at.offset})`;
     const fr = at === undefined ? "" : ` ligne ${at.line}, colonne ${at.column}`;
-    throw new PasserelleError("INVALID_JSON", `invalid JSON${where}`, {
-      issues: [{ path: "", rule: "json", message: { fr: `JSON invalide${fr}`, en: `invalid JSON${where}` } }],
+    throw fieldError("INVALID_JSON", `invalid JSON${where}`, "", "json", {
+      fr: `JSON invalide${fr}`,
+      en: `invalid JSON${where}`,
     });
   }
 }

@@ -47,11 +47,14 @@ const TRANSFER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const USER_ID = /^@[^:\s]+:\S+$/;
 const NOTICE_TXN = /^passerelle\.[A-Za-z0-9._-]{1,200}$/;
 
+/** Refuses (`VALIDATION_FAILED`) what cannot be sent as is; `message` names the field, never its value. */
+function requireValid(ok: boolean, message: string): void {
+  if (!ok) throw new PasserelleError("VALIDATION_FAILED", message);
+}
+
 /** The neutral room name: a reference, never patient data (room state is not encrypted). */
 export function roomName(reference: string): string {
-  if (!REFERENCE.test(reference)) {
-    throw new PasserelleError("VALIDATION_FAILED", "room reference must be 1–32 letters, digits or '-'");
-  }
+  requireValid(REFERENCE.test(reference), "room reference must be 1–32 letters, digits or '-'");
   return `Passerelle · T-${reference}`;
 }
 
@@ -84,8 +87,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
 
   async createRoom(reference: string, invite: readonly string[]): Promise<string> {
     const name = roomName(reference);
-    for (const u of invite)
-      if (!USER_ID.test(u)) throw new PasserelleError("VALIDATION_FAILED", "invite: not a Matrix user id");
+    for (const u of invite) requireValid(USER_ID.test(u), "invite: not a Matrix user id");
     this.#checkTrust("invite", invite, "no room was made");
     const { room_id } = await this.#client.createRoom({
       preset: Preset.PrivateChat,
@@ -103,7 +105,7 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
   }
 
   async invite(roomId: string, userId: string): Promise<void> {
-    if (!USER_ID.test(userId)) throw new PasserelleError("VALIDATION_FAILED", "invite: not a Matrix user id");
+    requireValid(USER_ID.test(userId), "invite: not a Matrix user id");
     this.#checkTrust("invite", [userId], "nobody was invited");
     await this.#client.invite(roomId, userId);
   }
@@ -114,24 +116,16 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     sheet: OutgoingSheet,
     readyMs: number = ROOM_READY_MS,
   ): Promise<PreparedSheet> {
-    if (!TRANSFER_ID.test(sheet.transferId)) {
-      throw new PasserelleError(
-        "VALIDATION_FAILED",
-        "transferId must be 1–64 letters, digits, '.', '_' or '-'",
-      );
-    }
-    if (sheet.resend !== undefined && !TRANSFER_ID.test(sheet.resend.resendId))
-      throw new PasserelleError(
-        "VALIDATION_FAILED",
-        "resendId must be 1–64 letters, digits, '.', '_' or '-'",
-      );
-    if (!FILENAME.test(sheet.filename)) {
-      throw new PasserelleError(
-        "VALIDATION_FAILED",
-        "filename must be ASCII letters, digits, '.', '_' or '-'",
-      );
-    }
-    if (sheet.pdf.length === 0) throw new PasserelleError("VALIDATION_FAILED", "empty PDF");
+    requireValid(
+      TRANSFER_ID.test(sheet.transferId),
+      "transferId must be 1–64 letters, digits, '.', '_' or '-'",
+    );
+    requireValid(
+      sheet.resend === undefined || TRANSFER_ID.test(sheet.resend.resendId),
+      "resendId must be 1–64 letters, digits, '.', '_' or '-'",
+    );
+    requireValid(FILENAME.test(sheet.filename), "filename must be ASCII letters, digits, '.', '_' or '-'");
+    requireValid(sheet.pdf.length > 0, "empty PDF");
     this.#checkTrust("members", expectedMembers, "nothing was sent");
     await this.#open;
     // The upload runs while the room is checked: it is ciphertext whose key is only ever sent in
@@ -205,12 +199,10 @@ export class MatrixSheetTransport implements SheetTransport, NoticeTransport {
     notice: OutgoingNotice,
     readyMs: number = ROOM_READY_MS,
   ): Promise<string> {
-    if (!NOTICE_TXN.test(notice.txnId)) {
-      throw new PasserelleError(
-        "VALIDATION_FAILED",
-        "txnId must be passerelle. + letters, digits, '.', '_' or '-'",
-      );
-    }
+    requireValid(
+      NOTICE_TXN.test(notice.txnId),
+      "txnId must be passerelle. + letters, digits, '.', '_' or '-'",
+    );
     this.#checkTrust("members", expectedMembers, "nothing was sent");
     await this.#open;
     const members = await assertRoomSafe(this.#client, roomId, expectedMembers, readyMs);

@@ -50,39 +50,33 @@ import {
 } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
 import { ackProof } from "./ack-proof.ts";
+import { attach, hear } from "./listeners.ts";
 import type { Log } from "../core/index.ts";
 import { classifyMessage, isSheetMessage, SHEET_REF_KEY } from "./inbound-parse.ts";
 
 export type AckVia = "reaction" | "command";
 type Maybe = void | Promise<void>;
+/**
+ * What both acknowledgement callbacks hear first: the room, the sheet acknowledged, who and when,
+ * how (✅ reaction or `!ack`), and `eventId`, the reaction's or the `!ack` message's own event id.
+ */
+type AckArgs = [
+  roomId: string,
+  targetEventId: string,
+  userId: string,
+  ts: number,
+  via: AckVia,
+  eventId: string,
+];
 
 /** Implemented by the transfers module. User ids are passed as is: filtering non-recipients is its job. */
 export interface InboundHandler {
   onDelivered?(roomId: string, eventId: string): Maybe;
   onRead(roomId: string, eventId: string, userId: string, ts: number): Maybe;
-  /**
-   * The legal acknowledgement, encrypted by `deviceId` of `userId`. `eventId`: the reaction's or
-   * the `!ack` message's own event id.
-   */
-  onAcknowledged(
-    roomId: string,
-    targetEventId: string,
-    userId: string,
-    ts: number,
-    via: AckVia,
-    eventId: string,
-    deviceId: string,
-  ): Maybe;
-  /** An acknowledgement that proves no device: sent in clear, or by a device not of `userId`'s account. */
-  onUnprovenAck?(
-    roomId: string,
-    targetEventId: string,
-    userId: string,
-    ts: number,
-    via: AckVia,
-    eventId: string,
-    reason: "unencrypted" | "unknown_device",
-  ): Maybe;
+  /** The legal acknowledgement, encrypted by `deviceId` of the acknowledging user. */
+  onAcknowledged(...args: [...AckArgs, deviceId: string]): Maybe;
+  /** An acknowledgement that proves no device: sent in clear, or by a device not of the user's account. */
+  onUnprovenAck?(...args: [...AckArgs, reason: "unencrypted" | "unknown_device"]): Maybe;
   /** A `!` command; `sheetEventId`: the hub sheet it replies to (directly or through a hub message naming it). */
   onCommand?(roomId: string, userId: string, text: string, eventId: string, sheetEventId?: string): Maybe;
 }
@@ -181,10 +175,9 @@ export function listenInbound(
     const room = client.getRoom(roomId);
     const acknowledge = async (sheet: string, via: AckVia): Promise<void> => {
       const proof = await ackProof(client, ev);
-      const ts = ev.getTs();
-      if (proof.proven)
-        call(() => handler.onAcknowledged(roomId, sheet, sender, ts, via, id, proof.deviceId));
-      else call(() => handler.onUnprovenAck?.(roomId, sheet, sender, ts, via, id, proof.reason));
+      const args: AckArgs = [roomId, sheet, sender, ev.getTs(), via, id];
+      if (proof.proven) call(() => handler.onAcknowledged(...args, proof.deviceId));
+      else call(() => handler.onUnprovenAck?.(...args, proof.reason));
     };
     if (msg.kind === "reaction") {
       const sheet = await sheetOf(roomId, msg.target);
@@ -260,10 +253,12 @@ export function listenInbound(
     for (const [eventId, types] of Object.entries(content))
       for (const [userId, r] of Object.entries(types["m.read"] ?? {})) read(room, eventId, userId, r.ts ?? 0);
   };
-  client.on(RoomEvent.Timeline, onTimeline);
-  client.on(RoomEvent.LocalEchoUpdated, onEcho);
-  client.on(RoomEvent.Receipt, onReceipt);
-  client.on(ClientEvent.Event, onEvent);
+  const detach = attach(client, [
+    hear(RoomEvent.Timeline, onTimeline),
+    hear(RoomEvent.LocalEchoUpdated, onEcho),
+    hear(RoomEvent.Receipt, onReceipt),
+    hear(ClientEvent.Event, onEvent),
+  ]);
 
   // Catch up with the events the client already holds (listening after the first sync). Receipts
   // already received are not replayed: pass the handler to openHub to hear them from the start.
@@ -329,16 +324,13 @@ export function listenInbound(
       });
     paging.set(id, next);
   };
-  client.on(RoomEvent.TimelineReset, onReset);
+  const detachReset = attach(client, [hear(RoomEvent.TimelineReset, onReset)]);
 
   return {
     catchUp,
     stop() {
-      client.off(RoomEvent.TimelineReset, onReset);
-      client.off(RoomEvent.Timeline, onTimeline);
-      client.off(RoomEvent.LocalEchoUpdated, onEcho);
-      client.off(RoomEvent.Receipt, onReceipt);
-      client.off(ClientEvent.Event, onEvent);
+      detachReset();
+      detach();
     },
   };
 }

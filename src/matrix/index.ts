@@ -38,7 +38,6 @@ export { SHEET_EVENT_TYPE, SHEET_KEY } from "./sheet-event.ts";
 export { ESCALATION_KEY } from "./notice.ts";
 export type { NoticeTransport, OutgoingNotice } from "./notice.ts";
 export type {
-  LegacySheetEventContent,
   OutgoingSheet,
   PostingSheet,
   PreparedSheet,
@@ -47,25 +46,19 @@ export type {
   SheetMessageContent,
 } from "./sheet-event.ts";
 export { MatrixSheetTransport, roomName } from "./hub-transport.ts";
-export { assertRoomSafe, MEGOLM } from "./room-guard.ts";
+export { MEGOLM } from "./room-guard.ts";
 export { encryptAttachment, decryptAttachment, sha256Hex } from "./attachment.ts";
 export type { EncryptedFile } from "./attachment.ts";
 export { downloadEncryptedFile } from "./media.ts";
 export { createMatrixClient, startSyncing, sdkLogger, routeSdkGlobalLogger } from "./client.ts";
-export type { MatrixClientOptions, CryptoStoreOption } from "./client.ts";
-export { DevHomeserver, ensureSynapse } from "./dev-homeserver.ts";
-export type { DevHomeserverOptions } from "./dev-homeserver.ts";
-export type { FederationOptions } from "./dev-homeserver-config.ts";
+export type { CryptoStoreOption } from "./client.ts";
+export { DevHomeserver } from "./dev-homeserver.ts";
 export type { RegisteredUser } from "./shared-secret-register.ts";
 export { openJournaledIndexedDB } from "./idb-journal.ts";
-export type { JournalHandle } from "./idb-journal.ts";
 export { openHub } from "./hub.ts";
-export type { Hub, HubStart, OpenHubOptions } from "./hub.ts";
-export { listenInbound } from "./inbound.ts";
-export type { AckProof } from "./ack-proof.ts";
-export type { AckVia, InboundHandler, InboundListener, InboundOptions } from "./inbound.ts";
+export type { Hub, HubStart } from "./hub.ts";
+export type { AckVia, InboundHandler, InboundListener } from "./inbound.ts";
 export { SHEET_REF_KEY, isSheetMessage } from "./inbound-parse.ts";
 export { hubPaths } from "./hub-secrets.ts";
 export type { HubSession } from "./hub-secrets.ts";
-export { serveDirectCommands, isEncryptedDirectRoom } from "./direct.ts";
-export type { DirectCommands } from "./direct.ts";
+export { serveDirectCommands } from "./direct.ts";

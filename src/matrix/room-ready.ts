@@ -19,6 +19,7 @@ import {
   type Room,
 } from "matrix-js-sdk";
 import { PasserelleError } from "../core/errors.ts";
+import { attach, hear } from "./listeners.ts";
 
 /** Default longest wait for the local view (a room just made, a fresh invite). */
 export const ROOM_READY_MS = 15_000;
@@ -46,11 +47,7 @@ function waitUntil<T>(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      client.off(ClientEvent.Room, onRoom);
-      client.off(ClientEvent.Sync, onAny);
-      client.off(RoomStateEvent.Events, onState);
-      client.off(RoomStateEvent.Members, onState);
-      client.off(RoomEvent.MyMembership, onRoom);
+      detach();
       end();
     };
     const run = (): void => {
@@ -97,11 +94,13 @@ function waitUntil<T>(
         reject(new PasserelleError("UNAVAILABLE", `not sending into ${roomId} yet: ${last}`));
       });
     }, timeoutMs);
-    client.on(ClientEvent.Room, onRoom);
-    client.on(ClientEvent.Sync, onAny);
-    client.on(RoomStateEvent.Events, onState);
-    client.on(RoomStateEvent.Members, onState);
-    client.on(RoomEvent.MyMembership, onRoom);
+    const detach = attach(client, [
+      hear(ClientEvent.Room, onRoom),
+      hear(ClientEvent.Sync, onAny),
+      hear(RoomStateEvent.Events, onState),
+      hear(RoomStateEvent.Members, onState),
+      hear(RoomEvent.MyMembership, onRoom),
+    ]);
     run();
   });
 }

@@ -7,6 +7,7 @@ export { openDatabase, inTransaction } from "./database.ts";
 export type { Database, Engine, OpenOptions, Queryable } from "./database.ts";
 export {
   MIGRATIONS_TABLE,
+  addColumns,
   CodeMigrationSource,
   instant,
   isPostgres,

@@ -31,6 +31,31 @@ export const instant = (
   name: string,
 ): Knex.ColumnBuilder => t.string(name, 30);
 
+/** How a step adds one column: the builder call for `name` on `t` (e.g. `t.string(name, 64)`). */
+export type ColumnAdder = (t: Knex.AlterTableBuilder, name: string) => Knex.ColumnBuilder;
+
+/**
+ * `up` and `down` of a step that only adds nullable columns to `table`: `up` adds each column of
+ * `columns` as its adder says, `down` drops the same columns, so that the two cannot drift apart.
+ */
+export function addColumns(
+  table: string,
+  columns: Readonly<Record<string, ColumnAdder>>,
+): Pick<Migration, "up" | "down"> {
+  return {
+    async up(knex) {
+      await knex.schema.alterTable(table, (t) => {
+        for (const [name, add] of Object.entries(columns)) add(t, name);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable(table, (t) => {
+        for (const name of Object.keys(columns)) t.dropColumn(name);
+      });
+    },
+  };
+}
+
 /**
  * The one ordered list of steps from each module's list: sorted by name; the parts of a step that
  * spans modules are joined in registration order (`up` in that order, `down` in reverse). Two

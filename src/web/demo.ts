@@ -6,10 +6,10 @@
  */
 import type { LocalIssuerKey } from "../api/index.ts";
 import { issueLocalToken } from "../api/index.ts";
-import type { Clock } from "../core/index.ts";
+import type { Clock, PasserelleError } from "../core/index.ts";
 import type { DemoMember } from "../demo/cpts.ts";
 import { DEMO_UNITS } from "../demo/cpts.ts";
-import { PasserelleError } from "../core/index.ts";
+import { fieldError } from "../core/index.ts";
 import type { Member, Role } from "../directory/index.ts";
 import type { DemoAccount, WebOptions } from "./router.ts";
 
@@ -33,18 +33,13 @@ export interface DemoDirectory {
 }
 
 const notAMember = (): PasserelleError =>
-  new PasserelleError("FORBIDDEN", "this demo member is no longer in the directory with this role", {
-    issues: [
-      {
-        path: "rpps",
-        rule: "activeMember",
-        message: {
-          en: "not an active member with this role",
-          fr: "pas un membre actif avec ce rôle",
-        },
-      },
-    ],
-  });
+  fieldError(
+    "FORBIDDEN",
+    "this demo member is no longer in the directory with this role",
+    "rpps",
+    "activeMember",
+    { en: "not an active member with this role", fr: "pas un membre actif avec ce rôle" },
+  );
 
 export function demoWebOptions(
   members: readonly DemoMember[],

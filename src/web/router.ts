@@ -10,8 +10,10 @@ import helmet from "helmet";
 import type { HttpServer } from "../api/index.ts";
 import { PROBLEM_CONTENT_TYPE, listen, toPasserelleError, toProblem } from "../api/index.ts";
 import type { HttpConfig } from "../config/index.ts";
-import { PasserelleError } from "../core/index.ts";
+import type { PasserelleError } from "../core/index.ts";
+import { fieldError } from "../core/index.ts";
 import { webAssets } from "./bundle.ts";
+import type { WebAssets } from "./bundle.ts";
 
 /** One demo login: a fictional member of the demo CPTS and one of their directory roles. */
 export interface DemoAccount {
@@ -55,49 +57,42 @@ const wrap =
   };
 
 const badAccount = (): PasserelleError =>
-  new PasserelleError("NOT_FOUND", "no such demo account", {
-    issues: [
-      {
-        path: "rpps",
-        rule: "demoAccount",
-        message: {
-          en: "not a demo account with this role",
-          fr: "pas un compte de démonstration avec ce rôle",
-        },
-      },
-    ],
+  fieldError("NOT_FOUND", "no such demo account", "rpps", "demoAccount", {
+    en: "not a demo account with this role",
+    fr: "pas un compte de démonstration avec ce rôle",
   });
+
+/**
+ * The web app's own files: the page is never stored (RFC 9111 §5.2.2.5 `no-store`), the script
+ * and the style sheet are revalidated on each use (`no-cache`).
+ */
+const ASSETS: readonly {
+  readonly paths: string | string[];
+  readonly type: string;
+  readonly cache: "no-store" | "no-cache";
+  readonly body: (a: WebAssets) => string;
+}[] = [
+  { paths: ["/", "/index.html"], type: "html", cache: "no-store", body: (a) => a.indexHtml },
+  { paths: "/assets/app.js", type: "text/javascript", cache: "no-cache", body: (a) => a.appJs },
+  { paths: "/assets/app.css", type: "text/css", cache: "no-cache", body: (a) => a.appCss },
+];
 
 /** The web app's routes (mount at `/`, before the API's catch-all). */
 export function webRouter(options: WebOptions = {}): Router {
   const r = express.Router();
   // Security headers on the web app's own responses only (the API sets its own).
   const secure = helmet({ contentSecurityPolicy: { useDefaults: false, directives: WEB_CSP } });
-  r.get(
-    ["/", "/index.html"],
-    secure,
-    wrap(async (_req, res) => {
-      const a = await webAssets();
-      res.setHeader("Cache-Control", "no-store");
-      res.type("html").send(a.indexHtml);
-    }),
-  );
-  r.get(
-    "/assets/app.js",
-    secure,
-    wrap(async (_req, res) => {
-      res.setHeader("Cache-Control", "no-cache");
-      res.type("text/javascript").send((await webAssets()).appJs);
-    }),
-  );
-  r.get(
-    "/assets/app.css",
-    secure,
-    wrap(async (_req, res) => {
-      res.setHeader("Cache-Control", "no-cache");
-      res.type("text/css").send((await webAssets()).appCss);
-    }),
-  );
+  for (const asset of ASSETS) {
+    r.get(
+      asset.paths,
+      secure,
+      wrap(async (_req, res) => {
+        const a = await webAssets();
+        res.setHeader("Cache-Control", asset.cache);
+        res.type(asset.type).send(asset.body(a));
+      }),
+    );
+  }
   const demo = options.demo;
   if (demo !== undefined) {
     r.get("/web/demo/accounts", secure, (_req, res) => {

@@ -17,7 +17,7 @@ import type { FormRegistry } from "../../forms/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
 import { checkBody } from "../validate.ts";
 import { incomingFromCda } from "./cda.ts";
-import { isPdf, refuse } from "./issues.ts";
+import { isPdf, parseUtf8Json, refuse } from "./issues.ts";
 
 type Json = Readonly<Record<string, unknown>>;
 const rec = (v: unknown): Json | undefined =>
@@ -243,18 +243,7 @@ function base64(data: string, path: string): Buffer {
 
 /** The FHIR body (bytes as received) → the contract. */
 export function incomingFromFhir(forms: FormRegistry, body: Buffer): IncomingDocument {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch {
-    throw refuse(
-      "body",
-      "json",
-      "the body is not UTF-8 JSON",
-      "le corps n'est pas du JSON UTF-8",
-      "INVALID_JSON",
-    );
-  }
+  const json = parseUtf8Json(body, "body", { en: "the body", fr: "le corps" });
   const rt = rec(json)?.resourceType;
   let found: Found;
   if (rt === "DocumentReference")

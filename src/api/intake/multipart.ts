@@ -12,7 +12,7 @@ import { PasserelleError } from "../../core/index.ts";
 import type { FormRegistry } from "../../forms/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
 import { checkBody } from "../validate.ts";
-import { isPdf, refuse } from "./issues.ts";
+import { isPdf, parseUtf8Json, refuse } from "./issues.ts";
 
 export interface Part {
   readonly name: string;
@@ -98,18 +98,7 @@ function onlyPart(parts: readonly Part[], name: string, type: string): Buffer {
 
 /** The metadata part, parsed and checked against `DocumentMetadata` (paths prefixed `metadata.`). */
 function metadataOf(forms: FormRegistry, bytes: Buffer) {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch {
-    throw refuse(
-      "metadata",
-      "json",
-      "the metadata part is not UTF-8 JSON",
-      "la partie metadata n'est pas du JSON UTF-8",
-      "INVALID_JSON",
-    );
-  }
+  const json = parseUtf8Json(bytes, "metadata", { en: "the metadata part", fr: "la partie metadata" });
   try {
     return checkBody(forms, json, "DocumentMetadata");
   } catch (e) {

@@ -9,9 +9,9 @@
  */
 import { Router } from "express";
 import type { DirectoryRepository, Structure } from "../../directory/index.ts";
-import { handler, requireBody } from "../http.ts";
+import { route } from "./route.ts";
 import type { Principal } from "../principal.ts";
-import { hasRole, principalOf, refuse, requireRole } from "../principal.ts";
+import { hasRole, refuse } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
 import { enabled } from "../services.ts";
 
@@ -66,17 +66,11 @@ async function checkSender(services: ApiServices, p: Principal, body: unknown): 
 
 export function adtRoutes(services: ApiServices): Router {
   const r = Router();
-  r.post(
-    "/adt/events",
-    requireRole("sender"),
-    requireBody("application/json"),
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      await checkSender(services, p, req.body);
-      const receive = enabled(services, "receiveAdt");
-      const a = await receive(req.body, p.actor);
-      res.status(202).json({ outcome: a.outcome, messageId: a.messageId, patientRef: a.patientRef });
-    }),
-  );
+  route(r, "post", "/adt/events", { roles: ["sender"], body: "application/json" }, async (req, res, p) => {
+    await checkSender(services, p, req.body);
+    const receive = enabled(services, "receiveAdt");
+    const a = await receive(req.body, p.actor);
+    res.status(202).json({ outcome: a.outcome, messageId: a.messageId, patientRef: a.patientRef });
+  });
   return r;
 }

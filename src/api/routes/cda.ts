@@ -8,33 +8,28 @@ import { Router } from "express";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { transferCda } from "../../transfers/index.ts";
-import { handler } from "../http.ts";
-import { principalOf } from "../principal.ts";
+import { route } from "./route.ts";
 import type { ApiServices } from "../services.ts";
 import { visibleStatus } from "./transfers.ts";
 
 export function cdaRoutes(services: ApiServices): Router {
   const r = Router();
-  r.get(
-    "/transfers/:id/cda",
-    handler(async (req, res) => {
-      const p = principalOf(res);
-      const s = await visibleStatus(services, req, p);
-      const cda = await transferCda(services.db.knex, services.forms, s.transfer.id);
-      await services.trail.append(
-        auditEvent("access.downloaded", {
-          actor: p.actor,
-          transfer: s.transfer.id,
-          sheet: cda.sheetId,
-          pdfSha256: cda.pdfSha256,
-          patient: cda.patientRef as PatientRef,
-        }),
-      );
-      res
-        .type("application/xml")
-        .setHeader("Content-Disposition", `attachment; filename="passerelle-${cda.sheetId}.cda.xml"`);
-      res.send(cda.xml);
-    }),
-  );
+  route(r, "get", "/transfers/:id/cda", {}, async (req, res, p) => {
+    const s = await visibleStatus(services, req, p);
+    const cda = await transferCda(services.db.knex, services.forms, s.transfer.id);
+    await services.trail.append(
+      auditEvent("access.downloaded", {
+        actor: p.actor,
+        transfer: s.transfer.id,
+        sheet: cda.sheetId,
+        pdfSha256: cda.pdfSha256,
+        patient: cda.patientRef as PatientRef,
+      }),
+    );
+    res
+      .type("application/xml")
+      .setHeader("Content-Disposition", `attachment; filename="passerelle-${cda.sheetId}.cda.xml"`);
+    res.send(cda.xml);
+  });
   return r;
 }

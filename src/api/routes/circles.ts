@@ -10,10 +10,10 @@
  */
 import { Router } from "express";
 import type { CircleService } from "../../circles/index.ts";
-import { PasserelleError } from "../../core/index.ts";
-import { handler, requireBody } from "../http.ts";
+import { fieldError } from "../../core/index.ts";
+import { route } from "./route.ts";
 import type { Principal } from "../principal.ts";
-import { hasRole, principalOf, refuse } from "../principal.ts";
+import { hasRole, refuse } from "../principal.ts";
 import type { ApiServices } from "../services.ts";
 import { enabled } from "../services.ts";
 import type { RequestBody, RequestSchemas } from "../openapi-schemas.ts";
@@ -33,8 +33,9 @@ function targetRpps(p: Principal, rpps: string | undefined): string {
     return rpps;
   }
   if (own === undefined) {
-    throw new PasserelleError("VALIDATION_FAILED", "rpps: required for a caller without RPPS", {
-      issues: [{ path: "rpps", rule: "required", message: { en: "required", fr: "obligatoire" } }],
+    throw fieldError("VALIDATION_FAILED", "rpps: required for a caller without RPPS", "rpps", "required", {
+      en: "required",
+      fr: "obligatoire",
     });
   }
   if (!hasRole(p, "recipient", "specialist", "coordinator")) {
@@ -50,22 +51,16 @@ function targetRpps(p: Principal, rpps: string | undefined): string {
 
 export function circleRoutes(services: ApiServices): Router {
   const r = Router();
-  const json = requireBody("application/json");
   /** A circle route: the caller, its checked body (schema `name`) and the service; answers JSON. */
   const post = <N extends keyof RequestSchemas>(
     path: string,
     name: N,
     work: (p: Principal, body: RequestBody<N>, circles: CircleService) => Promise<unknown>,
   ): void => {
-    r.post(
-      path,
-      json,
-      handler(async (req, res) => {
-        const p = principalOf(res);
-        const body = checkBody(services.forms, req.body, name);
-        res.json(await work(p, body, enabled(services, "circles")));
-      }),
-    );
+    route(r, "post", path, { body: "application/json" }, async (req, res, p) => {
+      const body = checkBody(services.forms, req.body, name);
+      res.json(await work(p, body, enabled(services, "circles")));
+    });
   };
   post("/circles/join", "CircleChange", async (p, body, circles) => {
     const rpps = targetRpps(p, body.rpps);

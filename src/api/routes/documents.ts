@@ -10,9 +10,11 @@
  *   « à orienter »; `ref` is an opaque reference (intake/refs.ts), never the document's own id.
  */
 import express, { Router } from "express";
-import { PasserelleError } from "../../core/index.ts";
+import type { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import type { ReceivedDocument } from "../../documents/index.ts";
-import { handler, pathParam, requireBody } from "../http.ts";
+import { handler, pathParam } from "../http.ts";
+import { route } from "./route.ts";
 import { documentRefs, incomingFromCda, incomingFromFhir, incomingFromMultipart } from "../intake/index.ts";
 import { refuse } from "../intake/issues.ts";
 import { principalOf, requireRole } from "../principal.ts";
@@ -27,15 +29,13 @@ const TYPES = [...CDA_TYPES, "multipart/form-data", "application/fhir+json"];
 
 function documentsOf(services: ApiServices): DocumentServices {
   if (services.documents === undefined) {
-    throw new PasserelleError("CONFLICT", "document intake is not enabled on this server", {
-      issues: [
-        {
-          path: "url",
-          rule: "documentsDisabled",
-          message: { en: "document intake not enabled", fr: "réception de documents non activée" },
-        },
-      ],
-    });
+    throw fieldError(
+      "CONFLICT",
+      "document intake is not enabled on this server",
+      "url",
+      "documentsDisabled",
+      { en: "document intake not enabled", fr: "réception de documents non activée" },
+    );
   }
   return services.documents;
 }
@@ -90,31 +90,26 @@ export function documentRoutes(services: ApiServices): Router {
     }),
   );
 
-  r.get(
-    "/documents/to-route",
-    requireRole("coordinator"),
-    handler(async (_req, res) => {
-      const p = principalOf(res);
-      const items = await documentsOf(services).toRoute({ actor: p.actor, withPatient: true });
-      res.json({
-        items: items.map((i) => ({
-          ref: refs.ref(i.documentId),
-          documentId: i.documentId,
-          receivedAt: i.receivedAt,
-          typeCode: i.typeCode,
-          ...(i.title === undefined ? {} : { title: i.title }),
-          ...(i.patient === undefined ? {} : { patient: i.patient }),
-        })),
-      });
-    }),
-  );
+  route(r, "get", "/documents/to-route", { roles: ["coordinator"] }, async (_req, res, p) => {
+    const items = await documentsOf(services).toRoute({ actor: p.actor, withPatient: true });
+    res.json({
+      items: items.map((i) => ({
+        ref: refs.ref(i.documentId),
+        documentId: i.documentId,
+        receivedAt: i.receivedAt,
+        typeCode: i.typeCode,
+        ...(i.title === undefined ? {} : { title: i.title }),
+        ...(i.patient === undefined ? {} : { patient: i.patient }),
+      })),
+    });
+  });
 
-  r.post(
+  route(
+    r,
+    "post",
     "/documents/:ref/assign",
-    requireRole("coordinator"),
-    requireBody("application/json"),
-    handler(async (req, res) => {
-      const p = principalOf(res);
+    { roles: ["coordinator"], body: "application/json" },
+    async (req, res, p) => {
       const documents = documentsOf(services);
       const ref = pathParam(req, "ref");
       if (!/^d[0-9a-f]{40}$/.test(ref)) throw notQueued();
@@ -123,7 +118,7 @@ export function documentRoutes(services: ApiServices): Router {
       const item = waiting.find((i) => refs.ref(i.documentId) === ref);
       if (item === undefined) throw notQueued();
       res.json(receipt(await documents.assign(item.documentId, body.recipients, p.actor)));
-    }),
+    },
   );
   return r;
 }

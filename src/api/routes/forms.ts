@@ -1,6 +1,6 @@
 /** `GET /forms` and `GET /forms/{form}` (definition and JSON Schema, for client-side validation). */
 import { Router } from "express";
-import { PasserelleError, isPasserelleError } from "../../core/index.ts";
+import { fieldError, isPasserelleError } from "../../core/index.ts";
 import type { FormDefinition } from "../../forms/index.ts";
 import { formJsonSchema, formRef } from "../../forms/index.ts";
 import { handler, pathParam } from "../http.ts";
@@ -31,14 +31,9 @@ export function formRoutes(services: ApiServices): Router {
         def = services.forms.resolve(pathParam(req, "form"));
       } catch (e) {
         if (isPasserelleError(e) && e.code === "UNKNOWN_FORM") {
-          throw new PasserelleError("NOT_FOUND", "no such form", {
-            issues: [
-              {
-                path: "form",
-                rule: "unknownForm",
-                message: { en: "unknown form", fr: "formulaire inconnu" },
-              },
-            ],
+          throw fieldError("NOT_FOUND", "no such form", "form", "unknownForm", {
+            en: "unknown form",
+            fr: "formulaire inconnu",
           });
         }
         throw e;

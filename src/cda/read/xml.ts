@@ -14,7 +14,7 @@
  * Errors never quote the document: they name the element path (XPath) and the rule.
  */
 import { SaxesParser, type SaxesTagNS } from "saxes";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError, PasserelleError } from "../../core/index.ts";
 
 /**
  * 40 MiB: a non-structured (N1) document with a scanned PDF of about 30 MB encoded in base64
@@ -48,7 +48,7 @@ export function xmlError(
   en: string,
   fr: string,
 ): PasserelleError {
-  return new PasserelleError(code, `${path}: ${rule}`, { issues: [{ path, rule, message: { en, fr } }] });
+  return fieldError(code, `${path}: ${rule}`, path, rule, { en, fr });
 }
 
 /** Parses `bytes` into an element tree, or throws a {@link PasserelleError} (never anything else). */

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { JWK } from "jose";
 import type { ExportFilter, VerifyReport } from "../../audit/index.ts";
 import { accessRequest, exportAudit, patientPseudonym, verifyExportFile } from "../../audit/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError, PasserelleError } from "../../core/index.ts";
 import type { CliIo, CommandHandler } from "../io.ts";
 import { EXIT } from "../io.ts";
 import { withKernel } from "../../kernel.ts";
@@ -65,8 +65,9 @@ function isoTime(flag: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   const t = new Date(v);
   if (!ISO.test(v) || Number.isNaN(t.getTime())) {
-    throw new PasserelleError("VALIDATION_FAILED", `--${flag} is not an ISO 8601 date or time`, {
-      issues: [{ path: flag, rule: "iso8601", message: { en: "ISO 8601 expected", fr: "ISO 8601 attendu" } }],
+    throw fieldError("VALIDATION_FAILED", `--${flag} is not an ISO 8601 date or time`, flag, "iso8601", {
+      en: "ISO 8601 expected",
+      fr: "ISO 8601 attendu",
     });
   }
   return t.toISOString();

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import { checkIdentifier } from "../../forms/index.ts";
 import { createDevPki } from "../../pdf/index.ts";
 import { parse, passphrase } from "../args.ts";
@@ -22,15 +22,13 @@ const init: CommandHandler = async (args, io) => {
     force: { type: "boolean", default: false },
   });
   if (!checkIdentifier("finess", values.finess).ok) {
-    throw new PasserelleError("VALIDATION_FAILED", "invalid FINESS for the signer certificate", {
-      issues: [
-        {
-          path: "--finess",
-          rule: "finess.key",
-          message: { fr: "N° FINESS invalide", en: "invalid FINESS number" },
-        },
-      ],
-    });
+    throw fieldError(
+      "VALIDATION_FAILED",
+      "invalid FINESS for the signer certificate",
+      "--finess",
+      "finess.key",
+      { fr: "N° FINESS invalide", en: "invalid FINESS number" },
+    );
   }
   const outDir = path.resolve(io.cwd, values.out);
   const pki = await createDevPki({

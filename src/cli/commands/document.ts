@@ -8,7 +8,7 @@ import {
   type CdaPerson,
   type CdaReading,
 } from "../../cda/read/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import { ioError, parse, required } from "../args.ts";
 import { readInput } from "../fs-util.ts";
 import { documentIntakeCommands } from "./document-intake.ts";
@@ -32,20 +32,14 @@ const read: CommandHandler = async (args, io) => {
     (e: unknown) => Promise.reject(ioError(`cannot read ${path.basename(file)}`, e)),
   );
   if (size > MAX_CDA_BYTES) {
-    throw new PasserelleError(
+    throw fieldError(
       "PAYLOAD_TOO_LARGE",
       `/: size limit (${String(MAX_CDA_BYTES / 1024 / 1024)} MiB)`,
+      "/",
+      "size limit",
       {
-        issues: [
-          {
-            path: "/",
-            rule: "size limit",
-            message: {
-              en: `the document is larger than the ${String(MAX_CDA_BYTES / 1024 / 1024)} MiB limit`,
-              fr: `le document dépasse la limite de ${String(MAX_CDA_BYTES / 1024 / 1024)} Mio`,
-            },
-          },
-        ],
+        en: `the document is larger than the ${String(MAX_CDA_BYTES / 1024 / 1024)} MiB limit`,
+        fr: `le document dépasse la limite de ${String(MAX_CDA_BYTES / 1024 / 1024)} Mio`,
       },
     );
   }

@@ -12,9 +12,8 @@
 import { randomUUID } from "node:crypto";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
-import { DirectoryRepository, memberAuditId } from "../../directory/index.ts";
 import { inTransaction } from "../../storage/index.ts";
-import { claimEvidence } from "../evidence/index.ts";
+import { claimEvidence, notRecipient, senderOf } from "../evidence/index.ts";
 import type { TransferRow, TransferContext } from "../record/index.ts";
 import { TRANSFER_COLUMNS, TransferRepository } from "../record/index.ts";
 
@@ -56,11 +55,7 @@ export async function requestResend(
 ): Promise<ResendOutcome> {
   const t = await transferAsked(ctx, roomId, sheetEventId);
   if (t === undefined) return { kind: "refused", code: "not_found" };
-  const member = await new DirectoryRepository(ctx.db.knex).findByMatrixId(userId);
-  const recipient =
-    member === undefined
-      ? undefined
-      : (await new TransferRepository(ctx.db.knex).recipients(t.id)).find((r) => r.memberId === member.id);
+  const { member, recipient } = await senderOf(ctx.db.knex, t.id, userId);
   const now = ctx.clock.now().toISOString();
   const base = {
     actor: userId,
@@ -73,14 +68,7 @@ export async function requestResend(
   return inTransaction(ctx.db.knex, async (trx): Promise<ResendOutcome> => {
     if (!(await claimEvidence(trx, "resend", userId, requestEventId, now))) return { kind: "duplicate" };
     if (recipient === undefined) {
-      await ctx.trail.appendWithin(trx, [
-        auditEvent("transfer.resend_requested", {
-          ...base,
-          outcome: "failure",
-          reason: "not_recipient",
-          ...(member === undefined ? {} : { member: memberAuditId(member) }),
-        }),
-      ]);
+      await ctx.trail.appendWithin(trx, [notRecipient("transfer.resend_requested", base, member)]);
       return { kind: "refused", code: "not_recipient" };
     }
     const resendId = randomUUID();

@@ -10,3 +10,4 @@ export { deliverIfEchoed } from "./echo.ts";
 export { claimEvidence, lockRoom } from "./evidence-store.ts";
 export { evidenceCatchUp, inboundEvidence } from "./inbound-evidence.ts";
 export { recordAcknowledgement } from "./receipts.ts";
+export { notRecipient, senderOf } from "./recipient.ts";

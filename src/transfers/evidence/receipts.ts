@@ -17,9 +17,9 @@ import type { Knex } from "knex";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import { DirectoryRepository, memberAuditId } from "../../directory/index.ts";
 import { inTransaction } from "../../storage/index.ts";
 import { claimEvidence } from "./evidence-store.ts";
+import { notRecipient, senderOf } from "./recipient.ts";
 import { TransferRepository, STATE_RANK } from "../record/index.ts";
 import type { Transfer, TransferContext, TransferState } from "../record/index.ts";
 
@@ -50,9 +50,7 @@ async function record(
   const t: Transfer | undefined =
     "transferId" in ref ? await repo.get(ref.transferId) : await repo.findByMatrixEvent(ref.eventId);
   if (t === undefined) throw new PasserelleError("NOT_FOUND", "transfer not found");
-  const member = await new DirectoryRepository(ctx.db.knex).findByMatrixId(matrixUserId);
-  const recipient =
-    member === undefined ? undefined : (await repo.recipients(t.id)).find((r) => r.memberId === member.id);
+  const { member, recipient } = await senderOf(ctx.db.knex, t.id, matrixUserId);
   const iso = at.toISOString();
   const base = {
     actor: matrixUserId,
@@ -71,14 +69,7 @@ async function record(
   if (recipient === undefined) {
     return inTransaction(ctx.db.knex, async (trx) => {
       if (!(await fresh(trx))) return "duplicate";
-      await ctx.trail.appendWithin(trx, [
-        auditEvent(action, {
-          ...base,
-          outcome: "failure",
-          reason: "not_recipient",
-          ...(member === undefined ? {} : { member: memberAuditId(member) }),
-        }),
-      ]);
+      await ctx.trail.appendWithin(trx, [notRecipient(action, base, member)]);
       return "ignored";
     });
   }

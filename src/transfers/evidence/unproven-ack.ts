@@ -12,10 +12,11 @@ import { createHash } from "node:crypto";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
-import { DirectoryRepository, memberAuditId } from "../../directory/index.ts";
+import { DirectoryRepository } from "../../directory/index.ts";
 import type { AckVia, NoticeTransport } from "../../matrix/index.ts";
 import { inTransaction } from "../../storage/index.ts";
 import { claimEvidence } from "./evidence-store.ts";
+import { notRecipient } from "./recipient.ts";
 import { TransferRepository } from "../record/index.ts";
 import type { ReceiptOutcome } from "./receipts.ts";
 import type { TransferContext } from "../record/index.ts";
@@ -73,14 +74,7 @@ export async function recordUnprovenAck(
       ...(t.roomId === undefined ? {} : { room: t.roomId }),
     };
     if (recipient === undefined) {
-      await ctx.trail.appendWithin(trx, [
-        auditEvent("transfer.ack_unproven", {
-          ...base,
-          outcome: "failure",
-          reason: "not_recipient",
-          ...(member === undefined ? {} : { member: memberAuditId(member) }),
-        }),
-      ]);
+      await ctx.trail.appendWithin(trx, [notRecipient("transfer.ack_unproven", base, member)]);
       return "ignored";
     }
     await new TransferRepository(trx).addEvent(t.id, {

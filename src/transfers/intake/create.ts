@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent, patientPseudonym } from "../../audit/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import { memberAuditId } from "../../directory/index.ts";
 import type { FormRegistry, ValidatedSheet } from "../../forms/index.ts";
 import { validateSheet } from "../../forms/index.ts";
@@ -132,11 +132,13 @@ export async function prepareTransfer(
   }
   const ins = sheet.data.patient?.ins;
   if (typeof ins !== "string") {
-    throw new PasserelleError("VALIDATION_FAILED", "data.patient.ins is required to send a sheet", {
-      issues: [
-        { path: "data.patient.ins", rule: "required", message: { en: "required", fr: "obligatoire" } },
-      ],
-    });
+    throw fieldError(
+      "VALIDATION_FAILED",
+      "data.patient.ins is required to send a sheet",
+      "data.patient.ins",
+      "required",
+      { en: "required", fr: "obligatoire" },
+    );
   }
   const patient = patientPseudonym(ins, deps.pseudonymKey);
   const resolved = reply ?? stored(await resolveRecipients(deps, input, sheet, transferId, patient));

@@ -19,7 +19,7 @@
  * Every refusal is audited (`transfer.failed` with a reason code) before it is thrown.
  */
 import type { PatientRef } from "../../audit/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError, PasserelleError } from "../../core/index.ts";
 import type { Member } from "../../directory/index.ts";
 import { DirectoryRepository } from "../../directory/index.ts";
 import type { ValidatedSheet } from "../../forms/index.ts";
@@ -53,10 +53,7 @@ const fail = (
   rule: string,
   en: string,
   fr: string,
-) =>
-  new PasserelleError(code, `${path}: ${en}; nothing was sent`, {
-    issues: [{ path, rule, message: { en, fr } }],
-  });
+) => fieldError(code, `${path}: ${en}; nothing was sent`, path, rule, { en, fr });
 
 /** Resolves the recipients of `sheet`; throws a `PasserelleError` naming the field at fault. */
 export async function resolveRecipients(
@@ -86,8 +83,9 @@ export async function resolveRecipients(
         ? [expertRpps]
         : [];
   if (to.length === 0 && input.toUnit === undefined) {
-    throw new PasserelleError("VALIDATION_FAILED", "to: at least one recipient is required", {
-      issues: [{ path: "to", rule: "required", message: { en: "required", fr: "obligatoire" } }],
+    throw fieldError("VALIDATION_FAILED", "to: at least one recipient is required", "to", "required", {
+      en: "required",
+      fr: "obligatoire",
     });
   }
   const found: Recipient[] = [];

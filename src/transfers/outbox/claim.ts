@@ -51,7 +51,7 @@ const TRANSFERS: LeasedTable = { table: "transfers", columns: TRANSFER_COLUMNS, 
  * Claims up to `limit` due rows of `t` for `token` until `now + leaseMs`; returns them, oldest
  * due first (the transfers' outbox and the re-sends' share this).
  */
-export async function claimLeased<Row>(
+async function claimLeased<Row>(
   db: Database,
   t: LeasedTable,
   token: string,
@@ -92,42 +92,40 @@ export async function claimLeased<Row>(
   });
 }
 
-/** Extends the lease of `token` on the rows `ids` of `table`. Returns how many it still holds. */
-export async function renewLeased(
+/** Extends the lease of `token` on the rows `ids` of `t`. Returns how many it still holds. */
+async function renewLeased(
   db: Database,
-  table: string,
+  t: LeasedTable,
   token: string,
   ids: readonly string[],
   until: Date,
 ): Promise<number> {
   if (ids.length === 0) return 0;
   return db
-    .knex(table)
+    .knex(t.table)
     .update({ lease_expires_at: until.toISOString() })
     .whereIn("id", ids)
     .where({ lease_owner: token, state: "queued" });
 }
 
-/**
- * Claims up to `limit` due transfers for `token` until `now + leaseMs`; returns their rows.
- * @param now the current time (ISO 8601), from the worker's clock.
- */
-export function claimDue(
-  db: Database,
-  token: string,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-): Promise<TransferRow[]> {
-  return claimLeased<TransferRow>(db, TRANSFERS, token, now, leaseMs, limit);
+/** Claims and lease renewals on one leased table, typed by its rows. */
+export interface LeasedQueue<Row> {
+  /** Claims up to `limit` due rows for `token` until `now + leaseMs` (the worker's clock); oldest due first. */
+  readonly claim: (db: Database, token: string, now: Date, leaseMs: number, limit: number) => Promise<Row[]>;
+  /** Extends the lease of `token` on `ids` (a heartbeat while sending). Returns how many it still holds. */
+  readonly renew: (db: Database, token: string, ids: readonly string[], until: Date) => Promise<number>;
 }
 
-/** Extends the lease of `token` on `ids` (a heartbeat while sending). Returns how many it still holds. */
-export function renewLease(
-  db: Database,
-  token: string,
-  ids: readonly string[],
-  until: Date,
-): Promise<number> {
-  return renewLeased(db, "transfers", token, ids, until);
+/** The {@link LeasedQueue} of table `t` (the transfers' outbox, the re-sends). */
+export function leasedQueue<Row>(t: LeasedTable): LeasedQueue<Row> {
+  return {
+    claim: (db, token, now, leaseMs, limit) => claimLeased<Row>(db, t, token, now, leaseMs, limit),
+    renew: (db, token, ids, until) => renewLeased(db, t, token, ids, until),
+  };
 }
+
+const transferQueue = leasedQueue<TransferRow>(TRANSFERS);
+/** Claims up to `limit` due transfers for `token` until `now + leaseMs`; returns their rows. */
+export const claimDue = transferQueue.claim;
+/** Extends the lease of `token` on the transfers `ids`. Returns how many it still holds. */
+export const renewLease = transferQueue.renew;

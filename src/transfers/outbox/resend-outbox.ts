@@ -14,9 +14,8 @@ import type { AuditEvent, PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
 import { PasserelleError } from "../../core/index.ts";
 import type { SheetTransport } from "../../matrix/index.ts";
-import type { Database } from "../../storage/index.ts";
 import { inTransaction } from "../../storage/index.ts";
-import { claimLeased, renewLeased, type LeasedTable } from "./claim.ts";
+import { leasedQueue, type LeasedTable } from "./claim.ts";
 import { failedAttempt, WORKER_ACTOR, type RetryOptions } from "./outcome.ts";
 import { outgoingSheet } from "./outgoing.ts";
 import type { TransferRow, TransferContext } from "../record/index.ts";
@@ -44,26 +43,11 @@ const COLUMNS = [
 ];
 const RESENDS: LeasedTable = { table: "transfer_resends", columns: COLUMNS, touched: false };
 
+const resendQueue = leasedQueue<ResendRow>(RESENDS);
 /** Claims up to `limit` due re-sends for `token` until `now + leaseMs`. */
-export function claimDueResends(
-  db: Database,
-  token: string,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-): Promise<ResendRow[]> {
-  return claimLeased<ResendRow>(db, RESENDS, token, now, leaseMs, limit);
-}
-
+export const claimDueResends = resendQueue.claim;
 /** Extends the lease of `token` on the re-sends `ids`. */
-export function renewResendLease(
-  db: Database,
-  token: string,
-  ids: readonly string[],
-  until: Date,
-): Promise<number> {
-  return renewLeased(db, "transfer_resends", token, ids, until);
-}
+export const renewResendLease = resendQueue.renew;
 
 /** Sends one re-send and records the outcome (sent, retried with backoff, or failed). */
 export async function processResend(

@@ -40,10 +40,9 @@ export async function transferCda(
   forms: FormRegistry,
   transferId: string,
 ): Promise<TransferCda> {
-  const repo = new TransferRepository(q);
-  const transfer = await repo.get(transferId);
-  const payload = transfer === undefined ? undefined : await repo.payload(transferId);
-  if (transfer === undefined || payload === undefined) throw notFound("transfer not found", "notFound");
+  const stored = await new TransferRepository(q).withPayload(transferId);
+  if (stored === undefined) throw notFound("transfer not found", "notFound");
+  const { transfer, ...payload } = stored;
   const sheet = validateSheet({ form: transfer.form, data: payload.data }, forms);
   if (!hasCdaModel(sheet.form.id)) throw notFound("sheet kind without a CI-SIS content model", "noCdaModel");
   const embedded = embedsCda(sheet.form.id)

@@ -6,7 +6,7 @@
  * sheet's data stays in `payload_json`.
  */
 import type { Knex } from "knex";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError } from "../../core/index.ts";
 import { DirectoryRepository } from "../../directory/index.ts";
 import type { Queryable } from "../../storage/index.ts";
 import type { EscalationDelays } from "../escalation/index.ts";
@@ -81,8 +81,9 @@ function decodeCursor(c: string): [string, string] {
   } catch {
     // fall through
   }
-  throw new PasserelleError("VALIDATION_FAILED", "cursor: not a cursor from a previous page", {
-    issues: [{ path: "cursor", rule: "cursor", message: { en: "invalid cursor", fr: "curseur invalide" } }],
+  throw fieldError("VALIDATION_FAILED", "cursor: not a cursor from a previous page", "cursor", "cursor", {
+    en: "invalid cursor",
+    fr: "curseur invalide",
   });
 }
 

@@ -169,6 +169,13 @@ export class TransferRepository {
     return { pdf: Buffer.from(row.pdf), data: JSON.parse(row.payload_json) as unknown };
   }
 
+  /** The transfer with its {@link payload}; undefined when there is no such transfer. */
+  async withPayload(id: string): Promise<{ transfer: Transfer; pdf: Buffer; data: unknown } | undefined> {
+    const transfer = await this.get(id);
+    const payload = transfer === undefined ? undefined : await this.payload(id);
+    return transfer === undefined || payload === undefined ? undefined : { transfer, ...payload };
+  }
+
   async recipients(id: string): Promise<TransferRecipient[]> {
     const rows = (await this.#q("transfer_recipients")
       .select(

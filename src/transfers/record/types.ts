@@ -1,4 +1,5 @@
 /** Types shared by the transfers module: states, stored records and what the services need. */
+import { DELIVERY_STATES } from "../../audit/index.ts";
 import type { AuditTrail } from "../../audit/index.ts";
 import type { Clock } from "../../core/index.ts";
 import type { Database } from "../../storage/index.ts";
@@ -7,15 +8,7 @@ import type { Database } from "../../storage/index.ts";
  * A transfer's state. `queued` → `sent` → `delivered` → `read` → `acknowledged` | `answered`;
  * `failed` after the last send attempt. The state only moves forward (see {@link STATE_RANK}).
  */
-export const TRANSFER_STATES = [
-  "queued",
-  "sent",
-  "delivered",
-  "read",
-  "acknowledged",
-  "answered",
-  "failed",
-] as const;
+export const TRANSFER_STATES = DELIVERY_STATES;
 export type TransferState = (typeof TRANSFER_STATES)[number];
 
 /** Progress order of the delivery states (`failed` is terminal and outside the order). */

@@ -14,7 +14,7 @@
  */
 import type { PatientRef } from "../../audit/index.ts";
 import { auditEvent } from "../../audit/index.ts";
-import { PasserelleError } from "../../core/index.ts";
+import { fieldError, PasserelleError } from "../../core/index.ts";
 import type { Member } from "../../directory/index.ts";
 import { DirectoryRepository, memberAuditId } from "../../directory/index.ts";
 import { inTransaction } from "../../storage/index.ts";
@@ -49,10 +49,9 @@ export async function answerTeleexpertise(
   const repo = new TransferRepository(deps.db.knex);
   const request = await repo.get(transferId);
   if (request?.kind !== "teleexpertise-request") {
-    throw new PasserelleError("NOT_FOUND", "transferId: no such tele-expertise request", {
-      issues: [
-        { path: "transferId", rule: "exists", message: { en: "unknown request", fr: "demande inconnue" } },
-      ],
+    throw fieldError("NOT_FOUND", "transferId: no such tele-expertise request", "transferId", "exists", {
+      en: "unknown request",
+      fr: "demande inconnue",
     });
   }
   if (!(OPEN_STATES as readonly string[]).includes(request.state)) {
@@ -62,14 +61,9 @@ export async function answerTeleexpertise(
     );
   }
   if ("rpps" in specialist && !/^\d{11}$/.test(specialist.rpps)) {
-    throw new PasserelleError("VALIDATION_FAILED", "specialist.rpps: not an RPPS number", {
-      issues: [
-        {
-          path: "specialist.rpps",
-          rule: "rpps",
-          message: { en: "11 digits expected", fr: "11 chiffres attendus" },
-        },
-      ],
+    throw fieldError("VALIDATION_FAILED", "specialist.rpps: not an RPPS number", "specialist.rpps", "rpps", {
+      en: "11 digits expected",
+      fr: "11 chiffres attendus",
     });
   }
   const directory = new DirectoryRepository(deps.db.knex);
@@ -89,15 +83,13 @@ export async function answerTeleexpertise(
         ...(member === undefined ? {} : { member: memberAuditId(member) }),
       }),
     );
-    throw new PasserelleError("FORBIDDEN", "specialist: only the requested specialist may answer", {
-      issues: [
-        {
-          path: "specialist",
-          rule: "specialist",
-          message: { en: "not the requested specialist", fr: "pas l’expert sollicité" },
-        },
-      ],
-    });
+    throw fieldError(
+      "FORBIDDEN",
+      "specialist: only the requested specialist may answer",
+      "specialist",
+      "specialist",
+      { en: "not the requested specialist", fr: "pas l’expert sollicité" },
+    );
   }
   const payload = (await repo.payload(request.id))?.data as
     Record<string, Record<string, unknown>> | undefined;
