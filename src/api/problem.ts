@@ -56,6 +56,8 @@ const TITLES: Record<ErrorCode, string> = {
   XML_MALFORMED: "Malformed XML",
   CDA_INVALID: "CDA document invalid",
   METHOD_NOT_ALLOWED: "Method not allowed",
+  BAD_REQUEST: "Bad request",
+  HEADERS_TOO_LARGE: "Request header fields too large",
 };
 
 /** `urn:passerelle:problem:validation-failed` for `VALIDATION_FAILED`. */

@@ -39,7 +39,11 @@ export type ErrorCode =
   | "XML_MALFORMED"
   | "CDA_INVALID"
   // A method the path does not have (RFC 9110 §15.5.6; the response lists the path's in `Allow`)
-  | "METHOD_NOT_ALLOWED";
+  | "METHOD_NOT_ALLOWED"
+  // An HTTP/1.1 message the server cannot parse (RFC 9112), or whose request line and header
+  // fields exceed the server's limit (RFC 6585 §5)
+  | "BAD_REQUEST"
+  | "HEADERS_TOO_LARGE";
 
 /** HTTP status of each code — `Record` makes a missing code a compile error. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -71,6 +75,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   XML_MALFORMED: 400,
   CDA_INVALID: 422,
   METHOD_NOT_ALLOWED: 405,
+  BAD_REQUEST: 400,
+  HEADERS_TOO_LARGE: 431,
 };
 
 /** One problem with one field of the input, in French and English. */

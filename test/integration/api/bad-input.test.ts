@@ -8,6 +8,7 @@ import { createHmac, generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stat } from "node:fs/promises";
+import { connect } from "node:net";
 import path from "node:path";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, TOKEN_KEY_FILE } from "../../../src/api/index.ts";
 import { runCli } from "../../../src/cli/index.ts";
@@ -156,6 +157,33 @@ describe("bodies", () => {
   const post = (path: string, init: Parameters<typeof call>[1]): Promise<ApiResponse> =>
     call(`${f.api}${path}`, { method: "POST", token: sender, ...init });
   const to = (): string[] => [demo("dr.martin").rpps];
+
+  it("a request line over the parser's limit gets 431 and an unparsable request 400, both problem details without the request's content", async () => {
+    const raw = (request: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const { hostname, port } = new URL(f.api);
+        const socket = connect(Number(port), hostname, () => socket.end(request));
+        const chunks: Buffer[] = [];
+        socket.on("data", (c: Buffer) => chunks.push(c));
+        socket.on("error", reject);
+        socket.on("close", () => {
+          resolve(Buffer.concat(chunks).toString("utf8"));
+        });
+      });
+    const long = await raw(`GET /api/v1/audit?from=${"DUPR%C3%89".repeat(3000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(long).toMatch(/^HTTP\/1\.1 431 /);
+    expect(long).toContain("Content-Type: application/problem+json");
+    const problem = JSON.parse(long.slice(long.indexOf("\r\n\r\n") + 4)) as {
+      code: string;
+      errors: { path: string }[];
+    };
+    expect(problem).toMatchObject({ code: "HEADERS_TOO_LARGE", errors: [{ path: "headers" }] });
+    expect(long).not.toContain("DUPR");
+    const garbled = await raw("GET /api/v1/health HTTP/1.1\r\nHost x DUPRÉ\r\n\r\n");
+    expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbled.slice(garbled.indexOf("\r\n\r\n") + 4))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(garbled).not.toContain("DUPR");
+  });
 
   it("POST /transfers: malformed JSON, wrong content type, huge body, wrong types, missing fields → 4xx, nothing written", async () => {
     const before = await written();
