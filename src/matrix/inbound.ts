@@ -30,9 +30,11 @@
  *   within a process.
  * - Restart: `catchUp(roomId, since)` pages the room back through `/messages` (the first sync
  *   after a restart gives only the latest events of each room) and handles every event and real
- *   read receipt since then. A limited sync while running (a gap in a room's timeline) is paged
- *   back the same way, from the newest event heard live in that room. Delivery is thus at least once across restarts: handlers dedupe
+ *   read receipt since then. Delivery is thus at least once across restarts: handlers dedupe
  *   durably (the transfers module claims each Matrix event once in its database).
+ * - Gaps: a limited sync while running (more events than the sync's timeline limit) leaves a gap
+ *   in a room's timeline; it is read back with `/messages` from the sync's `prev_batch`, down to
+ *   the newest event heard live in that room (less a margin for servers' clocks).
  *
  * Nothing here logs message bodies: only event ids and error codes.
  */
