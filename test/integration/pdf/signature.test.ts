@@ -14,7 +14,7 @@ import { addSignaturePlaceholder } from "../../../src/pdf/sign/placeholder.ts";
 import { signPdf } from "../../../src/pdf/sign/sign.ts";
 import { P12Signer } from "../../../src/pdf/sign/signer.ts";
 import { extractSignature, verifyPdf } from "../../../src/pdf/verify/verify.ts";
-import { collectPdf } from "../../helpers/pdfkit.ts";
+import { collectPdf } from "../../../src/pdf/render/index.ts";
 
 const run = promisify(execFile);
 const PASSPHRASE = "integration-passphrase";

@@ -10,7 +10,7 @@
  *   routing source and reason, and « Remplace … » / « Remplacé par … » links between versions.
  * Screenshots go to test-results/screenshots/.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withCheckKey } from "../../../src/forms/index.ts";
 import { encode, n1Document, tinyPdf } from "../../helpers/cda-hospital.ts";
@@ -135,16 +135,18 @@ describe("« À orienter » in the web app", () => {
     expect(replacement.outcome).toBe("queued");
     const second = replacement.transferId ?? "";
     const [firstRef, secondRef] = [await referenceOf(first), await referenceOf(second)];
+    /** Clicks a version link: the detail of the transfer it names opens, its id in the address. */
+    const follow = async (link: Locator, ref: string, id: string): Promise<void> => {
+      await link.click();
+      await expect.poll(() => page.locator(".detail h2 code").textContent(), { timeout: 15_000 }).toBe(ref);
+      expect(page.url()).toBe(`${f.url}/#/suivi/${id}`);
+    };
     const replacedBy = page.locator("#link-replaced-by");
     await replacedBy.waitFor({ timeout: 15_000 }); // the detail refreshes every 2 s
     expect(await replacedBy.textContent()).toBe(`Remplacé par ${secondRef}`);
     expect(await page.locator("#link-replaces").count()).toBe(0);
     await screenshot(page, "to-route-05-replaced");
-    await replacedBy.click();
-    await expect
-      .poll(() => page.locator(".detail h2 code").textContent(), { timeout: 15_000 })
-      .toBe(secondRef);
-    expect(page.url()).toBe(`${f.url}/#/suivi/${second}`);
+    await follow(replacedBy, secondRef, second);
     const replaces = page.locator("#link-replaces");
     await replaces.waitFor();
     expect(await replaces.textContent()).toBe(`Remplace ${firstRef}`);
@@ -153,11 +155,7 @@ describe("« À orienter » in the web app", () => {
       .poll(() => routingLine(page, demo("dr.martin").rpps).textContent())
       .toContain("orienté par la coordination");
     await screenshot(page, "to-route-06-replacement");
-    await replaces.click();
-    await expect
-      .poll(() => page.locator(".detail h2 code").textContent(), { timeout: 15_000 })
-      .toBe(firstRef);
-    expect(page.url()).toBe(`${f.url}/#/suivi/${first}`);
+    await follow(replaces, firstRef, first);
 
     // Patient data never in an address: the pages are #/orienter and #/suivi/<transfer id>, documents go
     // by opaque reference.

@@ -9,7 +9,7 @@ import {
   addSignaturePlaceholder,
   type SignaturePlaceholderOptions,
 } from "../../../src/pdf/sign/placeholder.ts";
-import { collectPdf } from "../../helpers/pdfkit.ts";
+import { collectPdf } from "../../../src/pdf/render/index.ts";
 
 export const PASSPHRASE = "correct horse battery staple";
 export const PKI_TIME = "2025-03-01T08:00:00Z";

@@ -9,7 +9,7 @@ import {
   type IndirectObject,
   type PdfValue,
 } from "../../../../src/pdf/verify/pdf-objects.ts";
-import { collectPdf } from "../../../helpers/pdfkit.ts";
+import { collectPdf } from "../../../../src/pdf/render/index.ts";
 import { renderSample } from "../sign-fixtures.ts";
 
 function objects(pdf: Buffer): Map<number, IndirectObject> {
