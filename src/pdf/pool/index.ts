@@ -1,2 +1,2 @@
 /** Rendering and signing sheets in worker threads (see `pool.ts`). */
-export { SheetPool } from "./pool.ts";
+export { defaultPoolThreads, SheetPool } from "./pool.ts";

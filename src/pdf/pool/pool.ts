@@ -5,8 +5,13 @@
  * signature value computed here, by the caller's `Signer` (its key never leaves this thread).
  * A burst of transfers then uses every core instead of queueing on one event loop.
  *
- * Jobs go to the worker with the fewest in flight. A worker that dies fails its jobs (`INTERNAL`)
- * and is replaced. Workers are unref'd: an open pool does not keep the process alive.
+ * Jobs wait here, in submission order, and go to a worker only while it has fewer than
+ * {@link IN_FLIGHT_PER_WORKER} in flight. A worker handed a whole burst at once would render all of
+ * it before taking any signature answer (they queue behind the jobs on its port), so no sheet of
+ * the burst would come out before the last one was rendered; with two at a time, a worker renders
+ * the next sheet while the previous one's signature comes back, and sheets come out at the pace
+ * they are rendered. A worker that dies fails its jobs (`INTERNAL`) and is replaced. Workers are
+ * unref'd: an open pool does not keep the process alive.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -20,16 +25,35 @@ import { toPoolError } from "./protocol.ts";
 
 const WORKER = new URL("./worker.ts", import.meta.url);
 
+/** Jobs a worker holds at once: one being rendered, one whose signature is on its way. */
+const IN_FLIGHT_PER_WORKER = 2;
+
 interface Job {
   readonly resolve: (s: SignedSheet) => void;
   readonly reject: (e: Error) => void;
 }
+
+/** A submitted job waiting for a worker: its message once the worker is known (signer chain or not). */
+interface Queued extends Job {
+  readonly message: (t: Thread) => ProduceMessage;
+}
+
+type ProduceMessage = Extract<ToWorker, { kind: "produce" }>;
 
 interface Thread {
   readonly worker: Worker;
   readonly jobs: Map<number, Job>;
   /** Signer ids whose certificate chain this worker has been sent. */
   readonly signers: Set<number>;
+}
+
+/**
+ * Render threads by default: one core less than the machine has (the event loop, which encrypts,
+ * sends and stores, needs one to itself), at least one, at most four. On two cores, two render
+ * threads made a burst of 100 sheets slower to deliver than one (docs/performance.md).
+ */
+export function defaultPoolThreads(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(4, cores - 1));
 }
 
 const fromPoolError = (e: PoolError): PasserelleError =>
@@ -39,46 +63,69 @@ export class SheetPool {
   readonly #threads: Thread[] = [];
   readonly #signerIds = new WeakMap<Signer, number>();
   readonly #signers = new Map<number, Signer>();
+  readonly #queue: Queued[] = [];
   #jobs = 0;
   #closed = false;
 
-  /** @param threads workers (default: the cores available, at most 4). */
-  constructor(threads: number = Math.min(4, availableParallelism())) {
+  /** @param threads workers (default {@link defaultPoolThreads}). */
+  constructor(threads: number = defaultPoolThreads()) {
     for (let i = 0; i < Math.max(1, Math.floor(threads)); i++) this.#threads.push(this.#spawn());
   }
 
   /** Renders and signs `sheet` like `produceSignedSheet`, in a worker. */
   produce(sheet: ValidatedSheet, opts: ProduceOptions): Promise<SignedSheet> {
     if (this.#closed) return Promise.reject(new PasserelleError("UNAVAILABLE", "sheet pool closed"));
-    const t = this.#threads.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
     let signerId = this.#signerIds.get(opts.signer);
     if (signerId === undefined) {
       signerId = this.#signers.size + 1;
       this.#signerIds.set(opts.signer, signerId);
       this.#signers.set(signerId, opts.signer);
     }
-    const firstMeeting = !t.signers.has(signerId);
-    t.signers.add(signerId);
-    const job = ++this.#jobs;
-    const message: ToWorker = {
-      kind: "produce",
-      job,
-      sheet: { form: sheet.form, ref: sheet.ref, data: sheet.data },
-      nowMs: opts.clock.now().getTime(),
-      signer: { id: signerId, ...(firstMeeting ? { chain: opts.signer.certificateChain } : {}) },
-      ...(opts.sheetId === undefined ? {} : { sheetId: opts.sheetId }),
-      ...(opts.signerName === undefined ? {} : { signerName: opts.signerName }),
-      ...(opts.testIns === undefined ? {} : { testIns: opts.testIns }),
+    const id = signerId;
+    // The signing time is the submission's, however long the job waits for a worker.
+    const nowMs = opts.clock.now().getTime();
+    const message = (t: Thread): ProduceMessage => {
+      const firstMeeting = !t.signers.has(id);
+      t.signers.add(id);
+      return {
+        kind: "produce",
+        job: ++this.#jobs,
+        sheet: { form: sheet.form, ref: sheet.ref, data: sheet.data },
+        nowMs,
+        signer: { id, ...(firstMeeting ? { chain: opts.signer.certificateChain } : {}) },
+        ...(opts.sheetId === undefined ? {} : { sheetId: opts.sheetId }),
+        ...(opts.signerName === undefined ? {} : { signerName: opts.signerName }),
+        ...(opts.testIns === undefined ? {} : { testIns: opts.testIns }),
+      };
     };
     return new Promise<SignedSheet>((resolve, reject) => {
-      t.jobs.set(job, { resolve, reject });
-      t.worker.postMessage(message);
+      this.#queue.push({ resolve, reject, message });
+      this.#dispatch();
     });
+  }
+
+  /** Hands waiting jobs, oldest first, to the least busy workers that have room for one. */
+  #dispatch(): void {
+    while (this.#queue.length > 0 && !this.#closed) {
+      const t = this.#threads.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+      if (t.jobs.size >= IN_FLIGHT_PER_WORKER) return;
+      const q = this.#queue.shift() as Queued;
+      const m = q.message(t);
+      t.jobs.set(m.job, { resolve: q.resolve, reject: q.reject });
+      t.worker.postMessage(m);
+    }
+  }
+
+  /** CPU seconds the live workers have used (benches report it beside the event loop's). */
+  async cpuSeconds(): Promise<number> {
+    const used = await Promise.all(this.#threads.map((t) => t.worker.cpuUsage()));
+    return used.reduce((n, u) => n + (u.user + u.system) / 1e6, 0);
   }
 
   /** Stops the workers; jobs in flight fail. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const q of this.#queue.splice(0)) q.reject(new PasserelleError("UNAVAILABLE", "sheet pool closed"));
     await Promise.all(this.#threads.map((t) => t.worker.terminate()));
   }
 
@@ -93,7 +140,10 @@ export class SheetPool {
       for (const j of t.jobs.values()) j.reject(new PasserelleError("INTERNAL", `sheet pool: ${why}`));
       t.jobs.clear();
       const i = this.#threads.indexOf(t);
-      if (i >= 0 && !this.#closed) this.#threads[i] = this.#spawn();
+      if (i >= 0 && !this.#closed) {
+        this.#threads[i] = this.#spawn();
+        this.#dispatch();
+      }
     };
     worker.on("error", (e: Error) => {
       fail(`worker failed: ${e.message}`);
@@ -126,6 +176,7 @@ export class SheetPool {
     const job = t.jobs.get(m.job);
     if (job === undefined) return;
     t.jobs.delete(m.job);
+    this.#dispatch();
     if (m.kind === "failed") {
       job.reject(fromPoolError(m.error));
       return;

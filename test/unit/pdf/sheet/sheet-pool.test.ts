@@ -5,10 +5,11 @@
  * level than in a plain Node worker.
  */
 import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../../../src/core/index.ts";
 import { produceSignedSheet, verifyPdf, type Signer } from "../../../../src/pdf/index.ts";
-import { SheetPool } from "../../../../src/pdf/pool/index.ts";
+import { defaultPoolThreads, SheetPool } from "../../../../src/pdf/pool/index.ts";
 import { P12Signer } from "../../../../src/pdf/sign/signer.ts";
 import { EXAMPLE_KINDS, validatedExample } from "../../../helpers/sheets.ts";
 import { makePki, PASSPHRASE, VERIFY_CLOCK, type TestPki } from "../sign-fixtures.ts";
@@ -48,6 +49,37 @@ describe("SheetPool", () => {
       expect(got.cda).toEqual(here.cda);
       expect(got.pdf.length).toBeGreaterThan(0.9 * here.pdf.length);
     }
+  });
+
+  it("a burst comes out sheet by sheet, not all at once when the last is rendered", async () => {
+    // A worker given the whole burst at once would render all of it before taking any signature
+    // answer (they queue behind the jobs on its port): every sheet would come out at the end.
+    const one = new SheetPool(1);
+    try {
+      const sheet = await validatedExample("discharge");
+      await one.produce(sheet, { signer, clock }); // worker started, code loaded
+      const t0 = performance.now();
+      const doneAt: number[] = [];
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          one.produce(sheet, { signer, clock, sheetId: `burst-${String(i)}` }).then((s) => {
+            doneAt.push(performance.now() - t0);
+            return s;
+          }),
+        ),
+      );
+      const [first, last] = [Math.min(...doneAt), Math.max(...doneAt)];
+      expect(first).toBeLessThan(0.5 * last);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it("on two cores, one render thread by default: the event loop keeps a core", () => {
+    expect(defaultPoolThreads(1)).toBe(1);
+    expect(defaultPoolThreads(2)).toBe(1);
+    expect(defaultPoolThreads(4)).toBe(3);
+    expect(defaultPoolThreads(32)).toBe(4);
   });
 
   it("a signer that fails fails that sheet with its error code; the pool goes on", async () => {
