@@ -13,9 +13,12 @@
  *
  *   node bench/delivery.ts          (or `npm run bench -- delivery`)
  * Environment: BENCH_DELIVERY_N (100), BENCH_DELIVERY_SINGLE (20 sequential transfers),
- * BENCH_ROUNDS (2 concurrent rounds), BENCH_DELIVERY_CONCURRENCY (the worker's, default its own),
+ * BENCH_ROUNDS (2 concurrent rounds, after BENCH_DELIVERY_WARMUP unmeasured ones, default 1: a
+ * service renders sheets all day, so its code is optimised and its layout caches are warm),
+ * BENCH_DELIVERY_CONCURRENCY (the worker's, default its own),
  * BENCH_DELIVERY_POOL=0 (render and sign on the event loop instead of the service's thread pool),
- * BENCH_DELIVERY_THREADS (the pool's worker threads; default the pool's own).
+ * BENCH_DELIVERY_THREADS (the pool's worker threads; default the pool's own: one core less than the
+ * machine has).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -36,11 +39,12 @@ import { envNumber } from "./lib/timing.ts";
 const N = Math.round(envNumber("BENCH_DELIVERY_N", 100));
 const SINGLE = Math.round(envNumber("BENCH_DELIVERY_SINGLE", 20));
 const ROUNDS = Math.round(envNumber("BENCH_ROUNDS", 2));
+const WARMUP = Math.round(envNumber("BENCH_DELIVERY_WARMUP", 1));
 const CONCURRENCY = process.env.BENCH_DELIVERY_CONCURRENCY;
 const CONTEXTS = process.env.BENCH_DELIVERY_CONTEXTS === "1";
 /** Render and sign in the service's worker-thread pool, as `serve` does (0: on the event loop). */
 const POOL = process.env.BENCH_DELIVERY_POOL !== "0";
-/** The pool's worker threads (default: the pool's own, the cores available up to 4). */
+/** The pool's worker threads (default: the pool's own, see `defaultPoolThreads`). */
 const THREADS =
   process.env.BENCH_DELIVERY_THREADS === undefined ? undefined : Number(process.env.BENCH_DELIVERY_THREADS);
 
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
   const f = await openFixture(tmp.dir);
   let stopWorker: (() => Promise<void>) | undefined;
   let closeHub: (() => Promise<void>) | undefined;
-  const pool = POOL ? new SheetPool(...(THREADS === undefined ? [] : [THREADS])) : undefined;
+  const pool = POOL ? new SheetPool(THREADS) : undefined;
   try {
     const hubUser = await server.user("passerelle");
     const alice = await server.user("alice");
@@ -85,7 +89,13 @@ async function main(): Promise<void> {
 
     const scenarios: Scenario[] = [
       { name: "1 at a time, same context", concurrent: 1, repeat: SINGLE, newContexts: false },
-      { name: `${N} concurrent, same context`, concurrent: N, repeat: ROUNDS, newContexts: false },
+      {
+        name: `${N} concurrent, same context`,
+        concurrent: N,
+        repeat: ROUNDS,
+        warmup: WARMUP,
+        newContexts: false,
+      },
       ...(CONTEXTS
         ? [{ name: `${N} concurrent, a new context each`, concurrent: N, repeat: 1, newContexts: true }]
         : []),
@@ -105,6 +115,8 @@ async function main(): Promise<void> {
       repo: new TransferRepository(f.db.knex),
       scenarios,
       workerConcurrency: CONCURRENCY === undefined ? "default" : CONCURRENCY,
+      homeserverPid: server.hs.pid,
+      poolCpu: () => pool?.cpuSeconds() ?? Promise.resolve(0),
     });
     if (!(await f.trail.verify()).ok) throw new Error("audit chain does not verify after the bench");
   } finally {

@@ -8,7 +8,7 @@ import type { CreateTransferDeps, TransferRepository } from "../../src/transfers
 import { createTransfer } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../../test/helpers/sheets.ts";
 import { waitFor } from "../../test/helpers/tmp.ts";
-import { busyness, describeBusyness } from "./machine.ts";
+import { busyness, cpuClock, describeBusyness } from "./machine.ts";
 import type { VerifyingRecipient } from "./delivery-recipient.ts";
 import type { BareSender, TimingTransport } from "./delivery-senders.ts";
 import { envNumber } from "./timing.ts";
@@ -19,6 +19,11 @@ export interface Scenario {
   readonly concurrent: number;
   /** Sequential transfers (concurrent = 1) or rounds of one batch. */
   readonly repeat: number;
+  /**
+   * Rounds run first and not measured (both sides), so that a measured batch meets the steady
+   * state of a running service: code optimised by V8, the render threads' word-layout caches filled.
+   */
+  readonly warmup?: number;
   /** One new transfer context (so a new room) per transfer, instead of the warmed-up one. */
   readonly newContexts: boolean;
 }
@@ -32,6 +37,10 @@ interface Setup {
   readonly repo: TransferRepository;
   readonly scenarios: readonly Scenario[];
   readonly workerConcurrency: string;
+  /** The homeserver's process, whose CPU time each batch reports beside the bench process's. */
+  readonly homeserverPid: number | undefined;
+  /** CPU seconds of the render pool's threads so far (0 without a pool). */
+  readonly poolCpu: () => Promise<number>;
 }
 
 /**
@@ -40,6 +49,14 @@ interface Setup {
  * hub's whole send, one message) overlaps it. Bare: send + receive = total.
  */
 type Split = Record<"total" | "create" | "queue" | "send" | "receive", number>;
+
+/** CPU seconds spent during one batch by the bench process and by the homeserver. */
+interface CpuSpent {
+  readonly bench: number;
+  /** Of `bench`, the render pool's threads. */
+  readonly pool: number;
+  readonly homeserver: number;
+}
 
 const TIMEOUT_MS = envNumber("BENCH_DELIVERY_TIMEOUT_MS", 180_000);
 const sheet = exampleSheet("discharge");
@@ -100,6 +117,8 @@ interface Result {
   readonly passerelle: Split[];
   /** Wall time of each batch (concurrent scenarios). */
   readonly batchMs: { bare: number[]; passerelle: number[] };
+  /** CPU seconds of each batch: this process (every thread) and the homeserver. */
+  readonly batchCpu: { bare: CpuSpent[]; passerelle: CpuSpent[] };
   /** Deliveries not verified by the recipient within the timeout (with the reason). */
   readonly missing: string[];
 }
@@ -110,11 +129,21 @@ async function run(s: Setup, sc: Scenario, pdf: Buffer): Promise<Result> {
     bare: [],
     passerelle: [],
     batchMs: { bare: [], passerelle: [] },
+    batchCpu: { bare: [], passerelle: [] },
     missing: [],
   };
-  for (let i = 0; i < sc.repeat; i++) {
-    const batch = async (one: () => Promise<Split>, into: Split[], ms: number[]): Promise<void> => {
+  for (let i = -(sc.warmup ?? 0); i < sc.repeat; i++) {
+    // A warm-up round's figures are dropped; a delivery it loses still counts as missing.
+    const measured = i >= 0;
+    const batch = async (
+      one: () => Promise<Split>,
+      into: Split[],
+      ms: number[],
+      cpu: CpuSpent[],
+    ): Promise<void> => {
       const t = performance.now();
+      const c = cpuClock(s.homeserverPid);
+      const p = await s.poolCpu();
       const got = await Promise.all(
         Array.from({ length: sc.concurrent }, () =>
           one().catch((e: unknown) => {
@@ -123,11 +152,20 @@ async function run(s: Setup, sc: Scenario, pdf: Buffer): Promise<Result> {
           }),
         ),
       );
+      const d = cpuClock(s.homeserverPid);
+      const spent = { bench: d.self - c.self, pool: (await s.poolCpu()) - p, homeserver: d.other - c.other };
+      if (!measured) return;
       into.push(...got.filter((x) => x !== undefined));
       ms.push(performance.now() - t);
+      cpu.push(spent);
     };
-    await batch(() => bareOne(s, pdf), res.bare, res.batchMs.bare);
-    await batch(() => passerelleOne(s, sc.newContexts), res.passerelle, res.batchMs.passerelle);
+    await batch(() => bareOne(s, pdf), res.bare, res.batchMs.bare, res.batchCpu.bare);
+    await batch(
+      () => passerelleOne(s, sc.newContexts),
+      res.passerelle,
+      res.batchMs.passerelle,
+      res.batchCpu.passerelle,
+    );
   }
   return res;
 }
@@ -137,7 +175,11 @@ const ms = (v: number): string => `${fmt(v)} ms`;
 function report(r: Result): void {
   console.log(
     `\n${r.scenario.name}: ${String(r.passerelle.length)} transfers each ` +
-      `(${r.scenario.concurrent > 1 ? `${String(r.scenario.repeat)} batch(es)` : "sequential"})`,
+      `(${
+        r.scenario.concurrent > 1
+          ? `${String(r.scenario.repeat)} batch(es) after ${String(r.scenario.warmup ?? 0)} unmeasured`
+          : "sequential"
+      })`,
   );
   const row = (label: string, xs: Split[], k: keyof Split): string[] => {
     const v = xs.map((x) => x[k]);
@@ -170,6 +212,30 @@ function report(r: Result): void {
       b.map((x) => `${fmt((r.scenario.concurrent * 1000) / x)}/s`).join(", ");
     console.log(`batch throughput: bare ${tput(r.batchMs.bare)}; Passerelle ${tput(r.batchMs.passerelle)}`);
   }
+  // One figure per batch; the sequential transfers summed.
+  const sum = (b: CpuSpent[]): CpuSpent[] => [
+    b.reduce(
+      (a, x) => ({
+        bench: a.bench + x.bench,
+        pool: a.pool + x.pool,
+        homeserver: a.homeserver + x.homeserver,
+      }),
+      { bench: 0, pool: 0, homeserver: 0 },
+    ),
+  ];
+  const cpu = (b: CpuSpent[]): string =>
+    (r.scenario.concurrent > 1 ? b : sum(b))
+      .map(
+        (x) =>
+          `${x.bench.toFixed(2)} s` +
+          (x.pool > 0 ? ` (render pool ${x.pool.toFixed(2)} s)` : "") +
+          ` + ${x.homeserver.toFixed(2)} s`,
+      )
+      .join(", ");
+  console.log(
+    `CPU ${r.scenario.concurrent > 1 ? "per batch" : "in all"} (bench process + homeserver): ` +
+      `bare ${cpu(r.batchCpu.bare)}; Passerelle ${cpu(r.batchCpu.passerelle)}`,
+  );
 }
 
 /** Warms up (first room, key sharing), runs every scenario, prints tables, targets and JSON. */
@@ -240,6 +306,7 @@ export async function runScenarios(s: Setup): Promise<void> {
       bare: r.bare,
       passerelle: r.passerelle,
       batchMs: r.batchMs,
+      batchCpu: r.batchCpu,
     })),
   });
   console.log(`results: ${file}`);

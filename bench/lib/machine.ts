@@ -30,3 +30,30 @@ export function describeBusyness(b: Busyness): string {
     : `${load}, CPU pressure ${b.cpuPressure.avg10.toFixed(0)} % / ${b.cpuPressure.avg60.toFixed(0)} % ` +
         "(share of the last 10 s / 60 s in which a task waited for a CPU)";
 }
+
+/** CPU seconds used so far by this process (every thread, the worker pool's too) and by `pid`. */
+export interface CpuClock {
+  readonly self: number;
+  /** NaN when `pid` is unknown or /proc is not readable. */
+  readonly other: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+export function cpuClock(pid: number | undefined): CpuClock {
+  const u = process.cpuUsage();
+  let other = NaN;
+  if (pid !== undefined) {
+    try {
+      // Fields after the command name (which may hold spaces, hence the last ")"): utime is the
+      // 14th field and stime the 15th of the whole line (proc(5)).
+      const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      other = (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    } catch {
+      other = NaN;
+    }
+  }
+  return { self: (u.user + u.system) / 1e6, other };
+}

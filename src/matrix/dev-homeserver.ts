@@ -115,6 +115,11 @@ export class DevHomeserver {
     return this.#child !== undefined;
   }
 
+  /** The Synapse process id while it runs (benches read its CPU time in /proc). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Spawns Synapse and resolves once `/_matrix/client/versions` answers (or rejects after `timeoutMs`). */
   async start(timeoutMs = 60_000): Promise<void> {
     if (this.#child) return;
