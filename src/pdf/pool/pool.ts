@@ -3,7 +3,7 @@
  * off the event loop: `produce` is `produceSignedSheet` (same bytes for the same sheet, id and
  * time), with the rendering, the PDF/A assembly and the CMS structure in a worker and only the
  * signature value computed here, by the caller's `Signer` (its key never leaves this thread).
- * A burst of transfers then uses every core instead of queueing on one event loop.
+ * A burst of transfers is then rendered beside the event loop instead of queueing on it.
  *
  * Jobs wait here, in submission order, and go to a worker only while it has fewer than
  * {@link IN_FLIGHT_PER_WORKER} in flight. A worker handed a whole burst at once would render all of
