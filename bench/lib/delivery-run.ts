@@ -152,11 +152,12 @@ async function run(s: Setup, sc: Scenario, pdf: Buffer): Promise<Result> {
           }),
         ),
       );
+      const wall = performance.now() - t;
       const d = cpuClock(s.homeserverPid);
       const spent = { bench: d.self - c.self, pool: (await s.poolCpu()) - p, homeserver: d.other - c.other };
       if (!measured) return;
       into.push(...got.filter((x) => x !== undefined));
-      ms.push(performance.now() - t);
+      ms.push(wall);
       cpu.push(spent);
     };
     await batch(() => bareOne(s, pdf), res.bare, res.batchMs.bare, res.batchCpu.bare);
