@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../../src/core/index.ts";
 import { renderSheet } from "../../../src/pdf/index.ts";
 import { EXAMPLE_KINDS, validatedExample } from "../../helpers/sheets.ts";
+import { flat, pages, pdftotext } from "../../helpers/poppler.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
 let dir: string;
@@ -14,17 +15,6 @@ beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(async () => cleanup());
 
 const opts = { clock: fixedClock("2026-01-16T09:30:00Z"), sheetId: "sheet-42" } as const;
-const pdftotext = (file: string, page?: number): string =>
-  execFileSync(
-    "pdftotext",
-    [...(page ? ["-f", `${page}`, "-l", `${page}`] : []), "-enc", "UTF-8", file, "-"],
-    {
-      encoding: "utf8",
-    },
-  );
-const pages = (file: string): number =>
-  Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [file], { encoding: "utf8" }))?.[1]);
-const flat = (s: string): string => s.replace(/\s+/g, " ");
 
 async function renderTo(
   name: string,

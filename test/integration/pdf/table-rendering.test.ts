@@ -1,24 +1,16 @@
 /** Tables drawn by `drawTable`, read back by poppler: every cell, page breaks between rows, a row taller than a page. */
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE, collectPdf, drawTable, registerSheetFonts } from "../../../src/pdf/render/index.ts";
+import { flat, pages, pdftotext } from "../../helpers/poppler.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
 let dir: string;
 let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(async () => cleanup());
-
-const pdftotext = (file: string, page: number): string =>
-  execFileSync("pdftotext", ["-f", `${page}`, "-l", `${page}`, "-enc", "UTF-8", file, "-"], {
-    encoding: "utf8",
-  });
-const pages = (file: string): number =>
-  Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [file], { encoding: "utf8" }))?.[1]);
-const flat = (s: string): string => s.replace(/\s+/g, " ");
 
 /** A document with the sheet fonts, `draw` run on it from `startY`, written to `name`. */
 async function drawn(
