@@ -93,7 +93,7 @@ export function serveDirectCommands(
   return {
     stop() {
       client.off(RoomMemberEvent.Membership, onMember);
-      inbound.stop();
+      return inbound.stop();
     },
   };
 }

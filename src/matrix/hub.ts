@@ -187,12 +187,11 @@ export async function openHub(o: OpenHubOptions): Promise<Hub> {
       inbound,
       trust,
       listen: (handler, options) => listenInbound(c, handler, { ...options, log, trusted }),
-      close() {
+      async close() {
         guard.stop();
-        inbound?.stop();
+        await inbound?.stop();
         c.stopClient();
         journal.close();
-        return Promise.resolve();
       },
     };
   } catch (e) {

@@ -98,7 +98,12 @@ export interface InboundListener {
    * history as far as needed (at most `maxPages` pages of 100 events).
    */
   catchUp(roomId: string, since: number, maxPages?: number): Promise<void>;
-  stop(): void;
+  /**
+   * Stops listening, then waits (at most `drainMs`, default 10 s) for the handlers already called
+   * to finish: a hub closing on SIGTERM records the evidence it heard and sends the answers it
+   * began before its client stops (a send after that fails in the freed crypto machine).
+   */
+  stop(drainMs?: number): Promise<void>;
 }
 
 const MAX_SEEN = 50_000;
@@ -123,13 +128,18 @@ export function listenInbound(
     seen.add(key);
     return true;
   };
+  let stopped = false;
+  const running = new Set<Promise<void>>();
   const call = (f: () => Maybe): void => {
-    Promise.resolve()
+    if (stopped) return; // heard after stop (a decryption that finished late): the catch-up at the next start handles it
+    const p = Promise.resolve()
       .then(f)
       .catch((e: unknown) => {
         const what = e instanceof PasserelleError ? `${e.code}: ${e.message}` : (e as Error).name;
         o.log?.error({ reason: what }, "matrix inbound handler failed");
-      });
+      })
+      .finally(() => running.delete(p));
+    running.add(p);
   };
   const hubEvent = (room: Room | null, id: string): MatrixEvent | undefined => {
     const ev = room?.findEventById(id);
@@ -330,9 +340,16 @@ export function listenInbound(
 
   return {
     catchUp,
-    stop() {
+    async stop(drainMs = 10_000) {
+      stopped = true;
       detachReset();
       detach();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, drainMs);
+      });
+      await Promise.race([Promise.all(running), late]);
+      clearTimeout(timer);
     },
   };
 }

@@ -75,7 +75,5 @@ export function serveCircleCommands(
     log,
     hub.trust,
   );
-  closers.add(() => {
-    direct.stop();
-  });
+  closers.add(() => direct.stop());
 }

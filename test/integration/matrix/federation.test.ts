@@ -355,7 +355,7 @@ describe("trust policy over three federating homeservers", () => {
         );
         expect(pong.getContent().body).toBe("pong");
       } finally {
-        direct.stop();
+        await direct.stop();
       }
     },
   );

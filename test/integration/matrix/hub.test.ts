@@ -206,6 +206,34 @@ describe("inbound events", () => {
     await waitFor("other command", () => (commands.includes("!statut") ? true : undefined), 20_000);
   });
 
+  it("stop waits for the handlers already running (a SIGTERM does not cut an answer half-sent), and hears nothing after", async () => {
+    const heard: string[] = [];
+    let finished = false;
+    const slow = hub.listen({
+      onDelivered: () => undefined,
+      onRead: () => undefined,
+      onAcknowledged: () => undefined,
+      onCommand: async (_r, _u, text) => {
+        heard.push(text);
+        await new Promise((r) => setTimeout(r, 600));
+        finished = true;
+      },
+    });
+    await aliceClient.sendTextMessage(roomId, "!lent");
+    await waitFor("the slow handler started", () => (heard.includes("!lent") ? true : undefined), 20_000);
+    const started = performance.now();
+    await slow.stop();
+    expect(finished).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+    await aliceClient.sendTextMessage(roomId, "!après");
+    await waitFor(
+      "the hub's own listener heard it",
+      () => (commands.includes("!après") ? true : undefined),
+      20_000,
+    );
+    expect(heard).toEqual(["!lent"]);
+  });
+
   it("a public read receipt is reported for its event and for the sheets before it", async () => {
     // Clients send the receipt for the latest event they display ("read up to here").
     const last = aliceClient.getRoom(roomId)!.getLiveTimeline().getEvents().at(-1)!;

@@ -285,7 +285,7 @@ describe("acknowledgements that prove the recipient's device", () => {
         ]),
       );
     } finally {
-      replay.stop();
+      await replay.stop();
     }
   });
 });

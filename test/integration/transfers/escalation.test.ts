@@ -126,7 +126,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  commands.stop();
+  await commands.stop();
   await worker.stop();
   await hub.close();
   await f.close();

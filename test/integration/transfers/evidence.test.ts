@@ -73,7 +73,7 @@ describe.each(engines())("evidence through the worker on $name", (engine) => {
   });
 
   afterAll(async () => {
-    listener.stop();
+    await listener.stop();
     await f.close();
     await engine.teardown();
   });
@@ -167,7 +167,7 @@ describe.each(engines())("evidence through the worker on $name", (engine) => {
       const again = hub.listen(inboundEvidence(f.deps, hub.userId, (code) => errors.push(code)));
       await again.catchUp(roomId, 0);
       await new Promise((r) => setTimeout(r, 1500));
-      again.stop();
+      await again.stop();
       for (const id of ids) expect(await countAudit(f.db, id, "transfer.delivered")).toBe(1);
       const echoes = await f.db
         .knex("matrix_evidence")
