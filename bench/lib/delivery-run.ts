@@ -9,6 +9,7 @@ import { createTransfer } from "../../src/transfers/index.ts";
 import { exampleSheet } from "../../test/helpers/sheets.ts";
 import { waitFor } from "../../test/helpers/tmp.ts";
 import { busyness, cpuClock, describeBusyness } from "./machine.ts";
+import { threadCpu, threadCpuSince } from "./threads.ts";
 import type { VerifyingRecipient } from "./delivery-recipient.ts";
 import type { BareSender, TimingTransport } from "./delivery-senders.ts";
 import { envNumber } from "./timing.ts";
@@ -55,6 +56,11 @@ interface CpuSpent {
   readonly bench: number;
   /** Of `bench`, the render pool's threads. */
   readonly pool: number;
+  /** Of `bench`: the main thread (event loop), V8's helper threads (GC, compilers), and the rest
+   * (libuv's pool, where node-sqlite3 and file I/O run); NaN where /proc is unavailable. */
+  readonly mainThread: number;
+  readonly v8Helpers: number;
+  readonly other: number;
   readonly homeserver: number;
 }
 
@@ -144,6 +150,7 @@ async function run(s: Setup, sc: Scenario, pdf: Buffer): Promise<Result> {
       const t = performance.now();
       const c = cpuClock(s.homeserverPid);
       const p = await s.poolCpu();
+      const th = threadCpu();
       const got = await Promise.all(
         Array.from({ length: sc.concurrent }, () =>
           one().catch((e: unknown) => {
@@ -154,7 +161,16 @@ async function run(s: Setup, sc: Scenario, pdf: Buffer): Promise<Result> {
       );
       const wall = performance.now() - t;
       const d = cpuClock(s.homeserverPid);
-      const spent = { bench: d.self - c.self, pool: (await s.poolCpu()) - p, homeserver: d.other - c.other };
+      const pool = (await s.poolCpu()) - p;
+      const t2 = threadCpuSince(th);
+      const spent = {
+        bench: d.self - c.self,
+        pool,
+        mainThread: t2 === undefined ? NaN : t2.jsMs / 1000 - pool,
+        v8Helpers: t2 === undefined ? NaN : t2.v8HelpersMs / 1000,
+        other: t2 === undefined ? NaN : t2.otherMs / 1000,
+        homeserver: d.other - c.other,
+      };
       if (!measured) return;
       into.push(...got.filter((x) => x !== undefined));
       ms.push(wall);
@@ -219,22 +235,26 @@ function report(r: Result): void {
       (a, x) => ({
         bench: a.bench + x.bench,
         pool: a.pool + x.pool,
+        mainThread: a.mainThread + x.mainThread,
+        v8Helpers: a.v8Helpers + x.v8Helpers,
+        other: a.other + x.other,
         homeserver: a.homeserver + x.homeserver,
       }),
-      { bench: 0, pool: 0, homeserver: 0 },
+      { bench: 0, pool: 0, mainThread: 0, v8Helpers: 0, other: 0, homeserver: 0 },
     ),
   ];
   const cpu = (b: CpuSpent[]): string =>
     (r.scenario.concurrent > 1 ? b : sum(b))
       .map(
         (x) =>
-          `${x.bench.toFixed(2)} s` +
-          (x.pool > 0 ? ` (render pool ${x.pool.toFixed(2)} s)` : "") +
+          `${x.bench.toFixed(2)} s (` +
+          (x.pool > 0 ? `render pool ${x.pool.toFixed(2)} s, ` : "") +
+          `main ${x.mainThread.toFixed(2)}, V8 helpers ${x.v8Helpers.toFixed(2)}, other ${x.other.toFixed(2)})` +
           ` + ${x.homeserver.toFixed(2)} s`,
       )
       .join(", ");
   console.log(
-    `CPU ${r.scenario.concurrent > 1 ? "per batch" : "in all"} (bench process + homeserver): ` +
+    `CPU ${r.scenario.concurrent > 1 ? "per batch" : "in all"} (bench process (its threads) + homeserver): ` +
       `bare ${cpu(r.batchCpu.bare)}; Passerelle ${cpu(r.batchCpu.passerelle)}`,
   );
 }

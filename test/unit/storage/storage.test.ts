@@ -89,8 +89,12 @@ describe("migrations", () => {
       expect(await migrateLatest(db.knex, MIGRATIONS)).toEqual([]);
       const [mode] = await db.knex.raw<{ journal_mode: string }[]>("pragma journal_mode");
       expect(mode?.journal_mode).toBe("wal");
+      // sqlite's own busy handler is off: the lock is waited for asynchronously (see the
+      // integration test with a second process holding the lock).
       const [busy] = await db.knex.raw<{ timeout: number }[]>("pragma busy_timeout");
-      expect(busy?.timeout).toBe(5000);
+      expect(busy?.timeout).toBe(0);
+      const [sync] = await db.knex.raw<{ synchronous: number }[]>("pragma synchronous");
+      expect(sync?.synchronous).toBe(2); // FULL
     } finally {
       await db.close();
     }
@@ -119,6 +123,16 @@ describe("toStorageError", () => {
     expect(toStorageError(Object.assign(new Error("busy"), { code: "SQLITE_BUSY" }), "x").message).toMatch(
       /locked/,
     );
+    // better-sqlite3 reports extended result codes.
+    const unique = Object.assign(new Error("UNIQUE constraint failed"), { code: "SQLITE_CONSTRAINT_UNIQUE" });
+    expect(toStorageError(unique, "x").code).toBe("CONFLICT");
+    const fsync = toStorageError(
+      Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR_FSYNC" }),
+      "x",
+    );
+    expect(fsync).toMatchObject({ code: "IO_ERROR", message: expect.stringMatching(/SQLITE_IOERR\)/) });
+    const snapshot = Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY_SNAPSHOT" });
+    expect(toStorageError(snapshot, "x").message).toMatch(/locked/);
     expect(toStorageError(new AggregateError([refused]), "x").code).toBe("IO_ERROR");
     const same = new PasserelleError("NOT_FOUND", "n");
     expect(toStorageError(same, "x")).toBe(same);
