@@ -74,13 +74,8 @@ describe("a database that is down or locked", () => {
   );
 
   it("sqlite locked by another process: IO_ERROR after busy_timeout, the event loop turning meanwhile; then it works again", async () => {
-    const [sqlite] = engines();
-    const config = await sqlite!.fresh();
-    if (config.engine !== "sqlite") throw new Error("sqlite expected");
-    const db = await openDatabase(config, MIGRATIONS, { busyTimeoutMs: 300 });
-    const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
     // Another process holds the write lock for 2 s.
-    const holder = await holdWriteLock(config.filename, 2000);
+    const { trail, holder, close } = await lockedTrail(300, 2000);
     // The wait for the lock is asynchronous: timers keep firing while the append waits.
     let ticks = 0;
     const ticker = setInterval(() => {
@@ -100,27 +95,35 @@ describe("a database that is down or locked", () => {
     const e = await trail.append(auditEvent("transfer.created", { actor: "system:test", transfer: "t-1" }));
     expect(e.seq).toBe(1);
     expect((await trail.verify()).ok).toBe(true);
-    await db.close();
-    await sqlite!.teardown();
+    await close();
   });
 
   it("sqlite locked by another process for less than busy_timeout: the write waits and succeeds", async () => {
-    const [sqlite] = engines();
-    const config = await sqlite!.fresh();
-    if (config.engine !== "sqlite") throw new Error("sqlite expected");
-    const db = await openDatabase(config, MIGRATIONS, { busyTimeoutMs: 5000 });
-    const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
-    const holder = await holdWriteLock(config.filename, 400);
+    const { trail, holder, close } = await lockedTrail(5000, 400);
     const started = performance.now();
     const e = await trail.append(auditEvent("transfer.created", { actor: "system:test", transfer: "t-1" }));
     expect(performance.now() - started).toBeGreaterThanOrEqual(200);
     expect(e.seq).toBe(1);
     await holder.exited;
     expect((await trail.verify()).ok).toBe(true);
-    await db.close();
-    await sqlite!.teardown();
+    await close();
   });
 });
+
+/** An audit trail on a fresh sqlite file waiting `busyTimeoutMs` for a lock that another process holds for `holdMs`. */
+async function lockedTrail(busyTimeoutMs: number, holdMs: number) {
+  const [sqlite] = engines();
+  const config = await sqlite!.fresh();
+  if (config.engine !== "sqlite") throw new Error("sqlite expected");
+  const db = await openDatabase(config, MIGRATIONS, { busyTimeoutMs });
+  const trail = await AuditTrail.open(db, { key: await generateSigningKey() });
+  const holder = await holdWriteLock(config.filename, holdMs);
+  const close = async (): Promise<void> => {
+    await db.close();
+    await sqlite!.teardown();
+  };
+  return { trail, holder, close };
+}
 
 /** Another process (better-sqlite3, as the service uses) takes the database's write lock for `ms`. */
 async function holdWriteLock(filename: string, ms: number): Promise<{ exited: Promise<unknown> }> {
